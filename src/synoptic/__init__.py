@@ -1,0 +1,26 @@
+"""Synoptic: lay the coverage of one news story by many outlets side by side, with evidence.
+
+    import synoptic
+    analysis = synoptic.analyze(["articles/"])
+    analysis.to_dict()   # the analysis JSON (see docs/contract.md)
+"""
+
+from __future__ import annotations
+
+from .api import analyze, analyze_articles
+from .errors import SynopticError, UnsupportedLanguageError
+from .models import Analysis, Article, Span
+from .settings import Settings
+
+__version__ = "0.1.0"
+__all__ = [
+    "Analysis",
+    "Article",
+    "Settings",
+    "Span",
+    "SynopticError",
+    "UnsupportedLanguageError",
+    "__version__",
+    "analyze",
+    "analyze_articles",
+]

@@ -1,0 +1,106 @@
+"""The front door: `synoptic.analyze(paths)` reads, annotates, clusters and compares articles.
+
+The CLI and the web app are thin layers over these functions.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from .engines import get_engine
+from .ingest import read_paths
+from .models import Analysis, Article, Document, Rejection
+from .pipeline import Context, CorpusState, Pipeline, run_corpus_stages
+from .progress import NullProgress, Progress
+from .settings import Settings
+from .stages import default_pipeline
+from .store.sqlite import Store
+
+
+def analyze(
+    paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+    *,
+    settings: Settings | None = None,
+    db: str | Path | Store | None = None,
+    pipeline: Pipeline | None = None,
+    progress: Progress | None = None,
+) -> Analysis:
+    """Analyse articles in files and folders (recursive): text, HTML, JSON / JSONL.
+
+    `db` is a store path (or open Store) that keeps articles and cached annotations between
+    runs; without it the run happens in memory. Unreadable inputs are listed in
+    `Analysis.rejected`, never raised.
+    """
+    settings = settings or Settings()
+    progress = progress or NullProgress()
+    if isinstance(paths, str | os.PathLike):
+        paths = [paths]
+    progress.phase("reading", None)
+    ingest = read_paths(paths, settings, progress=lambda _p: progress.advance())
+    return analyze_articles(
+        ingest.articles, rejected=ingest.rejected, settings=settings, db=db, pipeline=pipeline, progress=progress
+    )
+
+
+def analyze_articles(
+    articles: Sequence[Article],
+    *,
+    rejected: Sequence[Rejection] = (),
+    settings: Settings | None = None,
+    db: str | Path | Store | None = None,
+    pipeline: Pipeline | None = None,
+    progress: Progress | None = None,
+) -> Analysis:
+    """Analyse articles already read (from the API, a feed, a test)."""
+    settings = settings or Settings()
+    pipeline = pipeline or default_pipeline()
+    progress = progress or NullProgress()
+    own_store = db is not None and not isinstance(db, Store)
+    store = Store(db) if own_store else (db if isinstance(db, Store) else None)
+    try:
+        ctx = Context(settings, store=store)
+        if store is not None:
+            store.add_articles(articles)
+            store.add_rejections(rejected)
+        docs, stage_rejected = _annotate(articles, pipeline, ctx, progress)
+        state = CorpusState(documents=tuple(docs), rejected=tuple(rejected) + tuple(stage_rejected))
+        for stage in pipeline.corpus_stages:
+            progress.phase(stage.name, None)
+            state = run_corpus_stages([stage], state, ctx)
+        analysis = Analysis(
+            articles=tuple(d.article for d in state.documents),
+            rejected=state.rejected,
+            entities=state.entities,
+            quotes=state.quotes,
+            stories=state.stories,
+            derivations=state.derivations,
+            documents=state.documents,
+        )
+        if store is not None:
+            store.update_articles(analysis.articles)
+            store.add_rejections(stage_rejected)
+            store.save_analysis(analysis.to_dict())
+        progress.done()
+        return analysis
+    finally:
+        if own_store and store is not None:
+            store.close()
+
+
+def _annotate(
+    articles: Sequence[Article], pipeline: Pipeline, ctx: Context, progress: Progress
+) -> tuple[list[Document], list[Rejection]]:
+    """Per-article stages, reusing annotations cached in the store by the same stage versions."""
+    signature = pipeline.article_signature()
+    store = ctx.store
+    cached = store.cached_documents([a.id for a in articles], signature) if store is not None else {}
+    todo = [Document(article=a) for a in articles if a.id not in cached]
+    progress.phase("annotating", len(todo))
+    engine = get_engine(ctx.settings.engine)
+    done, rejected = engine.map_articles(pipeline.article_stages, todo, ctx, progress)
+    if store is not None and done:
+        store.save_documents(done, signature)
+    by_id = {**cached, **{d.id: d for d in done}}
+    return [by_id[a.id] for a in articles if a.id in by_id], rejected

@@ -1,0 +1,125 @@
+"""Command line: a few lines per command over the library API.
+
+    synoptic analyze PATH... [--json FILE] [--db FILE] [--report DIR] [--quiet]
+    synoptic languages
+
+Exit status: 0 when anything was analysed, 2 when nothing was (or on a usage error), 1 on an
+internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from . import __version__, langdata
+from .api import analyze
+from .errors import SynopticError
+from .progress import NullProgress
+from .report.json import write_json
+from .settings import Settings
+
+EXIT_OK, EXIT_ERROR, EXIT_NOTHING = 0, 1, 2
+
+
+class RichProgress:
+    """Progress bars on stderr for interactive and logged runs."""
+
+    def __init__(self, console: Console) -> None:
+        self._bar = Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description:<14}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=False,
+        )
+        self._task: Any = None
+        self._bar.start()
+
+    def phase(self, name: str, total: int | None) -> None:
+        if self._task is not None:
+            task = self._bar.tasks[-1]
+            self._bar.update(self._task, total=task.completed or 1, completed=task.completed or 1)
+        self._task = self._bar.add_task(name, total=total)
+
+    def advance(self, n: int = 1) -> None:
+        if self._task is not None:
+            self._bar.advance(self._task, n)
+
+    def done(self) -> None:
+        if self._task is not None:
+            task = self._bar.tasks[-1]
+            self._bar.update(self._task, total=task.completed or 1, completed=task.completed or 1)
+        self._bar.stop()
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="synoptic", description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--version", action="version", version=f"synoptic {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    a = sub.add_parser("analyze", help="analyse articles in files and folders (text, HTML, JSON, JSONL)")
+    a.add_argument("paths", nargs="+", help="files or folders (searched recursively)")
+    a.add_argument("--json", metavar="FILE", help="write the analysis JSON here")
+    a.add_argument("--db", metavar="FILE", default="synoptic.db", help="SQLite store (default: synoptic.db)")
+    a.add_argument("--report", metavar="DIR", help="write an HTML and a Markdown report into this folder")
+    a.add_argument("--quiet", "-q", action="store_true", help="no progress bars or summary")
+    a.add_argument("--max-file-size", type=int, metavar="BYTES", default=Settings.max_file_bytes,
+                   help="reject files larger than this (default: %(default)s)")
+    a.add_argument("--max-article-chars", type=int, metavar="N", default=Settings.max_article_chars,
+                   help="reject articles whose text is longer (default: %(default)s)")
+    a.add_argument("--engine", choices=["local", "ray"], default="local", help="where per-article stages run")
+
+    sub.add_parser("languages", help="list the supported languages")
+    return parser
+
+
+def cmd_analyze(args: argparse.Namespace, out: Console, err: Console) -> int:
+    settings = Settings(max_file_bytes=args.max_file_size, max_article_chars=args.max_article_chars,
+                        engine=args.engine)
+    progress = NullProgress() if args.quiet else RichProgress(err)
+    analysis = analyze(args.paths, settings=settings, db=args.db, progress=progress)
+    for r in analysis.rejected:
+        err.print(f"[yellow]rejected[/] {r.path}: {r.reason}", markup=True, highlight=False)
+    document = analysis.to_dict()
+    if args.json:
+        write_json(document, args.json)
+    if args.report:
+        from .report import write_reports
+
+        write_reports(document, args.report)
+    if not args.quiet:
+        err.print(
+            f"analysed {len(analysis.articles)} articles, rejected {len(analysis.rejected)}; "
+            f"{len(analysis.stories)} stories, {len(analysis.entities)} entities, {len(analysis.quotes)} quotes"
+        )
+    if not analysis.articles:
+        err.print("[red]nothing could be analysed[/]")
+        return EXIT_NOTHING
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    out, err = Console(), Console(stderr=True)
+    try:
+        if args.command == "analyze":
+            return cmd_analyze(args, out, err)
+        if args.command == "languages":
+            out.print(" ".join(langdata.supported_languages()))
+            return EXIT_OK
+    except SynopticError as exc:
+        err.print(f"[red]error[/] {exc}", highlight=False)
+        return EXIT_NOTHING
+    return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,30 @@
+"""Execution engines for the per-article stages: local (default) and Ray (distributed)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from ..errors import SettingsError
+from ..models import Document, Rejection
+from ..pipeline import Context, Stage
+from ..progress import Progress
+
+
+class Engine(Protocol):
+    name: str
+
+    def map_articles(
+        self, stages: Sequence[Stage], docs: Sequence[Document], ctx: Context, progress: Progress | None = None
+    ) -> tuple[list[Document], list[Rejection]]:
+        """Run per-article stages over every document; returns (kept documents, rejections)."""
+        ...
+
+
+def get_engine(name: str) -> Engine:
+    """The engine called `name` ('local' or 'ray')."""
+    if name == "local":
+        from .local import LocalEngine
+
+        return LocalEngine()
+    raise SettingsError(f"unknown engine {name!r}; engines: local")

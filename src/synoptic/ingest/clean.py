@@ -1,0 +1,142 @@
+"""Turn a raw article body into clean text: headline, bylines and page furniture out, paragraphs kept.
+
+The method is general rather than a list of known strings: page furniture is recognised by where
+it stands (before the first or after the last real paragraph), how long it is, whether it repeats
+inside the document, and by per-language cue words (`annotate/resources/<iso>/boilerplate.json`).
+A trailing byline is an author-name line followed by a date line, as many outlets print them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from .. import langdata
+from .dates import parse_date_line
+
+_TERMINAL = tuple(".?!:;,…\"”“»«'’)")
+_NAME_TOKEN = re.compile(r"^[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’.-]*$")
+_PARTICLES = frozenset({"von", "van", "de", "da", "del", "der", "den", "le", "la", "di", "du", "bin", "al"})
+_BY_LINE = re.compile(r"^(?:by|von|par|por|di|от)\s+(?P<names>[^\d]{3,80})$", re.IGNORECASE)
+_LONG_WORDS = 15
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    """The cleaned body and what cleaning learned about the article on the way."""
+
+    text: str
+    title: str | None = None
+    authors: tuple[str, ...] = ()
+    date: str | None = None
+
+
+@cache
+def _cue_pattern() -> re.Pattern[str]:
+    cues: list[str] = []
+    for data in langdata.load_all("boilerplate").values():
+        cues.extend(data.get("cues", []))
+    return re.compile(r"(?<!\w)(?:" + "|".join(sorted(set(cues), key=len, reverse=True)) + r")(?!\w)", re.I)
+
+
+def _words(line: str) -> int:
+    return len(line.split())
+
+
+def _norm(line: str) -> str:
+    return re.sub(r"\W+", " ", line).strip().lower()
+
+
+def is_name_line(line: str) -> bool:
+    """A line that is only a person's name, as bylines print it ("Tyler Durden", "Anna von Berg")."""
+    tokens = line.strip().split()
+    if not 2 <= len(tokens) <= 5 or len(line) > 60 or line.rstrip().endswith(_TERMINAL):
+        return False
+    named = [t for t in tokens if t.lower() not in _PARTICLES]
+    return len(named) >= 2 and all(_NAME_TOKEN.match(t) for t in named)
+
+
+def _split_authors(names: str) -> tuple[str, ...]:
+    parts = re.split(r"\s*(?:,|\band\b|\bund\b|\bet\b|&)\s*", names.strip())
+    return tuple(p.strip() for p in parts if p.strip())
+
+
+def _is_title_block(block: list[str], rest: list[list[str]]) -> bool:
+    if len(block) != 1 or not rest:
+        return False
+    line = block[0].strip()
+    return 2 <= _words(line) <= 25 and not line.endswith((".", ",", ";", ":")) and len(line) <= 200
+
+
+def _blocks(text: str) -> list[list[str]]:
+    """Paragraphs (split at blank lines), each a list of stripped non-empty lines."""
+    blocks: list[list[str]] = []
+    for para in re.split(r"\n\s*\n", text):
+        lines = [ln.strip() for ln in para.split("\n") if ln.strip()]
+        if lines:
+            blocks.append(lines)
+    return blocks
+
+
+def _trailing_byline(lines: list[str]) -> tuple[int, tuple[str, ...], str | None] | None:
+    """(index where the byline starts, authors, date) for a name line followed by a date line near the end."""
+    tail_start = max(0, len(lines) - 10)
+    for i in range(len(lines) - 1, tail_start, -1):
+        date = parse_date_line(lines[i])
+        if date and is_name_line(lines[i - 1]):
+            after = lines[i + 1 :]
+            if all(_words(ln) <= 30 for ln in after):
+                return i - 1, (lines[i - 1].strip(),), date
+    return None
+
+
+def clean_body(raw: str, title: str | None = None) -> Cleaned:
+    """Clean an article body; `title` (from metadata) is used to drop repeated headlines."""
+    blocks = _blocks(raw)
+    if title is None and blocks and _is_title_block(blocks[0], blocks[1:]):
+        title = blocks[0][0]
+        blocks = blocks[1:]
+    flat: list[tuple[int, str]] = [(bi, ln) for bi, block in enumerate(blocks) for ln in block]
+    lines = [ln for _, ln in flat]
+    keep = [True] * len(lines)
+    authors: tuple[str, ...] = ()
+    date: str | None = None
+
+    byline = _trailing_byline(lines)
+    if byline:
+        start, authors, date = byline
+        for i in range(start, len(lines)):
+            keep[i] = False
+    for i, line in enumerate(lines[:3]):
+        m = _BY_LINE.match(line)
+        if m and not authors and _words(line) <= 8:
+            authors = _split_authors(m.group("names"))
+            keep[i] = False
+
+    title_key = _norm(title) if title else None
+    counts: dict[str, int] = {}
+    for line in lines:
+        counts[_norm(line)] = counts.get(_norm(line), 0) + 1
+    long_idx = [i for i, ln in enumerate(lines) if _words(ln) >= _LONG_WORDS and keep[i]]
+    first_long = long_idx[0] if long_idx else 0
+    last_long = long_idx[-1] if long_idx else len(lines) - 1
+    cue = _cue_pattern()
+    for i, line in enumerate(lines):
+        key = _norm(line)
+        words = _words(line)
+        if not key:
+            keep[i] = False
+        elif title_key and key == title_key:
+            keep[i] = False
+        elif counts[key] > 1 and words <= 12:
+            keep[i] = False
+        elif cue.search(line) and (words <= 6 or ((i < first_long or i > last_long) and words <= 30)):
+            keep[i] = False
+
+    out_blocks: dict[int, list[str]] = {}
+    for (bi, line), k in zip(flat, keep, strict=True):
+        if k:
+            out_blocks.setdefault(bi, []).append(line)
+    text = "\n\n".join("\n".join(b) for _, b in sorted(out_blocks.items()))
+    return Cleaned(text=text, title=title, authors=authors, date=date)

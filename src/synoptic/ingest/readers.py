@@ -1,0 +1,242 @@
+"""Readers: one function per input format, each turning decoded content into raw article records.
+
+Formats: plain text (optionally with a `Key: value` metadata head and a trailing byline), HTML
+(trafilatura), and JSON / JSONL in news-please's field names. A reader raises ReadError with a
+reason a person can act on; one bad record in a JSON list does not spoil the others.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlparse
+
+from ..errors import ReadError
+from ..models import Rejection
+from .dates import parse_metadata_date
+
+
+@dataclass(frozen=True)
+class RawRecord:
+    """What a reader found, before cleaning: body text plus any metadata the source gave."""
+
+    path: str
+    body: str
+    title: str | None = None
+    authors: tuple[str, ...] = ()
+    outlet: str | None = None
+    date: str | None = None
+    language: str | None = None
+    url: str | None = None
+    kind: str = "text"
+
+
+# ---------------------------------------------------------------------------------------------
+# Plain text with an optional metadata head
+
+_META_LINE = re.compile(r"^(?P<key>[A-Za-z][A-Za-z0-9 _-]{0,30}?)\s*:\s?(?P<value>.*)$")
+_BODY_KEYS = {"text", "markdown content", "content", "body", "article"}
+_KEY_MAP = {
+    "title": "title",
+    "headline": "title",
+    "published time": "date",
+    "published": "date",
+    "date": "date",
+    "publication date": "date",
+    "date published": "date",
+    "author": "authors",
+    "authors": "authors",
+    "by": "authors",
+    "byline": "authors",
+    "url": "url",
+    "url source": "url",
+    "source url": "url",
+    "link": "url",
+    "outlet": "outlet",
+    "publisher": "outlet",
+    "site": "outlet",
+    "site name": "outlet",
+    "source": "outlet",
+    "language": "language",
+    "lang": "language",
+}
+_ORG_WORDS = re.compile(
+    r"\b(news|agency|press|times|post|media|tv|radio|herald|journal|tribune|gazette|daily|network|"
+    r"nachrichten|zeitung|presse|agentur|rundschau|actualités|agence|journal|monde)\b",
+    re.I,
+)
+
+
+def _split_people(value: str) -> tuple[str, ...]:
+    parts = re.split(r"\s*(?:;|,|\band\b|\bund\b|\bet\b|&)\s*", value)
+    return tuple(p.strip() for p in parts if p.strip() and "not found" not in p.lower())
+
+
+def _metadata_head(text: str) -> tuple[dict[str, str], str] | None:
+    """(metadata, body) when the text opens with `Key: value` lines, else None."""
+    lines = text.split("\n")
+    meta: dict[str, str] = {}
+    known = 0
+    for i, line in enumerate(lines[:40]):
+        if not line.strip():
+            continue
+        m = _META_LINE.match(line.strip())
+        if not m:
+            break
+        key = m.group("key").strip().lower()
+        value = m.group("value").strip()
+        if key in _BODY_KEYS:
+            body = "\n".join(([value] if value else []) + lines[i + 1 :])
+            return (meta, body) if known >= 1 else None
+        if key in _KEY_MAP:
+            known += 1
+            meta.setdefault(_KEY_MAP[key], value)
+        elif len(value) > 200:
+            break
+    return None
+
+
+def _outlet_from(url: str | None) -> str | None:
+    if not url:
+        return None
+    host = urlparse(url if "//" in url else f"//{url}").hostname
+    return host.removeprefix("www.") if host else None
+
+
+def read_text(path: str, text: str) -> list[RawRecord]:
+    """A plain-text article, with its metadata head when it has one."""
+    head = _metadata_head(text)
+    if head is None:
+        return [RawRecord(path=path, body=text)]
+    meta, body = head
+    authors = _split_people(meta.get("authors", ""))
+    outlet = meta.get("outlet") or _outlet_from(meta.get("url"))
+    if outlet is None and len(authors) == 1 and _ORG_WORDS.search(authors[0]):
+        outlet = authors[0]
+    return [
+        RawRecord(
+            path=path,
+            body=body,
+            title=meta.get("title") or None,
+            authors=authors,
+            outlet=outlet,
+            date=parse_metadata_date(meta.get("date")),
+            language=(meta.get("language") or "").lower()[:2] or None,
+            url=meta.get("url") or None,
+        )
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# HTML
+
+
+def looks_like_html(text: str) -> bool:
+    head = text.lstrip()[:1000].lower()
+    return head.startswith(("<!doctype html", "<html")) or ("<body" in head and "</" in head)
+
+
+def read_html(path: str, text: str) -> list[RawRecord]:
+    """The main article of an HTML page, with the page's metadata, via trafilatura."""
+    import trafilatura  # heavy import, only for HTML input
+
+    try:
+        doc = trafilatura.bare_extraction(
+            text, with_metadata=True, include_comments=False, include_tables=False, include_images=False
+        )
+    except Exception as exc:  # trafilatura raises assorted lxml/parser errors on broken markup
+        raise ReadError(f"malformed HTML: {type(exc).__name__}: {exc}") from exc
+    if doc is None or not (getattr(doc, "text", None) or "").strip():
+        raise ReadError("no article text found in the HTML page")
+    authors = _split_people(doc.author or "")
+    return [
+        RawRecord(
+            path=path,
+            body=doc.text,
+            title=doc.title or None,
+            authors=authors,
+            outlet=doc.sitename or _outlet_from(doc.url) or None,
+            date=parse_metadata_date(doc.date),
+            language=(doc.language or "").lower()[:2] or None,
+            url=doc.url or None,
+            kind="html",
+        )
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# JSON / JSONL (news-please field names)
+
+_TEXT_KEYS = ("maintext", "text", "content", "body", "article")
+
+
+def _first(record: dict[str, Any], *keys: str) -> Any:
+    for key in keys:
+        value = record.get(key)
+        if value not in (None, "", []):
+            return value
+    return None
+
+
+def record_from_json(path: str, record: Any) -> RawRecord:
+    """One news-please style record; ReadError when it is not an object or has no text."""
+    if not isinstance(record, dict):
+        raise ReadError(f"JSON record is a {type(record).__name__}, expected an object with 'maintext'")
+    body = _first(record, *_TEXT_KEYS)
+    if not isinstance(body, str) or not body.strip():
+        raise ReadError("JSON record has no text (expected a non-empty 'maintext' field)")
+    authors_value = record.get("authors") or record.get("author") or []
+    if isinstance(authors_value, str):
+        authors = _split_people(authors_value)
+    elif isinstance(authors_value, list):
+        authors = tuple(str(a).strip() for a in authors_value if str(a).strip())
+    else:
+        authors = ()
+    url = _first(record, "url", "source_url")
+    title = _first(record, "title", "headline")
+    language = _first(record, "language", "lang")
+    return RawRecord(
+        path=path,
+        body=body,
+        title=str(title) if title else None,
+        authors=authors,
+        outlet=_first(record, "source_domain", "outlet", "publisher") or _outlet_from(url),
+        date=parse_metadata_date(_first(record, "date_publish", "published", "date", "date_modify")),
+        language=str(language).lower()[:2] if language else None,
+        url=str(url) if url else None,
+        kind="json",
+    )
+
+
+def iter_json(path: str, text: str) -> Iterator[RawRecord | Rejection]:
+    """Records of a JSON file: one object, a list of objects, or `{"articles": [...]}`."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ReadError(f"malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from exc
+    if isinstance(data, dict) and isinstance(data.get("articles"), list):
+        data = data["articles"]
+    records = data if isinstance(data, list) else [data]
+    for n, record in enumerate(records, start=1):
+        name = path if len(records) == 1 else f"{path}#{n}"
+        try:
+            yield record_from_json(name, record)
+        except ReadError as exc:
+            yield Rejection(name, exc.args[0])
+
+
+def iter_jsonl(path: str, text: str) -> Iterator[RawRecord | Rejection]:
+    """Records of a JSON Lines file, one per non-empty line; a bad line is rejected alone."""
+    for n, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        name = f"{path}#{n}"
+        try:
+            yield record_from_json(name, json.loads(line))
+        except json.JSONDecodeError as exc:
+            yield Rejection(name, f"malformed JSON line: {exc.msg} at column {exc.colno}")
+        except ReadError as exc:
+            yield Rejection(name, exc.args[0])

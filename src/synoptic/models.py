@@ -1,0 +1,352 @@
+"""Typed records of Synoptic: what ingest reads, what stages annotate, what the analysis JSON holds.
+
+Every record is a frozen dataclass with tuples for sequences, so stages can share them safely
+and a distributed engine can ship them between workers. `to_dict` methods produce exactly the
+shapes of the analysis contract (`schemas/report.schema.json`, `docs/contract.md`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+SCHEMA_ID = "synoptic.analysis/1"
+
+DateHow = Literal["given", "inferred"]
+EntityType = Literal["PERSON", "ORG", "PLACE", "EVENT", "OTHER"]
+QuoteKind = Literal["direct", "indirect"]
+DerivationKind = Literal["copy", "paraphrase", "translation", "shared-passage"]
+
+
+@dataclass(frozen=True)
+class Span:
+    """A piece of evidence: `text == article.text[start:end]` for the article with id `article`."""
+
+    article: str
+    start: int
+    end: int
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"article": self.article, "start": self.start, "end": self.end, "text": self.text}
+
+    @staticmethod
+    def of(article_id: str, text: str, start: int, end: int) -> Span:
+        """The span of `text[start:end]`, built from the article text so it always verifies."""
+        return Span(article_id, start, end, text[start:end])
+
+
+@dataclass(frozen=True)
+class Published:
+    """A publication date with its precision kept (`2022-01-24`, `2022-01`) and how it was obtained."""
+
+    date: str | None = None
+    how: DateHow | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"date": self.date, "how": self.how}
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news article. `text` is the cleaned body that every span offset refers to."""
+
+    id: str
+    path: str
+    language: str
+    title: str | None
+    outlet: str | None
+    authors: tuple[str, ...]
+    published: Published
+    text: str
+    url: str | None = None
+    language_how: DateHow | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "path": self.path,
+            "language": self.language,
+            "title": self.title,
+            "outlet": self.outlet,
+            "authors": list(self.authors),
+            "published": self.published.to_dict(),
+            "text": self.text,
+            "url": self.url,
+        }
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """An input that could not be analysed, with a reason a person can act on."""
+
+    path: str
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "reason": self.reason}
+
+
+# ---------------------------------------------------------------------------------------------
+# Per-article annotations (offsets into Article.text)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A named-entity mention before cross-document resolution."""
+
+    start: int
+    end: int
+    text: str
+    type: EntityType
+    source: str = ""  # which recogniser found it: "spacy", "gazetteer", "pattern", "projection"
+    role: str | None = None  # a title or role seen beside it ("Deputy Foreign Minister")
+
+
+@dataclass(frozen=True)
+class Timex:
+    """A temporal expression resolved against the publication date, keeping its precision."""
+
+    start: int
+    end: int
+    text: str
+    value: str  # ISO 8601 at its precision: 2022-01-24, 2022-01, 2022
+    granularity: Literal["day", "month", "year"]
+    relative: bool
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number with what it counts; imprecise amounts ("tens of thousands") keep a range."""
+
+    start: int
+    end: int
+    text: str
+    low: float | None
+    high: float | None
+    unit: str  # the counted noun as written ("troops", "Soldaten")
+    approximate: bool
+
+
+@dataclass(frozen=True)
+class QuoteMention:
+    """A quote found in one article, before speakers are resolved to entities."""
+
+    start: int
+    end: int
+    text: str
+    kind: QuoteKind
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+    speaker_text: str | None = None
+    cue: str | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    """An article with the annotation layers per-article stages have added."""
+
+    article: Article
+    sentences: tuple[Sentence, ...] = ()
+    mentions: tuple[Mention, ...] = ()
+    timexes: tuple[Timex, ...] = ()
+    quantities: tuple[Quantity, ...] = ()
+    quotes: tuple[QuoteMention, ...] = ()
+    vector: tuple[float, ...] = ()
+    rejected_reason: str | None = None
+
+    @property
+    def id(self) -> str:
+        return self.article.id
+
+
+# ---------------------------------------------------------------------------------------------
+# Corpus-level results (the analysis contract)
+
+
+@dataclass(frozen=True)
+class Entity:
+    id: str
+    name: str
+    type: EntityType
+    aliases: tuple[str, ...]
+    mentions: tuple[Span, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "type": self.type,
+            "aliases": list(self.aliases),
+            "mentions": [m.to_dict() for m in self.mentions],
+        }
+
+
+@dataclass(frozen=True)
+class Quote:
+    id: str
+    span: Span
+    kind: QuoteKind
+    speaker: str | None
+    speaker_span: Span | None
+    group: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "span": self.span.to_dict(),
+            "kind": self.kind,
+            "speaker": self.speaker,
+            "speaker_span": self.speaker_span.to_dict() if self.speaker_span else None,
+            "group": self.group,
+        }
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    date: str | None
+    description: str
+    articles: tuple[str, ...]
+    evidence: tuple[Span, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "date": self.date,
+            "description": self.description,
+            "articles": list(self.articles),
+            "evidence": [s.to_dict() for s in self.evidence],
+        }
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    statement: str
+    support: tuple[Span, ...]
+    contradict: tuple[Span, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "statement": self.statement,
+            "support": [s.to_dict() for s in self.support],
+            "contradict": [s.to_dict() for s in self.contradict],
+        }
+
+
+@dataclass(frozen=True)
+class ConflictValue:
+    value: str
+    spans: tuple[Span, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"value": self.value, "spans": [s.to_dict() for s in self.spans]}
+
+
+@dataclass(frozen=True)
+class Conflict:
+    id: str
+    about: str
+    values: tuple[ConflictValue, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "about": self.about, "values": [v.to_dict() for v in self.values]}
+
+
+@dataclass(frozen=True)
+class SummarySentence:
+    text: str
+    citations: tuple[Span, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "citations": [c.to_dict() for c in self.citations]}
+
+
+@dataclass(frozen=True)
+class Story:
+    id: str
+    title: str
+    articles: tuple[str, ...]
+    events: tuple[Event, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    conflicts: tuple[Conflict, ...] = ()
+    summary: tuple[SummarySentence, ...] = ()
+    voices: int | None = None  # independent voices after collapsing copies, spins, translations
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "articles": list(self.articles),
+            "events": [e.to_dict() for e in self.events],
+            "claims": [c.to_dict() for c in self.claims],
+            "conflicts": [c.to_dict() for c in self.conflicts],
+            "summary": [s.to_dict() for s in self.summary],
+            "voices": self.voices if self.voices is not None else len(self.articles),
+        }
+
+
+@dataclass(frozen=True)
+class Passage:
+    source: Span
+    derived: Span
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": self.source.to_dict(), "derived": self.derived.to_dict()}
+
+
+@dataclass(frozen=True)
+class Derivation:
+    source: str
+    derived: str
+    kind: DerivationKind
+    score: float
+    passages: tuple[Passage, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "derived": self.derived,
+            "kind": self.kind,
+            "score": round(self.score, 4),
+            "passages": [p.to_dict() for p in self.passages],
+        }
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything one analysis found; `to_dict` is the analysis JSON."""
+
+    articles: tuple[Article, ...] = ()
+    rejected: tuple[Rejection, ...] = ()
+    entities: tuple[Entity, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    stories: tuple[Story, ...] = ()
+    derivations: tuple[Derivation, ...] = ()
+    documents: tuple[Document, ...] = field(default=(), compare=False, repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema": SCHEMA_ID,
+            "articles": [a.to_dict() for a in self.articles],
+            "rejected": [r.to_dict() for r in self.rejected],
+            "entities": [e.to_dict() for e in self.entities],
+            "quotes": [q.to_dict() for q in self.quotes],
+            "stories": [s.to_dict() for s in self.stories],
+            "derivations": [d.to_dict() for d in self.derivations],
+        }
+
+    def article(self, article_id: str) -> Article:
+        """The article with this id; KeyError names the id when it is unknown."""
+        for a in self.articles:
+            if a.id == article_id:
+                return a
+        raise KeyError(article_id)

@@ -1,0 +1,184 @@
+"""The analysis pipeline: an ordered list of named stages, each declaring what it needs and adds.
+
+Two scopes exist. An *article* stage is a pure function over a batch of documents
+(`(docs, ctx) -> docs`); it may run on any worker, in any batch split, and its output may be cached
+per article. A *corpus* stage sees every document and the corpus-level results so far
+(`(state, ctx) -> state`); clustering, entity resolution and comparison are corpus stages.
+`Pipeline.check` refuses an order in which a stage needs a layer no earlier stage provides.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
+
+from .errors import PipelineError
+from .models import Derivation, Document, Entity, Quote, Rejection, Story
+from .settings import Settings
+
+if TYPE_CHECKING:
+    from .store.sqlite import Store
+
+T = TypeVar("T")
+
+#: Layers every document has on entering the pipeline (set by ingest).
+BASE_LAYERS = frozenset({"text", "metadata"})
+
+
+class Context:
+    """What stages share during one run: settings and lazily loaded, cached resources (models).
+
+    Nothing is loaded at import time; a resource is built on first use and kept for the run
+    (or, on a distributed engine, for the worker's lifetime).
+    """
+
+    def __init__(self, settings: Settings | None = None, store: Store | None = None) -> None:
+        self.settings = settings or Settings()
+        self.store = store
+        self._resources: dict[str, Any] = {}
+
+    def resource(self, key: str, build: Callable[[], T]) -> T:
+        """The resource named `key`, built by `build()` the first time it is asked for."""
+        if key not in self._resources:
+            self._resources[key] = build()
+        value: T = self._resources[key]
+        return value
+
+
+@dataclass(frozen=True)
+class CorpusState:
+    """Everything corpus stages read and write; `provided` names the layers present so far."""
+
+    documents: tuple[Document, ...]
+    rejected: tuple[Rejection, ...] = ()
+    entities: tuple[Entity, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    stories: tuple[Story, ...] = ()
+    derivations: tuple[Derivation, ...] = ()
+    extras: dict[str, Any] = field(default_factory=dict, compare=False)
+    provided: frozenset[str] = BASE_LAYERS
+
+
+ArticleFn = Callable[[Sequence[Document], Context], list[Document]]
+CorpusFn = Callable[[CorpusState, Context], CorpusState]
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A named step. `version` changes whenever its output would change, to invalidate caches."""
+
+    name: str
+    scope: Literal["article", "corpus"]
+    requires: frozenset[str]
+    provides: frozenset[str]
+    fn: Callable[..., Any]
+    version: str = "1"
+
+
+def article_stage(name: str, requires: Iterable[str], provides: Iterable[str], version: str = "1") -> Callable[
+    [ArticleFn], Stage
+]:
+    """Decorator: declare a per-article stage."""
+
+    def wrap(fn: ArticleFn) -> Stage:
+        return Stage(name, "article", frozenset(requires), frozenset(provides), fn, version)
+
+    return wrap
+
+
+def corpus_stage(name: str, requires: Iterable[str], provides: Iterable[str], version: str = "1") -> Callable[
+    [CorpusFn], Stage
+]:
+    """Decorator: declare a corpus-level stage."""
+
+    def wrap(fn: CorpusFn) -> Stage:
+        return Stage(name, "corpus", frozenset(requires), frozenset(provides), fn, version)
+
+    return wrap
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    """An ordered, checked list of stages."""
+
+    stages: tuple[Stage, ...]
+
+    def __post_init__(self) -> None:
+        self.check()
+
+    def check(self) -> None:
+        """Raise PipelineError when a stage needs a layer no earlier stage provides, or names repeat."""
+        have = set(BASE_LAYERS)
+        seen: set[str] = set()
+        seen_corpus = False
+        for stage in self.stages:
+            if stage.name in seen:
+                raise PipelineError(f"stage {stage.name!r} appears twice")
+            seen.add(stage.name)
+            missing = stage.requires - have
+            if missing:
+                raise PipelineError(
+                    f"stage {stage.name!r} requires {sorted(missing)}, which no earlier stage provides"
+                )
+            if stage.scope == "article" and seen_corpus:
+                raise PipelineError(f"article stage {stage.name!r} must come before every corpus stage")
+            seen_corpus = seen_corpus or stage.scope == "corpus"
+            have |= stage.provides
+
+    @property
+    def article_stages(self) -> tuple[Stage, ...]:
+        return tuple(s for s in self.stages if s.scope == "article")
+
+    @property
+    def corpus_stages(self) -> tuple[Stage, ...]:
+        return tuple(s for s in self.stages if s.scope == "corpus")
+
+    def article_signature(self) -> str:
+        """Identifies the per-article stages and their versions; cached annotations carry it."""
+        key = "|".join(f"{s.name}@{s.version}" for s in self.article_stages)
+        return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+    def without(self, *names: str) -> Pipeline:
+        """A copy without the named stages (checked again)."""
+        unknown = set(names) - {s.name for s in self.stages}
+        if unknown:
+            raise PipelineError(f"no stage named {sorted(unknown)}; stages: {[s.name for s in self.stages]}")
+        return Pipeline(tuple(s for s in self.stages if s.name not in names))
+
+    def until(self, name: str) -> Pipeline:
+        """A copy that stops after the named stage."""
+        names = [s.name for s in self.stages]
+        if name not in names:
+            raise PipelineError(f"no stage named {name!r}; stages: {names}")
+        return Pipeline(self.stages[: names.index(name) + 1])
+
+
+def run_article_stages(
+    stages: Sequence[Stage], docs: Sequence[Document], ctx: Context
+) -> tuple[list[Document], list[Rejection]]:
+    """Run per-article stages over one batch; documents a stage rejects leave the batch."""
+    current = list(docs)
+    rejected: list[Rejection] = []
+    for stage in stages:
+        out = stage.fn(current, ctx)
+        if not isinstance(out, list) or len(out) != len(current):
+            raise PipelineError(f"article stage {stage.name!r} must return one document per input document")
+        current = []
+        for doc in out:
+            if doc.rejected_reason:
+                rejected.append(Rejection(doc.article.path, doc.rejected_reason))
+            else:
+                current.append(doc)
+    return current, rejected
+
+
+def run_corpus_stages(stages: Sequence[Stage], state: CorpusState, ctx: Context) -> CorpusState:
+    """Run corpus stages in order, recording the layers each adds."""
+    for stage in stages:
+        out = stage.fn(state, ctx)
+        if not isinstance(out, CorpusState):
+            raise PipelineError(f"corpus stage {stage.name!r} must return a CorpusState")
+        state = replace(out, provided=out.provided | stage.provides)
+    return state

@@ -1,0 +1,34 @@
+"""One object carries every option of a run, so the CLI, the web app and Python callers agree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from .errors import SettingsError
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Options of an analysis run. Limits are reported when hit, never silently applied."""
+
+    max_file_bytes: int = 20 * 1024 * 1024
+    max_article_chars: int = 200_000
+    min_article_chars: int = 40
+    max_entities_per_article: int = 2_000
+    follow_hidden: bool = False
+    engine: str = "local"
+    batch_size: int = 64
+
+    def __post_init__(self) -> None:
+        for name in ("max_file_bytes", "max_article_chars", "max_entities_per_article", "batch_size"):
+            if getattr(self, name) <= 0:
+                raise SettingsError(f"{name} must be positive, got {getattr(self, name)}")
+        if self.min_article_chars < 0:
+            raise SettingsError("min_article_chars must not be negative")
+        if self.engine not in ("local", "ray"):
+            raise SettingsError(f"engine must be 'local' or 'ray', got {self.engine!r}")
+
+    def with_(self, **changes: Any) -> Settings:
+        """A copy with some options changed (and validated)."""
+        return replace(self, **changes)

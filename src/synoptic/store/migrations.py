@@ -1,0 +1,50 @@
+"""Versioned schema migrations of the SQLite store; `PRAGMA user_version` records the version reached.
+
+Append new migrations at the end, never edit a released one.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: articles, their paths, rejections, per-article annotation cache, analyses
+    """
+    CREATE TABLE articles (
+        id TEXT PRIMARY KEY,
+        path TEXT NOT NULL,
+        language TEXT NOT NULL,
+        language_how TEXT,
+        title TEXT,
+        outlet TEXT,
+        authors TEXT NOT NULL,
+        published_date TEXT,
+        published_how TEXT,
+        url TEXT,
+        text TEXT NOT NULL,
+        added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+    );
+    CREATE TABLE article_paths (
+        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        path TEXT NOT NULL,
+        PRIMARY KEY (article_id, path)
+    );
+    CREATE TABLE rejections (
+        path TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        PRIMARY KEY (path, reason)
+    );
+    CREATE TABLE documents (
+        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        signature TEXT NOT NULL,
+        data TEXT NOT NULL,
+        PRIMARY KEY (article_id, signature)
+    );
+    CREATE TABLE analyses (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        data TEXT NOT NULL
+    );
+    CREATE INDEX articles_published ON articles(published_date);
+    CREATE INDEX articles_language ON articles(language);
+    """,
+)

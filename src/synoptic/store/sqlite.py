@@ -1,0 +1,196 @@
+"""The SQLite store: articles, rejections, cached annotations and analyses, safe for concurrent runs.
+
+Every write is one transaction (`BEGIN IMMEDIATE`), the journal is WAL and a busy store is waited
+for, so a killed run leaves the store as it was before its last unfinished transaction, and two
+runs on one store do not corrupt it.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from ..codec import decode, to_plain
+from ..errors import StoreError
+from ..models import Article, Document, Published, Rejection
+from .migrations import MIGRATIONS
+
+BUSY_TIMEOUT_MS = 60_000
+
+
+class Store:
+    """A Synoptic store in one SQLite file (or `:memory:`)."""
+
+    def __init__(self, path: str | Path = ":memory:") -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            if self.path != ":memory:":
+                self.conn.execute("PRAGMA journal_mode = WAL")
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            self.conn.execute("PRAGMA synchronous = NORMAL")
+            self.migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot open store {self.path}: {exc}") from exc
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, t: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; rolled back on any exception."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    @property
+    def schema_version(self) -> int:
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def migrate(self) -> None:
+        """Bring the schema to the newest version; refuse a store written by a newer Synoptic."""
+        with self.transaction() as conn:
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            if version > len(MIGRATIONS):
+                raise StoreError(
+                    f"store {self.path} has schema version {version}, newer than this Synoptic "
+                    f"({len(MIGRATIONS)}); upgrade Synoptic"
+                )
+            for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+                for statement in script.split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {number}")
+
+    # -- articles ----------------------------------------------------------------------------
+
+    def add_articles(self, articles: Iterable[Article]) -> list[str]:
+        """Insert articles not yet stored (by content id); returns the ids that were new."""
+        new: list[str] = []
+        with self.transaction() as conn:
+            for a in articles:
+                cur = conn.execute(
+                    "INSERT OR IGNORE INTO articles (id, path, language, language_how, title, outlet, authors,"
+                    " published_date, published_how, url, text) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    (
+                        a.id, a.path, a.language, a.language_how, a.title, a.outlet, json.dumps(list(a.authors)),
+                        a.published.date, a.published.how, a.url, a.text,
+                    ),
+                )
+                if cur.rowcount:
+                    new.append(a.id)
+                conn.execute("INSERT OR IGNORE INTO article_paths VALUES (?, ?)", (a.id, a.path))
+        return new
+
+    def update_articles(self, articles: Iterable[Article]) -> None:
+        """Store what stages learned about stored articles (language, inferred dates)."""
+        with self.transaction() as conn:
+            for a in articles:
+                conn.execute(
+                    "UPDATE articles SET language=?, language_how=?, published_date=?, published_how=? WHERE id=?",
+                    (a.language, a.language_how, a.published.date, a.published.how, a.id),
+                )
+
+    @staticmethod
+    def _article(row: sqlite3.Row | tuple[Any, ...]) -> Article:
+        (id_, path, language, language_how, title, outlet, authors, pdate, phow, url, text) = row
+        return Article(
+            id=id_, path=path, language=language, title=title, outlet=outlet, authors=tuple(json.loads(authors)),
+            published=Published(pdate, phow), text=text, url=url, language_how=language_how,
+        )
+
+    _COLUMNS = "id, path, language, language_how, title, outlet, authors, published_date, published_how, url, text"
+
+    def articles(self, ids: Sequence[str] | None = None) -> list[Article]:
+        """Stored articles (all, or those with the given ids, in that order)."""
+        if ids is None:
+            rows = self.conn.execute(f"SELECT {self._COLUMNS} FROM articles ORDER BY rowid").fetchall()
+            return [self._article(r) for r in rows]
+        found = {a.id: a for a in self._articles_by_ids(ids)}
+        return [found[i] for i in ids if i in found]
+
+    def _articles_by_ids(self, ids: Sequence[str]) -> Iterator[Article]:
+        for chunk in range(0, len(ids), 500):
+            part = list(ids[chunk : chunk + 500])
+            marks = ",".join("?" * len(part))
+            sql = f"SELECT {self._COLUMNS} FROM articles WHERE id IN ({marks})"
+            for row in self.conn.execute(sql, part):
+                yield self._article(row)
+
+    def article(self, article_id: str) -> Article | None:
+        row = self.conn.execute(f"SELECT {self._COLUMNS} FROM articles WHERE id=?", (article_id,)).fetchone()
+        return self._article(row) if row else None
+
+    def count_articles(self) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    def paths(self, article_id: str) -> list[str]:
+        rows = self.conn.execute("SELECT path FROM article_paths WHERE article_id=? ORDER BY path", (article_id,))
+        return [r[0] for r in rows]
+
+    # -- rejections --------------------------------------------------------------------------
+
+    def add_rejections(self, rejections: Iterable[Rejection]) -> None:
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO rejections (path, reason) VALUES (?, ?)", [(r.path, r.reason) for r in rejections]
+            )
+
+    def rejections(self) -> list[Rejection]:
+        return [Rejection(p, r) for p, r in self.conn.execute("SELECT path, reason FROM rejections ORDER BY rowid")]
+
+    # -- annotation cache --------------------------------------------------------------------
+
+    def save_documents(self, docs: Iterable[Document], signature: str) -> None:
+        """Cache annotated documents under the pipeline's per-article signature."""
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO documents (article_id, signature, data) VALUES (?, ?, ?)",
+                [(d.id, signature, json.dumps(to_plain(d), ensure_ascii=False)) for d in docs],
+            )
+
+    def cached_documents(self, ids: Sequence[str], signature: str) -> dict[str, Document]:
+        """Cached documents for these ids made by the same per-article stages."""
+        out: dict[str, Document] = {}
+        for chunk in range(0, len(ids), 500):
+            part = list(ids[chunk : chunk + 500])
+            marks = ",".join("?" * len(part))
+            rows = self.conn.execute(
+                f"SELECT article_id, data FROM documents WHERE signature=? AND article_id IN ({marks})",
+                [signature, *part],
+            )
+            for article_id, data in rows:
+                out[article_id] = decode(Document, json.loads(data))
+        return out
+
+    # -- analyses ----------------------------------------------------------------------------
+
+    def save_analysis(self, analysis: dict[str, Any]) -> int:
+        """Keep an analysis JSON document; returns its run number."""
+        with self.transaction() as conn:
+            cur = conn.execute("INSERT INTO analyses (data) VALUES (?)", (json.dumps(analysis, ensure_ascii=False),))
+            return int(cur.lastrowid or 0)
+
+    def latest_analysis(self) -> dict[str, Any] | None:
+        row = self.conn.execute("SELECT data FROM analyses ORDER BY id DESC LIMIT 1").fetchone()
+        return json.loads(row[0]) if row else None

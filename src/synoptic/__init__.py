@@ -1,8 +1,8 @@
 """Synoptic: lay the coverage of one news story by many outlets side by side, with evidence.
 
-    import synoptic
-    analysis = synoptic.analyze(["articles/"])
-    analysis.to_dict()   # the analysis JSON (see docs/contract.md)
+import synoptic
+analysis = synoptic.analyze(["articles/"])
+analysis.to_dict()   # the analysis JSON (see docs/contract.md)
 """
 
 from __future__ import annotations

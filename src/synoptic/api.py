@@ -40,7 +40,12 @@ def analyze(
     progress.phase("reading", None)
     ingest = read_paths(paths, settings, progress=lambda _p: progress.advance())
     return analyze_articles(
-        ingest.articles, rejected=ingest.rejected, settings=settings, db=db, pipeline=pipeline, progress=progress
+        ingest.articles,
+        rejected=ingest.rejected,
+        settings=settings,
+        db=db,
+        pipeline=pipeline,
+        progress=progress,
     )
 
 
@@ -58,7 +63,7 @@ def analyze_articles(
     pipeline = pipeline or default_pipeline()
     progress = progress or NullProgress()
     own_store = db is not None and not isinstance(db, Store)
-    store = Store(db) if own_store else (db if isinstance(db, Store) else None)
+    store = db if isinstance(db, Store) else (Store(db) if db is not None else None)
     try:
         ctx = Context(settings, store=store)
         if store is not None:

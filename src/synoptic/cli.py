@@ -15,7 +15,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from . import __version__, langdata
 from .api import analyze
@@ -71,10 +78,20 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--db", metavar="FILE", default="synoptic.db", help="SQLite store (default: synoptic.db)")
     a.add_argument("--report", metavar="DIR", help="write an HTML and a Markdown report into this folder")
     a.add_argument("--quiet", "-q", action="store_true", help="no progress bars or summary")
-    a.add_argument("--max-file-size", type=int, metavar="BYTES", default=Settings.max_file_bytes,
-                   help="reject files larger than this (default: %(default)s)")
-    a.add_argument("--max-article-chars", type=int, metavar="N", default=Settings.max_article_chars,
-                   help="reject articles whose text is longer (default: %(default)s)")
+    a.add_argument(
+        "--max-file-size",
+        type=int,
+        metavar="BYTES",
+        default=Settings.max_file_bytes,
+        help="reject files larger than this (default: %(default)s)",
+    )
+    a.add_argument(
+        "--max-article-chars",
+        type=int,
+        metavar="N",
+        default=Settings.max_article_chars,
+        help="reject articles whose text is longer (default: %(default)s)",
+    )
     a.add_argument("--engine", choices=["local", "ray"], default="local", help="where per-article stages run")
 
     sub.add_parser("languages", help="list the supported languages")
@@ -82,8 +99,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def cmd_analyze(args: argparse.Namespace, out: Console, err: Console) -> int:
-    settings = Settings(max_file_bytes=args.max_file_size, max_article_chars=args.max_article_chars,
-                        engine=args.engine)
+    settings = Settings(max_file_bytes=args.max_file_size, max_article_chars=args.max_article_chars, engine=args.engine)
     progress = NullProgress() if args.quiet else RichProgress(err)
     analysis = analyze(args.paths, settings=settings, db=args.db, progress=progress)
     for r in analysis.rejected:

@@ -77,9 +77,9 @@ class Stage:
     version: str = "1"
 
 
-def article_stage(name: str, requires: Iterable[str], provides: Iterable[str], version: str = "1") -> Callable[
-    [ArticleFn], Stage
-]:
+def article_stage(
+    name: str, requires: Iterable[str], provides: Iterable[str], version: str = "1"
+) -> Callable[[ArticleFn], Stage]:
     """Decorator: declare a per-article stage."""
 
     def wrap(fn: ArticleFn) -> Stage:
@@ -88,9 +88,9 @@ def article_stage(name: str, requires: Iterable[str], provides: Iterable[str], v
     return wrap
 
 
-def corpus_stage(name: str, requires: Iterable[str], provides: Iterable[str], version: str = "1") -> Callable[
-    [CorpusFn], Stage
-]:
+def corpus_stage(
+    name: str, requires: Iterable[str], provides: Iterable[str], version: str = "1"
+) -> Callable[[CorpusFn], Stage]:
     """Decorator: declare a corpus-level stage."""
 
     def wrap(fn: CorpusFn) -> Stage:
@@ -119,9 +119,7 @@ class Pipeline:
             seen.add(stage.name)
             missing = stage.requires - have
             if missing:
-                raise PipelineError(
-                    f"stage {stage.name!r} requires {sorted(missing)}, which no earlier stage provides"
-                )
+                raise PipelineError(f"stage {stage.name!r} requires {sorted(missing)}, which no earlier stage provides")
             if stage.scope == "article" and seen_corpus:
                 raise PipelineError(f"article stage {stage.name!r} must come before every corpus stage")
             seen_corpus = seen_corpus or stage.scope == "corpus"

@@ -15,7 +15,11 @@ class Engine(Protocol):
     name: str
 
     def map_articles(
-        self, stages: Sequence[Stage], docs: Sequence[Document], ctx: Context, progress: Progress | None = None
+        self,
+        stages: Sequence[Stage],
+        docs: Sequence[Document],
+        ctx: Context,
+        progress: Progress | None = None,
     ) -> tuple[list[Document], list[Rejection]]:
         """Run per-article stages over every document; returns (kept documents, rejections)."""
         ...

@@ -15,7 +15,11 @@ class LocalEngine:
     name = "local"
 
     def map_articles(
-        self, stages: Sequence[Stage], docs: Sequence[Document], ctx: Context, progress: Progress | None = None
+        self,
+        stages: Sequence[Stage],
+        docs: Sequence[Document],
+        ctx: Context,
+        progress: Progress | None = None,
     ) -> tuple[list[Document], list[Rejection]]:
         progress = progress or NullProgress()
         size = ctx.settings.batch_size

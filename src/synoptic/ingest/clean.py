@@ -125,13 +125,12 @@ def clean_body(raw: str, title: str | None = None) -> Cleaned:
     for i, line in enumerate(lines):
         key = _norm(line)
         words = _words(line)
-        if not key:
-            keep[i] = False
-        elif title_key and key == title_key:
-            keep[i] = False
-        elif counts[key] > 1 and words <= 12:
-            keep[i] = False
-        elif cue.search(line) and (words <= 6 or ((i < first_long or i > last_long) and words <= 30)):
+        if (
+            not key
+            or (title_key and key == title_key)
+            or (counts[key] > 1 and words <= 12)
+            or (cue.search(line) and (words <= 6 or ((i < first_long or i > last_long) and words <= 30)))
+        ):
             keep[i] = False
 
     out_blocks: dict[int, list[str]] = {}

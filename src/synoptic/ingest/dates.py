@@ -10,15 +10,16 @@ _ISO = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{
 _DATE_TOKEN = re.compile(
     r"\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}\.? \w+ \d{4}\b|\b\w+ \d{1,2},? \d{4}\b"
 )
-_DATEPARSER_SETTINGS: dict[str, Any] = {"PREFER_DAY_OF_MONTH": "first", "REQUIRE_PARTS": ["day", "month", "year"]}
+_DATEPARSER_SETTINGS: dict[str, Any] = {
+    "PREFER_DAY_OF_MONTH": "first",
+    "REQUIRE_PARTS": ["day", "month", "year"],
+}
 
 
 def _dateparser_parse(text: str) -> datetime | None:
     import dateparser  # heavy import, only when a non-ISO date needs it
 
-    result: datetime | None = dateparser.parse(
-        text, languages=["en", "de", "fr"], settings=_DATEPARSER_SETTINGS
-    )
+    result: datetime | None = dateparser.parse(text, languages=["en", "de", "fr"], settings=_DATEPARSER_SETTINGS)
     return result
 
 

@@ -144,24 +144,25 @@ def read_html(path: str, text: str) -> list[RawRecord]:
     import trafilatura  # heavy import, only for HTML input
 
     try:
-        doc = trafilatura.bare_extraction(
-            text, with_metadata=True, include_comments=False, include_tables=False, include_images=False
+        found = trafilatura.bare_extraction(
+            text, with_metadata=True, include_comments=False, include_tables=False, include_images=False, as_dict=True
         )
     except Exception as exc:  # trafilatura raises assorted lxml/parser errors on broken markup
         raise ReadError(f"malformed HTML: {type(exc).__name__}: {exc}") from exc
-    if doc is None or not (getattr(doc, "text", None) or "").strip():
+    doc: dict[str, Any] = found if isinstance(found, dict) else {}
+    body = doc.get("text") or ""
+    if not body.strip():
         raise ReadError("no article text found in the HTML page")
-    authors = _split_people(doc.author or "")
     return [
         RawRecord(
             path=path,
-            body=doc.text,
-            title=doc.title or None,
-            authors=authors,
-            outlet=doc.sitename or _outlet_from(doc.url) or None,
-            date=parse_metadata_date(doc.date),
-            language=(doc.language or "").lower()[:2] or None,
-            url=doc.url or None,
+            body=body,
+            title=doc.get("title") or None,
+            authors=_split_people(doc.get("author") or ""),
+            outlet=doc.get("sitename") or _outlet_from(doc.get("url")) or None,
+            date=parse_metadata_date(doc.get("date")),
+            language=(doc.get("language") or "").lower()[:2] or None,
+            url=doc.get("url") or None,
             kind="html",
         )
     ]

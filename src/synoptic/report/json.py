@@ -36,7 +36,9 @@ def span_errors(document: dict[str, Any]) -> list[str]:
                 if body is None:
                     errors.append(f"{where}: unknown article {node['article']}")
                 elif body[node["start"] : node["end"]] != node["text"]:
-                    errors.append(f"{where}: text differs from article {node['article']}[{node['start']}:{node['end']}]")
+                    errors.append(
+                        f"{where}: text differs from article {node['article']}[{node['start']}:{node['end']}]"
+                    )
             for key, value in node.items():
                 if key != "articles" or where:
                     walk(value, f"{where}.{key}" if where else key)

@@ -21,16 +21,17 @@ def render_markdown(doc: dict[str, Any]) -> str:
     for story in doc["stories"]:
         lines += [f"## {_md(story['title'])}", ""]
         for sentence in story.get("summary", []):
-            cites = ", ".join(sorted({_md(articles[c['article']]['outlet'] or c['article']) for c in sentence["citations"]}))
+            cites = ", ".join(
+                sorted({_md(articles[c["article"]]["outlet"] or c["article"]) for c in sentence["citations"]})
+            )
             lines.append(f"- {_md(sentence['text'])} ({cites})")
         lines.append("")
         lines.append("| article | language | outlet | published |")
         lines.append("|---|---|---|---|")
         for aid in story["articles"]:
             a = articles[aid]
-            lines.append(
-                f"| {_md(a['title'] or a['path'])} | {a['language']} | {_md(a['outlet'] or '')} | {a['published']['date'] or ''} |"
-            )
+            title, outlet, date = _md(a["title"] or a["path"]), _md(a["outlet"] or ""), a["published"]["date"] or ""
+            lines.append(f"| {title} | {a['language']} | {outlet} | {date} |")
         lines.append("")
         for conflict in story.get("conflicts", []):
             values = "; ".join(f"{_md(v['value'])} ({len(v['spans'])} spans)" for v in conflict["values"])

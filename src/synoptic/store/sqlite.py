@@ -93,8 +93,17 @@ class Store:
                     "INSERT OR IGNORE INTO articles (id, path, language, language_how, title, outlet, authors,"
                     " published_date, published_how, url, text) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                     (
-                        a.id, a.path, a.language, a.language_how, a.title, a.outlet, json.dumps(list(a.authors)),
-                        a.published.date, a.published.how, a.url, a.text,
+                        a.id,
+                        a.path,
+                        a.language,
+                        a.language_how,
+                        a.title,
+                        a.outlet,
+                        json.dumps(list(a.authors)),
+                        a.published.date,
+                        a.published.how,
+                        a.url,
+                        a.text,
                     ),
                 )
                 if cur.rowcount:
@@ -115,8 +124,16 @@ class Store:
     def _article(row: sqlite3.Row | tuple[Any, ...]) -> Article:
         (id_, path, language, language_how, title, outlet, authors, pdate, phow, url, text) = row
         return Article(
-            id=id_, path=path, language=language, title=title, outlet=outlet, authors=tuple(json.loads(authors)),
-            published=Published(pdate, phow), text=text, url=url, language_how=language_how,
+            id=id_,
+            path=path,
+            language=language,
+            title=title,
+            outlet=outlet,
+            authors=tuple(json.loads(authors)),
+            published=Published(pdate, phow),
+            text=text,
+            url=url,
+            language_how=language_how,
         )
 
     _COLUMNS = "id, path, language, language_how, title, outlet, authors, published_date, published_how, url, text"
@@ -153,7 +170,8 @@ class Store:
     def add_rejections(self, rejections: Iterable[Rejection]) -> None:
         with self.transaction() as conn:
             conn.executemany(
-                "INSERT OR REPLACE INTO rejections (path, reason) VALUES (?, ?)", [(r.path, r.reason) for r in rejections]
+                "INSERT OR REPLACE INTO rejections (path, reason) VALUES (?, ?)",
+                [(r.path, r.reason) for r in rejections],
             )
 
     def rejections(self) -> list[Rejection]:

@@ -221,7 +221,7 @@ def iter_json(path: str, text: str) -> Iterator[RawRecord | Rejection]:
     if isinstance(data, dict) and isinstance(data.get("articles"), list):
         data = data["articles"]
     records = data if isinstance(data, list) else [data]
-    for n, record in enumerate(records, start=1):
+    for n, record in enumerate(records):
         name = path if len(records) == 1 else f"{path}#{n}"
         try:
             yield record_from_json(name, record)
@@ -230,10 +230,9 @@ def iter_json(path: str, text: str) -> Iterator[RawRecord | Rejection]:
 
 
 def iter_jsonl(path: str, text: str) -> Iterator[RawRecord | Rejection]:
-    """Records of a JSON Lines file, one per non-empty line; a bad line is rejected alone."""
-    for n, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
+    """Records of a JSON Lines file, one per non-empty line (`path#0`, `path#1`...); a bad line is rejected alone."""
+    lines = [line for line in text.split("\n") if line.strip()]
+    for n, line in enumerate(lines):
         name = f"{path}#{n}"
         try:
             yield record_from_json(name, json.loads(line))

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from .annotate.lang import language_stage
 from .annotate.sentences import sentences_stage
+from .compare.stages import claims_stage, conflicts_stage, coverage_stage, summary_stage
 from .pipeline import Pipeline
 
 
 def default_pipeline() -> Pipeline:
     """The full analysis, from language identification to the cited summary."""
-    return Pipeline((language_stage, sentences_stage))
+    return Pipeline((language_stage, sentences_stage, claims_stage, conflicts_stage, coverage_stage, summary_stage))

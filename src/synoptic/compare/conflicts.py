@@ -1,0 +1,285 @@
+"""Conflicts: aligned statements that give different values for the same slot.
+
+There is no NLI model, so a conflict is found on slots, never on wording alone:
+
+- place: two frames of the same kind of event on the same day ("NATO-Russia gathering in
+  Brussels Wednesday" / "conference in Vienna on Wednesday") name different places;
+- date: closely aligned statements about the same people and places give different days
+  (more than ~4 months apart it is taken as a different event);
+- number: amounts of the same class ("troops", "deaths") in statements about the same fact whose
+  ranges do not overlap; "100,000" vs "Zehntausende" overlap, so differ only in precision;
+- outcome: the same result stated as happened in one source and as narrowly avoided ("nearly led
+  to") or denied in another.
+
+Statements from derivations of one source (copies, translations) never conflict with each other.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from .align import RELATED, Aligned
+from .claims import ClaimUnit
+from .layers import QuantRef, TimeRef, place_key, ranges_overlap, same_day, time_label
+
+DATE_ALIGN = 0.86  # similarity for a date disagreement to count (with three shared names)
+DATE_ALIGN_STRONG = 0.9  # ... or with two shared names
+MAX_DATE_GAP_DAYS = 120  # farther apart: two different events, not one event dated differently
+NUMBER_ALIGN = 0.87
+NUMBER_CONTEXT_ALIGN = 0.83  # with a shared place or actor
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A conflict before it becomes a record: values with the units (indexes) that state each."""
+
+    kind: str  # place, date, number, outcome
+    about: str
+    values: tuple[tuple[str, tuple[int, ...]], ...]
+
+    @property
+    def units(self) -> set[int]:
+        return {u for _v, us in self.values for u in us}
+
+
+def _different_voice(a: ClaimUnit, b: ClaimUnit, voices: dict[str, str]) -> bool:
+    return a.article != b.article and voices.get(a.article, a.article) != voices.get(b.article, b.article)
+
+
+def _pairs(aligned: Aligned, voices: dict[str, str]) -> Iterable[tuple[int, int]]:
+    units = aligned.units
+    for i in range(len(units)):
+        for j in range(i + 1, len(units)):
+            if _different_voice(units[i], units[j], voices):
+                yield i, j
+
+
+def _merge(kind: str, about: Callable[[list[tuple[str, int]]], str], labelled: list[tuple[str, int]]) -> Finding:
+    values: dict[str, list[int]] = {}
+    for label, unit in labelled:
+        if unit not in values.setdefault(label, []):
+            values[label].append(unit)
+    ordered = tuple((k, tuple(sorted(v))) for k, v in sorted(values.items(), key=lambda kv: (-len(kv[1]), kv[0])))
+    return Finding(kind, about(labelled), ordered)
+
+
+def _components(edges: Iterable[tuple[int, int]]) -> list[set[int]]:
+    parent: dict[int, int] = {}
+
+    def root(x: int) -> int:
+        while parent.setdefault(x, x) != x:
+            x = parent[x]
+        return x
+
+    for a, b in edges:
+        parent[root(a)] = root(b)
+    groups: dict[int, set[int]] = {}
+    for x in parent:
+        groups.setdefault(root(x), set()).add(x)
+    return list(groups.values())
+
+
+# ---------------------------------------------------------------------------------------------
+# Place of an event on a day
+
+
+def place_conflicts(aligned: Aligned, voices: dict[str, str]) -> list[Finding]:
+    units = aligned.units
+    frames = [(i, f) for i, u in enumerate(units) for f in u.frames]
+    out: list[Finding] = []
+    seen: set[tuple[str, str]] = set()
+    for x, (i, fa) in enumerate(frames):
+        for j, fb in frames[x + 1 :]:
+            a, b = units[i], units[j]
+            if fa.kind != fb.kind or not _different_voice(a, b, voices) or same_day(fa.time, fb.time) is not True:
+                continue
+            if fa.place.key == fb.place.key or fa.place.key.lower() in b.keys or fb.place.key.lower() in a.keys:
+                continue
+            day = fa.time.day or fb.time.day or fa.time.text
+            if (fa.kind, day) in seen:
+                continue
+            seen.add((fa.kind, day))
+            agreeing = [
+                (f.place.key, k)
+                for k, f in frames
+                if f.kind == fa.kind and (same_day(f.time, fa.time) or same_day(f.time, fb.time))
+            ]
+            label = f"{fa.cue.lower()} on {_day_words(fa.time, fb.time)}"
+            out.append(_merge("place", lambda _l, label=label: f"place of the {label}", agreeing))
+    return out
+
+
+def _day_words(a: TimeRef, b: TimeRef) -> str:
+    word = a.text if a.weekday is not None else b.text if b.weekday is not None else time_label(a)
+    day = a.day or b.day
+    word = word.removesuffix("'s")
+    return f"{word} ({day})" if day and day not in word else word
+
+
+# ---------------------------------------------------------------------------------------------
+# Date of the same statement
+
+
+def _days(u: ClaimUnit) -> list[TimeRef]:
+    return [t for t in u.times if t.day or t.weekday is not None or t.month_day]
+
+
+_RELATIVE = re.compile(r",\s*(?:who|which|whose|der|die|das|dessen|qui|que|dont|lequel|laquelle)\b[^,]*", re.I)
+
+
+def _main_days(u: ClaimUnit) -> list[TimeRef]:
+    """Days stated for the sentence's own event, leaving out those inside relative clauses
+    ("Ryabkov, who headed the team in Monday's talks, said ...")."""
+    inner = [(u.start + m.start(), u.start + m.end()) for m in _RELATIVE.finditer(u.text)]
+    return [t for t in _days(u) if not any(a <= t.start < b for a, b in inner)]
+
+
+def _date_related(aligned: Aligned, i: int, j: int) -> bool:
+    """Whether two sentences report the same statement closely enough for their dates to be compared."""
+    a, b = aligned.units[i], aligned.units[j]
+    shared, sim = len(a.keys & b.keys), aligned.sim(i, j)
+    return sim >= DATE_ALIGN and (shared >= 3 or (shared >= 2 and sim >= DATE_ALIGN_STRONG))
+
+
+def _far_apart(a: TimeRef, b: TimeRef) -> bool:
+    if a.day and b.day:
+        return abs((date.fromisoformat(a.day) - date.fromisoformat(b.day)).days) > MAX_DATE_GAP_DAYS
+    return False
+
+
+def _day_verdict(aligned: Aligned, i: int, j: int) -> bool | None:
+    """True: same day; False: different days (a conflict if related); None: not comparable."""
+    da, db = _main_days(aligned.units[i]), _main_days(aligned.units[j])
+    if not da or not db or not _date_related(aligned, i, j):
+        return None
+    verdicts = [same_day(x, y) for x in da for y in db]
+    if any(v is True for v in verdicts):
+        return True
+    if not any(v is False for v in verdicts) or any(_far_apart(x, y) for x in da for y in db):
+        return None
+    return False
+
+
+def _date_label(t: TimeRef) -> str:
+    if t.day and t.day not in t.text:
+        word = t.text.removesuffix("'s")
+        return f"{word} ({t.day})"
+    return t.text
+
+
+def date_conflicts(aligned: Aligned, voices: dict[str, str]) -> list[Finding]:
+    units = aligned.units
+    pairs = list(_pairs(aligned, voices))
+    verdicts = {(i, j): _day_verdict(aligned, i, j) for i, j in pairs}
+    edges = [p for p, v in verdicts.items() if v is False]
+    agree = [p for p, v in verdicts.items() if v is True]
+    out: list[Finding] = []
+    for core in _components(edges):
+        component = set(core)
+        component |= {k for i, j in agree for k in (i, j) if i in core or j in core}
+        labelled = [(_date_label(_main_days(units[k])[0]), k) for k in sorted(component)]
+        if len({lab for lab, _ in labelled}) < 2:
+            continue
+        first = units[min(component, key=lambda k: (units[k].lang != "en", k))]
+        out.append(_merge("date", lambda _l, first=first: f"date of: {_brief(first)}", labelled))
+    return out
+
+
+def _brief(u: ClaimUnit, words: int = 14) -> str:
+    parts = u.text.split()
+    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
+
+
+# ---------------------------------------------------------------------------------------------
+# Numbers
+
+
+def _comparable(aligned: Aligned, i: int, j: int) -> bool:
+    a, b = aligned.units[i], aligned.units[j]
+    pa, pb = {p.key for p in a.places}, {p.key for p in b.places}
+    if pa and pb and not pa & pb:
+        return False
+    da, db = _days(a), _days(b)
+    if da and db and all(same_day(x, y) is False for x in da for y in db):
+        return False
+    sim = aligned.sim(i, j)
+    return sim >= NUMBER_ALIGN or (bool(a.keys & b.keys) and sim >= NUMBER_CONTEXT_ALIGN)
+
+
+def _number_label(q: QuantRef) -> str:
+    if q.low != q.high and q.approximate:
+        return q.text
+    value = q.low
+    for size, word in ((1e9, "billion"), (1e6, "million")):
+        if value >= size:
+            return f"{value / size:g} {word}"
+    return f"{value:,.0f}".replace(",", " ") if value >= 10000 else f"{value:g}"
+
+
+def number_conflicts(aligned: Aligned, voices: dict[str, str]) -> list[Finding]:
+    units = aligned.units
+    quants = [(i, q) for i, u in enumerate(units) for q in u.quantities]
+    edges: list[tuple[int, int]] = []
+    clash: set[frozenset[int]] = set()
+    for x, (i, qa) in enumerate(quants):
+        for y in range(x + 1, len(quants)):
+            j, qb = quants[y]
+            if qa.unit != qb.unit or not _different_voice(units[i], units[j], voices) or not _comparable(aligned, i, j):
+                continue
+            edges.append((x, y))
+            if not ranges_overlap(qa, qb):
+                clash.add(frozenset((x, y)))
+    out: list[Finding] = []
+    for component in _components(edges):
+        if not any(pair <= component for pair in clash):
+            continue
+        exact = sorted(component, key=lambda k: (quants[k][1].approximate, quants[k][1].high - quants[k][1].low))
+        labelled = [(_number_label(quants[k][1]), quants[k][0]) for k in exact if not quants[k][1].approximate]
+        labelled = labelled or [(_number_label(quants[k][1]), quants[k][0]) for k in exact]
+        if len({lab for lab, _ in labelled}) < 2:
+            continue
+        unit = quants[min(component)][1].unit
+        out.append(_merge("number", lambda _l, unit=unit: f"number of {unit}", labelled))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Outcomes
+
+
+def _content_words(text: str) -> set[str]:
+    return {w.lower().strip(".,") for w in text.split() if len(w) > 2 and not w.isupper() or w.lower() == "war"}
+
+
+def outcome_conflicts(aligned: Aligned, voices: dict[str, str]) -> list[Finding]:
+    units = aligned.units
+    found: list[Finding] = []
+    for i, j in _pairs(aligned, voices):
+        a, b = units[i], units[j]
+        years_a = {t.value[:4] for t in a.times if t.value}
+        years_b = {t.value[:4] for t in b.times if t.value}
+        if not (years_a & years_b or aligned.sim(i, j) >= RELATED):
+            continue
+        for oa in a.outcomes:
+            for ob in b.outcomes:
+                if oa.modal or ob.modal or not _content_words(oa.result) & _content_words(ob.result):
+                    continue
+                if oa.near_miss == ob.near_miss and oa.negated == ob.negated:
+                    continue
+                anchor = sorted(years_a & years_b)
+                about = f"outcome of the events of {anchor[0]}" if anchor else f"outcome: {place_key(oa.result)}"
+                found.append(Finding("outcome", about, ((oa.text, (i,)), (ob.text, (j,)))))
+    return found
+
+
+def find_conflicts(aligned: Aligned, voices: dict[str, str]) -> list[Finding]:
+    """Every conflict among the aligned claim units of one story."""
+    return (
+        place_conflicts(aligned, voices)
+        + date_conflicts(aligned, voices)
+        + number_conflicts(aligned, voices)
+        + outcome_conflicts(aligned, voices)
+    )

@@ -164,6 +164,16 @@ def find_outcomes(text: str, base: int, lang: str) -> list[Outcome]:
     return out
 
 
+_DATELINE_HEAD = re.compile(r"^[A-ZÀ-Þ][\w\s().,'-]{0,40},\s*$")
+_DATELINE_TAIL = re.compile(r"^[\s\d:.]*[–—-]\s")
+
+
+def is_dateline(sentence: str, start: int, end: int) -> bool:
+    """Whether a date opens the sentence as its dateline ("COLOGNE, 8 April 2025 – ..."): the
+    publication date, not the date of what the sentence states."""
+    return bool(_DATELINE_HEAD.match(sentence[:start]) and _DATELINE_TAIL.match(sentence[end:]))
+
+
 def units_of(doc: Document, names: dict[str, str] | None = None) -> list[ClaimUnit]:
     """One claim unit per sentence of the document (sentences of fewer than MIN_WORDS words are skipped)."""
     art = doc.article
@@ -175,7 +185,8 @@ def units_of(doc: Document, names: dict[str, str] | None = None) -> list[ClaimUn
         text = art.text[s.start : s.end]
         if len(text.split()) < MIN_WORDS:
             continue
-        sp, st = _within(places, s.start, s.end), _within(times, s.start, s.end)
+        sp = _within(places, s.start, s.end)
+        st = tuple(t for t in _within(times, s.start, s.end) if not is_dateline(text, t.start - s.start, t.end - s.start))
         out.append(
             ClaimUnit(
                 id=f"{art.id}:{i}",

@@ -28,7 +28,7 @@ from .layers import QuantRef, TimeRef, place_key, ranges_overlap, same_day, time
 DATE_ALIGN = 0.86  # similarity for a date disagreement to count (with three shared names)
 DATE_ALIGN_STRONG = 0.9  # ... or with two shared names
 MAX_DATE_GAP_DAYS = 120  # farther apart: two different events, not one event dated differently
-NUMBER_ALIGN = 0.87
+NUMBER_ALIGN = 0.865
 NUMBER_CONTEXT_ALIGN = 0.83  # with a shared place or actor
 
 
@@ -107,16 +107,19 @@ def place_conflicts(aligned: Aligned, voices: dict[str, str]) -> list[Finding]:
                 for k, f in frames
                 if f.kind == fa.kind and (same_day(f.time, fa.time) or same_day(f.time, fb.time))
             ]
-            label = f"{fa.cue.lower()} on {_day_words(fa.time, fb.time)}"
+            label = f"{fa.kind} on {_day_words(fa.time, fb.time)}"
             out.append(_merge("place", lambda _l, label=label: f"place of the {label}", agreeing))
     return out
 
 
 def _day_words(a: TimeRef, b: TimeRef) -> str:
-    word = a.text if a.weekday is not None else b.text if b.weekday is not None else time_label(a)
+    """"Wednesday (2022-01-12)" for a day, in English whatever the sources' languages."""
     day = a.day or b.day
-    word = word.removesuffix("'s")
-    return f"{word} ({day})" if day and day not in word else word
+    if day:
+        return f"{date.fromisoformat(day).strftime('%A')} ({day})"
+    weekday = a.weekday if a.weekday is not None else b.weekday
+    names = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+    return names[weekday] if weekday is not None else time_label(a)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -205,14 +208,20 @@ def _comparable(aligned: Aligned, i: int, j: int) -> bool:
     da, db = _days(a), _days(b)
     if da and db and all(same_day(x, y) is False for x in da for y in db):
         return False
+    if _years(a) != _years(b):
+        return False  # "11,000 troops ... in the early 1990s" is another time than today's buildup
     sim = aligned.sim(i, j)
     return sim >= NUMBER_ALIGN or (bool(a.keys & b.keys) and sim >= NUMBER_CONTEXT_ALIGN)
 
 
+def _years(u: ClaimUnit) -> set[str]:
+    return {t.value[:4] for t in u.times if t.value and len(t.value) == 4}
+
+
 def _number_label(q: QuantRef) -> str:
-    if q.low != q.high and q.approximate:
+    if q.stated is None:
         return q.text
-    value = q.low
+    value = q.stated
     for size, word in ((1e9, "billion"), (1e6, "million")):
         if value >= size:
             return f"{value / size:g} {word}"
@@ -236,9 +245,7 @@ def number_conflicts(aligned: Aligned, voices: dict[str, str]) -> list[Finding]:
     for component in _components(edges):
         if not any(pair <= component for pair in clash):
             continue
-        exact = sorted(component, key=lambda k: (quants[k][1].approximate, quants[k][1].high - quants[k][1].low))
-        labelled = [(_number_label(quants[k][1]), quants[k][0]) for k in exact if not quants[k][1].approximate]
-        labelled = labelled or [(_number_label(quants[k][1]), quants[k][0]) for k in exact]
+        labelled = [(_number_label(quants[k][1]), quants[k][0]) for k in sorted(component) if quants[k][1].stated]
         if len({lab for lab, _ in labelled}) < 2:
             continue
         unit = quants[min(component)][1].unit

@@ -194,6 +194,7 @@ class QuantRef:
     high: float
     unit: str  # the class from the cue data, or the counted word itself
     approximate: bool
+    stated: float | None = None  # the number as written ("at least 12" -> 12); None for vague amounts
 
 
 def ranges_overlap(a: QuantRef, b: QuantRef) -> bool:
@@ -283,10 +284,11 @@ def _counted(
     lower: re.Pattern[str] | None,
     base: int,
 ) -> list[QuantRef]:
-    unit = _unit_class(lang, text[end:], text)
+    unit = _unit_class(lang, text[end:], _sentence_around(text, start))
     if unit is None:
         return []
     name, length = unit
+    stated = None if before == "~" else low
     is_approx = before == "~" or bool(approx and approx.search(before[-14:]))
     if is_approx and before != "~":
         low, high = low * 0.9, high * 1.1
@@ -294,7 +296,7 @@ def _counted(
         high = high * 1.1
         is_approx = True
     stop = end + length
-    return [QuantRef(base + start, base + stop, text[start:stop], low, high, name, is_approx)]
+    return [QuantRef(base + start, base + stop, text[start:stop], low, high, name, is_approx, stated)]
 
 
 def doc_quantities(doc: Document) -> list[QuantRef]:
@@ -307,7 +309,8 @@ def doc_quantities(doc: Document) -> list[QuantRef]:
         if unit is None or q.low is None:
             continue
         high = q.high if q.high is not None else q.low
-        layer.append(QuantRef(q.start, q.end, text[q.start : q.end], q.low, high, unit[0], q.approximate))
+        stated = q.low if q.low == high else None
+        layer.append(QuantRef(q.start, q.end, text[q.start : q.end], q.low, high, unit[0], q.approximate, stated))
     rules = [r for r in rule_quantities(text, lang) if not _overlaps(r, layer)]
     return sorted(layer + rules, key=lambda q: q.start)
 

@@ -76,6 +76,8 @@ def _is_title_block(block: list[str], rest: list[list[str]]) -> bool:
     if len(block) != 1 or not rest:
         return False
     line = block[0].strip()
+    if _BY_LINE.match(line):
+        return False
     return 2 <= _words(line) <= 25 and not line.endswith((".", ",", ";", ":")) and len(line) <= 200
 
 

@@ -70,7 +70,9 @@ def cluster(units: Sequence[ClaimUnit], sims: Matrix, threshold: float = ALIGN) 
                 dist[i, j] = 1.0
     np.fill_diagonal(dist, 0.0)
     dist = np.clip((dist + dist.T) / 2, 0.0, 2.0)
-    labels = fcluster(linkage(squareform(dist, checks=False), method="average"), t=1.0 - threshold, criterion="distance")
+    labels = fcluster(
+        linkage(squareform(dist, checks=False), method="average"), t=1.0 - threshold, criterion="distance"
+    )
     members: dict[int, list[int]] = {}
     for i, label in enumerate(labels):
         members.setdefault(int(label), []).append(i)

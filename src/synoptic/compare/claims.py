@@ -186,7 +186,9 @@ def units_of(doc: Document, names: dict[str, str] | None = None) -> list[ClaimUn
         if len(text.split()) < MIN_WORDS:
             continue
         sp = _within(places, s.start, s.end)
-        st = tuple(t for t in _within(times, s.start, s.end) if not is_dateline(text, t.start - s.start, t.end - s.start))
+        st = tuple(
+            t for t in _within(times, s.start, s.end) if not is_dateline(text, t.start - s.start, t.end - s.start)
+        )
         out.append(
             ClaimUnit(
                 id=f"{art.id}:{i}",

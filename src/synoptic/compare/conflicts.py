@@ -17,7 +17,7 @@ Statements from derivations of one source (copies, translations) never conflict 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -57,13 +57,13 @@ def _pairs(aligned: Aligned, voices: dict[str, str]) -> Iterable[tuple[int, int]
                 yield i, j
 
 
-def _merge(kind: str, about: Callable[[list[tuple[str, int]]], str], labelled: list[tuple[str, int]]) -> Finding:
+def _merge(kind: str, about: str, labelled: list[tuple[str, int]]) -> Finding:
     values: dict[str, list[int]] = {}
     for label, unit in labelled:
         if unit not in values.setdefault(label, []):
             values[label].append(unit)
     ordered = tuple((k, tuple(sorted(v))) for k, v in sorted(values.items(), key=lambda kv: (-len(kv[1]), kv[0])))
-    return Finding(kind, about(labelled), ordered)
+    return Finding(kind, about, ordered)
 
 
 def _components(edges: Iterable[tuple[int, int]]) -> list[set[int]]:
@@ -108,12 +108,12 @@ def place_conflicts(aligned: Aligned, voices: dict[str, str]) -> list[Finding]:
                 if f.kind == fa.kind and (same_day(f.time, fa.time) or same_day(f.time, fb.time))
             ]
             label = f"{fa.kind} on {_day_words(fa.time, fb.time)}"
-            out.append(_merge("place", lambda _l, label=label: f"place of the {label}", agreeing))
+            out.append(_merge("place", f"place of the {label}", agreeing))
     return out
 
 
 def _day_words(a: TimeRef, b: TimeRef) -> str:
-    """"Wednesday (2022-01-12)" for a day, in English whatever the sources' languages."""
+    """ "Wednesday (2022-01-12)" for a day, in English whatever the sources' languages."""
     day = a.day or b.day
     if day:
         return f"{date.fromisoformat(day).strftime('%A')} ({day})"
@@ -187,7 +187,7 @@ def date_conflicts(aligned: Aligned, voices: dict[str, str]) -> list[Finding]:
         if len({lab for lab, _ in labelled}) < 2:
             continue
         first = units[min(component, key=lambda k: (units[k].lang != "en", k))]
-        out.append(_merge("date", lambda _l, first=first: f"date of: {_brief(first)}", labelled))
+        out.append(_merge("date", f"date of: {_brief(first)}", labelled))
     return out
 
 
@@ -249,7 +249,7 @@ def number_conflicts(aligned: Aligned, voices: dict[str, str]) -> list[Finding]:
         if len({lab for lab, _ in labelled}) < 2:
             continue
         unit = quants[min(component)][1].unit
-        out.append(_merge("number", lambda _l, unit=unit: f"number of {unit}", labelled))
+        out.append(_merge("number", f"number of {unit}", labelled))
     return out
 
 
@@ -258,7 +258,7 @@ def number_conflicts(aligned: Aligned, voices: dict[str, str]) -> list[Finding]:
 
 
 def _content_words(text: str) -> set[str]:
-    return {w.lower().strip(".,") for w in text.split() if len(w) > 2 and not w.isupper() or w.lower() == "war"}
+    return {w.lower().strip(".,") for w in text.split() if (len(w) > 2 and not w.isupper()) or w.lower() == "war"}
 
 
 def outcome_conflicts(aligned: Aligned, voices: dict[str, str]) -> list[Finding]:

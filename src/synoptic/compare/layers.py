@@ -73,7 +73,9 @@ def _pub(doc: Document) -> date | None:
     return None
 
 
-_FUTURE = re.compile(r"\b(?:will|would|could|as early as|later|next|pourrait|dès|prochain|soll|sollen|wird|könnte)\b", re.I)
+_FUTURE = re.compile(
+    r"\b(?:will|would|could|as early as|later|next|pourrait|dès|prochain|soll|sollen|wird|könnte)\b", re.I
+)
 
 
 def _weekday_date(pub: date, weekday: int, future: bool) -> date:
@@ -197,9 +199,14 @@ class QuantRef:
     stated: float | None = None  # the number as written ("at least 12" -> 12); None for vague amounts
 
 
+APPROX_TOLERANCE = 0.05  # an approximate amount's bounds are themselves approximate
+
+
 def ranges_overlap(a: QuantRef, b: QuantRef) -> bool:
-    """Whether two amounts can both be true: their ranges overlap (a precision difference)."""
-    return a.low <= b.high and b.low <= a.high
+    """Whether two amounts can both be true: their ranges overlap (a precision difference).
+    "Zehntausende" (20,000-99,999) and "100,000" overlap within the tolerance of vague bounds."""
+    slack = 1 + APPROX_TOLERANCE if a.approximate or b.approximate else 1.0
+    return a.low <= b.high * slack and b.low <= a.high * slack
 
 
 _NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:[.,\s\u00a0\u202f]\d{3})+|\d+(?:[.,]\d+)?)(?![\w])")
@@ -414,7 +421,11 @@ def doc_places(doc: Document, names: dict[str, str] | None = None) -> list[Place
             entity = getattr(m, "entity", None)
             name = (names or {}).get(str(entity), m.text) if entity else m.text
             layer.append(PlaceRef(m.start, m.end, text[m.start : m.end], place_key(name)))
-    rules = [p for p in rule_places(text, doc.article.language) if not any(p.start < q.end and q.start < p.end for q in layer)]
+    rules = [
+        p
+        for p in rule_places(text, doc.article.language)
+        if not any(p.start < q.end and q.start < p.end for q in layer)
+    ]
     return sorted(layer + rules, key=lambda p: p.start)
 
 

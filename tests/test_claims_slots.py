@@ -112,7 +112,9 @@ def test_no_outcome_without_result_cue() -> None:
 
 
 def test_frames_tie_each_place_to_its_own_day() -> None:
-    text = "The talks followed a U.S.-Russia meeting in Geneva on Monday and a NATO-Russia gathering in Brussels Wednesday"
+    text = (
+        "The talks followed a U.S.-Russia meeting in Geneva on Monday and a NATO-Russia gathering in Brussels Wednesday"
+    )
     pub = date(2022, 1, 13)
     frames = find_frames(text, 0, "en", rule_places(text, "en"), rule_times(text, "en", pub))
     assert [(f.place.key, f.time.value) for f in frames] == [("Geneva", "2022-01-10"), ("Brussels", "2022-01-12")]

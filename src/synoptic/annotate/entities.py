@@ -108,7 +108,10 @@ class Recogniser:
 
         `known` holds surname keys of people recognised elsewhere (other articles of the corpus).
         """
-        found = [Mention(h.start, h.end, text[h.start : h.end], h.entry.type, "gazetteer") for h in self.gazetteer.find(text, lang)]
+        found = [
+            Mention(h.start, h.end, text[h.start : h.end], h.entry.type, "gazetteer")
+            for h in self.gazetteer.find(text, lang)
+        ]
         taken = [(m.start, m.end) for m in found]
         people = self.people(text, lang, taken, known)
         return sorted(found + people, key=lambda m: m.start)
@@ -156,9 +159,7 @@ class Recogniser:
             pass
         elif honorific is not None and len(run) <= 3:
             start = honorific
-        elif role is not None and len(run) <= 3:
-            pass
-        elif cue and len(run) <= 2:
+        elif (role is not None and len(run) <= 3) or (cue and len(run) <= 2):
             pass
         elif len(run) <= 2 and _matches_known(run, surnames):
             return Mention(start, end, text[start:end], "PERSON", "projection", role)
@@ -179,8 +180,12 @@ def _name_runs(text: str, toks: list[tuple[int, int, str]], rules: NameRules) ->
     for tok in toks:
         word = tok[2]
         joined = bool(current) and text[current[-1][1] : tok[0]] in (" ", "\u00a0")
-        ok = (_is_capitalised(word) and word not in rules.not_names and not is_role_word(word, rules)
-              and word not in honorifics())
+        ok = (
+            _is_capitalised(word)
+            and word not in rules.not_names
+            and not is_role_word(word, rules)
+            and word not in honorifics()
+        )
         if ok and (joined or not current):
             current.append(tok)
             continue

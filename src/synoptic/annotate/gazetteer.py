@@ -8,6 +8,7 @@ to a language-neutral key (the English name), which is what makes "Kuba" and "Cu
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,11 +19,59 @@ from ..models import EntityType
 
 # Time-zone "cities" that are common words or given names rather than places people write about.
 _TZ_SKIP = frozenset(
-    {"Center", "Knox", "Easter", "Stanley", "Regina", "Wake", "Midway", "Phoenix", "Davis", "Casey", "Troll",
-     "Palmer", "Victoria", "Chatham", "Mawson", "Vostok", "Syowa", "Rothera", "McMurdo", "Macquarie", "Eucla",
-     "Creston", "Nome", "Adak", "Beulah", "Vevay", "Winamac", "Marengo", "Monticello", "Vincennes", "Petersburg",
-     "Tell City", "New Salem", "Enderbury", "Kanton", "Currie", "Norfolk", "Truk", "Chuuk", "Ponape", "Johnston",
-     "Unknown", "Universal", "Cordoba", "Salta", "Catamarca", "Jujuy", "Mendoza", "Guernsey", "Jersey", "Man"}
+    {
+        "Center",
+        "Knox",
+        "Easter",
+        "Stanley",
+        "Regina",
+        "Wake",
+        "Midway",
+        "Phoenix",
+        "Davis",
+        "Casey",
+        "Troll",
+        "Palmer",
+        "Victoria",
+        "Chatham",
+        "Mawson",
+        "Vostok",
+        "Syowa",
+        "Rothera",
+        "McMurdo",
+        "Macquarie",
+        "Eucla",
+        "Creston",
+        "Nome",
+        "Adak",
+        "Beulah",
+        "Vevay",
+        "Winamac",
+        "Marengo",
+        "Monticello",
+        "Vincennes",
+        "Petersburg",
+        "Tell City",
+        "New Salem",
+        "Enderbury",
+        "Kanton",
+        "Currie",
+        "Norfolk",
+        "Truk",
+        "Chuuk",
+        "Ponape",
+        "Johnston",
+        "Unknown",
+        "Universal",
+        "Cordoba",
+        "Salta",
+        "Catamarca",
+        "Jujuy",
+        "Mendoza",
+        "Guernsey",
+        "Jersey",
+        "Man",
+    }
 )
 # CLDR territory codes that are not places (unknown region, pseudo regions, outlying groupings).
 _TERRITORY_SKIP = frozenset({"ZZ", "XA", "XB", "EZ", "UN", "QO", "001", "EU"})
@@ -53,7 +102,7 @@ def tokens(text: str) -> list[tuple[int, int, str]]:
 def _cldr_surfaces(lang: str) -> Iterator[tuple[str, Place]]:
     """Country, region and major-city names of `lang` from CLDR, keyed by their English names."""
     import babel
-    import pytz
+    import pytz  # type: ignore[import-untyped]
     from babel.dates import get_timezone_location
 
     en = babel.Locale("en")
@@ -118,7 +167,7 @@ class Gazetteer:
 
 def _contiguous(text: str, span: list[tuple[int, int, str]]) -> bool:
     """Tokens separated only by single spaces or hyphens (never across punctuation or lines)."""
-    return all(text[a[1] : b[0]] in (" ", "-", "\u00a0") for a, b in zip(span, span[1:], strict=False))
+    return all(text[a[1] : b[0]] in (" ", "-", "\u00a0") for a, b in itertools.pairwise(span))
 
 
 @cache

@@ -69,7 +69,9 @@ def project_names(doc: Document, known: frozenset[str]) -> Document:
         parts = split_person(" ".join(t[2] for t in run))
         if parts is not None and parts.surname in known:
             start, end = run[0][0], run[-1][1]
-            mentions.append(Mention(start, end, text[start:end], "PERSON", "projection", role_before(text, start, lang)))
+            mentions.append(
+                Mention(start, end, text[start:end], "PERSON", "projection", role_before(text, start, lang))
+            )
     return replace(doc, mentions=tuple(sorted(mentions, key=lambda m: m.start)))
 
 
@@ -149,7 +151,10 @@ def _merge_people(people: list[_Person], contexts: list[set[str]]) -> list[_Pers
                 (
                     q
                     for q in merged
-                    if q.given and p.given and q.given[0] == p.given[0] and close_spelling(q.surname, p.surname)
+                    if q.given
+                    and p.given
+                    and q.given[0] == p.given[0]
+                    and close_spelling(q.surname, p.surname)
                     and _shares_context(q, p, contexts)
                 ),
                 None,
@@ -161,7 +166,11 @@ def _merge_people(people: list[_Person], contexts: list[set[str]]) -> list[_Pers
     for p in bare:
         cands = [q for q in merged if q.surname == p.surname]
         if not cands:
-            cands = [q for q in merged if q.given and close_spelling(q.surname, p.surname) and _shares_context(q, p, contexts)]
+            cands = [
+                q
+                for q in merged
+                if q.given and close_spelling(q.surname, p.surname) and _shares_context(q, p, contexts)
+            ]
         if len(cands) > 1:
             cands = sorted(cands, key=lambda q: -len(_context_of(q, contexts) & _context_of(p, contexts)))[:1]
         if cands:
@@ -229,7 +238,9 @@ def resolve(docs: Sequence[Document], gaz: Gazetteer) -> tuple[list[Entity], lis
     return _build_entities(groups, docs)
 
 
-def _build_entities(groups: list[tuple[EntityType, str, list[Ref]]], docs: list[Document]) -> tuple[list[Entity], list[Document]]:
+def _build_entities(
+    groups: list[tuple[EntityType, str, list[Ref]]], docs: list[Document]
+) -> tuple[list[Entity], list[Document]]:
     entities: list[Entity] = []
     stamp: dict[Ref, str] = {}
     used: set[str] = set()
@@ -242,7 +253,10 @@ def _build_entities(groups: list[tuple[EntityType, str, list[Ref]]], docs: list[
             eid = entity_id(etype, f"{key}#{n}")
         used.add(eid)
         surfaces = [docs[d].mentions[m].text for d, m in refs]
-        spans = tuple(Span.of(docs[d].id, docs[d].article.text, docs[d].mentions[m].start, docs[d].mentions[m].end) for d, m in refs)
+        spans = tuple(
+            Span.of(docs[d].id, docs[d].article.text, docs[d].mentions[m].start, docs[d].mentions[m].end)
+            for d, m in refs
+        )
         name = _display_name(surfaces, prefer_full=etype == "PERSON")
         entities.append(Entity(eid, name, etype, tuple(sorted(set(surfaces))), spans))
         for ref in refs:

@@ -76,7 +76,10 @@ _TZ_SKIP = frozenset(
 # CLDR territory codes that are not places (unknown region, pseudo regions, outlying groupings).
 _TERRITORY_SKIP = frozenset({"ZZ", "XA", "XB", "EZ", "UN", "QO", "001", "EU"})
 
-TOKEN_RE = re.compile(r"[A-ZÀ-Ý](?:\.[A-Z])+\.?|[^\W\d_][\w]*(?:[-'’][\w]+)*|\d+[\w]*")
+# French/Italian elisions ("l’", "d'") are tokens of their own, so "l’OTAN" yields "OTAN".
+TOKEN_RE = re.compile(
+    r"\b(?:[lLdDjJnNsScCmMtT]|[Qq]u)['’](?=\w)|[A-ZÀ-Ý](?:\.[A-Z])+\.?|[^\W\d_][\w]*(?:[-'’][\w]+)*|\d+[\w]*"
+)
 
 
 @dataclass(frozen=True)

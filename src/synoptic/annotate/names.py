@@ -159,7 +159,7 @@ def close_spelling(a: str, b: str) -> bool:
     """Whether two surname keys differ by a typo (one or two edits, transpositions count once)."""
     if a == b:
         return True
-    if min(len(a), len(b)) < 5:
+    if min(len(a), len(b)) < 6:
         return False
     from rapidfuzz.distance import DamerauLevenshtein
 

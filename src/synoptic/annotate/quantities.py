@@ -83,6 +83,10 @@ def _counted_noun(text: str, end: int, lang: str) -> tuple[str, int]:
     head = data.get("head", "last")
     if head == "first":
         picked = picked[:1]
+    elif head == "first_plural":
+        plural = set(data.get("plural_words", []))
+        hit = next((m for m in picked if m.group().lower() in plural or m.group().endswith("s")), None)
+        picked = [hit] if hit is not None else picked[:1]
     elif head == "last_capitalised":
         caps = [m for m in picked if m.group()[:1].isupper()]
         picked = caps[:1]

@@ -142,8 +142,8 @@ def find_outcomes(text: str, base: int, lang: str) -> list[Outcome]:
         stop = re.search(r"[.,;:!?]|\s(?:and|und|et|when|als|lorsque)\s", rest)
         result = rest[: stop.start() if stop else len(rest)].strip()
         words = result.split()[:6]
-        if not words:
-            continue
+        if not words or words[0].lower() in ("by", "von", "durch", "par"):
+            continue  # "caused by ...": a cause, not a result
         result = " ".join(words)
         before = text[max(0, hit.start - 25) : hit.start]
         end = hit.end + rest.find(result) + len(result)

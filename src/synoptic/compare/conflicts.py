@@ -133,11 +133,34 @@ def _days(u: ClaimUnit) -> list[TimeRef]:
 _RELATIVE = re.compile(r",\s*(?:who|which|whose|der|die|das|dessen|qui|que|dont|lequel|laquelle)\b[^,]*", re.I)
 
 
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|„[^“”]*[“”]|«[^»]*»|»[^«]*«|^[^“„«»\"]*[”\"](?=[\s,.])")
+
+
 def _main_days(u: ClaimUnit) -> list[TimeRef]:
     """Days stated for the sentence's own event, leaving out those inside relative clauses
     ("Ryabkov, who headed the team in Monday's talks, said ...")."""
     inner = [(u.start + m.start(), u.start + m.end()) for m in _RELATIVE.finditer(u.text)]
-    return [t for t in _days(u) if not any(a <= t.start < b for a, b in inner)]
+    inner += [(u.start + m.start(), u.start + m.end()) for m in _QUOTED.finditer(u.text)]
+    framed = {(f.time.start, f.time.end) for f in u.frames}
+    return [t for t in _days(u) if not any(a <= t.start < b for a, b in inner) and (t.start, t.end) not in framed]
+
+
+_PRONOUNS = {"he", "she", "it", "they", "this", "that", "we", "i", "you", "there", "who", "which"}
+
+
+def _actor_words(u: ClaimUnit) -> set[str]:
+    words = {w.lower().strip(".,'’s") for w in u.parse.get("actor", "").split()}
+    return {w for w in words if len(w) > 2 and w not in _PRONOUNS}
+
+
+def _actors_agree(a: ClaimUnit, b: ClaimUnit) -> bool:
+    """False only when both parses name an actor and they share no word."""
+    wa, wb = _actor_words(a), _actor_words(b)
+    return not (wa and wb) or bool(wa & wb)
+
+
+def _after(t: TimeRef, published: str | None) -> bool:
+    return bool(t.day and published and t.day > published[:10])
 
 
 def _date_related(aligned: Aligned, i: int, j: int) -> bool:
@@ -161,16 +184,37 @@ def _day_verdict(aligned: Aligned, i: int, j: int) -> bool | None:
     verdicts = [same_day(x, y) for x in da for y in db]
     if any(v is True for v in verdicts):
         return True
+    a, b = aligned.units[i], aligned.units[j]
+    if not _actors_agree(a, b):
+        return None  # "Díaz-Canel said ... on Monday" and "Peskov said ... on Tuesday": two statements
+    if any(_after(x, b.published) for x in da) or any(_after(y, a.published) for y in db):
+        return None  # one source dates it after the other was published: a later, different event
     if not any(v is False for v in verdicts) or any(_far_apart(x, y) for x in da for y in db):
         return None
     return False
 
 
-def _date_label(t: TimeRef) -> str:
-    if t.day and t.day not in t.text:
-        word = t.text.removesuffix("'s")
-        return f"{word} ({t.day})"
-    return t.text
+_LEADING = re.compile(r"^(?:on|in|at|am|im|le|en|à)\s+", re.I)
+
+
+def _date_key(t: TimeRef) -> str:
+    """What makes two stated dates the same value: the resolved day, else the words."""
+    if t.day:
+        return t.day
+    if t.month_day:
+        return f"--{t.month_day[0]:02d}-{t.month_day[1]:02d}"
+    return _LEADING.sub("", t.text).removesuffix("'s").lower()
+
+
+def _date_labels(times: list[TimeRef]) -> dict[str, str]:
+    """Date key -> how the value is shown: "Thursday (2022-01-13)", "14. Dezember (2021-12-14)"."""
+    out: dict[str, str] = {}
+    for t in times:
+        key = _date_key(t)
+        if key not in out:
+            word = _LEADING.sub("", t.text).removesuffix("'s")
+            out[key] = f"{word} ({t.day})" if t.day and t.day not in word else word
+    return out
 
 
 def date_conflicts(aligned: Aligned, voices: dict[str, str]) -> list[Finding]:
@@ -183,10 +227,12 @@ def date_conflicts(aligned: Aligned, voices: dict[str, str]) -> list[Finding]:
     for core in _components(edges):
         component = set(core)
         component |= {k for i, j in agree for k in (i, j) if i in core or j in core}
-        labelled = [(_date_label(_main_days(units[k])[0]), k) for k in sorted(component)]
+        firsts = {k: _main_days(units[k])[0] for k in sorted(component)}
+        labels = _date_labels(list(firsts.values()))
+        labelled = [(labels[_date_key(t)], k) for k, t in firsts.items()]
         if len({lab for lab, _ in labelled}) < 2:
             continue
-        first = units[min(component, key=lambda k: (units[k].lang != "en", k))]
+        first = units[min(component, key=lambda k: (units[k].lang != "en", len(units[k].text), k))]
         out.append(_merge("date", f"date of: {_brief(first)}", labelled))
     return out
 
@@ -215,7 +261,8 @@ def _comparable(aligned: Aligned, i: int, j: int) -> bool:
 
 
 def _years(u: ClaimUnit) -> set[str]:
-    return {t.value[:4] for t in u.times if t.value and len(t.value) == 4}
+    """Years the sentence writes out ("in 1990", "October 1962"), not ones resolved from "this year"."""
+    return {t.value[:4] for t in u.times if t.value and t.value[:4] in t.text}
 
 
 def _number_label(q: QuantRef) -> str:

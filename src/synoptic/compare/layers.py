@@ -160,7 +160,16 @@ def doc_times(doc: Document) -> list[TimeRef]:
     text = doc.article.text
     pub = _pub(doc)
     layer = [_from_timex(doc, t) for t in doc.timexes]
-    rules = [t for t in rule_times(text, doc.article.language, pub) if not _overlaps(t, layer)]
+    rules = rule_times(text, doc.article.language, pub)
+    # a rule hit that writes a year the overlapping timex lost ("in October 1962" read as "in October") wins
+    better: list[TimeRef] = []
+    for r in rules:
+        year = (r.value or "")[:4]
+        hit = [t for t in layer if _overlaps(t, [r])]
+        if year and year in r.text and hit and not any(year in t.text for t in hit):
+            better.append(r)
+    layer = [t for t in layer if not _overlaps(t, better)] + better
+    rules = [t for t in rules if not _overlaps(t, layer)]
     return sorted(layer + rules, key=lambda t: t.start)
 
 
@@ -307,19 +316,22 @@ def _counted(
 
 
 def doc_quantities(doc: Document) -> list[QuantRef]:
-    """Counted amounts of the document: its quantity layer where it names a known class, plus rules."""
+    """Counted amounts of the document: the per-language rules (which know the counted classes and
+    vague amounts), plus amounts of the quantity layer the rules missed, where they count a known class."""
     lang = doc.article.language
     text = doc.article.text
+    rules = rule_quantities(text, lang)
     layer: list[QuantRef] = []
     for q in doc.quantities:
-        unit = _unit_class(lang, " " + q.unit, text[q.start : q.end])
+        unit = _unit_class(lang, " " + q.unit, _sentence_around(text, q.start))
         if unit is None or q.low is None:
             continue
-        high = q.high if q.high is not None else q.low
-        stated = q.low if q.low == high else None
-        layer.append(QuantRef(q.start, q.end, text[q.start : q.end], q.low, high, unit[0], q.approximate, stated))
-    rules = [r for r in rule_quantities(text, lang) if not _overlaps(r, layer)]
-    return sorted(layer + rules, key=lambda q: q.start)
+        high = q.high if q.high is not None else q.low * 1.1
+        stated = q.low if q.low == q.high or q.high is None else None
+        ref = QuantRef(q.start, q.end, text[q.start : q.end], q.low, high, unit[0], q.approximate, stated)
+        if not _overlaps(ref, rules):
+            layer.append(ref)
+    return sorted(rules + layer, key=lambda q: q.start)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -63,7 +63,11 @@ def _documents(state: CorpusState, story: Story) -> list[Document]:
     return [by_id[a] for a in story.articles if a in by_id]
 
 
-@corpus_stage("claims", requires=["sentences"], provides=["claims"])
+@corpus_stage(
+    "claims",
+    requires=["sentences", "mentions", "timexes", "quantities", "entities", "published_inferred"],
+    provides=["claims"],
+)
 def claims_stage(state: CorpusState, ctx: Context) -> CorpusState:
     """Claims of every story: sentence claims with slots, aligned across articles and languages."""
     names = {e.id: e.name for e in state.entities}

@@ -233,7 +233,7 @@ def date_conflicts(aligned: Aligned, voices: dict[str, str]) -> list[Finding]:
         if len({lab for lab, _ in labelled}) < 2:
             continue
         first = units[min(component, key=lambda k: (units[k].lang != "en", len(units[k].text), k))]
-        out.append(_merge("date", f"date of: {_brief(first)}", labelled))
+        out.append(_merge("date", f"date of “{_brief(first)}”", labelled))
     return out
 
 

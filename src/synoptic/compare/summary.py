@@ -7,6 +7,7 @@ one source count once) are restated with attribution, then each conflict is stat
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from ..models import Article, Claim, Span, SummarySentence
@@ -32,12 +33,21 @@ def _loaded(unit_text: str, lang: str) -> int:
     return len(cues.find(lang, "loaded", unit_text))
 
 
+_PRONOUN_START = re.compile(r"^(?:He|She|They|It|This|That|These|Er|Sie|Es|Il|Elle|Ils|Elles)\b")
+
+
+def stands_alone(text: str) -> bool:
+    """Whether a sentence can be read without the one before it (it does not open with a pronoun)."""
+    return _PRONOUN_START.match(text) is None
+
+
 def representative(aligned: Aligned, members: Sequence[int]) -> int:
     """The unit that best stands for a claim: English if possible, fewest loaded words, then earliest."""
     return min(
         members,
         key=lambda u: (
             aligned.units[u].lang != "en",
+            _PRONOUN_START.match(aligned.units[u].text) is not None,
             _loaded(aligned.units[u].text, aligned.units[u].lang),
             u,
         ),
@@ -66,7 +76,8 @@ def _conflict_sentence(f: Finding, aligned: Aligned, articles: dict[str, Article
     for value, members in f.values:
         sources = sorted({aligned.units[u].article for u in members})
         verb = "says" if len(sources) == 1 else "say"
-        parts.append(f"{_names(sources, articles)} {verb} {value}")
+        shown = f"“{value}”" if f.kind == "outcome" else value
+        parts.append(f"{_names(sources, articles)} {verb} {shown}")
         for u in members:
             unit = aligned.units[u]
             spans.append(Span(unit.article, unit.start, unit.end, unit.text))
@@ -99,6 +110,8 @@ def summarise(
         if set(members) & in_conflict or len(chosen) >= MAX_CLAIM_SENTENCES:
             continue
         rep = representative(aligned, members)
+        if not stands_alone(aligned.units[rep].text):
+            continue
         if any(aligned.sim(rep, representative(aligned, aligned.groups[c])) >= DUPLICATE for c in chosen):
             continue
         arts = {aligned.units[u].article for u in members}

@@ -146,6 +146,12 @@ class QuoteMention:
     speaker_end: int | None = None
     speaker_text: str | None = None
     cue: str | None = None
+    # How the speaker is linked ("name", "pronoun", "role", "organisation", "implicit") and the
+    # attributing words themselves ("he", "the minister"); speaker_* is the name they resolve to.
+    attribution: str | None = None
+    reference_start: int | None = None
+    reference_end: int | None = None
+    reference_text: str | None = None
 
 
 @dataclass(frozen=True)

@@ -175,8 +175,10 @@ def _candidate_pairs(items: Sequence[_Item], sim: np.ndarray) -> list[tuple[floa
             x, y = items[a], items[b]
             if x.quote.span.article == y.quote.span.article:
                 continue
-            identical = fuzz.ratio(x.quote.span.text, y.quote.span.text) >= NEAR_IDENTICAL
-            if identical or (_same_speaker(x, y) and sim[a, b] >= _threshold(x, y)):
+            unknown = x.speaker_key is None or y.speaker_key is None
+            same = _same_speaker(x, y)
+            identical = (same or unknown) and fuzz.ratio(x.quote.span.text, y.quote.span.text) >= NEAR_IDENTICAL
+            if identical or (same and sim[a, b] >= _threshold(x, y)):
                 pairs.append((1.0 + identical if identical else float(sim[a, b]), a, b))
     return sorted(pairs, reverse=True)
 

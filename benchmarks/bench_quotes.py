@@ -49,6 +49,7 @@ class Attribution:
     content: tuple[tuple[int, int], ...]
     source: tuple[int, int] | None
     kind: str
+    also: tuple[tuple[int, int], ...] = ()  # further spans naming the same speaker (the resolved name)
 
     @property
     def bounds(self) -> tuple[int, int]:
@@ -83,12 +84,12 @@ def _read_ann(path: Path, text: str) -> list[Attribution]:
     out: list[Attribution] = []
     lines = path.read_text(encoding="utf-8").splitlines()
     for line in lines:
-        if line.startswith("T"):
+        if line.startswith("T") and line.count("\t") >= 1:
             tid, info, *_ = line.split("\t")
             frags = info.split(" ", 1)[1]
             spans[tid] = [(int(a), int(b)) for a, b in (f.split() for f in frags.split(";"))]
     for line in lines:
-        if not line.startswith("E"):
+        if not line.startswith("E") or "\t" not in line:
             continue
         args = dict(arg.split(":") for arg in line.split("\t")[1].split())
         if "Content" not in args or args["Content"] not in spans:
@@ -172,13 +173,12 @@ def synoptic_system(doc: Doc) -> list[Attribution]:
 
 
 def _from_mention(q: QuoteMention) -> Attribution:
+    spans = []
     if q.reference_start is not None and q.reference_end is not None:
-        source: tuple[int, int] | None = (q.reference_start, q.reference_end)
-    elif q.speaker_start is not None and q.speaker_end is not None:
-        source = (q.speaker_start, q.speaker_end)
-    else:
-        source = None
-    return Attribution(((q.start, q.end),), source, q.kind)
+        spans.append((q.reference_start, q.reference_end))
+    if q.speaker_start is not None and q.speaker_end is not None:
+        spans.append((q.speaker_start, q.speaker_end))
+    return Attribution(((q.start, q.end),), spans[0] if spans else None, q.kind, tuple(spans[1:]))
 
 
 _BASELINE = re.compile(r"[“\"«„‘»]([^“”\"«»„‘’\n]{2,}?)[”\"»“’«]")
@@ -286,9 +286,20 @@ def score(doc: Doc, gold: Sequence[Attribution], pred: Sequence[Attribution]) ->
         s.partial_tp_gold += 1
         if g.source is not None:
             s.speaker_total += 1
-            src = pred[best[1]].source
-            s.speaker_ok += src is not None and _overlap(src, g.source) > 0
+            s.speaker_ok += same_speaker(doc.text, g.source, pred[best[1]])
     return s
+
+
+def _last_word(text: str) -> str:
+    words = re.findall(r"\w+", text.lower())
+    return words[-1] if words else ""
+
+
+def same_speaker(text: str, gold: tuple[int, int], pred: Attribution) -> bool:
+    """The predicted speaker overlaps the gold source, or names it (same last word, another mention)."""
+    spans = [s for s in (pred.source, *pred.also) if s is not None]
+    gold_word = _last_word(text[gold[0] : gold[1]])
+    return any(_overlap(s, gold) > 0 or (gold_word and _last_word(text[s[0] : s[1]]) == gold_word) for s in spans)
 
 
 def evaluate(docs: Sequence[Doc], system: Callable[[Doc], list[Attribution]]) -> dict[str, Score]:

@@ -186,7 +186,12 @@ def _attribute_after(art: _Article, q: QuotedSpan, found: _Found) -> bool:
     if q.close_at is None:
         return False
     zone_start = q.close_at + 1
-    _, zone_end = art.bounds(art.sentence_of(q.close_at))
+    sidx = art.sentence_of(q.close_at)
+    _, zone_end = art.bounds(sidx)
+    if not art.text[zone_start:zone_end].strip(" .,!?\u00a0") and sidx + 1 < len(art.sentences):
+        nxt_start, nxt_end = art.bounds(sidx + 1)
+        if "\n" not in art.text[zone_start:nxt_start] and len(tokens(art.text, nxt_start, nxt_end)) <= 8:
+            zone_end = nxt_end  # “….” Trump said.
     zone_end = max(zone_end, zone_start)
     nxt = next((m for m in art.masks if m[0] >= zone_start), None)
     if nxt is not None:
@@ -224,6 +229,9 @@ def _attribute_before(art: _Article, q: QuotedSpan, found: _Found) -> bool:
     """Attribution before the open mark: X said: “…” / the minister stated that “…”."""
     sidx = art.sentence_of(q.open_at)
     floor, _ = art.bounds(sidx)
+    before = art.text[: q.open_at].rstrip()
+    if not art.text[floor : q.open_at].strip() and before.endswith(":") and sidx > 0:
+        floor, _ = art.bounds(art.sentence_of(len(before) - 1))  # Breitbart News responded:\n“…”
     prev_close = [e for s, e in art.masks if floor <= e <= q.open_at]
     floor = max([floor, *prev_close])
     cues = [c for c in art.cues_in(floor, q.open_at) if c.kind != "so"]
@@ -539,11 +547,23 @@ class _Resolver:
         if prev:
             last = max(prev, key=lambda d: d.start)
             f.speaker, f.attribution = last.speaker, "implicit"
-            f.ref = f.ref or None
+            f.ref = last.ref
+        elif f.inherit == "sentence" and f.cue is not None:
+            subject = self._sentence_subject(f.cue.start, idx)
+            if subject is not None:
+                f.ref = subject
+                self._resolve(f, idx)
         elif f.inherit == "implicit":
             org = self._latest(self.org_focus, idx)
             if org is not None:
                 f.speaker, f.attribution = org, "implicit"
+
+    def _sentence_subject(self, before: int, idx: int) -> Candidate | None:
+        """The first name of the sentence before `before`: who "saying" or "adding" continues."""
+        start, _ = self.art.bounds(idx)
+        return next(
+            (c for c in self.art.names.names if start <= c.start < before and c.type in ("PERSON", "ORG")), None
+        )
 
     @staticmethod
     def _latest(focus: dict[int, Candidate], idx: int, window: int = 4) -> Candidate | None:

@@ -256,6 +256,9 @@ def phrase_right(text: str, start: int, ceiling: int, lex: Lexicon, names: NameI
     cap = next((t for t in head[:3] if t.text[:1].isupper() and t.low not in lex.not_names), None)
     if cap is not None and lex.lang != "de":
         return Candidate(cap.start, cap.end, cap.text, "name")
+    words = [t for t in head[:4] if t.low not in lex.complementizers]
+    if words and words[0] is head[0] and head[0].low not in _PREPOSITIONS and not head[0].text[0].isdigit():
+        return Candidate(words[0].start, words[-1].end, text[words[0].start : words[-1].end], "np")
     return None
 
 

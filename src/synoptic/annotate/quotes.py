@@ -273,7 +273,7 @@ def _content_start(art: _Article, cue: Cue, s_end: int) -> int | None:
     """Where the reported clause after a cue begins, or None when none follows."""
     text, lex = art.text, art.lex
     after = text[cue.end : s_end]
-    colon = re.match(r"\s*:\s*", after)
+    colon = re.match(r"(?:\s+[\w’'-]+){0,3}?\s*:\s*", after)
     if colon:
         return cue.end + colon.end()
     window = tokens(text, cue.end, s_end)[:10]

@@ -687,7 +687,7 @@ def extract_quotes(
     return tuple(out)
 
 
-@article_stage("quotes", requires=["text", "language", "sentences"], provides=["quotes"], version="1")
+@article_stage("quotes", requires=["text", "language", "sentences", "mentions"], provides=["quotes"], version="2")
 def quotes_stage(docs: Sequence[Document], ctx: Context) -> list[Document]:
     """Add `Document.quotes`, using entity mentions when an earlier stage found them."""
     return [

@@ -278,7 +278,7 @@ def group_quotes(items: Sequence[_Item], embedder: Embedder) -> tuple[list[Quote
     return ordered, sorted(groups, key=lambda g: g.id)
 
 
-@corpus_stage("quote_groups", requires=["quotes"], provides=["quote_groups"], version="1")
+@corpus_stage("quote_groups", requires=["quotes", "entities"], provides=["quote_groups"], version="2")
 def quote_groups_stage(state: CorpusState, ctx: Context) -> CorpusState:
     """Set `state.quotes` (with speakers and groups) and `state.extras["quote_groups"]`."""
     items = build_quotes(state)

@@ -135,7 +135,7 @@ def _roles(state: CorpusState) -> dict[str, str]:
     return out
 
 
-@corpus_stage("coverage", requires=["conflicts"], provides=["coverage", "framing", "timeline"])
+@corpus_stage("coverage", requires=["conflicts", "quote_groups"], provides=["coverage", "framing", "timeline"])
 def coverage_stage(state: CorpusState, ctx: Context) -> CorpusState:
     """Per story: source x claim coverage, first reporters, voices quoted, framing and timeline."""
     voices = voice_of(state)

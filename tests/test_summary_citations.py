@@ -7,7 +7,6 @@ import numpy as np
 from synoptic.compare.align import Aligned
 from synoptic.compare.claims import ClaimUnit
 from synoptic.compare.conflicts import Finding
-from synoptic.compare.coverage import coverage_matrix
 from synoptic.compare.stages import build_claims
 from synoptic.models import Article, Published, Story
 
@@ -63,16 +62,3 @@ def test_agreement_counts_independent_voices_not_articles() -> None:
     summary = summarise(aligned, claims, [], articles, voices)
     assert not any("3 independent" in s.text for s in summary)
     assert any("3 independent" in s.text for s in summarise(aligned, claims, [], articles, {}))
-
-
-def test_coverage_marks_reported_omitted_and_contradicted() -> None:
-    aligned, articles = setup()
-    story = Story("s", "t", tuple(a.id for a in articles))
-    claims = build_claims(story, aligned, {})
-    finding = Finding("place", "place of the talks", (("Geneva", (0, 1, 2)), ("Lausanne", (4,))))
-    cov = coverage_matrix(aligned, claims, articles, [finding], {})
-    row = cov["matrix"][claims[0].id]
-    assert row == {"a": "reported", "b": "reported", "c": "reported", "d": "contradicted"}
-    assert cov["matrix"][claims[1].id]["d"] == "omitted"
-    assert cov["first_reporter"][claims[0].id]["article"] == "a"
-    assert cov["first_reporter"][claims[2].id]["published"] == "2025-03-09"

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..models import Article, Claim, Entity, Quote
+from . import cues
 from .align import Aligned
 from .conflicts import Finding
 
@@ -82,6 +83,7 @@ def voices_quoted(
     """Per article: the speakers it quotes, with their type, role and how often."""
     by_id = {e.id: e for e in entities}
     wanted = {a.id for a in articles}
+    langs = {a.id: a.language for a in articles}
     out: dict[str, dict[str, dict[str, Any]]] = {a.id: {} for a in articles}
     for q in quotes:
         if q.span.article not in wanted:
@@ -89,15 +91,39 @@ def voices_quoted(
         entity = by_id.get(q.speaker or "")
         name = entity.name if entity else (q.speaker_span.text if q.speaker_span else "unattributed")
         key = entity.id if entity else name
+        role = roles.get(entity.id) if entity else None
         row = out[q.span.article].setdefault(
             key,
             {
                 "speaker": entity.id if entity else None,
                 "name": name,
                 "type": entity.type if entity else None,
-                "role": roles.get(entity.id) if entity else None,
+                "role": role,
+                "side": affiliation(" ".join(x for x in (role, name) if x), langs.get(q.span.article, "en")),
                 "quotes": 0,
             },
         )
         row["quotes"] += 1
     return {a: sorted(rows.values(), key=lambda r: (-r["quotes"], r["name"])) for a, rows in out.items()}
+
+
+def affiliation(words: str, lang: str) -> str | None:
+    """The side a speaker speaks for, from their role and name ("Russian Deputy Foreign Minister" ->
+    Russia, "Kremlin spokesman" -> Russia), by the per-language `affiliations` cue table."""
+    for table_lang in dict.fromkeys((lang, "en")):
+        hits = cues.find(table_lang, "affiliations", words)
+        if hits:
+            return str(cues.lookup(table_lang, "affiliations", hits[0].text))
+    return None
+
+
+def sides_quoted(quoted: dict[str, list[dict[str, Any]]]) -> dict[str, dict[str, int]]:
+    """Per article: how many quotes it gives to each side (speakers without a known side under "unknown")."""
+    out: dict[str, dict[str, int]] = {}
+    for article, rows in quoted.items():
+        counts: dict[str, int] = {}
+        for r in rows:
+            side = r["side"] or "unknown"
+            counts[side] = counts.get(side, 0) + r["quotes"]
+        out[article] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    return out

@@ -11,6 +11,7 @@ from typing import Any
 
 from ..models import Document, Span
 from . import cues
+from .coverage import sides_quoted
 
 MAX_SPANS = 20
 
@@ -41,4 +42,5 @@ def framing_of(doc: Document) -> dict[str, Any]:
 
 def story_framing(docs: Sequence[Document], quoted: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
     """Framing of every article of a story, with the voices each quotes."""
-    return {d.id: {**framing_of(d), "voices": quoted.get(d.id, [])} for d in docs}
+    sides = sides_quoted(quoted)
+    return {d.id: {**framing_of(d), "voices": quoted.get(d.id, []), "sides": sides.get(d.id, {})} for d in docs}

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import numpy as np
+import pytest
 
 from synoptic.compare.align import Aligned
 from synoptic.compare.claims import ClaimUnit, find_frames, find_outcomes
-from synoptic.compare.conflicts import date_conflicts, find_conflicts, number_conflicts, place_conflicts
+from synoptic.compare.conflicts import (
+    date_conflicts,
+    find_conflicts,
+    number_conflicts,
+    place_conflicts,
+    role_conflicts,
+    roles_differ,
+)
 from synoptic.compare.layers import rule_places, rule_quantities, rule_times
 
 
@@ -94,3 +103,26 @@ def test_both_hedged_outcomes_agree() -> None:
     a = unit("a", "The 1962 standoff almost led to nuclear war.")
     b = unit("b", "In 1962 a standoff nearly led to World War III.")
     assert find_conflicts(aligned([a, b], 0.8), {}) == []
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "differ"),
+    [
+        ("trade minister", "agriculture minister", True),
+        ("Kremlin spokesman", "Russian President", True),
+        ("Russian Deputy Foreign Minister", "Foreign Minister", False),
+        ("Cuban President", "President", False),
+        ("U.S. national defense adviser", "national security adviser", False),
+    ],
+)
+def test_roles_differ_in_post_not_in_rank_or_precision(a: str, b: str, differ: bool) -> None:
+    assert roles_differ(a, b) is differ
+
+
+def test_one_person_with_two_posts_in_one_language() -> None:
+    a = replace(unit("a", "Trade minister Anna Berg spoke in Geneva."), roles=(("Anna Berg", "trade minister"),))
+    b = replace(unit("b", "Agriculture minister Anna Berg spoke."), roles=(("Anna Berg", "agriculture minister"),))
+    c = replace(unit("c", "Handelsministerin Anna Berg sprach.", "de"), roles=(("Anna Berg", "Handelsministerin"),))
+    (found,) = role_conflicts(aligned([a, b, c]), {})
+    assert found.about == "title or role of Anna Berg"
+    assert role_conflicts(aligned([a, c]), {}) == []

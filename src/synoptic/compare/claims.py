@@ -65,6 +65,7 @@ class ClaimUnit:
     hedged: bool = False
     frames: tuple[Frame, ...] = ()
     outcomes: tuple[Outcome, ...] = ()
+    roles: tuple[tuple[str, str], ...] = ()  # (person's name, title or role written beside it)
     parse: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property
@@ -206,8 +207,18 @@ def units_of(doc: Document, names: dict[str, str] | None = None) -> list[ClaimUn
                 hedged=cues.has(lang, "hedges", text),
                 frames=tuple(find_frames(text, s.start, lang, sp, st)),
                 outcomes=tuple(find_outcomes(text, s.start, lang)),
+                roles=tuple(_roles(doc, s.start, s.end, names)),
             )
         )
+    return out
+
+
+def _roles(doc: Document, start: int, end: int, names: dict[str, str] | None) -> list[tuple[str, str]]:
+    """(entity name, role) for the person mentions of a sentence that carry a role."""
+    out: list[tuple[str, str]] = []
+    for m in doc.mentions:
+        if m.type == "PERSON" and m.role and m.entity and start <= m.start < end:
+            out.append(((names or {}).get(m.entity, m.text), m.role))
     return out
 
 

@@ -23,7 +23,7 @@ from datetime import date
 
 from .align import RELATED, Aligned
 from .claims import ClaimUnit
-from .layers import QuantRef, TimeRef, place_key, ranges_overlap, same_day, time_label
+from .layers import QuantRef, TimeRef, place_key, ranges_overlap, rule_places, same_day, time_label
 
 DATE_ALIGN = 0.86  # similarity for a date disagreement to count (with three shared names)
 DATE_ALIGN_STRONG = 0.9  # ... or with two shared names
@@ -329,6 +329,67 @@ def outcome_conflicts(aligned: Aligned, voices: dict[str, str]) -> list[Finding]
     return found
 
 
+# ---------------------------------------------------------------------------------------------
+# Titles and roles
+
+_ROLE_NOISE = re.compile(r"\b(?:the|a|an|der|die|das|le|la|les|former|ex|deputy|vice|chief|senior|top)\b", re.I)
+
+
+def _role_words(role: str) -> tuple[str, set[str]]:
+    """(head word, modifiers) of a role, leaving out articles, rank words and places ("Russian")."""
+    words = [w.lower().strip(".,'’s") for w in _ROLE_NOISE.sub(" ", role).split()]
+    words = [w for w in words if w and not rule_places(w.capitalize(), "en")]
+    if not words:
+        return "", set()
+    return words[-1], set(words[:-1]) - _COUNTRY_ADJECTIVES
+
+
+_COUNTRY_ADJECTIVES = {
+    "russian",
+    "u.s",
+    "us",
+    "american",
+    "cuban",
+    "ukrainian",
+    "polish",
+    "german",
+    "french",
+    "british",
+}
+
+
+def roles_differ(a: str, b: str) -> bool:
+    """Two roles of one person disagree: different kinds of post ("minister" / "spokesman") or the
+    same kind with different portfolios ("trade minister" / "agriculture minister"). Rank or
+    precision differences ("Deputy Foreign Minister" / "Foreign Minister") do not."""
+    head_a, mods_a = _role_words(a)
+    head_b, mods_b = _role_words(b)
+    if not head_a or not head_b:
+        return False
+    if head_a != head_b:
+        return True
+    return bool(mods_a and mods_b and not mods_a & mods_b)
+
+
+def role_conflicts(aligned: Aligned, voices: dict[str, str]) -> list[Finding]:
+    """The same person given different titles by sources writing in one language."""
+    units = aligned.units
+    seen: dict[str, list[tuple[str, int]]] = {}
+    for i, u in enumerate(units):
+        for name, role in u.roles:
+            seen.setdefault(name, []).append((role, i))
+    out: list[Finding] = []
+    for name, rows in sorted(seen.items()):
+        clash = any(
+            units[i].lang == units[j].lang and _different_voice(units[i], units[j], voices) and roles_differ(ra, rb)
+            for x, (ra, i) in enumerate(rows)
+            for rb, j in rows[x + 1 :]
+        )
+        if clash:
+            out.append(_merge("role", f"title or role of {name}", rows))
+    return out
+
+
 def find_conflicts(aligned: Aligned, voices: dict[str, str]) -> list[Finding]:
     """Every conflict among the aligned claim units of one story."""
     return (
@@ -336,4 +397,5 @@ def find_conflicts(aligned: Aligned, voices: dict[str, str]) -> list[Finding]:
         + date_conflicts(aligned, voices)
         + number_conflicts(aligned, voices)
         + outcome_conflicts(aligned, voices)
+        + role_conflicts(aligned, voices)
     )

@@ -74,14 +74,17 @@ class ClaimUnit:
         return frozenset(p.key.lower() for p in self.places + self.actors)
 
     def slots(self) -> dict[str, list[str]]:
-        """Slot values for the analysis JSON: actor, action, object, place, time, quantity."""
+        """Slot values for the analysis JSON: actor, action, object (English parse; else the first
+        person or organisation named), participants (resolved entity names), place, time, quantity."""
         out: dict[str, list[str]] = {}
         for key in ("actor", "action", "object"):
             if self.parse.get(key):
                 out[key] = [self.parse[key]]
-        actors = [a.key for a in self.actors]
-        if actors and "actor" not in out:
-            out["actor"] = sorted(set(actors))
+        actors = sorted({a.key for a in self.actors})
+        if actors:
+            out["participants"] = actors
+        if "actor" not in out and self.actors:
+            out["actor"] = [self.actors[0].key]
         if self.places:
             out["place"] = sorted({p.key for p in self.places})
         if self.times:

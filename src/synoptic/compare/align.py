@@ -82,11 +82,8 @@ def cluster(units: Sequence[ClaimUnit], sims: Matrix, threshold: float = ALIGN) 
     from scipy.spatial.distance import squareform
 
     dist = 1.0 - sims.astype(np.float64)
-    articles = [u.article for u in units]
-    for i in range(n):
-        for j in range(n):
-            if i != j and articles[i] == articles[j]:
-                dist[i, j] = 1.0
+    articles = np.array([u.article for u in units])
+    dist[articles[:, None] == articles[None, :]] = 1.0
     np.fill_diagonal(dist, 0.0)
     dist = np.clip((dist + dist.T) / 2, 0.0, 2.0)
     labels = fcluster(
@@ -112,11 +109,12 @@ def borrow_dates(units: Sequence[ClaimUnit], sims: Matrix) -> list[ClaimUnit]:
         for k, t in enumerate(times):
             if t.weekday is None or t.day:
                 continue
+            close = [int(j) for j in np.flatnonzero(sims[i] >= BORROW)]
             donors = [
                 d.day
-                for j, v in enumerate(units)
-                if j != i and v.article != u.article and sims[i, j] >= BORROW
-                for d in v.times
+                for j in close
+                if j != i and units[j].article != u.article
+                for d in units[j].times
                 if d.weekday == t.weekday and d.day
             ]
             if donors:

@@ -21,6 +21,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
+
 from .align import RELATED, Aligned
 from .claims import ClaimUnit
 from .layers import QuantRef, TimeRef, place_key, ranges_overlap, rule_places, same_day, time_label
@@ -47,14 +49,6 @@ class Finding:
 
 def _different_voice(a: ClaimUnit, b: ClaimUnit, voices: dict[str, str]) -> bool:
     return a.article != b.article and voices.get(a.article, a.article) != voices.get(b.article, b.article)
-
-
-def _pairs(aligned: Aligned, voices: dict[str, str]) -> Iterable[tuple[int, int]]:
-    units = aligned.units
-    for i in range(len(units)):
-        for j in range(i + 1, len(units)):
-            if _different_voice(units[i], units[j], voices):
-                yield i, j
 
 
 def _merge(kind: str, about: str, labelled: list[tuple[str, int]]) -> Finding:
@@ -217,9 +211,16 @@ def _date_labels(times: list[TimeRef]) -> dict[str, str]:
     return out
 
 
+def _close_pairs(aligned: Aligned, voices: dict[str, str], threshold: float) -> list[tuple[int, int]]:
+    """Pairs of units from different voices with similarity >= threshold (found with numpy, not a loop)."""
+    rows, cols = np.nonzero(np.triu(aligned.sims >= threshold, k=1))
+    units = aligned.units
+    return [(int(i), int(j)) for i, j in zip(rows, cols, strict=True) if _different_voice(units[i], units[j], voices)]
+
+
 def date_conflicts(aligned: Aligned, voices: dict[str, str]) -> list[Finding]:
     units = aligned.units
-    pairs = list(_pairs(aligned, voices))
+    pairs = _close_pairs(aligned, voices, DATE_ALIGN)
     verdicts = {(i, j): _day_verdict(aligned, i, j) for i, j in pairs}
     edges = [p for p, v in verdicts.items() if v is False]
     agree = [p for p, v in verdicts.items() if v is True]
@@ -311,8 +312,12 @@ def _content_words(text: str) -> set[str]:
 def outcome_conflicts(aligned: Aligned, voices: dict[str, str]) -> list[Finding]:
     units = aligned.units
     found: list[Finding] = []
-    for i, j in _pairs(aligned, voices):
+    with_outcomes = [i for i, u in enumerate(units) if u.outcomes]
+    pairs = [(i, j) for x, i in enumerate(with_outcomes) for j in with_outcomes[x + 1 :]]
+    for i, j in pairs:
         a, b = units[i], units[j]
+        if not _different_voice(a, b, voices):
+            continue
         years_a = {t.value[:4] for t in a.times if t.value}
         years_b = {t.value[:4] for t in b.times if t.value}
         if not (years_a & years_b or aligned.sim(i, j) >= RELATED):

@@ -11,6 +11,7 @@ capitalises every noun, so a capital letter alone never makes a name.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache
@@ -150,6 +151,9 @@ class Recogniser:
         rules: NameRules,
         surnames: set[str],
     ) -> Mention | None:
+        # A run may start with a capitalised noun before the name ("Delegationen von Olexander Hryzenko").
+        k = next((i for i, t in enumerate(run[:-1]) if word_key(t[2]) in first_names()), 0)
+        run = run[k:]
         start, end = run[0][0], run[-1][1]
         first_known = word_key(run[0][2]) in first_names()
         honorific = _honorific_before(text, start)
@@ -255,6 +259,13 @@ def _clean_span(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _common_word(text: str, surface: str) -> bool:
+    """A one-word mention also written in lower case in the article is a common word ("Forecasters")."""
+    if " " in surface or not surface[:1].isupper() or surface.isupper():
+        return False
+    return re.search(rf"\b{re.escape(surface.lower())}\b", text) is not None
+
+
 def english_mentions(text: str, ents: Sequence[tuple[int, int, str]], gazetteer: Gazetteer) -> list[Mention]:
     """spaCy entities (offsets and labels) cleaned and corrected by the gazetteer, plus what it missed."""
     out: list[Mention] = []
@@ -265,9 +276,12 @@ def english_mentions(text: str, ents: Sequence[tuple[int, int, str]], gazetteer:
         s, e = _clean_span(text, s, e)
         if e <= s:
             continue
-        place = gazetteer.lookup(text[s:e], "en")
+        surface = text[s:e]
+        place = gazetteer.lookup(surface, "en") or gazetteer.lookup(surface.title() if surface.isupper() else "", "en")
         if place is not None:
             etype = place.type
+        elif _common_word(text, surface):
+            continue
         out.append(Mention(s, e, text[s:e], etype, "spacy", role_before(text, s, "en") if etype == "PERSON" else None))
     for hit in gazetteer.find(text, "en"):
         if not any(m.start < hit.end and hit.start < m.end for m in out):

@@ -99,7 +99,7 @@ class Hit:
 
 def tokens(text: str) -> list[tuple[int, int, str]]:
     """Word tokens of `text` with offsets (abbreviations like "U.S." stay whole)."""
-    return [(m.start(), m.end(), m.group()) for m in TOKEN_RE.finditer(text)]
+    return [(m.start(), m.end(), m.group().replace("’", "'")) for m in TOKEN_RE.finditer(text)]
 
 
 def _cldr_surfaces(lang: str) -> Iterator[tuple[str, Place]]:
@@ -170,7 +170,10 @@ class Gazetteer:
 
 def _contiguous(text: str, span: list[tuple[int, int, str]]) -> bool:
     """Tokens separated only by single spaces or hyphens (never across punctuation or lines)."""
-    return all(text[a[1] : b[0]] in (" ", "-", "\u00a0") for a, b in itertools.pairwise(span))
+    return all(
+        text[a[1] : b[0]] in (" ", "-", "\u00a0") or (a[2].endswith("'") and a[1] == b[0])
+        for a, b in itertools.pairwise(span)
+    )
 
 
 @cache

@@ -22,10 +22,13 @@ same article become PERSON. Entity ids hash the canonical key, so they are stabl
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cache
 
+from .. import langdata
 from ..models import Document, Entity, EntityType, Mention, Span
 from ..pipeline import Context, CorpusState, corpus_stage
 from .entities import _name_runs, name_rules, recogniser, role_before
@@ -57,10 +60,41 @@ def _known_surnames(docs: Sequence[Document]) -> frozenset[str]:
     return frozenset(out)
 
 
-def project_names(doc: Document, known: frozenset[str]) -> Document:
-    """Add PERSON mentions for names known from other articles, and retype misread surnames as PERSON."""
+@cache
+def org_suffixes() -> frozenset[str]:
+    """Generic last words of company names ("Systems", "AG"), pooled over every language."""
+    return frozenset(w for data in langdata.load_all("gazetteer").values() for w in data.get("org_suffixes", []))
+
+
+def known_orgs(docs: Sequence[Document]) -> dict[str, str]:
+    """Organisation surfaces recognised anywhere -> their full form; "Quillon" stands for "Quillon Systems"."""
+    out: dict[str, str] = {}
+    for doc in docs:
+        for m in doc.mentions:
+            words = m.text.split()
+            if m.type != "ORG" or m.source == "gazetteer" or len(words) < 2 or not m.text[:1].isupper():
+                continue
+            out.setdefault(m.text, m.text)
+            if len(words[0]) >= 4 and all(w in org_suffixes() for w in words[1:]):
+                out.setdefault(words[0], m.text)
+    return out
+
+
+def _project_orgs(text: str, mentions: list[Mention], orgs: dict[str, str]) -> list[Mention]:
+    added: list[Mention] = []
+    for surface in sorted(orgs, key=len, reverse=True):
+        for hit in re.finditer(rf"(?<!\w){re.escape(surface)}(?!\w)", text):
+            s, e = hit.start(), hit.end()
+            if not any(m.start < e and s < m.end for m in mentions + added):
+                added.append(Mention(s, e, surface, "ORG", "projection"))
+    return added
+
+
+def project_names(doc: Document, known: frozenset[str], orgs: dict[str, str] | None = None) -> Document:
+    """Add mentions of people and organisations known from other articles; retype misread surnames."""
     text, lang = doc.article.text, doc.article.language
     mentions = [_retyped(m, known) for m in doc.mentions]
+    mentions += _project_orgs(text, mentions, orgs or {})
     taken = [(m.start, m.end) for m in mentions]
     toks = [t for t in tokens(text) if not any(a <= t[0] < b for a, b in taken)]
     for run in _name_runs(text, toks, name_rules(lang)):
@@ -83,12 +117,14 @@ def _retyped(m: Mention, known: frozenset[str]) -> Mention:
     return m
 
 
-def _nonperson_key(m: Mention, lang: str, gaz: Gazetteer) -> tuple[str, EntityType | None]:
+def _nonperson_key(
+    m: Mention, lang: str, gaz: Gazetteer, orgs: dict[str, str] | None = None
+) -> tuple[str, EntityType | None]:
     place = gaz.lookup(m.text, lang)
     if place is not None:
         return fold(place.key), place.type
     text = m.text[4:] if m.text.lower().startswith("the ") else m.text
-    return fold(text), None
+    return fold((orgs or {}).get(text, text)), None
 
 
 def _doc_context(doc: Document, lang: str, gaz: Gazetteer) -> set[str]:
@@ -213,7 +249,8 @@ def entity_id(etype: str, key: str) -> str:
 def resolve(docs: Sequence[Document], gaz: Gazetteer) -> tuple[list[Entity], list[Document]]:
     """Entities of the corpus, and the documents with each mention stamped with its entity id."""
     known = _known_surnames(docs)
-    docs = [project_names(d, known) for d in docs]
+    orgs = known_orgs(docs)
+    docs = [project_names(d, known, orgs) for d in docs]
     contexts = [_doc_context(d, d.article.language, gaz) for d in docs]
     people: list[_Person] = []
     for di, doc in enumerate(docs):
@@ -227,7 +264,7 @@ def resolve(docs: Sequence[Document], gaz: Gazetteer) -> tuple[list[Entity], lis
         for mi, m in enumerate(doc.mentions):
             if m.type == "PERSON":
                 continue
-            key, gtype = _nonperson_key(m, doc.article.language, gaz)
+            key, gtype = _nonperson_key(m, doc.article.language, gaz, orgs)
             if not key:
                 continue
             others[key].append((di, mi))

@@ -44,9 +44,11 @@ def rules(lang: str) -> _Rules:
     scales = _alt(list(data.get("scales", {})))
     vague = _alt(list(data.get("vague", {})))
     approx = _alt(data.get("approx", []))
+    low_word, and_word = (re.escape(w) for w in data.get("range", ["between", "and"]))
     pattern = (
-        rf"(?<![\w.,])(?:(?P<approx>{approx}) )?"
-        rf"(?:(?P<vague>{vague})(?!\w)|(?P<num>{number})(?:\s?[-–]\s?(?P<num2>{number}))?|(?P<word>{words})(?!\w))"
+        rf"(?<![\w.,-])(?:(?P<approx>{approx}) )?"
+        rf"(?:{low_word} (?P<rlo>{number}) {and_word} (?P<rhi>{number})"
+        rf"|(?P<vague>{vague})(?!\w)|(?P<num>{number})(?:\s?[-–]\s?(?P<num2>{number}))?|(?P<word>{words})(?!\w))"
         rf"(?:[ \u00a0](?P<scale>{scales})(?!\w))?"
     )
     months = frozenset(timex_patterns(lang).months)
@@ -139,6 +141,8 @@ def _amount(g: dict[str, Any], lang: str, data: dict[str, Any]) -> tuple[float |
     if g.get("vague"):
         lo, hi = data["vague"][g["vague"]]
         return float(lo) * scale, float(hi) * scale, True
+    if g.get("rlo"):
+        return parse_number(g["rlo"], lang) * scale, parse_number(g["rhi"], lang) * scale, bool(approx)
     if g.get("word"):
         low = float(data["number_words"][g["word"]]) * scale
         high = low

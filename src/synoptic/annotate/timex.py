@@ -7,9 +7,12 @@ whole weekday and month names are matched, never abbreviations, which keeps out 
 
 Resolution follows news usage: a bare weekday is its most recent occurrence on or before the
 publication date ("on Monday" in a Wednesday article is two days back), "last"/"vergangenen" go
-strictly back, "next" strictly forward; a day and month without a year is the most recent such day
-(the nearest occurrence, a future reading only when clearly nearer or after "until"). Granularity is kept: day, month or year. Without a
-publication date only expressions that carry their own year get a value; the others keep value "".
+strictly back, "next" strictly forward; a day and month without a year is its nearest occurrence,
+a future reading only when clearly nearer or after "until"/"jusqu'au". Granularity is kept: day,
+month or year. Without a publication date only expressions that carry their own year get a value;
+the others keep value "". Resolution is plain date arithmetic rather than dateparser: the candidate
+finder already knows each part (day, month, weekday, offset), and arithmetic is exact, fast and
+free of dateparser's weekday readings of short words.
 """
 
 from __future__ import annotations

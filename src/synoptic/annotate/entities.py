@@ -94,6 +94,14 @@ def role_before(text: str, start: int, lang: str) -> str | None:
     return text[base + picked[-1][0] : base + picked[0][1]]
 
 
+def free_tokens(text: str, taken: Sequence[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """Word tokens of `text` that start outside every (start, end) span in `taken` (linear time)."""
+    mask = bytearray(len(text) + 1)
+    for a, b in taken:
+        mask[a:b] = b"\x01" * (b - a)
+    return [t for t in tokens(text) if not mask[t[0]]]
+
+
 def _is_capitalised(word: str) -> bool:
     return word[:1].isupper() and any(c.islower() for c in word)
 
@@ -121,7 +129,7 @@ class Recogniser:
         self, text: str, lang: str, taken: list[tuple[int, int]], known: frozenset[str] = frozenset()
     ) -> list[Mention]:
         rules = name_rules(lang)
-        toks = [t for t in tokens(text) if not any(a <= t[0] < b for a, b in taken)]
+        toks = free_tokens(text, taken)
         runs = _name_runs(text, toks, rules)
         out: list[Mention] = []
         surnames: set[str] = set(known)

@@ -22,7 +22,7 @@ same article become PERSON. Entity ids hash the canonical key, so they are stabl
 from __future__ import annotations
 
 import hashlib
-import re
+import itertools
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -31,7 +31,7 @@ from functools import cache
 from .. import langdata
 from ..models import Document, Entity, EntityType, Mention, Span
 from ..pipeline import Context, CorpusState, corpus_stage
-from .entities import _name_runs, name_rules, recogniser, role_before
+from .entities import _name_runs, free_tokens, name_rules, recogniser, role_before
 from .gazetteer import Gazetteer, tokens
 from .names import PersonName, close_spelling, fold, given_compatible, split_person
 
@@ -80,23 +80,44 @@ def known_orgs(docs: Sequence[Document]) -> dict[str, str]:
     return out
 
 
-def _project_orgs(text: str, mentions: list[Mention], orgs: dict[str, str]) -> list[Mention]:
+def _org_index(orgs: dict[str, str]) -> dict[str, list[tuple[str, ...]]]:
+    """Known organisation surfaces as token tuples, grouped by first token, longest first."""
+    index: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+    for surface in orgs:
+        words = tuple(t for _s, _e, t in tokens(surface))
+        if words:
+            index[words[0]].append(words)
+    for group in index.values():
+        group.sort(key=len, reverse=True)
+    return index
+
+
+def _project_orgs(text: str, mentions: list[Mention], index: dict[str, list[tuple[str, ...]]]) -> list[Mention]:
+    """Mentions of known organisation surfaces, matched on word tokens (one pass over the text)."""
+    toks = free_tokens(text, [(m.start, m.end) for m in mentions])
     added: list[Mention] = []
-    for surface in sorted(orgs, key=len, reverse=True):
-        for hit in re.finditer(rf"(?<!\w){re.escape(surface)}(?!\w)", text):
-            s, e = hit.start(), hit.end()
-            if not any(m.start < e and s < m.end for m in mentions + added):
-                added.append(Mention(s, e, surface, "ORG", "projection"))
+    i = 0
+    while i < len(toks):
+        step = 1
+        for words in index.get(toks[i][2], ()):
+            span = toks[i : i + len(words)]
+            if tuple(t for _s, _e, t in span) == words and all(b[0] - a[1] == 1 for a, b in itertools.pairwise(span)):
+                s, e = span[0][0], span[-1][1]
+                added.append(Mention(s, e, text[s:e], "ORG", "projection"))
+                step = len(words)
+                break
+        i += step
     return added
 
 
-def project_names(doc: Document, known: frozenset[str], orgs: dict[str, str] | None = None) -> Document:
+def project_names(
+    doc: Document, known: frozenset[str], orgs: dict[str, list[tuple[str, ...]]] | None = None
+) -> Document:
     """Add mentions of people and organisations known from other articles; retype misread surnames."""
     text, lang = doc.article.text, doc.article.language
     mentions = [_retyped(m, known) for m in doc.mentions]
     mentions += _project_orgs(text, mentions, orgs or {})
-    taken = [(m.start, m.end) for m in mentions]
-    toks = [t for t in tokens(text) if not any(a <= t[0] < b for a, b in taken)]
+    toks = free_tokens(text, [(m.start, m.end) for m in mentions])
     for run in _name_runs(text, toks, name_rules(lang)):
         if len(run) > 2:
             continue
@@ -175,45 +196,57 @@ def _shares_context(a: _Person, b: _Person, contexts: list[set[str]]) -> bool:
     return len(ca & cb) >= 2
 
 
+class _Index:
+    """Merged people looked up by surname key, by first given name and by the surname's first letter."""
+
+    def __init__(self) -> None:
+        self.people: list[_Person] = []
+        self.by_surname: dict[str, list[_Person]] = defaultdict(list)
+        self.by_given: dict[str, list[_Person]] = defaultdict(list)
+        self.by_initial: dict[str, list[_Person]] = defaultdict(list)
+
+    def add(self, p: _Person) -> None:
+        self.people.append(p)
+        self.by_surname[p.surname].append(p)
+        self.by_initial[p.surname[:1]].append(p)
+        if p.given:
+            self.by_given[p.given[0]].append(p)
+
+
 def _merge_people(people: list[_Person], contexts: list[set[str]]) -> list[_Person]:
     """Steps 2 and 3: join full names across articles, then attach surname-only people."""
-    full = [p for p in people if p.given]
-    bare = [p for p in people if not p.given]
-    merged: list[_Person] = []
-    for p in full:
-        target = next((q for q in merged if q.surname == p.surname and given_compatible(q.given, p.given)), None)
+    index = _Index()
+    for p in (p for p in people if p.given):
+        target = next((q for q in index.by_surname[p.surname] if given_compatible(q.given, p.given)), None)
         if target is None:
             target = next(
                 (
                     q
-                    for q in merged
-                    if q.given
-                    and p.given
-                    and q.given[0] == p.given[0]
-                    and close_spelling(q.surname, p.surname)
-                    and _shares_context(q, p, contexts)
+                    for q in index.by_given[p.given[0]]
+                    if close_spelling(q.surname, p.surname) and _shares_context(q, p, contexts)
                 ),
                 None,
             )
         if target is None:
-            merged.append(p)
+            index.add(p)
         else:
             _absorb(target, p)
-    for p in bare:
-        cands = [q for q in merged if q.surname == p.surname]
+    for p in (p for p in people if not p.given):
+        cands = list(index.by_surname[p.surname])
         if not cands:
             cands = [
                 q
-                for q in merged
+                for q in index.by_initial[p.surname[:1]]
                 if q.given and close_spelling(q.surname, p.surname) and _shares_context(q, p, contexts)
             ]
         if len(cands) > 1:
-            cands = sorted(cands, key=lambda q: -len(_context_of(q, contexts) & _context_of(p, contexts)))[:1]
+            mine = _context_of(p, contexts)
+            cands = sorted(cands, key=lambda q: -len(_context_of(q, contexts) & mine))[:1]
         if cands:
             _absorb(cands[0], p)
         else:
-            merged.append(p)
-    return merged
+            index.add(p)
+    return index.people
 
 
 def _context_of(p: _Person, contexts: list[set[str]]) -> set[str]:
@@ -250,7 +283,8 @@ def resolve(docs: Sequence[Document], gaz: Gazetteer) -> tuple[list[Entity], lis
     """Entities of the corpus, and the documents with each mention stamped with its entity id."""
     known = _known_surnames(docs)
     orgs = known_orgs(docs)
-    docs = [project_names(d, known, orgs) for d in docs]
+    org_index = _org_index(orgs)
+    docs = [project_names(d, known, org_index) for d in docs]
     contexts = [_doc_context(d, d.article.language, gaz) for d in docs]
     people: list[_Person] = []
     for di, doc in enumerate(docs):

@@ -123,7 +123,8 @@ class Recogniser:
         ]
         taken = [(m.start, m.end) for m in found]
         people = self.people(text, lang, taken, known)
-        return sorted(found + people, key=lambda m: m.start)
+        taken += [(m.start, m.end) for m in people]
+        return sorted(found + people + acronyms(text, lang, taken), key=lambda m: m.start)
 
     def people(
         self, text: str, lang: str, taken: list[tuple[int, int]], known: frozenset[str] = frozenset()
@@ -178,6 +179,25 @@ class Recogniser:
         else:
             return None
         return Mention(start, end, text[start:end], "PERSON", "pattern", role)
+
+
+_ROMAN = re.compile(r"[IVXLCDM]+")
+
+
+def acronyms(text: str, lang: str, taken: Sequence[tuple[int, int]]) -> list[Mention]:
+    """All-capital words of 3-6 letters ("RTVI", "OSZE") outside other mentions: organisations."""
+    stop = name_rules(lang).not_names
+    out: list[Mention] = []
+    for s, e, word in free_tokens(text, taken):
+        if (
+            3 <= len(word) <= 6
+            and word.isalpha()
+            and word.isupper()
+            and word not in stop
+            and not _ROMAN.fullmatch(word)
+        ):
+            out.append(Mention(s, e, word, "ORG", "pattern"))
+    return out
 
 
 def _matches_known(run: list[tuple[int, int, str]], surnames: set[str] | frozenset[str]) -> bool:

@@ -293,6 +293,7 @@ def resolve(docs: Sequence[Document], gaz: Gazetteer) -> tuple[list[Entity], lis
     for p in _merge_people(people, contexts):
         groups.append(("PERSON", " ".join((*p.given[:1], p.surname)), p.refs))
     others: dict[str, list[Ref]] = defaultdict(list)
+    display: dict[str, str] = {}  # gazetteer key -> its neutral name ("United States" for "US", "USA")
     types: dict[str, Counter[str]] = defaultdict(Counter)
     for di, doc in enumerate(docs):
         for mi, m in enumerate(doc.mentions):
@@ -301,16 +302,19 @@ def resolve(docs: Sequence[Document], gaz: Gazetteer) -> tuple[list[Entity], lis
             key, gtype = _nonperson_key(m, doc.article.language, gaz, orgs)
             if not key:
                 continue
+            if gtype is not None:
+                place = gaz.lookup(m.text, doc.article.language)
+                display[key] = place.key if place is not None else m.text
             others[key].append((di, mi))
             types[key][gtype or m.type] += 10 if gtype else 1
     for key, refs in others.items():
         etype: EntityType = types[key].most_common(1)[0][0]  # type: ignore[assignment]
         groups.append((etype, key, refs))
-    return _build_entities(groups, docs)
+    return _build_entities(groups, docs, display)
 
 
 def _build_entities(
-    groups: list[tuple[EntityType, str, list[Ref]]], docs: list[Document]
+    groups: list[tuple[EntityType, str, list[Ref]]], docs: list[Document], display: dict[str, str]
 ) -> tuple[list[Entity], list[Document]]:
     entities: list[Entity] = []
     stamp: dict[Ref, str] = {}
@@ -328,7 +332,11 @@ def _build_entities(
             Span.of(docs[d].id, docs[d].article.text, docs[d].mentions[m].start, docs[d].mentions[m].end)
             for d, m in refs
         )
-        name = _display_name(surfaces, prefer_full=etype == "PERSON")
+        neutral = display.get(key)
+        if neutral is not None and fold(neutral) in {fold(x) for x in surfaces}:
+            name = neutral
+        else:
+            name = _display_name(surfaces, prefer_full=etype == "PERSON")
         entities.append(Entity(eid, name, etype, tuple(sorted(set(surfaces))), spans))
         for ref in refs:
             stamp[ref] = eid

@@ -26,6 +26,9 @@ CASES = [
     ("fr", "2,5 millions de clients touchés", "2,5 millions de clients", 2.5e6, 2.5e6, "clients", False),
     ("fr", "140 navires russes", "140 navires", 140, 140, "navires", False),
     ("fr", "des milliers de manifestants", "des milliers de manifestants", 1000, 9999, "manifestants", True),
+    ("ru", "около 100 000 российских солдат", "около 100 000 российских солдат", 100000, 100000, "солдат", True),
+    ("ru", "Десятки тысяч человек вышли", "Десятки тысяч человек", 10000, 99999, "человек", True),
+    ("cs", "asi 100 000 ruských vojáků", "asi 100 000 ruských vojáků", 100000, 100000, "vojáků", True),
 ]
 
 

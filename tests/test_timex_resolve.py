@@ -44,6 +44,10 @@ CASES = [
     ("fr", "2025-04-10", "Il l'a dit hier.", "hier", "2025-04-09", "day"),
     ("fr", "2025-04-10", "Le rapport publié le mois dernier", "le mois dernier", "2025-03", "month"),
     ("fr", "2025-04-10", "Il est parti lundi dernier.", "lundi dernier", "2025-04-07", "day"),
+    ("ru", "2022-01-26", "Рябков сказал в понедельник, что", "в понедельник", "2022-01-24", "day"),
+    ("ru", "2022-01-26", "Это было 14 декабря.", "14 декабря", "2021-12-14", "day"),
+    ("cs", "2022-01-26", "Rjabkov v pondělí řekl, že", "v pondělí", "2022-01-24", "day"),
+    ("cs", "2022-01-26", "Stalo se to včera.", "včera", "2022-01-25", "day"),
 ]
 
 

@@ -81,12 +81,16 @@ def role_before(text: str, start: int, lang: str) -> str | None:
         gap = text[base + tok[1] : start if not picked else base + picked[-1][0]]
         if gap.strip(" \u00a0-"):
             break
-        if is_role_word(tok[2], rules) or (picked and tok[2].lower() in rules.role_modifiers):
+        # Modifiers may stand on either side of the role word ("Deputy Foreign Minister",
+        # "ministre ukrainien", "Замминистра иностранных дел России"), at most four in a row.
+        if is_role_word(tok[2], rules) or (tok[2].lower() in rules.role_modifiers and len(picked) < 8):
             picked.append(tok)
             continue
         break
-    while picked and not is_role_word(picked[0][2], rules):
-        picked.pop(0)
+    if not any(is_role_word(t[2], rules) for t in picked):
+        return None
+    while picked and not is_role_word(picked[-1][2], rules) and picked[-1][2].lower() not in rules.role_modifiers:
+        picked.pop()
     while picked and picked[-1][2].lower() in {"the", "der", "die", "des", "dem", "den", "le", "la", "les", "l'"}:
         picked.pop()
     if not picked:

@@ -141,9 +141,11 @@ class Gazetteer:
         if found is not None:
             return found
         last = words[-1]
-        for suffix in self._suffixes.get(lang, ()):
+        for rule in self._suffixes.get(lang, ()):
+            # "s" strips an ending ("Kremls"); "ы>а" replaces one ("Москвы" -> "Москва").
+            suffix, _sep, base = rule.partition(">")
             if last.endswith(suffix) and len(last) - len(suffix) >= 3:
-                found = self._entries.get((*words[:-1], last[: -len(suffix)]))
+                found = self._entries.get((*words[:-1], last[: -len(suffix)] + base))
                 if found is not None:
                     return found
         return None

@@ -33,6 +33,9 @@ def _found(rec: Recogniser, text: str, lang: str) -> set[tuple[str, str]]:
         ("mit der US-Unterstaatssekretärin Wendy Sherman.", {("Wendy Sherman", "PERSON")}),
         ("Kremlsprecher Dmitri Peskow sagte", {("Dmitri Peskow", "PERSON")}),
         ("„Wir sind bereit“, sagte Hryzenko.", {("Hryzenko", "PERSON")}),
+        ("sagte Ryabkov zu Gesprächen mit", {("Ryabkov", "PERSON")}),
+        ("mit der Präsidentin Ursula von der Leyen.", {("Ursula von der Leyen", "PERSON")}),
+        ("Angeführt von Olexander Hryzenko, dem Handelsminister", {("Olexander Hryzenko", "PERSON")}),
         ("in einer Erklärung des Kremls", {("Kremls", "ORG")}),
         ("sagte er dem Sender RTVI und der OSZE", {("RTVI", "ORG"), ("OSZE", "ORG")}),
         ("Die Staats- und Regierungschefs Russlands und Kubas", {("Russlands", "PLACE"), ("Kubas", "PLACE")}),
@@ -51,6 +54,8 @@ def test_entities_german_finds(rec: Recogniser, text: str, expected: set[tuple[s
         "Die Ukraine scheitert.",
         "Der Präsident sagte nichts.",
         "Diese Erklärung kam spät.",
+        "Der Rat, der im vergangenen Jahr von Exporteuren gegründet worden war.",
+        "Die Sitzung des Rates dauerte an.",
     ],
 )
 def test_entities_german_common_nouns_are_not_people(rec: Recogniser, text: str) -> None:

@@ -35,6 +35,7 @@ _SPACY_TYPES: dict[str, EntityType] = {
 }
 _LEADING = ("the ", "The ")
 _TRAILING = ("'s", "’s", "'", "’")
+_FUNCTION_WORDS = frozenset({"du", "de", "des", "d'", "of", "the", "der", "dem", "den", "la", "le", "les", "l'", "für"})
 _NAME_PUNCT = ".,;:!?»«„“”\"'()[]"
 
 
@@ -87,8 +88,8 @@ def role_before(text: str, start: int, lang: str) -> str | None:
             picked.append(tok)
             continue
         break
-    if not any(is_role_word(t[2], rules) for t in picked):
-        return None
+    if not any(is_role_word(t[2], rules) for t in picked) or (picked and picked[0][2].lower() in _FUNCTION_WORDS):
+        return None  # "ministre du Commerce": a role followed by "du" names a department, not a person
     while picked and not is_role_word(picked[-1][2], rules) and picked[-1][2].lower() not in rules.role_modifiers:
         picked.pop()
     while picked and picked[-1][2].lower() in {"the", "der", "die", "des", "dem", "den", "le", "la", "les", "l'"}:
@@ -164,11 +165,28 @@ class Recogniser:
         rules: NameRules,
         surnames: set[str],
     ) -> Mention | None:
-        # A run may start with a capitalised noun before the name ("Delegationen von Olexander Hryzenko").
-        k = next((i for i, t in enumerate(run[:-1]) if word_key(t[2]) in first_names()), 0)
+        # A run may start with a capitalised noun before the name ("Delegationen von Olexander Hryzenko"),
+        # or run on through a particle into a noun ("Ryabkov zu Gesprächen"): try the part before it too.
+        k = next((i for i, t in enumerate(run[:-1]) if _is_first_name(t[2])), 0)
         run = run[k:]
+        found = self._licensed(text, run, toks, lang, rules, surnames)
+        cut = next((i for i, t in enumerate(run) if t[2] in particles()), 0)
+        if found is None and cut:
+            found = self._licensed(text, run[:cut], toks, lang, rules, surnames)
+        return found
+
+    def _licensed(
+        self,
+        text: str,
+        run: list[tuple[int, int, str]],
+        toks: list[tuple[int, int, str]],
+        lang: str,
+        rules: NameRules,
+        surnames: set[str],
+    ) -> Mention | None:
+        """The run as a PERSON mention when something licenses it: first name, honorific, role, cue, known name."""
         start, end = run[0][0], run[-1][1]
-        first_known = word_key(run[0][2]) in first_names()
+        first_known = _is_first_name(run[0][2])
         honorific = _honorific_before(text, start)
         role = role_before(text, start, lang)
         cue = _previous_word(text, toks, start) in rules.cues
@@ -202,6 +220,11 @@ def acronyms(text: str, lang: str, taken: Sequence[tuple[int, int]]) -> list[Men
         ):
             out.append(Mention(s, e, word, "ORG", "pattern"))
     return out
+
+
+def _is_first_name(word: str) -> bool:
+    """A capitalised word that is a known first name (never a particle such as "von")."""
+    return _is_capitalised(word) and word not in particles() and word_key(word) in first_names()
 
 
 def _matches_known(run: list[tuple[int, int, str]], surnames: set[str] | frozenset[str]) -> bool:

@@ -62,6 +62,18 @@ _TZ_SKIP = frozenset(
         "Ponape",
         "Johnston",
         "Unknown",
+        "Darwin",
+        "Oral",
+        "Resolute",
+        "Thule",
+        "Swift Current",
+        "Lindeman",
+        "Menominee",
+        "Dawson",
+        "Inuvik",
+        "Canary",
+        "Comoro",
+        "Wallis",
         "Universal",
         "Cordoba",
         "Salta",
@@ -73,6 +85,7 @@ _TZ_SKIP = frozenset(
         "Man",
     }
 )
+_TZ_REGIONS = ("Africa/", "America/", "Asia/", "Atlantic/", "Australia/", "Europe/", "Indian/", "Pacific/")
 # CLDR territory codes that are not places (unknown region, pseudo regions, outlying groupings).
 _TERRITORY_SKIP = frozenset({"ZZ", "XA", "XB", "EZ", "UN", "QO", "001", "EU"})
 
@@ -104,8 +117,9 @@ def tokens(text: str) -> list[tuple[int, int, str]]:
 
 def _cldr_surfaces(lang: str) -> Iterator[tuple[str, Place]]:
     """Country, region and major-city names of `lang` from CLDR, keyed by their English names."""
+    from zoneinfo import available_timezones
+
     import babel
-    import pytz  # type: ignore[import-untyped]
     from babel.dates import get_timezone_location
 
     en = babel.Locale("en")
@@ -114,11 +128,11 @@ def _cldr_surfaces(lang: str) -> Iterator[tuple[str, Place]]:
         if code in _TERRITORY_SKIP or "(" in name or code not in en.territories:
             continue
         yield name, Place(en.territories[code], "PLACE")
-    for tz in pytz.common_timezones:
-        if tz.count("/") != 1 or tz.startswith(("Etc/", "Antarctica/")):
+    for tz in sorted(available_timezones()):
+        if tz.count("/") != 1 or not tz.startswith(_TZ_REGIONS):
             continue
         city_en = get_timezone_location(tz, locale="en", return_city=True)
-        if city_en in _TZ_SKIP:
+        if city_en in _TZ_SKIP or "/" in city_en or "," in city_en:
             continue
         yield get_timezone_location(tz, locale=loc, return_city=True), Place(city_en, "PLACE")
 

@@ -190,14 +190,15 @@ def phrase_left(text: str, end: int, floor: int, lex: Lexicon, names: NameIndex)
     gap_start = toks[k - 1].end if k > 0 else floor
     if "," in text[gap_start:end] and k > 0:
         opening = text.rfind(",", floor, gap_start)
+        before = _scan_left(text, tokens(text, floor, opening), lex, names) if opening > floor else None
+        if before is not None and before.kind == "name" and before.type == "PERSON":
+            return before
         inner = names.persons_before(gap_start)
         person = next((c for c in reversed(inner) if c.start > opening >= 0), None)
         if person is not None:
             return person
-        if opening > floor:
-            found = _scan_left(text, tokens(text, floor, opening), lex, names)
-            if found is not None:
-                return found
+        if before is not None:
+            return before
     return _scan_left(text, toks[:k], lex, names)
 
 

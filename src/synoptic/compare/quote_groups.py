@@ -78,7 +78,12 @@ def _speaker_entity(
     for start, end, ent in spans.get(doc_id, ()):
         if start < qm.speaker_end and qm.speaker_start < end:
             return ent
-    return names.get((qm.speaker_text or "").lower())
+    said = (qm.speaker_text or "").lower()
+    if said in names:
+        return names[said]
+    # A longer phrase ending in a known name: "Lyoner Cloud-Speicher-Anbieter Quillon Systems".
+    endings = [alias for alias in names if len(alias) > 3 and said.endswith(" " + alias)]
+    return names[max(endings, key=len)] if endings else None
 
 
 def _name_key(text: str | None) -> str | None:

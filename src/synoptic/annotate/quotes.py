@@ -277,9 +277,9 @@ def _content_start(art: _Article, cue: Cue, s_end: int) -> int | None:
     if colon:
         return cue.end + colon.end()
     window = tokens(text, cue.end, s_end)[:10]
-    if window and cue.text.lower() in lex.bare_clause_cues and window[0].low in lex.pronouns:
-        if not text[cue.end : window[0].start].strip():
-            return window[0].start  # "said he wants an economy that works": the clause starts at "he"
+    pronoun_next = bool(window) and window[0].low in lex.pronouns and not text[cue.end : window[0].start].strip()
+    if pronoun_next and cue.text.lower() in lex.bare_clause_cues:
+        return window[0].start  # "said he wants an economy that works": the clause starts at "he"
     for tok in window:
         if art.in_quote(tok.start) or re.search(r"[.;!?]", text[cue.end : tok.start]):
             break

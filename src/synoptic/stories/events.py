@@ -37,6 +37,7 @@ class Anchor:
     sentence: Sentence
     weekday: int
     date: dt.date | None
+    at: int = 0  # offset in the article text
 
 
 @cache
@@ -120,7 +121,7 @@ def light_anchors(doc: Document, sentences: Sequence[Sentence], reference: dt.da
     for sent in sentences:
         piece = doc.article.text[sent.start : sent.end]
         found: list[tuple[int, Anchor]] = [
-            (at, Anchor(sent, date.weekday(), date))
+            (at, Anchor(sent, date.weekday(), date, sent.start + at))
             for at, date, is_dateline in explicit_dates(doc, sent, reference)
             if not is_dateline
         ]
@@ -128,7 +129,8 @@ def light_anchors(doc: Document, sentences: Sequence[Sentence], reference: dt.da
             if _aside(piece, m.start()):
                 continue
             wd = days[m.group(1).lower()]
-            found.append((m.start(), Anchor(sent, wd, resolve_weekday(wd, reference) if reference else None)))
+            resolved = resolve_weekday(wd, reference) if reference else None
+            found.append((m.start(), Anchor(sent, wd, resolved, sent.start + m.start())))
         out += [a for _, a in sorted(found, key=lambda x: x[0])]
     return out
 
@@ -144,21 +146,20 @@ def timex_anchors(doc: Document, sentences: Sequence[Sentence]) -> list[Anchor]:
     out = []
     for sent in sentences:
         for t in doc.timexes:
-            if t.granularity == "day" and sent.start <= t.start < sent.end:
+            if t.granularity == "day" and sent.start <= t.start < sent.end and len(t.value) >= 10:
                 date = _date(*map(int, t.value[:10].split("-")))
                 if date:
-                    out.append(Anchor(sent, date.weekday(), date))
+                    out.append(Anchor(sent, date.weekday(), date, t.start))
     return out
 
 
 def anchors(doc: Document, lead: int, reference: dt.date | None) -> list[Anchor]:
     """Date anchors in the first `lead` sentences."""
     sentences = doc.sentences[:lead]
-    if doc.timexes:
-        found = timex_anchors(doc, sentences)
-        if found:
-            return found
-    return light_anchors(doc, sentences, reference)
+    resolved = timex_anchors(doc, sentences)
+    taken = [(t.start, t.end) for t in doc.timexes if len(t.value) >= 10]
+    own = [a for a in light_anchors(doc, sentences, reference) if not any(s <= a.at < e for s, e in taken)]
+    return sorted(resolved + own, key=lambda a: a.at)
 
 
 def published(doc: Document) -> dt.date | None:
@@ -267,7 +268,7 @@ def story_events(story: Story, by_id: dict[str, Document]) -> tuple[Event, ...]:
     return tuple(events)
 
 
-@corpus_stage("events", requires=["stories", "sentences"], provides=["events"])
+@corpus_stage("events", requires=["stories", "sentences", "timexes"], provides=["events"])
 def events_stage(state: CorpusState, ctx: Context) -> CorpusState:
     by_id = {d.id: d for d in state.documents}
     stories = tuple(replace(s, events=story_events(s, by_id)) for s in state.stories)

@@ -60,7 +60,7 @@ def build_stories(signals: Sequence[Signals], assignment: dict[str, str], cluste
     return sorted(stories, key=lambda s: (-len(s.articles), s.id))
 
 
-@corpus_stage("stories", requires=["text", "metadata"], provides=["stories"])
+@corpus_stage("stories", requires=["text", "metadata", "entities"], provides=["stories"])
 def stories_stage(state: CorpusState, ctx: Context) -> CorpusState:
     docs = state.documents
     signals = build_signals(docs, ctx, state.entities)

@@ -13,6 +13,9 @@ from .annotate.timex import timex_stage
 from .compare.quote_groups import quote_groups_stage
 from .compare.stages import claims_stage, conflicts_stage, coverage_stage, summary_stage
 from .pipeline import Pipeline
+from .stories.derive import derivations_stage
+from .stories.events import events_stage
+from .stories.stage import stories_stage
 
 
 def default_pipeline() -> Pipeline:
@@ -28,6 +31,9 @@ def default_pipeline() -> Pipeline:
             resolve_entities_stage,
             infer_dates_stage,
             quote_groups_stage,
+            stories_stage,
+            derivations_stage,
+            events_stage,
             claims_stage,
             conflicts_stage,
             coverage_stage,

@@ -65,7 +65,17 @@ def _documents(state: CorpusState, story: Story) -> list[Document]:
 
 @corpus_stage(
     "claims",
-    requires=["sentences", "mentions", "timexes", "quantities", "entities", "published_inferred"],
+    requires=[
+        "sentences",
+        "mentions",
+        "timexes",
+        "quantities",
+        "entities",
+        "published_inferred",
+        "stories",
+        "derivations",
+        "events",
+    ],
     provides=["claims"],
 )
 def claims_stage(state: CorpusState, ctx: Context) -> CorpusState:

@@ -31,10 +31,10 @@ def test_spans_exist_in_every_comparison_part(document: dict[str, Any]) -> None:
     assert all(x["citations"] for s in stories for x in s["summary"])
 
 
-def test_every_summary_sentence_cites_spans_of_its_own_story(document: dict[str, Any]) -> None:
+def test_claims_are_supported_by_their_own_storys_articles(document: dict[str, Any]) -> None:
     for story in document["stories"]:
-        for sentence in story["summary"]:
-            assert {c["article"] for c in sentence["citations"]} <= set(story["articles"])
+        for claim in story["claims"]:
+            assert {s["article"] for s in claim["support"]} <= set(story["articles"])
 
 
 def test_coverage_matrix_covers_every_claim_and_source(document: dict[str, Any]) -> None:

@@ -30,7 +30,8 @@ def contradicted_by(aligned: Aligned, findings: Sequence[Finding]) -> dict[int, 
         for value, members in f.values:
             others = {aligned.units[u].article for v, us in f.values if v != value for u in us}
             for u in members:
-                out.setdefault(group_of[u], set()).update(others)
+                if u in group_of:
+                    out.setdefault(group_of[u], set()).update(others)
     return out
 
 

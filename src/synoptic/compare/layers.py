@@ -467,6 +467,39 @@ def stories_of(state: CorpusState) -> tuple[Story, ...]:
     return (Story(id="story-0", title=title, articles=tuple(d.id for d in state.documents)),)
 
 
+FAMILY_SHARED = 5  # stories sharing at least this many entities ...
+FAMILY_JACCARD = 0.15  # ... and this share of their entities are compared together
+
+
+def story_families(state: CorpusState, stories: Sequence[Story]) -> list[list[Story]]:
+    """Stories compared together: those naming many of the same people, organisations and places.
+
+    A story split by the clustering (the seeds: the Putin-Díaz-Canel call and Ryabkov's remarks)
+    can still contradict its sibling, so claims are aligned and conflicts found across a family;
+    unrelated stories (no or one shared entity) stay apart."""
+    docs = {d.id: d for d in state.documents}
+    keys = [
+        {m.entity for a in s.articles if a in docs for m in docs[a].mentions if m.entity and m.type != "OTHER"}
+        for s in stories
+    ]
+    parent = list(range(len(stories)))
+
+    def root(x: int) -> int:
+        while parent[x] != x:
+            x = parent[x]
+        return x
+
+    for i in range(len(stories)):
+        for j in range(i + 1, len(stories)):
+            shared = len(keys[i] & keys[j])
+            if shared >= FAMILY_SHARED and shared / max(1, len(keys[i] | keys[j])) >= FAMILY_JACCARD:
+                parent[root(j)] = root(i)
+    families: dict[int, list[Story]] = {}
+    for i, s in enumerate(stories):
+        families.setdefault(root(i), []).append(s)
+    return list(families.values())
+
+
 def voice_of(state: CorpusState) -> dict[str, str]:
     """Article id -> voice id: articles linked by a derivation (copy, spin, translation) share a voice."""
     parent: dict[str, str] = {d.id: d.id for d in state.documents}

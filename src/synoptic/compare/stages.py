@@ -17,7 +17,7 @@ from .claims import ClaimUnit, parse_slots, units_of
 from .conflicts import Finding, find_conflicts
 from .coverage import coverage_matrix, voices_quoted
 from .framing import story_framing
-from .layers import count_voices, stories_of, voice_of
+from .layers import count_voices, stories_of, story_families, voice_of
 from .summary import representative, summarise
 from .timeline import timeline
 
@@ -79,18 +79,35 @@ def _documents(state: CorpusState, story: Story) -> list[Document]:
     provides=["claims"],
 )
 def claims_stage(state: CorpusState, ctx: Context) -> CorpusState:
-    """Claims of every story: sentence claims with slots, aligned across articles and languages."""
+    """Claims of every story: sentence claims with slots, aligned across articles and languages
+    (over the story's family, see `layers.story_families`), each story keeping its own claims."""
     names = {e.id: e.name for e in state.entities}
     voices = voice_of(state)
     embedder = e5_embedder(ctx)
     work: dict[str, StoryWork] = {}
-    stories: list[Story] = []
-    for story in stories_of(state):
-        units = [u for doc in _documents(state, story) for u in units_of(doc, names)]
+    done: dict[str, Story] = {}
+    stories = stories_of(state)
+    for family in story_families(state, stories):
+        articles = [a for story in family for a in story.articles]
+        docs = _documents(state, replace(family[0], articles=tuple(articles)))
+        units = [u for doc in docs for u in units_of(doc, names)]
         aligned = align(parse_slots(units, ctx), embedder)
-        work[story.id] = StoryWork(aligned)
-        stories.append(replace(story, claims=build_claims(story, aligned, voices)))
-    return replace(state, stories=tuple(stories), extras={**state.extras, EXTRA: work})
+        for story in family:
+            view = story_view(aligned, set(story.articles))
+            work[story.id] = StoryWork(view)
+            done[story.id] = replace(story, claims=build_claims(story, view, voices))
+    out = tuple(done.get(s.id, s) for s in stories)
+    return replace(state, stories=out, extras={**state.extras, EXTRA: work})
+
+
+def story_view(aligned: Aligned, articles: set[str]) -> Aligned:
+    """The family's alignment seen from one story: its groups cut down to the story's own sentences."""
+    groups = []
+    for members in aligned.groups:
+        own = tuple(u for u in members if aligned.units[u].article in articles)
+        if own:
+            groups.append(own)
+    return Aligned(aligned.units, aligned.sims, tuple(groups))
 
 
 def _conflict(story: Story, n: int, f: Finding, aligned: Aligned) -> Conflict:
@@ -105,7 +122,8 @@ def _with_contradictions(claims: tuple[Claim, ...], aligned: Aligned, findings: 
         for value, members in f.values:
             others = [_span(aligned.units[u]) for v, us in f.values if v != value for u in us]
             for u in members:
-                against.setdefault(group_of[u], []).extend(others)
+                if u in group_of:
+                    against.setdefault(group_of[u], []).extend(others)
     return tuple(
         replace(c, contradict=tuple(dict.fromkeys(against[g]))) if g in against else c for g, c in enumerate(claims)
     )
@@ -117,12 +135,16 @@ def conflicts_stage(state: CorpusState, ctx: Context) -> CorpusState:
     voices = voice_of(state)
     work = dict(_work(state))
     stories: list[Story] = []
+    found: dict[int, list[Finding]] = {}  # per family alignment (shared by its stories' views)
     for story in state.stories:
         if story.id not in work:
             stories.append(story)
             continue
         aligned = work[story.id].aligned
-        findings = find_conflicts(aligned, voices)
+        if id(aligned.units) not in found:
+            found[id(aligned.units)] = find_conflicts(aligned, voices)
+        own = set(story.articles)
+        findings = [f for f in found[id(aligned.units)] if any(aligned.units[u].article in own for u in f.units)]
         work[story.id] = StoryWork(aligned, tuple(findings))
         conflicts = tuple(_conflict(story, n, f, aligned) for n, f in enumerate(findings))
         claims = _with_contradictions(story.claims, aligned, findings)
@@ -182,6 +204,7 @@ def summary_stage(state: CorpusState, ctx: Context) -> CorpusState:
             stories.append(story)
             continue
         w = work[story.id]
-        summary = summarise(w.aligned, story.claims, w.findings, _articles(state, story), voices)
+        everyone = [d.article for d in state.documents]
+        summary = summarise(w.aligned, story.claims, w.findings, _articles(state, story), voices, everyone)
         stories.append(replace(story, summary=summary))
     return replace(state, stories=tuple(stories))

@@ -91,18 +91,20 @@ def summarise(
     findings: Sequence[Finding],
     articles: Sequence[Article],
     voices: dict[str, str],
+    others: Sequence[Article] = (),
 ) -> tuple[SummarySentence, ...]:
-    """Up to MAX_CLAIM_SENTENCES claim sentences by independent voices, then the conflicts."""
+    """Up to MAX_CLAIM_SENTENCES claim sentences by independent voices, then the conflicts.
+    `others` are articles of sibling stories that conflicts may cite (named, never summarised)."""
     by_id = {a.id: a for a in articles}
+    named = {**{a.id: a for a in others}, **by_id}
     in_conflict = {u for f in findings for u in f.units}
-    order = sorted(
-        range(len(claims)),
-        key=lambda g: (
-            -count_voices([aligned.units[u].article for u in aligned.groups[g]], voices),
-            -len(aligned.groups[g]),
-            g,
-        ),
-    )
+
+    def weight(g: int) -> tuple[int, int, bool, int]:
+        members = aligned.groups[g]
+        n = count_voices([aligned.units[u].article for u in members], voices)
+        return (-n, -len(members), all(aligned.units[u].lang != "en" for u in members), g)
+
+    order = sorted(range(len(claims)), key=weight)
     chosen: list[int] = []
     used_articles: set[str] = set()
     for g in order:
@@ -119,6 +121,6 @@ def summarise(
             continue
         chosen.append(g)
         used_articles |= arts
-    out = [_claim_sentence(aligned, aligned.groups[g], claims[g], by_id, voices) for g in sorted(chosen)]
-    out += [_conflict_sentence(f, aligned, by_id) for f in findings[:MAX_CONFLICT_SENTENCES]]
+    out = [_claim_sentence(aligned, aligned.groups[g], claims[g], by_id, voices) for g in chosen]
+    out += [_conflict_sentence(f, aligned, named) for f in findings[:MAX_CONFLICT_SENTENCES]]
     return tuple(out)

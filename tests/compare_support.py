@@ -1,20 +1,9 @@
-"""Analyses shared by the comparison tests: each corpus is analysed once per test session."""
+"""Helpers of the comparison tests: article ids of labelled files, articles stating each conflict value."""
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 from typing import Any
-
-from synoptic import analyze
-
-REPO = Path(__file__).resolve().parents[1]
-
-
-@cache
-def analysis_json(path: str) -> dict[str, Any]:
-    """The analysis JSON of the corpus at `path` (full default pipeline)."""
-    return analyze(path).to_dict()
 
 
 def article_ids_by_file(document: dict[str, Any]) -> dict[str, str]:

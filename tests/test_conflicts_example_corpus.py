@@ -6,12 +6,14 @@ from typing import Any
 
 import pytest
 
-from compare_support import REPO, analysis_json, article_ids_by_file, conflict_articles
+from compare_support import article_ids_by_file, conflict_articles
+from synoptic.models import Analysis
 
 
 @pytest.fixture(scope="module")
-def document() -> dict[str, Any]:
-    return analysis_json(str(REPO / "examples" / "corpus"))
+def document(examples_analysis: Analysis) -> dict[str, Any]:
+    """The analysis JSON of the shared once-per-session run."""
+    return examples_analysis.to_dict()
 
 
 def _conflicts(document: dict[str, Any]) -> list[dict[str, Any]]:

@@ -7,14 +7,16 @@ from typing import Any
 
 import pytest
 
-from compare_support import analysis_json, conflict_articles
+from compare_support import conflict_articles
+from synoptic.models import Analysis
 
 pytestmark = pytest.mark.seeds
 
 
 @pytest.fixture(scope="module")
-def document(seeds_dir: Path) -> dict[str, Any]:
-    return analysis_json(str(seeds_dir))
+def document(seeds_analysis: Analysis) -> dict[str, Any]:
+    """The analysis JSON of the shared once-per-session run."""
+    return seeds_analysis.to_dict()
 
 
 def _ids(document: dict[str, Any]) -> dict[str, str]:

@@ -6,13 +6,14 @@ from typing import Any
 
 import pytest
 
-from compare_support import REPO, analysis_json
+from synoptic.models import Analysis
 from synoptic.report.json import span_errors, validate
 
 
 @pytest.fixture(scope="module")
-def document() -> dict[str, Any]:
-    return analysis_json(str(REPO / "examples" / "corpus"))
+def document(examples_analysis: Analysis) -> dict[str, Any]:
+    """The analysis JSON of the shared once-per-session run."""
+    return examples_analysis.to_dict()
 
 
 def test_every_span_verifies_against_its_article(document: dict[str, Any]) -> None:

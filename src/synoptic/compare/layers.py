@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
-from ..models import Document, Story
+from ..models import Document, Story, Timex
 from ..pipeline import CorpusState
 from . import cues
 
@@ -173,10 +173,10 @@ def doc_times(doc: Document) -> list[TimeRef]:
     return sorted(layer + rules, key=lambda t: t.start)
 
 
-def _from_timex(doc: Document, t: object) -> TimeRef:
-    start, end = int(getattr(t, "start", 0)), int(getattr(t, "end", 0))
+def _from_timex(doc: Document, t: Timex) -> TimeRef:
+    start, end = t.start, t.end
     text = doc.article.text[start:end]
-    value = str(getattr(t, "value", "") or "") or None
+    value = t.value or None
     wd = None
     lowered = text.lower()
     for name, idx in cues.cues(doc.article.language).get("weekdays", {}).items():
@@ -430,8 +430,7 @@ def doc_places(doc: Document, names: dict[str, str] | None = None) -> list[Place
     layer: list[PlaceRef] = []
     for m in doc.mentions:
         if m.type == "PLACE":
-            entity = getattr(m, "entity", None)
-            name = (names or {}).get(str(entity), m.text) if entity else m.text
+            name = (names or {}).get(m.entity, m.text) if m.entity else m.text
             layer.append(PlaceRef(m.start, m.end, text[m.start : m.end], place_key(name)))
     rules = [
         p
@@ -446,8 +445,7 @@ def doc_actors(doc: Document, names: dict[str, str] | None = None) -> list[Place
     out: list[PlaceRef] = []
     for m in doc.mentions:
         if m.type in ("PERSON", "ORG"):
-            entity = getattr(m, "entity", None)
-            name = (names or {}).get(str(entity), m.text) if entity else m.text
+            name = (names or {}).get(m.entity, m.text) if m.entity else m.text
             out.append(PlaceRef(m.start, m.end, doc.article.text[m.start : m.end], place_key(name)))
     return out
 

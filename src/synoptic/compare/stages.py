@@ -7,7 +7,6 @@ They run per story after the annotation, entity, quote and story layers. Interme
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
 
 from ..embed import e5_embedder
 from ..models import Article, Claim, Conflict, ConflictValue, Document, Span, Story
@@ -161,9 +160,8 @@ def _roles(state: CorpusState) -> dict[str, str]:
     out: dict[str, str] = {}
     for doc in state.documents:
         for m in doc.mentions:
-            entity: Any = getattr(m, "entity", None)
-            if entity and m.role and str(entity) not in out:
-                out[str(entity)] = m.role
+            if m.entity and m.role and m.entity not in out:
+                out[m.entity] = m.role
     return out
 
 

@@ -1,0 +1,193 @@
+"""Pieces behind the pages: highlighted segments, word diffs, context, safe links, chart geometry, filters."""
+
+from __future__ import annotations
+
+import pytest
+
+from synoptic.web import charts
+from synoptic.web.corpus import Corpus, Filters
+from synoptic.web.textmarks import Mark, in_context, segments, similarity, word_diff
+from synoptic.web.views import AppLinks, ReportLinks, article_marks, quote_groups, safe_url
+from test_web_support import load_fixture
+
+
+def test_web_segments_split_overlapping_marks() -> None:
+    text = "Mayor Ilse Corwin closed the bridge."
+    marks = [Mark(6, 17, "entity", "Ilse Corwin"), Mark(0, 35, "claim", "closed"), Mark(18, 24, "quote")]
+    found = [(s.text, s.kinds) for s in segments(text, marks)]
+    assert found == [
+        ("Mayor ", ("claim",)),
+        ("Ilse Corwin", ("claim", "entity")),
+        (" ", ("claim",)),
+        ("closed", ("claim", "quote")),
+        (" the bridge", ("claim",)),
+        (".", ()),
+    ]
+    assert "".join(s.text for s in segments(text, marks)) == text
+
+
+@pytest.mark.parametrize(
+    "marks",
+    [[], [Mark(5, 3, "entity")], [Mark(-1, 4, "entity")], [Mark(0, 999, "entity")], [Mark(2, 2, "quote")]],
+    ids=["none", "reversed", "negative", "past the end", "empty"],
+)
+def test_web_segments_ignore_marks_that_do_not_fit(marks: list[Mark]) -> None:
+    assert [(s.text, s.kinds) for s in segments("some text", marks)] == [("some text", ())]
+
+
+def test_web_segments_anchor_every_mark_start() -> None:
+    found = segments("abcdef", [Mark(1, 3, "entity"), Mark(1, 5, "claim")])
+    assert found[1].anchors == ("s-1-5", "s-1-3")
+
+
+@pytest.mark.parametrize(
+    ("reference", "wording", "expected"),
+    [
+        ("we will stay", "we will stay", [("we will stay", "same")]),
+        ("we will stay", "We will remain", [("We will ", "same"), ("stay", "dropped"), ("remain", "changed")]),
+        ("no deal today", "no deal", [("no deal", "same"), ("today", "dropped")]),
+        (
+            "Wir bleiben hier",
+            "Wir bleiben heute hier",
+            [("Wir bleiben ", "same"), ("heute ", "changed"), ("hier", "same")],
+        ),
+        (
+            "« Nous partons »",
+            "« Nous restons »",
+            [("« Nous ", "same"), ("partons", "dropped"), ("restons", "changed"), (" »", "same")],
+        ),
+    ],
+)
+def test_web_word_diff(reference: str, wording: str, expected: list[tuple[str, str]]) -> None:
+    assert [(p.text, p.change) for p in word_diff(reference, wording)] == expected
+
+
+def test_web_similarity_counts_shared_words() -> None:
+    assert similarity("a b c d", "a b c d") == 1.0
+    assert similarity("a b c d", "w x y z") == 0.0
+    assert 0.5 < similarity("the bridge will stay closed", "the bridge will remain closed") < 1.0
+
+
+def test_web_in_context_cuts_at_words_and_one_line() -> None:
+    body = "First line here.\n\nThe mayor said the bridge will close soon, officials added later that day."
+    ctx = in_context(body, body.index("bridge"), body.index("bridge") + 6, width=20)
+    assert ctx.text == "bridge"
+    assert ctx.before.startswith("…") and "\n" not in ctx.before
+    assert ctx.after.endswith("…")
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://example.test/a", "https://example.test/a"),
+        ("http://example.test/a", "http://example.test/a"),
+        (" https://example.test/ ", "https://example.test/"),
+        ("javascript:alert(1)", None),
+        ("JavaScript:alert(1)", None),
+        (" javascript:alert(1)", None),
+        ("data:text/html,<script>alert(1)</script>", None),
+        ("vbscript:msgbox", None),
+        ("//evil.test/x", None),
+        ("/relative", None),
+        ("http://[::1", None),
+        (None, None),
+        (42, None),
+    ],
+)
+def test_web_safe_url_links_http_only(url: object, expected: str | None) -> None:
+    assert safe_url(url) == expected
+
+
+@pytest.mark.parametrize(
+    ("links", "expected"),
+    [
+        (AppLinks(), ("/stories/a%2Fb%3Cc%3E", "/articles/x%20y?hl=3-9#s-3-9", "/entities/%22e%22")),
+        (ReportLinks(), ("#story-a%2Fb%3Cc%3E", "#a-x%20y-s-3-9", "#entity-%22e%22")),
+    ],
+)
+def test_web_links_encode_ids(links: AppLinks | ReportLinks, expected: tuple[str, str, str]) -> None:
+    span = {"article": "x y", "start": 3, "end": 9}
+    assert (links.story("a/b<c>"), links.article("x y", span), links.entity('"e"')) == expected
+
+
+def test_web_matrix_states_follow_spans() -> None:
+    corpus = Corpus(load_fixture())
+    grid = charts.matrix(corpus, corpus.stories[0])
+    assert grid is not None
+    states = {
+        (c.article, row.claim_id): c.state for row in grid.rows for c in grid.cells if c.y + grid.cell / 2 == row.y
+    }
+    assert states[("a4", "s1-c2")] == "contradicted"
+    assert states[("a3", "s1-c2")] == "reported"
+    assert states[("a2", "s1-c3")] == "omitted"
+
+
+def test_web_timeline_orders_events_by_date() -> None:
+    corpus = Corpus(load_fixture())
+    line = charts.timeline(corpus, corpus.stories[0])
+    assert line is not None
+    assert [p.date for p in line.points] == ["2026-03-02", "2026-03-03", "2026-03-10"]
+    assert [p.x for p in line.points] == sorted(p.x for p in line.points)
+    assert [e["id"] for e in line.undated] == ["s1-e4"]
+    assert line.left <= min(p.x for p in line.points) and max(p.x for p in line.points) <= line.right
+
+
+def test_web_graph_puts_sources_before_derived() -> None:
+    corpus = Corpus(load_fixture())
+    graph = charts.graph(corpus, corpus.stories[0])
+    assert graph is not None
+    x = {n.article: n.x for n in graph.nodes}
+    assert x["a1"] < x["a3"] and x["a1"] < x["a4"] and x["a1"] == x["a2"]  # a1 and a2 share a publication date
+    assert sorted(e.kind for e in graph.edges) == ["copy", "paraphrase", "translation"]
+    assert charts.graph(corpus, corpus.stories[1]) is None  # no derivations in the factory story
+
+
+def test_web_charts_absent_without_data() -> None:
+    corpus = Corpus({"articles": [{"id": "a", "text": "t"}], "stories": [{"id": "s", "articles": ["a"]}]})
+    story = corpus.stories[0]
+    assert (charts.timeline(corpus, story), charts.matrix(corpus, story), charts.graph(corpus, story)) == (None,) * 3
+
+
+def test_web_quote_groups_diff_within_a_language() -> None:
+    corpus = Corpus(load_fixture())
+    groups = quote_groups(corpus, ["a1", "a2", "a3", "a4"], AppLinks())
+    bridge = groups[0]
+    assert (bridge.id, bridge.speaker, bridge.languages) == ("g1", "Ilse Corwin", ("en", "de"))
+    assert [w.reference for w in bridge.wordings] == [True, False, True]  # German is compared with German only
+    assert ("remain", "changed") in [(p.text, p.change) for p in bridge.wordings[1].pieces]
+
+
+def test_web_article_marks_cover_entities_quotes_and_claims() -> None:
+    corpus = Corpus(load_fixture())
+    kinds = {m.kind for m in article_marks(corpus, "a4", highlight=(0, 5))}
+    assert kinds == {"entity", "contra", "claim", "cited", "target"}
+    text = corpus.article_by_id["a4"]["text"]
+    assert all(0 <= m.start < m.end <= len(text) for m in article_marks(corpus, "a4"))
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        (Filters(), ["s1", "s2"]),
+        (Filters(language="de"), ["s1"]),
+        (Filters(language="it"), []),
+        (Filters(outlet="L'Écho de Brask"), ["s2"]),
+        (Filters(q="ÉCHO"), []),  # search reads titles and summaries, not outlets
+        (Filters(q="fissure"), ["s1"]),  # a French article title
+        (Filters(date_from="2026-03"), ["s1"]),
+        (Filters(date_to="2026-02-19"), ["s2"]),
+        (Filters(date_from="2026-02-21", date_to="2026-02-21"), ["s2"]),
+        (Filters(date_from="2027-01-01"), []),
+    ],
+)
+def test_web_story_filters(filters: Filters, expected: list[str]) -> None:
+    corpus = Corpus(load_fixture())
+    assert [s["id"] for s in corpus.filter_stories(filters)] == expected
+
+
+def test_web_corpus_tolerates_broken_documents() -> None:
+    corpus = Corpus({"articles": [{"id": "a"}, "junk", {"no": "id"}], "quotes": [{"span": {"article": "a"}}]})
+    assert [a["id"] for a in corpus.articles] == ["a"]
+    assert corpus.quotes == []
+    assert corpus.stories == [] and [a["id"] for a in corpus.unclustered()] == ["a"]
+    assert Corpus(None).articles == []

@@ -74,9 +74,9 @@ class Watched:
     def pwned(self) -> Any:
         return self.page.evaluate("() => window.__pwned")
 
-    def shot(self, name: str) -> None:
+    def shot(self, name: str, *, full_page: bool = True) -> None:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
+        self.page.screenshot(path=str(SCREENSHOTS / name), full_page=full_page)
 
     def close(self) -> None:
         self.context.close()
@@ -240,7 +240,9 @@ def test_browser_static_report_of_fixture(watched: Watched, tmp_path: Path) -> N
     target = page.evaluate("() => location.hash")
     assert page.locator(target.replace("%", "\\%")).count() == 1  # the evidence anchor exists in the article
     assert watched.errors == []
-    watched.shot("report.png")
+    page.set_viewport_size({"width": 1280, "height": 2200})
+    page.evaluate("() => window.scrollTo(0, 0)")
+    watched.shot("report.png", full_page=False)
 
 
 def test_browser_example_corpus_pages(watched: Watched, corpus_site: str) -> None:

@@ -191,3 +191,25 @@ def test_web_corpus_tolerates_broken_documents() -> None:
     assert corpus.quotes == []
     assert corpus.stories == [] and [a["id"] for a in corpus.unclustered()] == ["a"]
     assert Corpus(None).articles == []
+
+
+def test_web_quote_groups_follow_the_analysis_reference() -> None:
+    doc = load_fixture()
+    doc["quote_groups"][0]["reference"] = "q2"
+    doc["quote_groups"][0]["variants"] = [{"quote": "q1", "similarity": 0.7}, {"quote": "q3", "similarity": 0.83}]
+    bridge = quote_groups(Corpus(doc), ["a1", "a2", "a3"], AppLinks())[0]
+    assert [w.quote_id for w in bridge.wordings] == ["q2", "q1", "q3"]
+    assert ("stay", "changed") in [(p.text, p.change) for p in bridge.wordings[1].pieces]
+    assert [w.group_similarity for w in bridge.wordings] == [None, 0.7, 0.83]
+
+
+@pytest.mark.parametrize(
+    "groups",
+    [None, "junk", [None, 1], [{"id": 3}], [{"id": "g1", "variants": "x", "reference": 5, "notes": [1, "kept"]}]],
+    ids=["absent", "not a list", "not objects", "bad id", "bad fields"],
+)
+def test_web_quote_groups_tolerate_malformed_group_list(groups: object) -> None:
+    doc = load_fixture()
+    doc["quote_groups"] = groups
+    bridge = quote_groups(Corpus(doc), ["a1", "a2", "a3"], AppLinks())[0]
+    assert [w.quote_id for w in bridge.wordings] == ["q1", "q2", "q3"]

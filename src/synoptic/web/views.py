@@ -176,6 +176,7 @@ class Wording:
     reference: bool
     similarity: float
     href: str
+    group_similarity: float | None = None  # the analysis's own score against the group's reference
 
 
 @dataclass(frozen=True)
@@ -254,21 +255,28 @@ def _conflict(corpus: Corpus, conflict: Json, links: Links) -> Conflict:
 
 
 def quote_groups(corpus: Corpus, article_ids: list[str], links: Links) -> list[QuoteGroup]:
-    """Quotes of these articles grouped by utterance, each wording diffed against its language's first."""
+    """Quotes of these articles grouped by utterance, each wording diffed against its language's reference.
+
+    The reference of a language is the group's `reference` quote (from the optional top-level
+    `quote_groups` list) when it is in that language, else the language's first wording.
+    """
     order = {aid: i for i, aid in enumerate(article_ids)}
     groups: dict[str, list[Json]] = {}
     for q in corpus.quotes_in(article_ids):
         groups.setdefault(text_of(q, "group") or text_of(q, "id"), []).append(q)
-    notes = _group_notes(corpus)
+    infos = group_infos(corpus)
     out = []
     for gid, members in groups.items():
-        members.sort(key=lambda q: (order.get(q["span"]["article"], 0), q["span"]["start"]))
-        out.append(_quote_group(corpus, gid, members, links, notes.get(gid, ())))
+        info = infos.get(gid, GroupInfo())
+        members.sort(
+            key=lambda q: (q.get("id") != info.reference, order.get(q["span"]["article"], 0), q["span"]["start"])
+        )
+        out.append(_quote_group(corpus, gid, members, links, info))
     out.sort(key=lambda g: (-len(g.wordings), g.id))
     return out
 
 
-def _quote_group(corpus: Corpus, gid: str, members: list[Json], links: Links, notes: tuple[str, ...]) -> QuoteGroup:
+def _quote_group(corpus: Corpus, gid: str, members: list[Json], links: Links, info: GroupInfo) -> QuoteGroup:
     references: dict[str, str] = {}
     wordings = []
     for q in members:
@@ -288,6 +296,7 @@ def _quote_group(corpus: Corpus, gid: str, members: list[Json], links: Links, no
                 reference=is_ref,
                 similarity=1.0 if is_ref else similarity(ref, said),
                 href=links.article(q["span"]["article"], q["span"]),
+                group_similarity=info.similarity.get(text_of(q, "id")) if q.get("id") != info.reference else None,
             )
         )
     speaker_id = next((q["speaker"] for q in members if isinstance(q.get("speaker"), str)), None)
@@ -295,11 +304,11 @@ def _quote_group(corpus: Corpus, gid: str, members: list[Json], links: Links, no
     spoken = next((corpus.span_text(q["speaker_span"]) for q in members if _has_span(q, "speaker_span")), "")
     return QuoteGroup(
         id=gid,
-        speaker=text_of(speaker_entity, "name") if speaker_entity else (spoken or "unattributed"),
+        speaker=text_of(speaker_entity, "name") if speaker_entity else (info.speaker_name or spoken or "unattributed"),
         speaker_href=links.entity(speaker_entity["id"]) if speaker_entity else None,
         wordings=tuple(wordings),
         languages=tuple(dict.fromkeys(w.language for w in wordings)),
-        notes=notes,
+        notes=info.notes,
     )
 
 
@@ -308,30 +317,42 @@ def _has_span(node: Json, key: str) -> bool:
     return isinstance(value, dict) and isinstance(value.get("start"), int) and isinstance(value.get("article"), str)
 
 
-def _group_notes(corpus: Corpus) -> dict[str, tuple[str, ...]]:
-    """Optional `quote_groups` key: any string descriptions of a group's wording differences."""
-    out: dict[str, tuple[str, ...]] = {}
+@dataclass(frozen=True)
+class GroupInfo:
+    """What the analysis's optional top-level `quote_groups` list says about one group."""
+
+    reference: str | None = None  # id of the reference quote
+    speaker_name: str = ""
+    similarity: dict[str, float] = field(default_factory=dict)  # quote id -> similarity to the reference
+    notes: tuple[str, ...] = ()
+
+
+def group_infos(corpus: Corpus) -> dict[str, GroupInfo]:
+    """`quote_groups` entries by group id: `{"id", "reference", "speaker_name", "variants": [{"quote",
+    "similarity", ...}]}`; free-text `differences` / `notes` are kept as notes. Malformed parts are skipped."""
+    out: dict[str, GroupInfo] = {}
     for g in items(corpus.doc, "quote_groups"):
         gid = g.get("id") or g.get("group")
         if not isinstance(gid, str):
             continue
+        scores = {
+            v["quote"]: float(v["similarity"])
+            for v in items(g, "variants")
+            if isinstance(v.get("quote"), str) and isinstance(v.get("similarity"), int | float)
+        }
         notes: list[str] = []
         for key in ("differences", "notes", "wording_differences"):
             value = g.get(key)
-            if isinstance(value, list):
-                notes += [_describe(v) for v in value]
-            elif isinstance(value, str):
-                notes.append(value)
-        out[gid] = tuple(n for n in notes if n)
+            notes += [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+            notes += [value] if isinstance(value, str) else []
+        reference = g.get("reference")
+        out[gid] = GroupInfo(
+            reference=reference if isinstance(reference, str) else None,
+            speaker_name=text_of(g, "speaker_name"),
+            similarity=scores,
+            notes=tuple(notes),
+        )
     return out
-
-
-def _describe(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, dict):
-        return "; ".join(f"{k}: {v}" for k, v in value.items() if isinstance(v, str | int | float) and k != "article")
-    return ""
 
 
 # ---------------------------------------------------------------------------------------------

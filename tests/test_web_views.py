@@ -213,3 +213,28 @@ def test_web_quote_groups_tolerate_malformed_group_list(groups: object) -> None:
     doc["quote_groups"] = groups
     bridge = quote_groups(Corpus(doc), ["a1", "a2", "a3"], AppLinks())[0]
     assert [w.quote_id for w in bridge.wordings] == ["q1", "q2", "q3"]
+
+
+def test_web_matrix_draws_widest_claims_first_and_counts_the_rest() -> None:
+    corpus = Corpus(load_fixture())
+    grid = charts.matrix(corpus, corpus.stories[0], max_rows=2)
+    assert grid is not None
+    assert [r.claim_id for r in grid.rows] == ["s1-c1", "s1-c2"]  # four sources each
+    assert grid.hidden == 2
+    assert len(grid.cells) == 2 * 4
+
+
+def test_web_timeline_falls_back_to_story_timeline_entries() -> None:
+    doc = load_fixture()
+    story = doc["stories"][1]
+    story["events"] = []
+    story["timeline"] = [
+        {"id": "t1", "date": "2026-02-18", "what": "Hiring starts", "sources": ["a5"], "evidence": []},
+        {"id": "t2", "date": None, "what": "Undated entry"},
+        "junk",
+    ]
+    corpus = Corpus(doc)
+    line = charts.timeline(corpus, corpus.stories[1])
+    assert line is not None
+    assert [(p.date, p.full, p.sources) for p in line.points] == [("2026-02-18", "Hiring starts", 1)]
+    assert [e["description"] for e in line.undated] == ["Undated entry"]

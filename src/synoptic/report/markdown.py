@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..web.charts import cell_state
-from ..web.corpus import Corpus, Json, items, spans, text_of
+from ..web.corpus import Corpus, Json, items, spans, story_events, text_of
 from ..web.views import publication, quote_groups
 
 SYMBOL = {"reported": "✓", "contradicted": "✗", "both": "±", "omitted": "·"}
@@ -97,7 +97,7 @@ def _story(corpus: Corpus, story: Json, notes: _Notes) -> list[str]:
             f"- {_md(text_of(s, 'text'))} {''.join(notes.cite(c) for c in spans(s, 'citations'))}" for s in summary
         ]
         lines.append("")
-    events = sorted(items(story, "events"), key=lambda e: text_of(e, "date") or "9999")
+    events = sorted(story_events(story), key=lambda e: text_of(e, "date") or "9999")
     if events:
         lines += ["### Timeline", "", "| date | event | sources | evidence |", "|---|---|---|---|"]
         for e in events:

@@ -9,9 +9,9 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from .corpus import Corpus, Json, date_key, items, published, spans, text_of
+from .corpus import Corpus, Json, date_key, items, published, spans, story_events, text_of
 
 
 def clip(text: str, limit: int) -> str:
@@ -39,6 +39,7 @@ class TimelinePoint:
     date: str
     event_id: str
     sources: int
+    anchor: str = "start"  # SVG text-anchor of the label ("" label: no room, tooltip only)
 
 
 @dataclass(frozen=True)
@@ -65,36 +66,63 @@ class Timeline:
     ticks: tuple[Tick, ...]
     published: tuple[PubMark, ...]
     undated: tuple[Json, ...]
+    earlier: tuple[Json, ...] = ()  # dated events long before the coverage, not drawn
 
 
-def timeline(corpus: Corpus, story: Json, width: int = 820) -> Timeline | None:
-    """Dated events on a time axis (labels on alternating rows), article publication dates below it."""
-    events = items(story, "events")
+LANES = 5
+LABEL_CHARS = 30
+CHAR_PX = 6.8  # average width of a bold 12px label character
+WINDOW_DAYS = 366  # events more than a year before the first publication are listed, not drawn
+
+
+def timeline(corpus: Corpus, story: Json, width: int = 1100) -> Timeline | None:
+    """Dated events on a time axis, article publication dates below it.
+
+    Labels go into the lowest free lane; an event with no room left keeps its dot and tooltip. Events
+    long before the coverage (a flood of 1840 recalled in 2025) are counted, not drawn, so they do
+    not squeeze the rest of the axis.
+    """
+    events = story_events(story)
     dated = [(e, d) for e in events if (d := _day(text_of(e, "date")))]
     pubs = [(a, d) for a in corpus.story_articles(story) if (d := _day(published(a)))]
+    earlier: tuple[Json, ...] = ()
+    if pubs:
+        start = min(d for _, d in pubs) - timedelta(days=WINDOW_DAYS)
+        earlier = tuple(e for e, d in dated if d < start)
+        dated = [(e, d) for e, d in dated if d >= start]
     if not dated and not pubs:
         return None
     days = [d for _, d in dated] + [d for _, d in pubs]
     first, last = min(days), max(days)
     span = max((last - first).days, 1)
-    left, right, lanes = 60.0, width - 60.0, 4
-    axis_y = 40.0 + lanes * 34
+    left, right = 60.0, width - 60.0
+    axis_y = 40.0 + LANES * 30
 
     def x_of(d: date) -> float:
         return left + (right - left) * ((d - first).days / span if last != first else 0.5)
 
+    lane_ends = [-math.inf] * LANES
     points = []
-    for i, (event, d) in enumerate(sorted(dated, key=lambda p: (p[1], text_of(p[0], "id")))):
+    for event, d in sorted(dated, key=lambda p: (p[1], text_of(p[0], "id"))):
+        x = round(x_of(d), 1)
+        label = clip(text_of(event, "description"), LABEL_CHARS)
+        extent = (len(text_of(event, "date")) + 3 + len(label)) * CHAR_PX
+        anchor = "end" if x + extent > width - 5 else "start"
+        x0, x1 = (x - extent, x) if anchor == "end" else (x, x + extent)
+        lane = next((i for i, end in enumerate(lane_ends) if end + 12 < x0), None)
+        if lane is not None:
+            lane_ends[lane] = x1
         arts = event.get("articles")
         points.append(
             TimelinePoint(
-                x=round(x_of(d), 1),
-                y=axis_y - 24 - (i % lanes) * 34,
-                label=clip(text_of(event, "description"), 38),
+                x=x,
+                y=axis_y - 24 - (lane or 0) * 30,
+                label=label if lane is not None else "",
                 full=text_of(event, "description"),
                 date=text_of(event, "date"),
                 event_id=text_of(event, "id"),
                 sources=len(arts) if isinstance(arts, list) else 0,
+                anchor=anchor,
             )
         )
     marks = tuple(PubMark(round(x_of(d), 1), corpus.label(a["id"]), a["id"]) for a, d in pubs)
@@ -108,6 +136,7 @@ def timeline(corpus: Corpus, story: Json, width: int = 820) -> Timeline | None:
         ticks=_ticks(first, last, x_of),
         published=marks,
         undated=tuple(e for e in events if _day(text_of(e, "date")) is None),
+        earlier=earlier,
     )
 
 
@@ -165,6 +194,7 @@ class Matrix:
     columns: tuple[Column, ...]
     rows: tuple[Row, ...]
     cells: tuple[Cell, ...]
+    hidden: int = 0  # claims not drawn (reported by fewer sources than the drawn ones)
 
 
 def cell_state(claim: Json, article_id: str) -> tuple[str, Json | None]:
@@ -180,12 +210,23 @@ def cell_state(claim: Json, article_id: str) -> tuple[str, Json | None]:
     return "omitted", None
 
 
-def matrix(corpus: Corpus, story: Json) -> Matrix | None:
-    """The heat map: one row per claim, one column per source article."""
+MAX_ROWS = 40
+
+
+def matrix(corpus: Corpus, story: Json, max_rows: int = MAX_ROWS) -> Matrix | None:
+    """The heat map: one row per claim, one column per source article.
+
+    Claims that the most sources report or contradict come first; past `max_rows` the rest are
+    counted, not drawn, so a story with hundreds of claims stays readable.
+    """
     claims = [c for c in items(story, "claims") if isinstance(c.get("id"), str)]
     arts = corpus.story_articles(story)
     if not claims or not arts:
         return None
+    ids = [a["id"] for a in arts]
+    breadth = {c["id"]: sum(cell_state(c, aid)[0] != "omitted" for aid in ids) for c in claims}
+    ranked = sorted(claims, key=lambda c: -breadth[c["id"]])
+    claims, hidden = ranked[:max_rows], len(ranked) - len(ranked[:max_rows])
     cell, left, top = 34, 330, 165
     columns = tuple(
         Column(left + i * cell + cell / 2, clip(corpus.label(a["id"]), 20), a["id"], text_of(a, "language"))
@@ -210,6 +251,7 @@ def matrix(corpus: Corpus, story: Json) -> Matrix | None:
         columns=columns,
         rows=tuple(rows),
         cells=tuple(cells),
+        hidden=hidden,
     )
 
 

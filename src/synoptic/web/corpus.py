@@ -57,6 +57,23 @@ def date_key(value: str, *, upper: bool = False) -> str:
     return value[:10]
 
 
+def story_events(story: Json) -> list[Json]:
+    """The story's events; when it has none, its dated `timeline` entries (`what`, `sources`) as events."""
+    events = items(story, "events")
+    if events:
+        return events
+    return [
+        {
+            "id": text_of(t, "id"),
+            "date": t.get("date"),
+            "description": text_of(t, "description") or text_of(t, "what"),
+            "articles": t.get("articles") or t.get("sources") or [],
+            "evidence": t.get("evidence") or [],
+        }
+        for t in items(story, "timeline")
+    ]
+
+
 @dataclass(frozen=True)
 class Filters:
     """What the stories list and the API filter by; empty strings mean 'any'."""
@@ -153,11 +170,14 @@ class Corpus:
         return text_of(article, "text")[span["start"] : span["end"]] if article else ""
 
     def label(self, article_id: str) -> str:
-        """A short human name for an article: its outlet (or path), for charts and lists."""
+        """A short human name for an article: its outlet, else its title (quoted), else its file name."""
         a = self.article(article_id)
         if a is None:
             return article_id
-        return text_of(a, "outlet") or text_of(a, "path") or article_id
+        title = text_of(a, "title")
+        if not text_of(a, "outlet") and title:
+            return f"“{title[:27].rstrip()}…”" if len(title) > 28 else f"“{title}”"
+        return text_of(a, "outlet") or text_of(a, "path").rsplit("/", 1)[-1] or article_id
 
     def title(self, article_id: str) -> str:
         a = self.article(article_id)
@@ -177,7 +197,7 @@ class Corpus:
 
     def story_dates(self, story: Json) -> list[str]:
         dates = [published(a) for a in self.story_articles(story)]
-        dates += [text_of(e, "date") for e in items(story, "events")]
+        dates += [text_of(e, "date") for e in story_events(story)]
         return sorted(d for d in dates if d)
 
     def story_matches(self, story: Json, f: Filters) -> bool:

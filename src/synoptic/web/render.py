@@ -23,6 +23,7 @@ def environment() -> Environment:
         trim_blocks=False,
     )
     env.globals.update(publication=publication, anchor=anchor)
+    env.tests["longer_than_one"] = lambda value: len(value) > 1
     return env
 
 

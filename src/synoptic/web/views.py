@@ -11,7 +11,7 @@ from typing import Any, Protocol
 from urllib.parse import quote, urlsplit
 
 from . import charts
-from .corpus import Corpus, Filters, Json, items, published, spans, text_of
+from .corpus import Corpus, Filters, Json, items, published, spans, story_events, text_of
 from .textmarks import DiffPiece, InContext, Mark, Segment, in_context, segments, similarity, word_diff
 
 
@@ -138,7 +138,7 @@ def story_row(corpus: Corpus, story: Json) -> StoryRow:
         outlets=tuple(sorted({text_of(a, "outlet") for a in arts} - {""})),
         first=dates[0] if dates else "",
         last=dates[-1] if dates else "",
-        events=len(items(story, "events")),
+        events=len(story_events(story)),
         claims=len(items(story, "claims")),
         conflicts=len(items(story, "conflicts")),
     )
@@ -236,7 +236,7 @@ def story_view(corpus: Corpus, story: Json, links: Links) -> StoryView:
         derivations=corpus.derivations_among(ids),
         events=[
             (e, [evidence(corpus, s, links) for s in _known(corpus, spans(e, "evidence"))])
-            for e in sorted(items(story, "events"), key=lambda e: text_of(e, "date") or "9999")
+            for e in sorted(story_events(story), key=lambda e: text_of(e, "date") or "9999")
         ],
     )
 

@@ -96,13 +96,12 @@ def timeline(corpus: Corpus, story: Json, width: int = 1100) -> Timeline | None:
     first, last = min(days), max(days)
     span = max((last - first).days, 1)
     left, right = 60.0, width - 60.0
-    axis_y = 40.0 + LANES * 30
 
     def x_of(d: date) -> float:
         return left + (right - left) * ((d - first).days / span if last != first else 0.5)
 
     lane_ends = [-math.inf] * LANES
-    points = []
+    placed: list[tuple[Json, float, str, str, int | None]] = []
     for event, d in sorted(dated, key=lambda p: (p[1], text_of(p[0], "id"))):
         x = round(x_of(d), 1)
         label = clip(text_of(event, "description"), LABEL_CHARS)
@@ -112,19 +111,22 @@ def timeline(corpus: Corpus, story: Json, width: int = 1100) -> Timeline | None:
         lane = next((i for i, end in enumerate(lane_ends) if end + 12 < x0), None)
         if lane is not None:
             lane_ends[lane] = x1
-        arts = event.get("articles")
-        points.append(
-            TimelinePoint(
-                x=x,
-                y=axis_y - 24 - (lane or 0) * 30,
-                label=label if lane is not None else "",
-                full=text_of(event, "description"),
-                date=text_of(event, "date"),
-                event_id=text_of(event, "id"),
-                sources=len(arts) if isinstance(arts, list) else 0,
-                anchor=anchor,
-            )
+        placed.append((event, x, label, anchor, lane))
+    used = sum(1 for end in lane_ends if end > -math.inf)
+    axis_y = 40.0 + max(used, 1) * 30
+    points = [
+        TimelinePoint(
+            x=x,
+            y=axis_y - 24 - (lane or 0) * 30,
+            label=label if lane is not None else "",
+            full=text_of(event, "description"),
+            date=text_of(event, "date"),
+            event_id=text_of(event, "id"),
+            sources=len(event["articles"]) if isinstance(event.get("articles"), list) else 0,
+            anchor=anchor,
         )
+        for event, x, label, anchor, lane in placed
+    ]
     marks = tuple(PubMark(round(x_of(d), 1), corpus.label(a["id"]), a["id"]) for a, d in pubs)
     return Timeline(
         width=width,

@@ -71,3 +71,33 @@ def test_report_html_escapes_hostile_article() -> None:
     assert "javascript:" not in " ".join(re.findall(r'href="([^"]*)"', page)).lower()
     bodies = re.findall(r'<div class="article-text"[^>]*>(.*?)</div>', page, re.S)
     assert HOSTILE_TEXT in [html.unescape(re.sub(r"</?span[^>]*>", "", b)) for b in bodies]
+
+
+def test_report_cli_writes_both_reports_for_the_example_corpus(tmp_path: Path, examples_dir: Path) -> None:
+    from synoptic.cli import main
+    from synoptic.report.json import read_json
+
+    out = tmp_path / "report"
+    code = main(
+        [
+            "analyze",
+            str(examples_dir),
+            "--db",
+            str(tmp_path / "s.db"),
+            "--json",
+            str(tmp_path / "a.json"),
+            "--report",
+            str(out),
+            "--quiet",
+        ]
+    )
+    assert code == 0
+    page = (out / "index.html").read_text(encoding="utf-8")
+    markdown = (out / "report.md").read_text(encoding="utf-8")
+    document = read_json(tmp_path / "a.json")
+    assert "<script" not in page
+    for article in document["articles"]:
+        assert str(escape(article["title"])) in page
+        assert f'id="article-{article["id"]}"' in page
+    assert markdown.startswith("# Synoptic analysis")
+    assert f"{len(document['articles'])} articles" in markdown

@@ -13,13 +13,12 @@ from typing import Any
 
 import pytest
 
-from synoptic.api import analyze
 from synoptic.report import write_reports
 from synoptic.web.app import create_app
 from test_web_support import (
     HOSTILE_TEXT,
-    ROOT,
     SCREENSHOTS,
+    example_run,
     hostile_document,
     live_server,
     load_fixture,
@@ -104,11 +103,11 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def corpus_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def corpus_site() -> Iterator[str]:
     """The real pipeline's output for the example corpus, whatever stages exist today."""
-    db = tmp_path_factory.mktemp("corpus") / "corpus.db"
-    analyze(ROOT / "examples" / "corpus", db=db)
-    with live_server(create_app(db)) as url:
+    run = example_run()
+    assert run.code == 0
+    with live_server(create_app(run.db)) as url:
         yield url
 
 
@@ -257,7 +256,9 @@ def test_browser_example_corpus_pages(watched: Watched, corpus_site: str) -> Non
         assert page.locator("section.panel").count() >= 6
         if n == 0:
             watched.shot("corpus-story.png")
-    for href in articles:
+    for n, href in enumerate(articles):
         assert watched.goto(corpus_site + href).status == 200
         assert page.locator(".article-text").count() == 1
+        if n == 5:
+            watched.shot("corpus-article.png")
     assert watched.errors == []

@@ -12,7 +12,7 @@ from markupsafe import escape
 from synoptic.report import write_reports
 from synoptic.report.html import CSP, render_html
 from synoptic.report.json import span_errors
-from test_web_support import HOSTILE_TEXT, hostile_document, load_fixture
+from test_web_support import HOSTILE_TEXT, example_run, hostile_document, load_fixture
 
 
 def test_report_fixture_spans_verify() -> None:
@@ -73,28 +73,14 @@ def test_report_html_escapes_hostile_article() -> None:
     assert HOSTILE_TEXT in [html.unescape(re.sub(r"</?span[^>]*>", "", b)) for b in bodies]
 
 
-def test_report_cli_writes_both_reports_for_the_example_corpus(tmp_path: Path, examples_dir: Path) -> None:
-    from synoptic.cli import main
+def test_report_cli_writes_both_reports_for_the_example_corpus() -> None:
     from synoptic.report.json import read_json
 
-    out = tmp_path / "report"
-    code = main(
-        [
-            "analyze",
-            str(examples_dir),
-            "--db",
-            str(tmp_path / "s.db"),
-            "--json",
-            str(tmp_path / "a.json"),
-            "--report",
-            str(out),
-            "--quiet",
-        ]
-    )
-    assert code == 0
-    page = (out / "index.html").read_text(encoding="utf-8")
-    markdown = (out / "report.md").read_text(encoding="utf-8")
-    document = read_json(tmp_path / "a.json")
+    run = example_run()
+    assert run.code == 0
+    page = (run.report / "index.html").read_text(encoding="utf-8")
+    markdown = (run.report / "report.md").read_text(encoding="utf-8")
+    document = read_json(run.json)
     assert "<script" not in page
     for article in document["articles"]:
         assert str(escape(article["title"])) in page

@@ -6,13 +6,18 @@ modules import from it.
 
 from __future__ import annotations
 
+import atexit
 import copy
+import functools
 import json
+import shutil
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +39,29 @@ HOSTILE_TEXT = (
     "\"><svg onload=alert('svg')></svg> {{ 7*7 }} ends the report. Mayor Ilse Corwin said "
     "\"<iframe src=javascript:alert('quote')></iframe>\" at noon."
 )
+
+
+@dataclass(frozen=True)
+class ExampleRun:
+    """One `synoptic analyze examples/corpus --db --json --report` run through the CLI."""
+
+    code: int
+    db: Path
+    json: Path
+    report: Path
+
+
+@functools.cache
+def example_run() -> ExampleRun:
+    """The real pipeline over the example corpus, run once per test session (it is the slow part)."""
+    from synoptic.cli import main
+
+    tmp = Path(tempfile.mkdtemp(prefix="synoptic-web-"))
+    atexit.register(shutil.rmtree, tmp, True)
+    run = ExampleRun(0, tmp / "corpus.db", tmp / "analysis.json", tmp / "report")
+    args = ["analyze", str(ROOT / "examples" / "corpus"), "--db", str(run.db), "--json", str(run.json)]
+    code = main([*args, "--report", str(run.report), "--quiet"])
+    return ExampleRun(code, run.db, run.json, run.report)
 
 
 def load_fixture() -> dict[str, Any]:

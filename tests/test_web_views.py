@@ -7,7 +7,7 @@ import pytest
 from synoptic.web import charts
 from synoptic.web.corpus import Corpus, Filters
 from synoptic.web.textmarks import Mark, in_context, segments, similarity, word_diff
-from synoptic.web.views import AppLinks, ReportLinks, article_marks, quote_groups, safe_url
+from synoptic.web.views import AppLinks, ReportLinks, article_marks, article_view, quote_groups, safe_url
 from test_web_support import load_fixture
 
 
@@ -238,3 +238,11 @@ def test_web_timeline_falls_back_to_story_timeline_entries() -> None:
     assert line is not None
     assert [(p.date, p.full, p.sources) for p in line.points] == [("2026-02-18", "Hiring starts", 1)]
     assert [e["description"] for e in line.undated] == ["Undated entry"]
+
+
+def test_web_article_view_links_the_same_utterance_elsewhere() -> None:
+    corpus = Corpus(load_fixture())
+    view = article_view(corpus, corpus.article_by_id["a3"])
+    assert [(q["id"], [o["id"] for o in others]) for q, others in view.quotes] == [("q3", ["q1", "q2"])]
+    lone = article_view(corpus, corpus.article_by_id["a1"])
+    assert [(q["id"], [o["id"] for o in others]) for q, others in lone.quotes] == [("q1", ["q2", "q3"]), ("q6", [])]

@@ -154,6 +154,15 @@ class Corpus:
                 out.setdefault(a["id"], []).append(story)
         return out
 
+    @cached_property
+    def quotes_by_group(self) -> dict[str, list[Json]]:
+        out: dict[str, list[Json]] = {}
+        for q in self.quotes:
+            group = q.get("group")
+            if isinstance(group, str) and group:
+                out.setdefault(group, []).append(q)
+        return out
+
     def quotes_in(self, article_ids: Iterable[str]) -> list[Json]:
         wanted = set(article_ids)
         return [q for q in self.quotes if q["span"]["article"] in wanted]

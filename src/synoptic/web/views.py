@@ -365,7 +365,7 @@ class ArticleView:
     url: str | None
     segments: list[Segment]
     entities: list[tuple[Json, int]]
-    quotes: list[Json]
+    quotes: list[tuple[Json, list[Json]]]  # (quote, the same utterance as other articles report it)
     claims: list[tuple[Json, str, Json]]  # (story, state, claim)
     stories: list[Json]
     derivations: list[Json]
@@ -427,11 +427,18 @@ def article_view(corpus: Corpus, article: Json, highlight: tuple[int, int] | Non
         url=safe_url(article.get("url")),
         segments=segments(text_of(article, "text"), article_marks(corpus, aid, highlight)),
         entities=[(corpus.entity_by_id[eid], n) for eid, n in counts.items()],
-        quotes=corpus.quotes_in([aid]),
+        quotes=[(q, _same_utterance(corpus, q)) for q in corpus.quotes_in([aid])],
         claims=claims,
         stories=corpus.stories_of_article.get(aid, []),
         derivations=corpus.derivations_among([aid]),
     )
+
+
+def _same_utterance(corpus: Corpus, quote: Json) -> list[Json]:
+    """Quotes of other articles in the same group as `quote`."""
+    group = quote.get("group")
+    members = corpus.quotes_by_group.get(group, []) if isinstance(group, str) else []
+    return [q for q in members if q["span"]["article"] != quote["span"]["article"]]
 
 
 # ---------------------------------------------------------------------------------------------

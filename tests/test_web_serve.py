@@ -14,7 +14,7 @@ import pytest
 
 from synoptic.cli import main
 from synoptic.errors import SettingsError
-from synoptic.web.app import is_loopback
+from synoptic.web.app import host_name, is_loopback
 from synoptic.web.server import check_bind
 from test_web_support import FIXTURE, free_port
 
@@ -96,3 +96,18 @@ def test_web_serve_cli_serves_an_analysis_json(tmp_path: Path, token: str | None
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@pytest.mark.parametrize(
+    ("header", "host"),
+    [
+        ("127.0.0.1:8000", "127.0.0.1"),
+        ("LOCALHOST", "localhost"),
+        ("[::1]:8000", "[::1]"),
+        ("[::1]", "[::1]"),
+        ("evil.test:80", "evil.test"),
+        ("", ""),
+    ],
+)
+def test_web_serve_host_header_name(header: str, host: str) -> None:
+    assert host_name(header) == host

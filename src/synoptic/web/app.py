@@ -144,7 +144,7 @@ def _guard(site: Site, hosts: set[str] | None) -> Callable[[Request, Handler], A
 
 def _refusal(site: Site, hosts: set[str] | None, request: Request) -> Response | None:
     """A 4xx response when the request must not be served, else None."""
-    host = (request.headers.get("host") or "").rsplit(":", 1)[0].lower() if request.headers.get("host") else ""
+    host = host_name(request.headers.get("host") or "")
     if hosts is not None and host not in hosts:
         return JSONResponse({"detail": f"unknown host {host!r}"}, status_code=400)
     if request.method not in ("GET", "HEAD", "OPTIONS") and not _same_origin(request):
@@ -163,6 +163,14 @@ def _refusal(site: Site, hosts: set[str] | None, request: Request) -> Response |
         return None
     html = render("message.html", Corpus(None), heading="Sign in", message="This Synoptic needs a token.", login=True)
     return HTMLResponse(html, status_code=401)
+
+
+def host_name(header: str) -> str:
+    """The host of a Host header without its port: '[::1]:8000' -> '[::1]', 'Example.test' -> 'example.test'."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[: header.find("]") + 1] if "]" in header else header
+    return header.rsplit(":", 1)[0]
 
 
 def _bearer_ok(token: str, request: Request) -> bool:

@@ -6,7 +6,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, Undefined
+from jinja2 import Environment, PackageLoader, Undefined
 from markupsafe import Markup
 
 from .corpus import Corpus
@@ -37,6 +37,3 @@ def stylesheet() -> Markup:
     """Our own stylesheet (package data, not article data), for inlining into the static report."""
     css = resources.files("synoptic.web").joinpath("static/app.css").read_text(encoding="utf-8")
     return Markup(css)
-
-
-__all__ = ["StrictUndefined", "environment", "render", "stylesheet"]

@@ -199,17 +199,23 @@ class Matrix:
     hidden: int = 0  # claims not drawn (reported by fewer sources than the drawn ones)
 
 
+def claim_states(claim: Json) -> dict[str, tuple[str, Json]]:
+    """Per article that reports or contradicts the claim: its state and first span (others omit it)."""
+    support: dict[str, Json] = {}
+    contra: dict[str, Json] = {}
+    for s in spans(claim, "support"):
+        support.setdefault(s["article"], s)
+    for s in spans(claim, "contradict"):
+        contra.setdefault(s["article"], s)
+    out: dict[str, tuple[str, Json]] = {aid: ("contradicted", span) for aid, span in contra.items()}
+    for aid, span in support.items():
+        out[aid] = ("both" if aid in contra else "reported", span)
+    return out
+
+
 def cell_state(claim: Json, article_id: str) -> tuple[str, Json | None]:
     """Whether an article reports, contradicts (or both) or omits a claim, with the first span."""
-    support = [s for s in spans(claim, "support") if s["article"] == article_id]
-    contra = [s for s in spans(claim, "contradict") if s["article"] == article_id]
-    if support and contra:
-        return "both", support[0]
-    if contra:
-        return "contradicted", contra[0]
-    if support:
-        return "reported", support[0]
-    return "omitted", None
+    return claim_states(claim).get(article_id, ("omitted", None))
 
 
 MAX_ROWS = 40
@@ -225,9 +231,9 @@ def matrix(corpus: Corpus, story: Json, max_rows: int = MAX_ROWS) -> Matrix | No
     arts = corpus.story_articles(story)
     if not claims or not arts:
         return None
-    ids = [a["id"] for a in arts]
-    breadth = {c["id"]: sum(cell_state(c, aid)[0] != "omitted" for aid in ids) for c in claims}
-    ranked = sorted(claims, key=lambda c: -breadth[c["id"]])
+    ids = {a["id"] for a in arts}
+    states = {c["id"]: claim_states(c) for c in claims}
+    ranked = sorted(claims, key=lambda c: -len(ids & states[c["id"]].keys()))
     claims, hidden = ranked[:max_rows], len(ranked) - len(ranked[:max_rows])
     cell, left, top = 34, 330, 165
     columns = tuple(
@@ -240,7 +246,7 @@ def matrix(corpus: Corpus, story: Json, max_rows: int = MAX_ROWS) -> Matrix | No
         statement = text_of(claim, "statement")
         rows.append(Row(y + cell / 2, clip(statement, 48), statement, claim["id"]))
         for i, a in enumerate(arts):
-            state, span = cell_state(claim, a["id"])
+            state, span = states[claim["id"]].get(a["id"], ("omitted", None))
             quoted = f': "{clip(corpus.span_text(span), 120)}"' if span else ""
             note = f"{corpus.label(a['id'])} ({text_of(a, 'language')}) {state}{quoted}"
             cells.append(Cell(left + i * cell, y, state, a["id"], note, span))

@@ -7,12 +7,13 @@ renders instead of failing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 Json = dict[str, Any]
+T = TypeVar("T")
 
 
 def items(node: Any, key: str) -> list[Json]:
@@ -90,6 +91,14 @@ class Corpus:
 
     def __init__(self, document: Json | None) -> None:
         self.doc: Json = document if isinstance(document, dict) else {}
+        self._memo: dict[Hashable, Any] = {}
+
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """`compute()` once per key for this document (views derived from it are read-only)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        result: T = self._memo[key]
+        return result
 
     # -- plain lists -------------------------------------------------------------------------
 
@@ -163,13 +172,50 @@ class Corpus:
                 out.setdefault(group, []).append(q)
         return out
 
+    @cached_property
+    def _quotes_by_article(self) -> dict[str, list[Json]]:
+        out: dict[str, list[Json]] = {}
+        for q in self.quotes:
+            out.setdefault(q["span"]["article"], []).append(q)
+        return out
+
+    @cached_property
+    def quotes_by_speaker(self) -> dict[str, list[Json]]:
+        out: dict[str, list[Json]] = {}
+        for q in self.quotes:
+            if isinstance(q.get("speaker"), str):
+                out.setdefault(q["speaker"], []).append(q)
+        return out
+
+    @cached_property
+    def mentions_by_article(self) -> dict[str, list[tuple[Json, Json]]]:
+        """(entity, mention span) pairs per article, in entity order."""
+        out: dict[str, list[tuple[Json, Json]]] = {}
+        for e in self.entities:
+            for m in spans(e, "mentions"):
+                out.setdefault(m["article"], []).append((e, m))
+        return out
+
+    @cached_property
+    def _derivations_by_article(self) -> dict[str, list[int]]:
+        out: dict[str, list[int]] = {}
+        for n, d in enumerate(self.derivations):
+            for key in ("source", "derived"):
+                if isinstance(d.get(key), str):
+                    out.setdefault(d[key], []).append(n)
+        return out
+
     def quotes_in(self, article_ids: Iterable[str]) -> list[Json]:
+        """Quotes whose span lies in these articles, in document order."""
         wanted = set(article_ids)
+        if len(wanted) == 1:
+            return list(self._quotes_by_article.get(next(iter(wanted)), []))
         return [q for q in self.quotes if q["span"]["article"] in wanted]
 
     def derivations_among(self, article_ids: Iterable[str]) -> list[Json]:
-        wanted = set(article_ids)
-        return [d for d in self.derivations if d.get("source") in wanted or d.get("derived") in wanted]
+        """Derivations with a source or derived article among these, in document order."""
+        found = sorted({n for aid in set(article_ids) for n in self._derivations_by_article.get(aid, [])})
+        return [self.derivations[n] for n in found]
 
     def span_text(self, span: Json) -> str:
         """The span's own text, or the article's text at its offsets when the text key is missing."""

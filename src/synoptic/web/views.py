@@ -11,6 +11,7 @@ from typing import Any, Protocol
 from urllib.parse import quote, urlsplit
 
 from . import charts
+from .charts import clip
 from .corpus import Corpus, Filters, Json, items, published, spans, story_events, text_of
 from .textmarks import DiffPiece, InContext, Mark, Segment, in_context, segments, similarity, word_diff
 
@@ -264,7 +265,7 @@ def quote_groups(corpus: Corpus, article_ids: list[str], links: Links) -> list[Q
     groups: dict[str, list[Json]] = {}
     for q in corpus.quotes_in(article_ids):
         groups.setdefault(text_of(q, "group") or text_of(q, "id"), []).append(q)
-    infos = group_infos(corpus)
+    infos = corpus.memo("group_infos", lambda: group_infos(corpus))
     out = []
     for gid, members in groups.items():
         info = infos.get(gid, GroupInfo())
@@ -374,10 +375,8 @@ class ArticleView:
 def article_marks(corpus: Corpus, article_id: str, highlight: tuple[int, int] | None = None) -> list[Mark]:
     """Every span in the document that falls in this article, as typed highlights."""
     marks: list[Mark] = []
-    for e in corpus.entities:
-        for m in spans(e, "mentions"):
-            if m["article"] == article_id:
-                marks.append(Mark(m["start"], m["end"], "entity", f"{text_of(e, 'name')} ({text_of(e, 'type')})"))
+    for e, m in corpus.mentions_by_article.get(article_id, []):
+        marks.append(Mark(m["start"], m["end"], "entity", f"{text_of(e, 'name')} ({text_of(e, 'type')})"))
     for q in corpus.quotes_in([article_id]):
         marks.append(Mark(q["span"]["start"], q["span"]["end"], "quote", f"quote ({text_of(q, 'kind')})"))
     for story in corpus.stories_of_article.get(article_id, []):
@@ -386,7 +385,7 @@ def article_marks(corpus: Corpus, article_id: str, highlight: tuple[int, int] | 
                 for s in spans(c, key):
                     if s["article"] == article_id:
                         verb = "supports" if kind == "claim" else "contradicts"
-                        marks.append(Mark(s["start"], s["end"], kind, f"{verb}: {text_of(c, 'statement')}"))
+                        marks.append(Mark(s["start"], s["end"], kind, f"{verb}: {clip(text_of(c, 'statement'), 90)}"))
     marks += [Mark(s["start"], s["end"], "cited", "") for s in cited_spans(corpus, article_id)]
     if highlight:
         marks.append(Mark(highlight[0], highlight[1], "target", "cited evidence"))
@@ -413,15 +412,12 @@ def cited_spans(corpus: Corpus, article_id: str) -> list[Json]:
 def article_view(corpus: Corpus, article: Json, highlight: tuple[int, int] | None = None) -> ArticleView:
     aid = article["id"]
     counts: dict[str, int] = {}
-    for e in corpus.entities:
-        n = sum(1 for m in spans(e, "mentions") if m["article"] == aid)
-        if n:
-            counts[e["id"]] = n
+    for e, _ in corpus.mentions_by_article.get(aid, []):
+        counts[e["id"]] = counts.get(e["id"], 0) + 1
     claims = []
     for story in corpus.stories_of_article.get(aid, []):
         for c in items(story, "claims"):
-            state, _ = charts.cell_state(c, aid)
-            claims.append((story, state, c))
+            claims.append((story, _claim_states(corpus, c).get(aid, ("omitted", {}))[0], c))
     return ArticleView(
         article=article,
         url=safe_url(article.get("url")),
@@ -432,6 +428,10 @@ def article_view(corpus: Corpus, article: Json, highlight: tuple[int, int] | Non
         stories=corpus.stories_of_article.get(aid, []),
         derivations=corpus.derivations_among([aid]),
     )
+
+
+def _claim_states(corpus: Corpus, claim: Json) -> dict[str, tuple[str, Json]]:
+    return corpus.memo(("claim", id(claim)), lambda: charts.claim_states(claim))
 
 
 def _same_utterance(corpus: Corpus, quote: Json) -> list[Json]:
@@ -464,7 +464,7 @@ def entity_view(corpus: Corpus, entity: Json, links: Links) -> EntityView:
     return EntityView(
         entity=entity,
         by_language=sorted(by_lang.items()),
-        quotes=[q for q in corpus.quotes if q.get("speaker") == entity["id"]],
+        quotes=corpus.quotes_by_speaker.get(entity["id"], []),
         stories=list(story_ids.values()),
     )
 

@@ -367,7 +367,8 @@ class ArticleView:
     segments: list[Segment]
     entities: list[tuple[Json, int]]
     quotes: list[tuple[Json, list[Json]]]  # (quote, the same utterance as other articles report it)
-    claims: list[tuple[Json, str, Json]]  # (story, state, claim)
+    claims: list[tuple[Json, str, Json]]  # (story, state, claim) for claims it reports or contradicts
+    omitted: int  # claims of its stories that it does not mention
     stories: list[Json]
     derivations: list[Json]
 
@@ -415,9 +416,14 @@ def article_view(corpus: Corpus, article: Json, highlight: tuple[int, int] | Non
     for e, _ in corpus.mentions_by_article.get(aid, []):
         counts[e["id"]] = counts.get(e["id"], 0) + 1
     claims = []
+    omitted = 0
     for story in corpus.stories_of_article.get(aid, []):
         for c in items(story, "claims"):
-            claims.append((story, _claim_states(corpus, c).get(aid, ("omitted", {}))[0], c))
+            state = _claim_states(corpus, c).get(aid, ("omitted", {}))[0]
+            if state == "omitted":
+                omitted += 1
+            else:
+                claims.append((story, state, c))
     return ArticleView(
         article=article,
         url=safe_url(article.get("url")),
@@ -425,6 +431,7 @@ def article_view(corpus: Corpus, article: Json, highlight: tuple[int, int] | Non
         entities=[(corpus.entity_by_id[eid], n) for eid, n in counts.items()],
         quotes=[(q, _same_utterance(corpus, q)) for q in corpus.quotes_in([aid])],
         claims=claims,
+        omitted=omitted,
         stories=corpus.stories_of_article.get(aid, []),
         derivations=corpus.derivations_among([aid]),
     )

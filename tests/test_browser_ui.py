@@ -7,9 +7,11 @@ text must show as text and run nothing. Screenshots go to docs/screenshots/.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 
@@ -251,9 +253,18 @@ def test_browser_example_corpus_pages(watched: Watched, corpus_site: str) -> Non
     stories = page.locator("a.story-title").evaluate_all("links => links.map(a => a.getAttribute('href'))")
     articles = page.locator("table a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
     assert stories or articles
+    document = json.loads(example_run().json.read_text(encoding="utf-8"))
+    by_id = {s["id"]: s for s in document["stories"]}
+    assert len(stories) == len(by_id)
     for n, href in enumerate(stories):
         assert watched.goto(corpus_site + href).status == 200
         assert page.locator("section.panel").count() >= 6
+        story = by_id[unquote(href.rsplit("/", 1)[1])]
+        if story.get("claims"):
+            assert page.locator("svg.matrix rect.cell").count() >= len(story["articles"])
+        if any(e.get("date") for e in story.get("events", [])):
+            assert page.locator("svg.timeline g.event").count() >= 1
+        assert page.locator(".summary-list > li").count() == len(story.get("summary", []))
         if n == 0:
             watched.shot("corpus-story.png")
     for n, href in enumerate(articles):

@@ -172,3 +172,30 @@ def test_web_empty_store_renders(tmp_path: Path) -> None:
     assert page.status_code == 200
     assert "No analysis in this store yet" in page.text
     assert client.get("/entities").status_code == 200
+
+
+BROKEN = {
+    "articles": [{"id": "a", "text": "Some article text that is long enough.", "published": None, "url": 5}],
+    "stories": [
+        {
+            "id": "s",
+            "articles": ["a", "missing"],
+            "claims": [{"id": "c", "support": [{"article": "a"}]}],
+            "events": [{"date": "not a date", "evidence": "x"}],
+            "conflicts": [{"values": [{"spans": [None]}]}],
+            "summary": [{"text": None, "citations": [{"article": "missing", "start": 0, "end": 3}]}],
+            "voices": "x",
+        },
+        {"title": "no id"},
+    ],
+    "entities": [{"id": "e", "mentions": [{"article": "a", "start": 50, "end": 10, "text": "?"}]}],
+    "quotes": [{"id": "q", "span": {"article": "a", "start": 0, "end": 4}, "speaker": "nobody", "group": None}],
+    "derivations": [{"source": "a", "derived": "missing", "kind": None, "score": "high"}],
+    "quote_groups": {"not": "a list"},
+}
+
+
+@pytest.mark.parametrize("url", ["/", "/stories/s", "/articles/a", "/entities", "/entities/e", "/api/v1/stories"])
+def test_web_pages_render_a_broken_document(tmp_path: Path, url: str) -> None:
+    client = TestClient(create_app(store_with(tmp_path, BROKEN)))
+    assert client.get(url).status_code == 200

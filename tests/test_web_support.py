@@ -30,7 +30,10 @@ FIXTURE = ROOT / "tests" / "fixtures" / "analysis_small.json"
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 
 # Script that must never run: each payload would set window.__pwned or open a dialog.
-HOSTILE_TITLE = '<script>window.__pwned="title"</script><img src=x onerror="window.__pwned=\'img\'"> Bridge row'
+HOSTILE_TITLE = (
+    '<script>window.__pwned="title"</script><img src=x onerror="window.__pwned=\'img\'"> Bridge row '
+    "<a href=\"javascript:window.__pwned='title-link'\">more</a>"
+)
 HOSTILE_OUTLET = "<b onmouseover=alert('outlet')>Evil Outlet</b>"
 HOSTILE_TEXT = (
     "Officials said the bridge was closed. <script>window.__pwned='text';alert('script')</script>\n\n"

@@ -199,3 +199,15 @@ BROKEN = {
 def test_web_pages_render_a_broken_document(tmp_path: Path, url: str) -> None:
     client = TestClient(create_app(store_with(tmp_path, BROKEN)))
     assert client.get(url).status_code == 200
+
+
+def test_web_index_pages_many_stories(tmp_path: Path) -> None:
+    doc = load_fixture()
+    doc["stories"] = [dict(doc["stories"][0], id=f"s{n}", title=f"Story {n:03d}") for n in range(120)]
+    client = TestClient(create_app(store_with(tmp_path, doc)))
+    first = client.get("/?language=de").text
+    assert first.count('class="story-title"') == 50 and "page 1 of 3" in first
+    assert 'href="/?language=de&amp;page=2"' in first and 'rel="prev"' not in first
+    last = client.get("/?language=de&page=3").text
+    assert last.count('class="story-title"') == 20 and "Story 119" in last and 'rel="next"' not in last
+    assert client.get("/?page=999999999999").status_code == 200  # out of range or absurd: clamped

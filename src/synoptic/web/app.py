@@ -220,7 +220,9 @@ def _add_pages(app: FastAPI, site: Site) -> None:
     @app.get("/", include_in_schema=False)
     def index(request: Request) -> HTMLResponse:
         corpus = site.corpus()
-        return page("index.html", corpus, **index_view(corpus, _filters(request)))
+        number = request.query_params.get("page", "1")
+        chosen = int(number) if number.isdigit() and len(number) < 7 else 1
+        return page("index.html", corpus, **index_view(corpus, _filters(request), chosen))
 
     @app.get("/stories/{story_id}", include_in_schema=False)
     def story(story_id: str) -> HTMLResponse:

@@ -6,7 +6,7 @@ report. Ids from the document are percent-encoded before they enter a URL.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 from urllib.parse import quote, urlsplit
 
@@ -145,13 +145,26 @@ def story_row(corpus: Corpus, story: Json) -> StoryRow:
     )
 
 
-def index_view(corpus: Corpus, f: Filters) -> dict[str, Any]:
-    stories = [story_row(corpus, s) for s in corpus.filter_stories(f)]
+PAGE_SIZE = 50
+LOOSE_SHOWN = 200
+
+
+def index_view(corpus: Corpus, f: Filters, page: int = 1) -> dict[str, Any]:
+    """The stories list, `PAGE_SIZE` stories a page, with the articles in no story below it."""
+    matching = corpus.filter_stories(f)
+    pages = max(1, -(-len(matching) // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    shown = matching[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     loose = [a for a in corpus.unclustered() if corpus.article_matches(a, f)]
     return {
-        "stories": stories,
-        "unclustered": loose,
+        "stories": [story_row(corpus, s) for s in shown],
+        "matching": len(matching),
+        "page": page,
+        "pages": pages,
+        "unclustered": loose[:LOOSE_SHOWN],
+        "unclustered_more": max(0, len(loose) - LOOSE_SHOWN),
         "filters": f,
+        "query": {k: v for k, v in asdict(f).items() if v},
         "languages": corpus.languages,
         "outlets": corpus.outlets,
         "total_stories": len(corpus.stories),

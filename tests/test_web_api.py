@@ -56,6 +56,10 @@ def ids(body: dict[str, Any]) -> list[str]:
         ("/api/v1/quotes?speaker=e5", ["q4", "q5"]),
         ("/api/v1/quotes?story=s2", ["q4", "q5"]),
         ("/api/v1/quotes?article=a1&limit=1", ["q1"]),
+        ("/api/v1/quote-groups", ["g1", "g2"]),
+        ("/api/v1/quote-groups?language=fr", ["g2"]),
+        ("/api/v1/quote-groups?speaker=e1", ["g1"]),
+        ("/api/v1/quote-groups?speaker=nobody", []),
     ],
 )
 def test_web_api_lists_filter_and_page(client: TestClient, url: str, expected: list[str]) -> None:
@@ -75,6 +79,7 @@ def test_web_api_page_reports_total(client: TestClient) -> None:
         ("/api/v1/stories/s1", "stories"),
         ("/api/v1/articles/a3", "articles"),
         ("/api/v1/entities/e3", "entities"),
+        ("/api/v1/quote-groups/g2", "quote_groups"),
     ],
 )
 def test_web_api_single_objects_are_contract_objects(client: TestClient, url: str, key: str) -> None:
@@ -83,7 +88,9 @@ def test_web_api_single_objects_are_contract_objects(client: TestClient, url: st
     assert client.get(url).json() == expected
 
 
-@pytest.mark.parametrize("url", ["/api/v1/stories/x", "/api/v1/articles/x", "/api/v1/entities/x"])
+@pytest.mark.parametrize(
+    "url", ["/api/v1/stories/x", "/api/v1/articles/x", "/api/v1/entities/x", "/api/v1/quote-groups/x"]
+)
 def test_web_api_unknown_id_is_404(client: TestClient, url: str) -> None:
     response = client.get(url)
     assert response.status_code == 404
@@ -108,6 +115,8 @@ def test_web_api_openapi_document_lists_every_endpoint(client: TestClient) -> No
         "/api/v1/entities",
         "/api/v1/entities/{entity_id}",
         "/api/v1/quotes",
+        "/api/v1/quote-groups",
+        "/api/v1/quote-groups/{group_id}",
     }
     assert set(doc["paths"]["/api/v1/articles"]) == {"get", "post"}
     assert "text/html" in doc["paths"]["/api/v1/articles"]["post"]["requestBody"]["content"]
@@ -238,6 +247,8 @@ ENDPOINTS = [
     ("get", "/api/v1/entities"),
     ("get", "/api/v1/entities/e1"),
     ("get", "/api/v1/quotes"),
+    ("get", "/api/v1/quote-groups"),
+    ("get", "/api/v1/quote-groups/g1"),
     ("get", "/api/v1/openapi.json"),
     ("post", "/api/v1/articles"),
 ]

@@ -40,6 +40,8 @@ OPERATIONS = [
     "GET /api/v1/entities",
     "GET /api/v1/entities/{entity_id}",
     "GET /api/v1/quotes",
+    "GET /api/v1/quote-groups",
+    "GET /api/v1/quote-groups/{group_id}",
 ]
 
 

@@ -256,6 +256,37 @@ def list_quotes(
     return _page(found, offset, limit)
 
 
+class QuoteGroupModel(_Open):
+    id: str
+
+
+class QuoteGroupPage(Page):
+    items: list[QuoteGroupModel]
+
+
+@router.get("/quote-groups", response_model=QuoteGroupPage, summary="Groups of the same utterance, paged")
+def list_quote_groups(
+    request: Request,
+    speaker: Text = "",
+    language: Annotated[str, Query(max_length=20, description="groups with a wording in this language")] = "",
+    offset: Offset = 0,
+    limit: Limit = 50,
+) -> JSONResponse:
+    found = [g for g in items(_corpus(request).doc, "quote_groups") if isinstance(g.get("id"), str)]
+    if speaker:
+        found = [g for g in found if g.get("speaker") == speaker]
+    if language:
+        found = [g for g in found if language in (g.get("languages") or [])]
+    return _page(found, offset, limit)
+
+
+@router.get("/quote-groups/{group_id}", response_model=QuoteGroupModel, responses=NOT_FOUND, summary="One group")
+def get_quote_group(request: Request, group_id: str) -> JSONResponse:
+    groups = items(_corpus(request).doc, "quote_groups")
+    found = next((g for g in groups if g.get("id") == group_id), None)
+    return JSONResponse(found) if found is not None else _missing("quote group", group_id)
+
+
 # ---------------------------------------------------------------------------------------------
 # Upload
 

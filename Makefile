@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 OUT := build/demo
 
-.PHONY: setup demo test lint typecheck unit bench serve clean browser
+.PHONY: setup demo test lint typecheck unit bench serve clean browser screenshots
 
 setup: $(STAMP)
 
@@ -38,6 +38,10 @@ browser:
 		|| echo "warning: could not install chromium; browser tests will be skipped"
 
 test: lint typecheck browser unit
+
+# Refresh the screenshots committed under docs/screenshots from the browser tests.
+screenshots: setup browser
+	SYNOPTIC_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q tests/test_browser_ui.py
 
 bench: setup
 	$(BIN)/python -m benchmarks.run_all

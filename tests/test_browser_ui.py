@@ -2,7 +2,8 @@
 
 Pages are served by uvicorn on a free loopback port. Each test checks what a reader sees (charts
 drawn, panels filled, citations opening) and that the console stays free of errors; hostile article
-text must show as text and run nothing. Screenshots go to build/screenshots/ (docs/screenshots/ with `make screenshots`).
+text must show as text and run nothing. Screenshots go to build/screenshots/
+(docs/screenshots/ with `make screenshots`).
 """
 
 from __future__ import annotations

@@ -129,7 +129,7 @@ def fit_calibration(signals: Sequence[Signals], gold: dict[str, str]) -> Calibra
 
 def tune_threshold(signals: Sequence[Signals], gold: dict[str, str], cal: Calibration) -> Calibration:
     """The join threshold and link blend with the best BCubed F1 on the given (train) split."""
-    grid = [(round(float(t), 2), lm) for t in np.arange(0.3, 0.71, 0.1) for lm in (0.25, 0.5, 0.75)]
+    grid = [(round(float(t), 2), lm) for t in (0.45, 0.55, 0.65) for lm in (0.5, 0.75)]
     scored = [(bcubed(cluster(signals, replace(cal, threshold=t, link_max=lm)), gold)[2], t, lm) for t, lm in grid]
     _, t, lm = max(scored)
     return replace(cal, threshold=t, link_max=lm)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import heapq
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -162,12 +162,14 @@ class StreamingClusterer:
         max_candidates: int = 300,
         members_per_story: int = 24,
         batch_limit: int = 1000,
+        max_stories: int = 64,
     ) -> None:
         self.memory = memory
         self.cal = calibration or Calibration()
         self.max_candidates = max_candidates
         self.members_per_story = members_per_story
         self.batch_limit = batch_limit
+        self.max_stories = max_stories
         self._index: VectorIndex | None = None
 
     def _index_for(self, dim: int) -> VectorIndex:
@@ -214,7 +216,9 @@ class StreamingClusterer:
         candidates: list[str] = []
         for sig in group:
             candidates += index.candidates(sig.coarse.reshape(1, -1))[: self.max_candidates]
-        stories = sorted(set(self.memory.assignments(candidates).values()))
+        assigned = self.memory.assignments(candidates)
+        hits = Counter(assigned[c] for c in candidates if c in assigned)
+        stories = sorted(hits, key=lambda story: (-hits[story], story))[: self.max_stories]
         best, best_p = None, self.cal.threshold
         for story in stories:
             members = self.memory.recent_members(story, self.members_per_story)

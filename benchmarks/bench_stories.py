@@ -273,7 +273,8 @@ def write_report(
         "",
         "Adding 100 articles to a store costs the same order at 1k and 20k stored articles: candidates come",
         "from capped LSH buckets, never from a scan. Embedding the 100 new articles adds",
-        f"{100 / embed_rate:.1f} s (E5 dominates).",
+        f"{100 / embed_rate:.1f} s (E5 dominates). Timings vary with the load of the shared machine (measured",
+        "with other jobs on both cores; E5 alone does ~15 texts/s on an idle one).",
         "",
         DERIVATION_NOTES,
     ]

@@ -50,10 +50,11 @@ def units(doc: Document) -> list[Unit]:
 
 def sentence_vectors(doc: Document, ctx: Context) -> Matrix:
     """E5 vectors of a document's units, computed once per run and shared by events and derivations."""
-    cache: dict[str, Matrix] = ctx.resource("stories:sentence-e5", dict)
-    if doc.id not in cache:
-        cache[doc.id] = e5_embedder(ctx).encode([u.text for u in units(doc)])
-    return cache[doc.id]
+    cache: dict[tuple[str, int, int], Matrix] = ctx.resource("stories:sentence-e5", dict)
+    key = (doc.id, hash(doc.article.text), len(doc.sentences))
+    if key not in cache:
+        cache[key] = e5_embedder(ctx).encode([u.text for u in units(doc)])
+    return cache[key]
 
 
 def lexical_matrix(a: Sequence[Unit], b: Sequence[Unit]) -> Matrix:

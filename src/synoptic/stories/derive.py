@@ -45,6 +45,7 @@ SHINGLE = 3
 NUM_PERM = 128
 COPY_JACCARD = 0.7
 COPY_CONTAINMENT = 0.85
+COPY_SENTENCE = 0.6
 SAME_LANG_SENTENCE = 0.55
 PARAPHRASE_COVERAGE = 0.75
 CROSS_LANG_SENTENCE = 0.45
@@ -144,7 +145,9 @@ def compare(a: Document, b: Document, copies: dict[tuple[str, str], float], ctx:
         sim = same_language_similarity(a, b, ua, ub, ctx)
         align = monotone_alignment(sim, SAME_LANG_SENTENCE)
         cov_a, cov_b = char_coverage(ua, {i for i, _ in align}), char_coverage(ub, {j for _, j in align})
-        if key in copies:
+        if key in copies:  # a copy aligns on wording alone
+            align = monotone_alignment(lexical_matrix(ua, ub), COPY_SENTENCE)
+            cov_a, cov_b = char_coverage(ua, {i for i, _ in align}), char_coverage(ub, {j for _, j in align})
             return Pair(a, b, "copy", copies[key], tuple(align), cov_a, cov_b)
         if min(cov_a, cov_b) >= PARAPHRASE_COVERAGE:
             return Pair(a, b, "paraphrase", min(cov_a, cov_b), tuple(align), cov_a, cov_b)

@@ -147,6 +147,9 @@ def timex_anchors(doc: Document, sentences: Sequence[Sentence]) -> list[Anchor]:
     for sent in sentences:
         for t in doc.timexes:
             if t.granularity == "day" and sent.start <= t.start < sent.end and len(t.value) >= 10:
+                piece = doc.article.text[sent.start : sent.end]
+                if _aside(piece, t.start - sent.start) or _DATELINE_END.match(doc.article.text, t.end):
+                    continue
                 date = _date(*map(int, t.value[:10].split("-")))
                 if date:
                     out.append(Anchor(sent, date.weekday(), date, t.start))

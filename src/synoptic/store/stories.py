@@ -2,8 +2,10 @@
 
 `story_members` keeps each clustered article's story and signals (vectors as float32 blobs),
 `story_buckets` the LSH index (one row per table and article, read by `(tbl, bucket)` prefix,
-newest first), and `stories` each story's first headline and size. Additions are buffered and
-written in one transaction by `flush`, so a killed run leaves the store as it was.
+newest first), and `stories` each story's first headline and size. The `keys` column holds the name
+keys and the content terms (for the lexical score) as one JSON object; term document frequencies are
+rebuilt at start-up from the newest stored members. Additions are buffered and written in one
+transaction by `flush`, so a killed run leaves the store as it was.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import numpy as np
 
 from ..stories.features import Signals, Vector
 from ..stories.index import BucketStore
+from ..stories.lexical import TermFrequencies
 from .sqlite import Store
 
 
@@ -29,9 +32,12 @@ class SqliteBuckets:
         self._fresh: dict[tuple[int, int], list[str]] = {}
 
     def add_keys(self, rows: Sequence[tuple[str, Sequence[int]]]) -> None:
-        for article_id, keys in rows:
+        self.add_table_keys([(i, list(enumerate(keys))) for i, keys in rows])
+
+    def add_table_keys(self, rows: Sequence[tuple[str, Sequence[tuple[int, int]]]]) -> None:
+        for article_id, table_keys in rows:
             self._seq += 1
-            for table, key in enumerate(keys):
+            for table, key in table_keys:
                 self.pending.append((table, int(key), self._seq, article_id))
                 self._fresh.setdefault((table, int(key)), []).append(article_id)
 
@@ -53,6 +59,18 @@ class SqliteBuckets:
         self._fresh = {}
 
 
+FREQUENCY_WINDOW = 20_000
+
+
+def _decode_keys(text: str) -> tuple[frozenset[str], dict[str, int]]:
+    """Name keys and content terms of the `keys` column: a JSON object (or, as first written, a
+    list of keys alone), so the terms need no schema change."""
+    data = json.loads(text)
+    if isinstance(data, list):
+        return frozenset(data), {}
+    return frozenset(data.get("keys", [])), {str(k): int(v) for k, v in data.get("terms", {}).items()}
+
+
 def _blob(v: Vector) -> bytes:
     return np.asarray(v, dtype=np.float32).tobytes()
 
@@ -70,6 +88,15 @@ class SqliteStoryMemory:
         self._new_by_story: dict[str, list[str]] = {}
         row = store.conn.execute("SELECT coalesce(max(seq), 0) FROM story_members").fetchone()
         self._seq = int(row[0])
+        self.frequencies = self._recent_frequencies()
+
+    def _recent_frequencies(self) -> TermFrequencies:
+        """Term document frequencies over the newest `FREQUENCY_WINDOW` stored members: a bounded
+        read at start-up whatever the store size, and weights that follow the current news."""
+        freq = TermFrequencies()
+        sql = "SELECT keys FROM story_members ORDER BY seq DESC LIMIT ?"
+        freq.observe(_decode_keys(str(r[0]))[1] for r in self.store.conn.execute(sql, (FREQUENCY_WINDOW,)))
+        return freq
 
     @staticmethod
     def _signals(row: tuple[object, ...]) -> tuple[Signals, str]:
@@ -79,9 +106,10 @@ class SqliteStoryMemory:
             day=int(day) if isinstance(day, int) else None,
             language=str(language),
             title=str(title),
-            keys=frozenset(json.loads(str(keys))),
+            keys=_decode_keys(str(keys))[0],
             coarse=np.frombuffer(coarse, dtype=np.float32),  # type: ignore[call-overload]
             fine=np.frombuffer(fine, dtype=np.float32),  # type: ignore[call-overload]
+            terms=_decode_keys(str(keys))[1],
         )
         return sig, str(story_id)
 
@@ -129,7 +157,7 @@ class SqliteStoryMemory:
         rows = []
         for article_id, (sig, story) in self._new.items():
             self._seq += 1
-            keys = json.dumps(sorted(sig.keys), ensure_ascii=False)
+            keys = json.dumps({"keys": sorted(sig.keys), "terms": dict(sig.terms)}, ensure_ascii=False)
             rows.append(
                 (
                     article_id,

@@ -6,6 +6,8 @@
   plus light keys of our own (capitalised words inside sentences, transliterated with anyascii
   and folded so that "Rjabkow", "Ryabkov" and "Kuba", "Cuba" meet), which also work before it.
 - `day`: the publication date as a day number, when known.
+- `terms`: counts of folded content terms of the full text, for the IDF-weighted lexical score
+  (`synoptic.stories.lexical`); empty when unknown.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -23,6 +25,7 @@ import numpy.typing as npt
 from ..embed import e5_embedder, static_embedder
 from ..models import Document, Entity
 from ..pipeline import Context
+from .lexical import content_terms
 
 Vector = npt.NDArray[np.float32]
 
@@ -43,6 +46,7 @@ class Signals:
     keys: frozenset[str]
     coarse: Vector = field(repr=False)
     fine: Vector = field(repr=False)
+    terms: Mapping[str, int] = field(default_factory=dict, repr=False)
 
 
 def day_number(date: str | None) -> int | None:
@@ -150,6 +154,7 @@ def build_signals(
                 keys=keys,
                 coarse=coarse[i],
                 fine=fine_m[i],
+                terms=content_terms(doc.article.text),
             )
         )
     return out

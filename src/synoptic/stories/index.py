@@ -13,8 +13,9 @@ The bucket storage sits behind `BucketStore`: a dict in memory, or SQLite tables
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Protocol
@@ -57,6 +58,10 @@ class BucketStore(Protocol):
         """Record each article id under its key in every table."""
         ...
 
+    def add_table_keys(self, rows: Sequence[tuple[str, Sequence[tuple[int, int]]]]) -> None:
+        """Record each article id under the given `(table, key)` buckets."""
+        ...
+
     def members(self, table_keys: Sequence[tuple[int, int]], per_bucket: int) -> list[str]:
         """Article ids in these buckets, at most `per_bucket` (the newest) from each."""
         ...
@@ -69,8 +74,11 @@ class MemoryBuckets:
         self._buckets: dict[tuple[int, int], list[str]] = defaultdict(list)
 
     def add_keys(self, rows: Sequence[tuple[str, Sequence[int]]]) -> None:
-        for article_id, keys in rows:
-            for table, key in enumerate(keys):
+        self.add_table_keys([(i, list(enumerate(keys))) for i, keys in rows])
+
+    def add_table_keys(self, rows: Sequence[tuple[str, Sequence[tuple[int, int]]]]) -> None:
+        for article_id, table_keys in rows:
+            for table, key in table_keys:
                 self._buckets[(table, int(key))].append(article_id)
 
     def members(self, table_keys: Sequence[tuple[int, int]], per_bucket: int) -> list[str]:
@@ -96,9 +104,45 @@ class VectorIndex:
         """Ids sharing at least one bucket with `vector`, most collisions first."""
         keys = self.lsh.keys(vector)[0]
         found = self.buckets.members([(t, int(k)) for t, k in enumerate(keys)], self.per_bucket)
-        skip = set(exclude)
-        counts: dict[str, int] = defaultdict(int)
-        for article_id in found:
-            if article_id not in skip:
-                counts[article_id] += 1
-        return sorted(counts, key=lambda i: (-counts[i], i))
+        return by_collisions(found, exclude)
+
+
+def by_collisions(found: Iterable[str], exclude: Iterable[str]) -> list[str]:
+    """Distinct ids found in buckets, most often found first (ties by id), without `exclude`."""
+    skip = set(exclude)
+    counts: dict[str, int] = defaultdict(int)
+    for article_id in found:
+        if article_id not in skip:
+            counts[article_id] += 1
+    return sorted(counts, key=lambda i: (-counts[i], i))
+
+
+TERM_TABLE = 1_000  # bucket table of the term index, clear of the LSH tables 0 .. tables - 1
+
+
+def term_bucket(term: str) -> int:
+    """A stable signed 63-bit bucket key for a term (the same in every process and run)."""
+    return int.from_bytes(hashlib.blake2b(term.encode(), digest_size=8).digest(), "big") >> 1
+
+
+class TermIndex:
+    """Candidates sharing an article's most distinctive terms (an inverted index over its top
+    IDF-weighted terms, in the same bucket store as the LSH): it finds articles that report the
+    same specifics when their static vectors fall into different LSH buckets. Each posting list
+    is read capped to its newest members, so a query costs at most `terms * per_bucket` ids."""
+
+    def __init__(self, buckets: BucketStore, terms: int = 12, per_bucket: int = 64) -> None:
+        self.buckets = buckets
+        self.terms = terms
+        self.per_bucket = per_bucket
+
+    def _keys(self, weights: Mapping[str, float]) -> list[tuple[int, int]]:
+        top = sorted(weights, key=lambda w: (-weights[w], w))[: self.terms]
+        return [(TERM_TABLE, term_bucket(w)) for w in top]
+
+    def add(self, article_id: str, weights: Mapping[str, float]) -> None:
+        self.buckets.add_table_keys([(article_id, self._keys(weights))])
+
+    def candidates(self, weights: Mapping[str, float], exclude: Iterable[str] = ()) -> list[str]:
+        """Ids sharing at least one top term, most shared terms first."""
+        return by_collisions(self.buckets.members(self._keys(weights), self.per_bucket), exclude)

@@ -1,8 +1,9 @@
 """Where the clusterer keeps what it has seen: story members with their signals, and the LSH buckets.
 
-`StoryMemory` is the small protocol; `MemoryStoryMemory` keeps everything in dicts for runs
-without a store; `synoptic.store.stories.SqliteStoryMemory` persists it in the SQLite store so a
-later run adds articles to existing stories without re-clustering the old ones.
+`StoryMemory` is the small protocol (it also holds the term document frequencies of the lexical
+score); `MemoryStoryMemory` keeps everything in dicts for runs without a store;
+`synoptic.store.stories.SqliteStoryMemory` persists it in the SQLite store so a later run adds
+articles to existing stories without re-clustering the old ones.
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ from typing import Protocol
 
 from .features import Signals
 from .index import BucketStore, MemoryBuckets
+from .lexical import TermFrequencies
 
 
 class StoryMemory(Protocol):
     buckets: BucketStore
+    frequencies: TermFrequencies  # document frequencies of content terms, for the lexical score
 
     def assignments(self, ids: Sequence[str]) -> dict[str, str]:
         """Story id of each given article already clustered."""
@@ -48,6 +51,7 @@ class MemoryStoryMemory:
 
     def __init__(self) -> None:
         self.buckets: BucketStore = MemoryBuckets()
+        self.frequencies = TermFrequencies()
         self._story: dict[str, str] = {}
         self._signals: dict[str, Signals] = {}
         self._members: dict[str, list[str]] = defaultdict(list)

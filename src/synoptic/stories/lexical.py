@@ -1,0 +1,71 @@
+"""Lexical similarity of two articles over their full text: IDF-weighted cosine of folded content terms.
+
+E5 on title + lead tells what kind of event an article reports; two real events of the same kind
+(two earthquakes, two CEO resignations) are told apart by the specifics further down: names,
+places, numbers, dates. Terms are folded the same way in every language (anyascii, lower case),
+tokens shorter than three characters are dropped unless they hold a digit, and frequent words
+(stopwords in any language) weigh almost nothing through their inverse document frequency. The
+document frequencies are counted incrementally as articles arrive, so the weights follow the
+stream without any per-language list. Across languages the terms barely overlap, so the score is
+only informative for two articles in the same language (`cluster.pair_logits` handles the rest).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+MAX_TERMS = 400  # per article, the most frequent: bounds memory and comparison cost
+
+
+def content_terms(text: str) -> dict[str, int]:
+    """Counts of an article's folded content terms (the `MAX_TERMS` most frequent)."""
+    from anyascii import anyascii
+
+    counts: Counter[str] = Counter()
+    for m in _TOKEN.finditer(text):
+        term = anyascii(m.group(0)).lower()
+        if len(term) >= 3 or any(ch.isdigit() for ch in term):
+            counts[term] += 1
+    return dict(counts.most_common(MAX_TERMS))
+
+
+class TermFrequencies:
+    """Document frequencies of terms over the articles seen so far, and the IDF cosine they give."""
+
+    def __init__(self) -> None:
+        self.documents = 0
+        self.df: Counter[str] = Counter()
+        self._weights: dict[str, dict[str, float]] = {}  # by article id, valid until the next `observe`
+
+    def observe(self, terms: Iterable[Mapping[str, int]]) -> None:
+        """Count the terms of newly seen articles (each article once)."""
+        self._weights = {}
+        for t in terms:
+            self.documents += 1
+            self.df.update(t.keys())
+
+    def weights_of(self, article_id: str, terms: Mapping[str, int]) -> dict[str, float]:
+        """`weights`, remembered per article while the frequencies do not change."""
+        found = self._weights.get(article_id)
+        if found is None:
+            found = self._weights[article_id] = self.weights(terms)
+        return found
+
+    def weights(self, terms: Mapping[str, int]) -> dict[str, float]:
+        """Unit-length sublinear TF-IDF weights of one article's terms."""
+        n = self.documents + 1
+        raw = {w: (1.0 + math.log(c)) * math.log(n / (self.df[w] + 1)) for w, c in terms.items()}
+        raw = {w: x for w, x in raw.items() if x > 0}
+        norm = math.sqrt(sum(x * x for x in raw.values()))
+        return {w: x / norm for w, x in raw.items()} if norm else {}
+
+
+def cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+    """Dot product of two sparse unit vectors."""
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(x * b.get(w, 0.0) for w, x in a.items())

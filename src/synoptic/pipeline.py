@@ -156,20 +156,27 @@ class Pipeline:
 def run_article_stages(
     stages: Sequence[Stage], docs: Sequence[Document], ctx: Context
 ) -> tuple[list[Document], list[Rejection]]:
-    """Run per-article stages over one batch; documents a stage rejects leave the batch."""
+    """Run per-article stages over one batch; documents a stage rejects leave the batch.
+
+    Rejections come back in input order, so the result does not depend on how documents are batched.
+    """
     current = list(docs)
-    rejected: list[Rejection] = []
+    positions = list(range(len(current)))
+    rejected: list[tuple[int, Rejection]] = []
     for stage in stages:
         out = stage.fn(current, ctx)
         if not isinstance(out, list) or len(out) != len(current):
             raise PipelineError(f"article stage {stage.name!r} must return one document per input document")
-        current = []
-        for doc in out:
+        current, kept_positions = [], []
+        for doc, position in zip(out, positions, strict=True):
             if doc.rejected_reason:
-                rejected.append(Rejection(doc.article.path, doc.rejected_reason))
+                rejected.append((position, Rejection(doc.article.path, doc.rejected_reason)))
             else:
                 current.append(doc)
-    return current, rejected
+                kept_positions.append(position)
+        positions = kept_positions
+    rejected.sort(key=lambda item: item[0])
+    return current, [r for _, r in rejected]
 
 
 def run_corpus_stages(stages: Sequence[Stage], state: CorpusState, ctx: Context) -> CorpusState:

@@ -31,4 +31,8 @@ def get_engine(name: str) -> Engine:
         from .local import LocalEngine
 
         return LocalEngine()
-    raise SettingsError(f"unknown engine {name!r}; engines: local")
+    if name == "ray":
+        from .ray import RayEngine  # imports ray itself only when it runs
+
+        return RayEngine()
+    raise SettingsError(f"unknown engine {name!r}; engines: local, ray")

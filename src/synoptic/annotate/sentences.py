@@ -5,14 +5,30 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from .. import langdata
 from ..models import Document, Sentence
 from ..pipeline import Context, article_stage
 
 
+def _abbreviations(language: str) -> frozenset[str]:
+    if language not in langdata.supported_languages():
+        return frozenset()
+    return frozenset(langdata.load(language, "sentences").get("abbreviations", []))
+
+
+def _ends_with_abbreviation(text: str, abbreviations: frozenset[str]) -> bool:
+    words = text.rstrip().rsplit(None, 1)
+    return bool(words) and (words[-1] in abbreviations or words[-1].lstrip('("„“«') in abbreviations)
+
+
 def split_sentences(text: str, language: str) -> tuple[Sentence, ...]:
-    """Sentences of `text`, trimmed of surrounding white space; paragraphs never join."""
+    """Sentences of `text`, trimmed of surrounding white space; paragraphs never join.
+
+    sentencex segments; a break after a known abbreviation of the language ("M.", "Dr.") is undone.
+    """
     from sentencex import segment
 
+    abbreviations = _abbreviations(language)
     out: list[Sentence] = []
     pos = 0
     for para in text.split("\n"):
@@ -28,7 +44,12 @@ def split_sentences(text: str, language: str) -> tuple[Sentence, ...]:
                     start += 1
                 while end > start and text[end - 1].isspace():
                     end -= 1
-                if end > start:
+                if end <= start:
+                    continue
+                prev = out[-1] if out else None
+                if prev and prev.start >= pos and _ends_with_abbreviation(text[prev.start : prev.end], abbreviations):
+                    out[-1] = Sentence(prev.start, end)
+                else:
                     out.append(Sentence(start, end))
         pos += len(para) + 1
     return tuple(out)

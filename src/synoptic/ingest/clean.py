@@ -13,13 +13,15 @@ from dataclasses import dataclass
 from functools import cache
 
 from .. import langdata
-from .dates import parse_date_line
+from .dates import parse_date_line, parse_metadata_date
 
 _TERMINAL = tuple(".?!:;,…\"”“»«'’)")
 _NAME_TOKEN = re.compile(r"^[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’.-]*$")
 _PARTICLES = frozenset({"von", "van", "de", "da", "del", "der", "den", "le", "la", "di", "du", "bin", "al"})
 _BY_LINE = re.compile(r"^(?:by|von|par|por|di|от)\s+(?P<names>[^\d]{3,80})$", re.IGNORECASE)
 _LONG_WORDS = 15
+# "LYON, May 20, 2025 —", "Köln, 6. April 2025 –", "COLOGNE (Allemagne), 8 avril 2025 –": place, date, dash.
+_DATELINE = re.compile(r"^(?P<place>[^\W\d][^,\n]{0,60}),\s*(?P<date>[^—–\n]{6,40}?)\s+[—–-]{1,2}\s")
 
 
 @dataclass(frozen=True)
@@ -62,10 +64,20 @@ def _split_authors(names: str) -> tuple[str, ...]:
     return tuple(p.strip() for p in parts if p.strip())
 
 
+def dateline_date(first_line: str) -> str | None:
+    """The date of an opening dateline ("HAMBURG, April 6, 2025 — ..."), else None."""
+    m = _DATELINE.match(first_line)
+    if not m or not any(ch.isdigit() for ch in m.group("date")):
+        return None
+    return parse_metadata_date(m.group("date"))
+
+
 def _is_title_block(block: list[str], rest: list[list[str]]) -> bool:
     if len(block) != 1 or not rest:
         return False
     line = block[0].strip()
+    if _BY_LINE.match(line):
+        return False
     return 2 <= _words(line) <= 25 and not line.endswith((".", ",", ";", ":")) and len(line) <= 200
 
 
@@ -138,4 +150,6 @@ def clean_body(raw: str, title: str | None = None) -> Cleaned:
         if k:
             out_blocks.setdefault(bi, []).append(line)
     text = "\n\n".join("\n".join(b) for _, b in sorted(out_blocks.items()))
+    if date is None and text:
+        date = dateline_date(text.split("\n", 1)[0])
     return Cleaned(text=text, title=title, authors=authors, date=date)

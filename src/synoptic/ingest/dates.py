@@ -10,7 +10,9 @@ _ISO = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{
 _DATE_TOKEN = re.compile(
     r"\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}\.? \w+ \d{4}\b|\b\w+ \d{1,2},? \d{4}\b"
 )
+_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|2\d\d\d)(?!\d)|\b\d{1,2}[/.]\d{1,2}[/.]\d{2}\b")
 _DATEPARSER_SETTINGS: dict[str, Any] = {
+    "PARSERS": ["timestamp", "custom-formats", "absolute-time"],
     "PREFER_DAY_OF_MONTH": "first",
     "REQUIRE_PARTS": ["day", "month", "year"],
 }
@@ -36,7 +38,7 @@ def parse_metadata_date(value: object) -> str | None:
             return date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
         except ValueError:
             return None
-    if len(text) > 60:
+    if len(text) > 60 or not _YEAR.search(text):
         return None
     parsed = _dateparser_parse(re.sub(r"[–—|]", " ", text))
     return parsed.date().isoformat() if parsed else None

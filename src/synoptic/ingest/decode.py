@@ -37,6 +37,9 @@ def decode_bytes(data: bytes) -> str:
         return _normalise(data.decode("utf-8"))
     except UnicodeDecodeError:
         pass
+    western = _plausible_cp1252(data)
+    if western is not None:
+        return _normalise(western)
     best = charset_normalizer.from_bytes(data[:200_000]).best()
     if best is None:
         raise ReadError("undecodable text: no character encoding fits these bytes")
@@ -47,6 +50,28 @@ def decode_bytes(data: bytes) -> str:
         return _normalise(data.decode(encoding))
     except (UnicodeDecodeError, LookupError) as exc:
         raise ReadError(f"undecodable text: detected {encoding} but the bytes do not decode") from exc
+
+
+_WESTERN = frozenset("àâäáãåçéèêëíìîïñóòôöõúùûüÿýßæœøÀÂÄÁÃÅÇÉÈÊËÍÌÎÏÑÓÒÔÖÕÚÙÛÜŸÝÆŒØ„“”‘’‚–—…«»€°§£·\xa0")
+
+
+def _plausible_cp1252(data: bytes) -> str | None:
+    """The cp1252 reading of `data` when it looks like Western European text, else None.
+
+    Statistical detectors misjudge short German or French files; in real Western text the
+    non-ASCII characters are a few accented letters and typographic marks among ASCII letters.
+    """
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    non_ascii = [c for c in text if ord(c) > 127]
+    letters = sum(c.isalpha() for c in text)
+    if not non_ascii or letters == 0:
+        return None
+    if any(c not in _WESTERN for c in non_ascii) or len(non_ascii) > 0.3 * letters:
+        return None
+    return text
 
 
 def _latin_choice(data: bytes) -> str:

@@ -145,11 +145,11 @@ def read_html(path: str, text: str) -> list[RawRecord]:
 
     try:
         found = trafilatura.bare_extraction(
-            text, with_metadata=True, include_comments=False, include_tables=False, include_images=False, as_dict=True
+            text, with_metadata=True, include_comments=False, include_tables=False, include_images=False
         )
     except Exception as exc:  # trafilatura raises assorted lxml/parser errors on broken markup
         raise ReadError(f"malformed HTML: {type(exc).__name__}: {exc}") from exc
-    doc: dict[str, Any] = found if isinstance(found, dict) else {}
+    doc: dict[str, Any] = {} if found is None else (found if isinstance(found, dict) else found.as_dict())
     body = doc.get("text") or ""
     if not body.strip():
         raise ReadError("no article text found in the HTML page")

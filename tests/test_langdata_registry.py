@@ -1,0 +1,31 @@
+"""Per-language data: supported languages come from the resource folders; unknown ones fail helpfully."""
+
+from __future__ import annotations
+
+import pytest
+
+from synoptic import langdata
+from synoptic.errors import UnsupportedLanguageError
+
+
+def test_langdata_lists_supported_languages() -> None:
+    supported = langdata.supported_languages()
+    assert {"en", "de", "fr"} <= set(supported)
+    assert list(supported) == sorted(supported)
+
+
+def test_langdata_unsupported_language_lists_supported_ones() -> None:
+    with pytest.raises(UnsupportedLanguageError) as err:
+        langdata.load("xx", "boilerplate")
+    assert "'xx' is not supported" in str(err.value)
+    assert ", ".join(langdata.supported_languages()) in str(err.value)
+    assert err.value.code == "E001"
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "fr"])
+def test_langdata_boilerplate_cues_exist_per_language(lang: str) -> None:
+    assert langdata.load(lang, "boilerplate")["cues"]
+
+
+def test_langdata_missing_resource_is_empty() -> None:
+    assert langdata.load("en", "no_such_resource") == {}

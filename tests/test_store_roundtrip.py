@@ -1,0 +1,124 @@
+"""The SQLite store: round trips of every record (hypothesis), idempotent ingest, migrations."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from synoptic import analyze
+from synoptic.errors import StoreError
+from synoptic.ingest import article_id
+from synoptic.models import Article, Document, Mention, Published, Quantity, QuoteMention, Sentence, Timex
+from synoptic.store.migrations import MIGRATIONS
+from synoptic.store.sqlite import Store
+
+text_st = st.text(min_size=1, max_size=300)
+opt_text = st.none() | st.text(max_size=40)
+
+
+@st.composite
+def articles(draw: st.DrawFn) -> Article:
+    text = draw(text_st)
+    title = draw(opt_text)
+    outlet = draw(opt_text)
+    date = draw(st.none() | st.dates().map(lambda d: d.isoformat()))
+    return Article(
+        id=article_id(text, title, outlet),
+        path=draw(st.text(min_size=1, max_size=30)),
+        language=draw(st.sampled_from(["en", "de", "fr"])),
+        title=title,
+        outlet=outlet,
+        authors=tuple(draw(st.lists(st.text(min_size=1, max_size=20), max_size=3))),
+        published=Published(date, "given" if date else None),
+        text=text,
+        url=draw(opt_text),
+        language_how=draw(st.sampled_from([None, "given", "inferred"])),
+    )
+
+
+@st.composite
+def documents(draw: st.DrawFn) -> Document:
+    art = draw(articles())
+    n = len(art.text)
+    pos = st.integers(0, n)
+    start = draw(pos)
+    end = draw(st.integers(start, n))
+    return Document(
+        article=art,
+        sentences=(Sentence(start, end),),
+        mentions=(Mention(start, end, art.text[start:end], draw(st.sampled_from(["PERSON", "PLACE"])), "x", None),),
+        timexes=(Timex(start, end, art.text[start:end], "2022-01", "month", True),),
+        quantities=(Quantity(start, end, art.text[start:end], draw(st.none() | st.floats(0, 1e9)), None, "t", True),),
+        quotes=(QuoteMention(start, end, art.text[start:end], "direct", start, end, "x", "said"),),
+        vector=tuple(draw(st.lists(st.floats(-1, 1, width=32), max_size=4))),
+    )
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(articles(), max_size=5, unique_by=lambda a: a.id))
+def test_store_articles_round_trip(batch: list[Article]) -> None:
+    with Store() as store:
+        assert store.add_articles(batch) == [a.id for a in batch]
+        assert store.articles([a.id for a in batch]) == batch
+        assert store.add_articles(batch) == []
+        assert store.count_articles() == len(batch)
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@given(documents())
+def test_store_document_cache_round_trip(doc: Document) -> None:
+    with Store() as store:
+        store.add_articles([doc.article])
+        store.save_documents([doc], "sig")
+        assert store.cached_documents([doc.id], "sig") == {doc.id: doc}
+        assert store.cached_documents([doc.id], "other") == {}
+
+
+def test_store_reingest_is_idempotent(tmp_path: Path, examples_dir: Path) -> None:
+    db = tmp_path / "s.db"
+    first = analyze(examples_dir / "quillon_breach.txt", db=db)
+    second = analyze([examples_dir / "quillon_breach.txt", examples_dir], db=db)
+    with Store(db) as store:
+        ids = [a.id for a in store.articles()]
+        assert len(ids) == len(set(ids)) == len(second.articles)
+        assert first.articles[0].id in ids
+        assert len(store.paths(first.articles[0].id)) == 1
+
+
+def test_store_copy_of_a_file_is_one_article_with_two_paths(tmp_path: Path, examples_dir: Path) -> None:
+    data = (examples_dir / "quillon_breach.txt").read_bytes()
+    (tmp_path / "a.txt").write_bytes(data)
+    (tmp_path / "b.txt").write_bytes(data)
+    analysis = analyze(tmp_path, db=tmp_path / "s.db")
+    assert len(analysis.articles) == 1
+
+
+def test_store_migrations_reach_latest_version(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.db") as store:
+        assert store.schema_version == len(MIGRATIONS)
+    with Store(tmp_path / "s.db") as store:  # reopening migrates nothing again
+        assert store.schema_version == len(MIGRATIONS)
+
+
+def test_store_refuses_newer_schema(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 5}")
+    conn.close()
+    with pytest.raises(StoreError, match="newer than this Synoptic"):
+        Store(path)
+
+
+def test_store_failed_transaction_leaves_nothing(tmp_path: Path) -> None:
+    art = Article("id1", "p", "en", None, None, (), Published(), "text")
+    with Store(tmp_path / "s.db") as store:
+        with pytest.raises(RuntimeError), store.transaction() as conn:
+            conn.execute("INSERT INTO rejections (path, reason) VALUES ('x', 'y')")
+            raise RuntimeError("crash mid-transaction")
+        assert store.rejections() == []
+        store.add_articles([art])
+        assert store.article("id1") == art

@@ -92,14 +92,34 @@ def _parser() -> argparse.ArgumentParser:
         default=Settings.max_article_chars,
         help="reject articles whose text is longer (default: %(default)s)",
     )
+    a.add_argument(
+        "--max-entities",
+        type=int,
+        metavar="N",
+        default=Settings.max_entities_per_article,
+        help="reject articles with more entity mentions (default: %(default)s)",
+    )
     a.add_argument("--engine", choices=["local", "ray"], default="local", help="where per-article stages run")
+    a.add_argument(
+        "--batch-size",
+        type=int,
+        metavar="N",
+        default=Settings.batch_size,
+        help="articles per batch; annotations are saved every 8 batches (default: %(default)s)",
+    )
 
     sub.add_parser("languages", help="list the supported languages")
     return parser
 
 
 def cmd_analyze(args: argparse.Namespace, out: Console, err: Console) -> int:
-    settings = Settings(max_file_bytes=args.max_file_size, max_article_chars=args.max_article_chars, engine=args.engine)
+    settings = Settings(
+        max_file_bytes=args.max_file_size,
+        max_article_chars=args.max_article_chars,
+        max_entities_per_article=args.max_entities,
+        engine=args.engine,
+        batch_size=args.batch_size,
+    )
     progress = NullProgress() if args.quiet else RichProgress(err)
     analysis = analyze(args.paths, settings=settings, db=args.db, progress=progress)
     for r in analysis.rejected:

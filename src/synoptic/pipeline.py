@@ -169,6 +169,7 @@ def run_article_stages(
             raise PipelineError(f"article stage {stage.name!r} must return one document per input document")
         current, kept_positions = [], []
         for doc, position in zip(out, positions, strict=True):
+            doc = over_entity_limit(doc, ctx.settings)
             if doc.rejected_reason:
                 rejected.append((position, Rejection(doc.article.path, doc.rejected_reason)))
             else:
@@ -177,6 +178,17 @@ def run_article_stages(
         positions = kept_positions
     rejected.sort(key=lambda item: item[0])
     return current, [r for _, r in rejected]
+
+
+def over_entity_limit(doc: Document, settings: Settings) -> Document:
+    """`doc`, rejected with a reason when it has more entity mentions than the configured limit."""
+    if len(doc.mentions) <= settings.max_entities_per_article or doc.rejected_reason:
+        return doc
+    reason = (
+        f"{len(doc.mentions)} entity mentions, over the limit of {settings.max_entities_per_article} "
+        "(raise max_entities_per_article / --max-entities)"
+    )
+    return replace(doc, rejected_reason=reason)
 
 
 def run_corpus_stages(stages: Sequence[Stage], state: CorpusState, ctx: Context) -> CorpusState:

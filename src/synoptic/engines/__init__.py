@@ -13,6 +13,9 @@ from ..progress import Progress
 
 class Engine(Protocol):
     name: str
+    #: With a store, annotations are saved every `checkpoint_batches * batch_size` documents, so a killed
+    #: run resumes there; an engine with a costly start-up (Ray) takes bigger steps.
+    checkpoint_batches: int
 
     def map_articles(
         self,

@@ -124,6 +124,7 @@ class RayEngine:
     """Runs per-article stages with Ray Data `map_batches` over an actor pool."""
 
     name = "ray"
+    checkpoint_batches = 64  # each call starts an actor pool that loads the models: take big steps
 
     def map_articles(
         self,

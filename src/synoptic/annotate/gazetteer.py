@@ -1,0 +1,196 @@
+"""A multilingual gazetteer of places and organisations, built at run time from CLDR plus small data files.
+
+Country and region names come from CLDR (via Babel) in every supported language, major cities from
+CLDR's time-zone exemplar cities ("Wien", "Vienna", "Vienne"), and `resources/<iso>/gazetteer.json`
+adds what CLDR lacks (organisations, exonyms of smaller cities, rivers, "Kreml"). Every surface maps
+to a language-neutral key (the English name), which is what makes "Kuba" and "Cuba" one entity.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+
+from .. import langdata
+from ..models import EntityType
+
+# Time-zone "cities" that are common words or given names rather than places people write about.
+_TZ_SKIP = frozenset(
+    {
+        "Center",
+        "Knox",
+        "Easter",
+        "Stanley",
+        "Regina",
+        "Wake",
+        "Midway",
+        "Phoenix",
+        "Davis",
+        "Casey",
+        "Troll",
+        "Palmer",
+        "Victoria",
+        "Chatham",
+        "Mawson",
+        "Vostok",
+        "Syowa",
+        "Rothera",
+        "McMurdo",
+        "Macquarie",
+        "Eucla",
+        "Creston",
+        "Nome",
+        "Adak",
+        "Beulah",
+        "Vevay",
+        "Winamac",
+        "Marengo",
+        "Monticello",
+        "Vincennes",
+        "Petersburg",
+        "Tell City",
+        "New Salem",
+        "Enderbury",
+        "Kanton",
+        "Currie",
+        "Norfolk",
+        "Truk",
+        "Chuuk",
+        "Ponape",
+        "Johnston",
+        "Unknown",
+        "Universal",
+        "Cordoba",
+        "Salta",
+        "Catamarca",
+        "Jujuy",
+        "Mendoza",
+        "Guernsey",
+        "Jersey",
+        "Man",
+    }
+)
+# CLDR territory codes that are not places (unknown region, pseudo regions, outlying groupings).
+_TERRITORY_SKIP = frozenset({"ZZ", "XA", "XB", "EZ", "UN", "QO", "001", "EU"})
+
+# French/Italian elisions ("l’", "d'") are tokens of their own, so "l’OTAN" yields "OTAN".
+TOKEN_RE = re.compile(
+    r"\b(?:[lLdDjJnNsScCmMtT]|[Qq]u)['’](?=\w)|[A-ZÀ-Ý](?:\.[A-Z])+\.?|[^\W\d_][\w]*(?:[-'’][\w]+)*|\d+[\w]*"
+)
+
+
+@dataclass(frozen=True)
+class Place:
+    """A gazetteer hit: the neutral key and the entity type."""
+
+    key: str
+    type: EntityType
+
+
+@dataclass(frozen=True)
+class Hit:
+    start: int
+    end: int
+    entry: Place
+
+
+def tokens(text: str) -> list[tuple[int, int, str]]:
+    """Word tokens of `text` with offsets (abbreviations like "U.S." stay whole)."""
+    return [(m.start(), m.end(), m.group()) for m in TOKEN_RE.finditer(text)]
+
+
+def _cldr_surfaces(lang: str) -> Iterator[tuple[str, Place]]:
+    """Country, region and major-city names of `lang` from CLDR, keyed by their English names."""
+    import babel
+    import pytz  # type: ignore[import-untyped]
+    from babel.dates import get_timezone_location
+
+    en = babel.Locale("en")
+    loc = babel.Locale(lang)
+    for code, name in loc.territories.items():
+        if code in _TERRITORY_SKIP or "(" in name or code not in en.territories:
+            continue
+        yield name, Place(en.territories[code], "PLACE")
+    for tz in pytz.common_timezones:
+        if tz.count("/") != 1 or tz.startswith(("Etc/", "Antarctica/")):
+            continue
+        city_en = get_timezone_location(tz, locale="en", return_city=True)
+        if city_en in _TZ_SKIP:
+            continue
+        yield get_timezone_location(tz, locale=loc, return_city=True), Place(city_en, "PLACE")
+
+
+class Gazetteer:
+    """Surface -> Place over all supported languages, matched on word tokens, longest first."""
+
+    def __init__(self, entries: dict[tuple[str, ...], Place], suffixes: dict[str, tuple[str, ...]]) -> None:
+        self._entries = entries
+        self._suffixes = suffixes
+        self._longest = max((len(k) for k in entries), default=1)
+
+    def lookup(self, surface: str, lang: str = "") -> Place | None:
+        """The entry for a surface as written, trying this language's inflection endings ("Kremls")."""
+        words = tuple(t for _s, _e, t in tokens(surface))
+        return self._lookup_words(words, lang) if words else None
+
+    def _lookup_words(self, words: tuple[str, ...], lang: str) -> Place | None:
+        found = self._entries.get(words)
+        if found is not None:
+            return found
+        last = words[-1]
+        for suffix in self._suffixes.get(lang, ()):
+            if last.endswith(suffix) and len(last) - len(suffix) >= 3:
+                found = self._entries.get((*words[:-1], last[: -len(suffix)]))
+                if found is not None:
+                    return found
+        return None
+
+    def find(self, text: str, lang: str) -> list[Hit]:
+        """Every gazetteer surface in `text`, longest match first, without overlaps."""
+        toks = tokens(text)
+        hits: list[Hit] = []
+        i = 0
+        while i < len(toks):
+            for n in range(min(self._longest, len(toks) - i), 0, -1):
+                span = toks[i : i + n]
+                if not _contiguous(text, span):
+                    continue
+                entry = self._lookup_words(tuple(t for _s, _e, t in span), lang)
+                if entry is not None:
+                    hits.append(Hit(span[0][0], span[-1][1], entry))
+                    i += n
+                    break
+            else:
+                i += 1
+        return hits
+
+
+def _contiguous(text: str, span: list[tuple[int, int, str]]) -> bool:
+    """Tokens separated only by single spaces or hyphens (never across punctuation or lines)."""
+    return all(text[a[1] : b[0]] in (" ", "-", "\u00a0") for a, b in itertools.pairwise(span))
+
+
+@cache
+def build_gazetteer() -> Gazetteer:
+    """The gazetteer of every supported language (built once per process; CLDR lookups take ~1 s)."""
+    entries: dict[tuple[str, ...], Place] = {}
+    suffixes: dict[str, tuple[str, ...]] = {}
+
+    def add(surface: str, place: Place) -> None:
+        words = tuple(t for _s, _e, t in tokens(surface))
+        if words:
+            entries.setdefault(words, place)
+
+    for lang in langdata.supported_languages():
+        data = langdata.load(lang, "gazetteer")
+        for kind in ("ORG", "PLACE"):
+            for surface, key in data.get(kind, {}).items():
+                add(surface, Place(key, kind))
+        suffixes[lang] = tuple(data.get("inflection_suffixes", []))
+    for lang in langdata.supported_languages():
+        for surface, place in _cldr_surfaces(lang):
+            add(surface, place)
+    return Gazetteer(entries, suffixes)

@@ -1,0 +1,167 @@
+"""Name keys that survive spelling, script and transliteration differences.
+
+Two surfaces of one name ("Rjabkow", "Ryabkov", "Riabkov", "Рябков") reduce to one *key*: ASCII
+transliteration (anyascii), diacritic folding, then a few rewrites that undo the usual German, French
+and English romanisations of Slavic names (w->v at word end, j->y, ts/tz->z, kh->h, shch/schtsch->sc ...).
+Keys are deliberately lossy: they decide which names *may* be the same, and `resolve` adds the context
+checks (first names must agree, fuzzy matches need shared context) that keep two people apart.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from anyascii import anyascii
+
+from .. import langdata
+
+# Ordered rewrites on a lowercase ASCII word: longest, most specific first.
+_REWRITES: tuple[tuple[str, str], ...] = (
+    (r"^ch(?=[rl])", "h"),
+    (r"schtsch|shch|sch|sh|ch", "s"),
+    (r"tsch|tch|tsh|zsch", "c"),
+    (r"kh", "h"),
+    (r"^h", "g"),
+    (r"tz|ts|z", "z"),
+    (r"x", "ks"),
+    (r"ph", "f"),
+    (r"w", "v"),
+    (r"j", "y"),
+    (r"ck", "k"),
+    (r"(ij|iy|yj|yi|ii)$", "i"),
+    (r"(ej|ey|ei)$", "ei"),
+    (r"y", "i"),
+    (r"ou", "u"),
+    (r"(.)\1+", r"\1"),
+)
+_REWRITES_RE = tuple((re.compile(p), r) for p, r in _REWRITES)
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def fold(text: str) -> str:
+    """Lowercase ASCII of `text` with diacritics removed and punctuation turned into single spaces."""
+    return " ".join(_NON_ALNUM.sub(" ", anyascii(text).lower()).split())
+
+
+def word_key(word: str) -> str:
+    """The transliteration-insensitive key of one word ("Rjabkow" and "Ryabkov" -> "riabkov")."""
+    out = _NON_ALNUM.sub("", anyascii(word).lower())
+    for pattern, repl in _REWRITES_RE:
+        out = pattern.sub(repl, out)
+    return out
+
+
+def name_key(name: str) -> str:
+    """The key of a whole name: word keys joined by spaces (hyphens join parts: "Díaz-Canel" -> "diazkanel")."""
+    parts = [word_key(w) for w in re.split(r"\s+", name.strip()) if w]
+    return " ".join(p for p in parts if p)
+
+
+@cache
+def _variant_table() -> dict[str, str]:
+    """First-name word key -> the key of its group's first spelling, pooled over every language."""
+    table: dict[str, str] = {}
+    for data in langdata.load_all("names").values():
+        for group in data.get("first_name_variants", []):
+            head = word_key(group[0])
+            for variant in group:
+                table.setdefault(word_key(variant), head)
+    return table
+
+
+def first_name_key(word: str) -> str:
+    """The key of a first name, with known variants (Sergei/Sergej/Sergey) mapped to one key."""
+    key = word_key(word)
+    return _variant_table().get(key, key)
+
+
+@cache
+def first_names() -> frozenset[str]:
+    """Word keys of the common first names listed for every language (pooled: names travel)."""
+    out: set[str] = set()
+    for data in langdata.load_all("names").values():
+        out.update(word_key(n) for n in data.get("first_names", []))
+        for group in data.get("first_name_variants", []):
+            out.update(word_key(n) for n in group)
+    return frozenset(out)
+
+
+@cache
+def honorifics() -> frozenset[str]:
+    """Honorifics of every language ("Mr.", "Frau", "Mme"), as written."""
+    out: set[str] = set()
+    for data in langdata.load_all("names").values():
+        out.update(data.get("honorifics", []))
+    return frozenset(out)
+
+
+@cache
+def particles() -> frozenset[str]:
+    out: set[str] = set()
+    for data in langdata.load_all("names").values():
+        out.update(data.get("particles", []))
+    return frozenset(out)
+
+
+@dataclass(frozen=True)
+class PersonName:
+    """A person mention split into its parts: given names (keys) and the surname (key and as written)."""
+
+    given: tuple[str, ...]
+    surname: str
+    surname_text: str
+
+    @property
+    def full(self) -> bool:
+        return bool(self.given)
+
+
+def split_person(surface: str) -> PersonName | None:
+    """Given names and surname of a person mention; honorifics and initials-only parts are dropped."""
+    words = [w for w in surface.replace("’s", "").replace("'s", "").split() if w not in honorifics()]
+    words = [w for w in words if w.strip(".,")]
+    if not words:
+        return None
+    # The surname is the last word, with the particles ("von der Leyen") that precede it.
+    idx = len(words) - 1
+    while idx > 0 and words[idx - 1] in particles():
+        idx -= 1
+    surname_words = words[idx:]
+    given_words = [w for w in words[:idx] if len(w.strip(".")) > 1 or not w.endswith(".")]
+    surname_text = " ".join(surface_words_clean(surname_words))
+    key = word_key("".join(surname_words))
+    if not key:
+        return None
+    return PersonName(tuple(first_name_key(w) for w in given_words), key, surname_text)
+
+
+def surface_words_clean(words: list[str]) -> list[str]:
+    return [w.strip(",;:") for w in words]
+
+
+def given_compatible(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Whether two lists of given-name keys can belong to one person (empty lists agree with anything)."""
+    if not a or not b:
+        return True
+    from rapidfuzz.distance import Levenshtein
+
+    x, y = a[0], b[0]
+    if x == y:
+        return True
+    if len(x) == 1 or len(y) == 1:
+        return x[0] == y[0]
+    return Levenshtein.distance(x, y) <= 1 + (min(len(x), len(y)) >= 8)
+
+
+def close_spelling(a: str, b: str) -> bool:
+    """Whether two surname keys differ by a typo (one or two edits, transpositions count once)."""
+    if a == b:
+        return True
+    if min(len(a), len(b)) < 6:
+        return False
+    from rapidfuzz.distance import DamerauLevenshtein
+
+    limit = 1 if min(len(a), len(b)) < 8 else 2
+    return bool(DamerauLevenshtein.distance(a, b) <= limit)

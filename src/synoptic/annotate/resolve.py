@@ -1,0 +1,276 @@
+"""Cross-document, cross-lingual entity resolution: one Entity per real-world referent.
+
+Places and organisations resolve through the gazetteer's language-neutral key ("Kuba", "Cuba" ->
+"Cuba"; "Kreml", "Kremlin" -> "Kremlin"), else through their folded spelling. People resolve in
+three steps:
+
+1. within an article, surname-only mentions join the full name with the same surname key, or with a
+   surname one typo away (the article is the context that licenses the typo: "Rybakov" after
+   "Sergei Ryabkov");
+2. across articles, full names join when their surname keys are equal and their given names agree
+   (Sergei/Sergej/Sergey are one key), or when the surnames are one typo apart, the given names agree
+   *and* the two articles share context (a role word or at least two other entities);
+3. an article's surname-only person joins the one corpus person with that surname (the one sharing the
+   most context when several share it).
+
+A shared title or first name alone never merges anyone. Before resolving, names found in one article
+are projected onto the others (a German article's "Ryabkov" is found because English articles know
+"Sergei Ryabkov"), and mentions a recogniser typed ORG/PLACE but that match a person's surname in the
+same article become PERSON. Entity ids hash the canonical key, so they are stable across runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+
+from ..models import Document, Entity, EntityType, Mention, Span
+from ..pipeline import Context, CorpusState, corpus_stage
+from .entities import _name_runs, name_rules, recogniser, role_before
+from .gazetteer import Gazetteer, tokens
+from .names import PersonName, close_spelling, fold, given_compatible, split_person
+
+Ref = tuple[int, int]  # (document index, mention index)
+
+
+@dataclass
+class _Person:
+    """A person cluster while resolving: its mentions and what is known of its name and context."""
+
+    refs: list[Ref] = field(default_factory=list)
+    surname: str = ""
+    given: tuple[str, ...] = ()
+    docs: set[int] = field(default_factory=set)
+    roles: set[str] = field(default_factory=set)
+
+
+def _known_surnames(docs: Sequence[Document]) -> frozenset[str]:
+    """Surname keys of every full person name recognised anywhere in the corpus."""
+    out: set[str] = set()
+    for doc in docs:
+        for m in doc.mentions:
+            parts = split_person(m.text) if m.type == "PERSON" else None
+            if parts is not None and parts.full:
+                out.add(parts.surname)
+    return frozenset(out)
+
+
+def project_names(doc: Document, known: frozenset[str]) -> Document:
+    """Add PERSON mentions for names known from other articles, and retype misread surnames as PERSON."""
+    text, lang = doc.article.text, doc.article.language
+    mentions = [_retyped(m, known) for m in doc.mentions]
+    taken = [(m.start, m.end) for m in mentions]
+    toks = [t for t in tokens(text) if not any(a <= t[0] < b for a, b in taken)]
+    for run in _name_runs(text, toks, name_rules(lang)):
+        if len(run) > 2:
+            continue
+        parts = split_person(" ".join(t[2] for t in run))
+        if parts is not None and parts.surname in known:
+            start, end = run[0][0], run[-1][1]
+            mentions.append(
+                Mention(start, end, text[start:end], "PERSON", "projection", role_before(text, start, lang))
+            )
+    return replace(doc, mentions=tuple(sorted(mentions, key=lambda m: m.start)))
+
+
+def _retyped(m: Mention, known: frozenset[str]) -> Mention:
+    if m.type in ("ORG", "PLACE") and m.source != "gazetteer" and len(m.text.split()) == 1:
+        parts = split_person(m.text)
+        if parts is not None and parts.surname in known:
+            return replace(m, type="PERSON")
+    return m
+
+
+def _nonperson_key(m: Mention, lang: str, gaz: Gazetteer) -> tuple[str, EntityType | None]:
+    place = gaz.lookup(m.text, lang)
+    if place is not None:
+        return fold(place.key), place.type
+    text = m.text[4:] if m.text.lower().startswith("the ") else m.text
+    return fold(text), None
+
+
+def _doc_context(doc: Document, lang: str, gaz: Gazetteer) -> set[str]:
+    """Keys of the places and organisations an article mentions (the context for typo merges)."""
+    return {_nonperson_key(m, lang, gaz)[0] for m in doc.mentions if m.type != "PERSON"}
+
+
+def _local_people(doc: Document, di: int) -> list[_Person]:
+    """Step 1: people of one article, surname-only mentions joined to the full names they shorten."""
+    people: list[_Person] = []
+    bare: list[tuple[int, PersonName]] = []
+    for mi, m in enumerate(doc.mentions):
+        parts = split_person(m.text) if m.type == "PERSON" else None
+        if parts is None:
+            continue
+        if not parts.full:
+            bare.append((mi, parts))
+            continue
+        match = next((p for p in people if p.surname == parts.surname and given_compatible(p.given, parts.given)), None)
+        if match is None:
+            match = _Person(surname=parts.surname, given=parts.given, docs={di})
+            people.append(match)
+        match.refs.append((di, mi))
+        if m.role:
+            match.roles.update(w.lower() for w in m.role.split())
+    for mi, parts in bare:
+        same = [p for p in people if p.surname == parts.surname and p.given]
+        close = [p for p in people if p.given and close_spelling(p.surname, parts.surname)]
+        target = same[0] if len(same) == 1 else (close[0] if not same and len(close) == 1 else None)
+        if target is None:
+            target = next((p for p in people if p.surname == parts.surname), None)
+        if target is None:
+            target = _Person(surname=parts.surname, docs={di})
+            people.append(target)
+        target.refs.append((di, mi))
+        role = doc.mentions[mi].role
+        if role:
+            target.roles.update(w.lower() for w in role.split())
+    return people
+
+
+def _shares_context(a: _Person, b: _Person, contexts: list[set[str]]) -> bool:
+    """Whether two people appear in articles that share a role word or at least two other entities."""
+    if a.roles & b.roles - {"the", "der", "die", "le", "la"}:
+        return True
+    ca = set().union(*(contexts[d] for d in a.docs))
+    cb = set().union(*(contexts[d] for d in b.docs))
+    return len(ca & cb) >= 2
+
+
+def _merge_people(people: list[_Person], contexts: list[set[str]]) -> list[_Person]:
+    """Steps 2 and 3: join full names across articles, then attach surname-only people."""
+    full = [p for p in people if p.given]
+    bare = [p for p in people if not p.given]
+    merged: list[_Person] = []
+    for p in full:
+        target = next((q for q in merged if q.surname == p.surname and given_compatible(q.given, p.given)), None)
+        if target is None:
+            target = next(
+                (
+                    q
+                    for q in merged
+                    if q.given
+                    and p.given
+                    and q.given[0] == p.given[0]
+                    and close_spelling(q.surname, p.surname)
+                    and _shares_context(q, p, contexts)
+                ),
+                None,
+            )
+        if target is None:
+            merged.append(p)
+        else:
+            _absorb(target, p)
+    for p in bare:
+        cands = [q for q in merged if q.surname == p.surname]
+        if not cands:
+            cands = [
+                q
+                for q in merged
+                if q.given and close_spelling(q.surname, p.surname) and _shares_context(q, p, contexts)
+            ]
+        if len(cands) > 1:
+            cands = sorted(cands, key=lambda q: -len(_context_of(q, contexts) & _context_of(p, contexts)))[:1]
+        if cands:
+            _absorb(cands[0], p)
+        else:
+            merged.append(p)
+    return merged
+
+
+def _context_of(p: _Person, contexts: list[set[str]]) -> set[str]:
+    return set().union(*(contexts[d] for d in p.docs))
+
+
+def _absorb(into: _Person, other: _Person) -> None:
+    into.refs.extend(other.refs)
+    into.docs |= other.docs
+    into.roles |= other.roles
+    if not into.given:
+        into.given = other.given
+
+
+def _display_name(surfaces: Iterable[str], prefer_full: bool) -> str:
+    """The most frequent full form; ties go to the spelling with diacritics, then the longer one."""
+    counts = Counter(surfaces)
+    folded = Counter(fold(s) for s in surfaces)  # "Díaz-Canel" and "Diaz-Canel" count together
+    pool = [s for s in counts if len(s.split()) > 1] if prefer_full else []
+    pool = pool or list(counts)
+
+    def rank(s: str) -> tuple[int, int, int, int, str]:
+        return (folded[fold(s)], int(any(ord(c) > 127 for c in s)), counts[s], len(s), s)
+
+    return max(pool, key=rank)
+
+
+def entity_id(etype: str, key: str) -> str:
+    """A stable id from the entity's type and canonical key."""
+    return "ent_" + hashlib.sha1(f"{etype}:{key}".encode()).hexdigest()[:12]
+
+
+def resolve(docs: Sequence[Document], gaz: Gazetteer) -> tuple[list[Entity], list[Document]]:
+    """Entities of the corpus, and the documents with each mention stamped with its entity id."""
+    known = _known_surnames(docs)
+    docs = [project_names(d, known) for d in docs]
+    contexts = [_doc_context(d, d.article.language, gaz) for d in docs]
+    people: list[_Person] = []
+    for di, doc in enumerate(docs):
+        people.extend(_local_people(doc, di))
+    groups: list[tuple[EntityType, str, list[Ref]]] = []
+    for p in _merge_people(people, contexts):
+        groups.append(("PERSON", " ".join((*p.given[:1], p.surname)), p.refs))
+    others: dict[str, list[Ref]] = defaultdict(list)
+    types: dict[str, Counter[str]] = defaultdict(Counter)
+    for di, doc in enumerate(docs):
+        for mi, m in enumerate(doc.mentions):
+            if m.type == "PERSON":
+                continue
+            key, gtype = _nonperson_key(m, doc.article.language, gaz)
+            if not key:
+                continue
+            others[key].append((di, mi))
+            types[key][gtype or m.type] += 10 if gtype else 1
+    for key, refs in others.items():
+        etype: EntityType = types[key].most_common(1)[0][0]  # type: ignore[assignment]
+        groups.append((etype, key, refs))
+    return _build_entities(groups, docs)
+
+
+def _build_entities(
+    groups: list[tuple[EntityType, str, list[Ref]]], docs: list[Document]
+) -> tuple[list[Entity], list[Document]]:
+    entities: list[Entity] = []
+    stamp: dict[Ref, str] = {}
+    used: set[str] = set()
+    for etype, key, refs in sorted(groups, key=lambda g: (g[0], g[1], sorted(g[2]))):
+        refs = sorted(set(refs))
+        eid = entity_id(etype, key)
+        n = 1
+        while eid in used:
+            n += 1
+            eid = entity_id(etype, f"{key}#{n}")
+        used.add(eid)
+        surfaces = [docs[d].mentions[m].text for d, m in refs]
+        spans = tuple(
+            Span.of(docs[d].id, docs[d].article.text, docs[d].mentions[m].start, docs[d].mentions[m].end)
+            for d, m in refs
+        )
+        name = _display_name(surfaces, prefer_full=etype == "PERSON")
+        entities.append(Entity(eid, name, etype, tuple(sorted(set(surfaces))), spans))
+        for ref in refs:
+            stamp[ref] = eid
+    out = []
+    for di, doc in enumerate(docs):
+        mentions = tuple(replace(m, entity=stamp.get((di, mi))) for mi, m in enumerate(doc.mentions))
+        out.append(replace(doc, mentions=mentions))
+    entities.sort(key=lambda e: (-len(e.mentions), e.name))
+    return entities, out
+
+
+@corpus_stage("resolve_entities", requires=["mentions"], provides=["entities"], version="1")
+def resolve_entities_stage(state: CorpusState, ctx: Context) -> CorpusState:
+    """One Entity per referent across articles and languages; mentions get their entity id."""
+    entities, docs = resolve(state.documents, recogniser(ctx).gazetteer)
+    return replace(state, entities=tuple(entities), documents=tuple(docs))

@@ -49,15 +49,21 @@ def _timed(stage: Stage, sink: dict[str, float]) -> Stage:
     return replace(stage, fn=run)
 
 
-def run_synoptic(folder: str, db: str) -> SynopticRun:
-    """`synoptic.analyze` over a folder into a fresh store, timing every stage (runs in a child process)."""
+def run_synoptic(folder: str, db: str, engine: str = "local") -> SynopticRun:
+    """`synoptic.analyze` over a folder into a fresh store, timing every stage (runs in a child process).
+
+    With the Ray engine the stages run in actors and are not timed one by one.
+    """
     from synoptic.api import analyze
+    from synoptic.settings import Settings
     from synoptic.stages import default_pipeline
 
     sink: dict[str, float] = {}
     pipeline = Pipeline(tuple(_timed(s, sink) for s in default_pipeline().stages))
     start = time.perf_counter()
-    analysis = analyze(folder, db=db, pipeline=pipeline)
+    if engine != "local":
+        pipeline = default_pipeline()
+    analysis = analyze(folder, db=db, pipeline=pipeline, settings=Settings(engine=engine))
     total = time.perf_counter() - start
     sink["(reading, store, other)"] = total - sum(sink.values())
     by_id = {a.id: a.path for a in analysis.articles}
@@ -136,6 +142,12 @@ def _ari(truth: dict[str, str], found: dict[str, Any]) -> float | None:
     return float(adjusted_rand_score([truth[p] for p in paths], [str(found[p]) for p in paths]))
 
 
+def _ray_row(run: Any) -> tuple[str, int, str, str, str]:
+    rate = run.value.articles / run.seconds
+    return ("Synoptic --engine ray (local, 2 actors)", run.value.articles, f"{run.seconds:.1f}", f"{rate:.2f}",
+            f"{run.peak_mb:.0f} (driver only)")  # fmt: skip
+
+
 def _corpus_seconds(run: SynopticRun) -> float:
     from synoptic.stages import default_pipeline
 
@@ -145,6 +157,7 @@ def _corpus_seconds(run: SynopticRun) -> float:
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--articles", type=int, default=300, help="articles in the end-to-end runs")
+    parser.add_argument("--ray", action="store_true", help="also run end to end with the Ray engine (local)")
     parser.add_argument("--scale", type=int, nargs="*", default=[10_000, 100_000], help="memory-at-scale sizes")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
@@ -152,6 +165,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         truth = write_html_corpus(folder, args.articles, seed=7)
         files = sorted(truth)
         ours = isolated(run_synoptic, str(folder), str(Path(tmp) / "bench.db"))
+        ray_run = isolated(run_synoptic, str(folder), str(Path(tmp) / "ray.db"), "ray") if args.ray else None
         peer = isolated(run_peer_per_article, files)
         peer_stories = isolated(run_peer_stories, files, [truth[f] for f in files])
         scale = []
@@ -160,12 +174,13 @@ def main(argv: Sequence[str] | None = None) -> None:
             scale.append((n, isolated(run_memory_at_scale, [str(s) for s in shards])))
             for s in shards:
                 s.unlink()
-    write_report(args.articles, ours, peer, peer_stories, truth, scale)
+    write_report(args.articles, ours, ray_run, peer, peer_stories, truth, scale)
 
 
 def write_report(
     n: int,
     ours: Any,
+    ray_run: Any,
     peer: Any,
     peer_stories: Any,
     truth: dict[str, str],
@@ -199,6 +214,7 @@ def write_report(
                 ("Synoptic end to end", run.articles, f"{ours.seconds:.1f}", f"{ours_rate:.2f}", f"{ours.peak_mb:.0f}"),
                 ("peer: trafilatura + spaCy NER", n, f"{peer_total:.1f}", f"{peer_rate:.2f}", f"{peer.peak_mb:.0f}"),
                 ("ratio Synoptic / peer (speed)", "", "", ratio(ours_rate, peer_rate), ""),
+                *([_ray_row(ray_run)] if ray_run else []),
             ],
         ),
         "",

@@ -82,6 +82,7 @@ def analyze_articles(
             stories=state.stories,
             derivations=state.derivations,
             documents=state.documents,
+            quote_groups=tuple(state.extras.get("quote_groups", ())),
         )
         if store is not None:
             store.update_articles(analysis.articles)

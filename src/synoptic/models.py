@@ -147,6 +147,12 @@ class QuoteMention:
     speaker_end: int | None = None
     speaker_text: str | None = None
     cue: str | None = None
+    # How the speaker is linked ("name", "pronoun", "role", "organisation", "implicit") and the
+    # attributing words themselves ("he", "the minister"); speaker_* is the name they resolve to.
+    attribution: str | None = None
+    reference_start: int | None = None
+    reference_end: int | None = None
+    reference_text: str | None = None
 
 
 @dataclass(frozen=True)
@@ -206,6 +212,58 @@ class Quote:
             "speaker": self.speaker,
             "speaker_span": self.speaker_span.to_dict() if self.speaker_span else None,
             "group": self.group,
+        }
+
+
+@dataclass(frozen=True)
+class QuoteVariant:
+    """One version of a grouped utterance, compared word by word with the group's reference version.
+
+    `removed`/`added` list the word runs that differ from the reference (only when both are in the
+    same language; across languages only `similarity` is known, as no translation is available).
+    """
+
+    quote: str
+    article: str
+    language: str
+    text: str
+    similarity: float
+    removed: tuple[str, ...] = ()
+    added: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "quote": self.quote,
+            "article": self.article,
+            "language": self.language,
+            "text": self.text,
+            "similarity": round(self.similarity, 4),
+            "removed": list(self.removed),
+            "added": list(self.added),
+        }
+
+
+@dataclass(frozen=True)
+class QuoteGroup:
+    """The same utterance as reported by several articles, with each wording beside the reference one."""
+
+    id: str
+    speaker: str | None
+    speaker_name: str | None
+    reference: str
+    quotes: tuple[str, ...]
+    languages: tuple[str, ...]
+    variants: tuple[QuoteVariant, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "speaker": self.speaker,
+            "speaker_name": self.speaker_name,
+            "reference": self.reference,
+            "quotes": list(self.quotes),
+            "languages": list(self.languages),
+            "variants": [v.to_dict() for v in self.variants],
         }
 
 
@@ -333,6 +391,7 @@ class Analysis:
     stories: tuple[Story, ...] = ()
     derivations: tuple[Derivation, ...] = ()
     documents: tuple[Document, ...] = field(default=(), compare=False, repr=False)
+    quote_groups: tuple[QuoteGroup, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -343,6 +402,7 @@ class Analysis:
             "quotes": [q.to_dict() for q in self.quotes],
             "stories": [s.to_dict() for s in self.stories],
             "derivations": [d.to_dict() for d in self.derivations],
+            "quote_groups": [g.to_dict() for g in self.quote_groups],
         }
 
     def article(self, article_id: str) -> Article:

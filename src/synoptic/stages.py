@@ -6,9 +6,11 @@ from .annotate.entities import entities_stage
 from .annotate.infer_dates import infer_dates_stage
 from .annotate.lang import language_stage
 from .annotate.quantities import quantities_stage
+from .annotate.quotes import quotes_stage
 from .annotate.resolve import resolve_entities_stage
 from .annotate.sentences import sentences_stage
 from .annotate.timex import timex_stage
+from .compare.quote_groups import quote_groups_stage
 from .pipeline import Pipeline
 
 
@@ -21,7 +23,9 @@ def default_pipeline() -> Pipeline:
             entities_stage,
             timex_stage,
             quantities_stage,
+            quotes_stage,
             resolve_entities_stage,
             infer_dates_stage,
+            quote_groups_stage,
         )
     )

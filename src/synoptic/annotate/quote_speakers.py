@@ -1,0 +1,367 @@
+"""Who can be a speaker: names, pronouns and role phrases in an article, and what they refer to.
+
+Names come from `Document.mentions` when the entity stage has run; otherwise (and for names it
+missed) from capitalised token runs, with leading titles ("Deputy Foreign Minister") split off
+as the person's role. A pronoun ("he", "sie", "il") refers to the focus of the closest earlier
+sentence of compatible gender; a definite role phrase ("the minister", "le ministre") to the
+last person with that role; an organisation noun ("the company", "der Rat") to the last
+organisation, preferring one whose name contains the noun; "a Kremlin statement" to Kremlin.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, Literal
+
+from .. import langdata
+from ..models import Mention
+
+CandidateKind = Literal["name", "pronoun", "role", "org", "report", "np"]
+TOKEN = re.compile(r"(?:[A-Z]\.){2,}|\w+(?:[-’']\w+)*\.?", re.UNICODE)
+#: Words that make a capitalised run a place ("Baltic Sea", "Palais des Nations").
+PLACE_WORDS = frozenset(
+    [
+        "sea",
+        "ocean",
+        "river",
+        "gulf",
+        "bay",
+        "island",
+        "islands",
+        "mountains",
+        "mount",
+        "lake",
+        "strait",
+        "peninsula",
+        "street",
+        "square",
+        "palace",
+        "hall",
+        "airport",
+        "station",
+        "meer",
+        "see",
+        "fluss",
+        "insel",
+        "straße",
+        "platz",
+        "rathaus",
+        "mer",
+        "océan",
+        "fleuve",
+        "île",
+        "rue",
+        "place",
+        "palais",
+        "quai",
+        "hofburg",
+        "cathedral",
+        "kathedrale",
+        "cathédrale",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The `quotes.json` data of one language, as sets and lists ready for matching."""
+
+    lang: str
+    cues: tuple[str, ...]
+    naming_cues: frozenset[str]
+    participle_cues: frozenset[str]
+    according_to: tuple[str, ...]
+    impersonal: tuple[str, ...]
+    so_cue: frozenset[str]
+    complementizers: tuple[str, ...]
+    bare_clause_cues: frozenset[str]
+    split_markers: tuple[str, ...]
+    cut_before: tuple[str, ...]
+    pronouns: dict[str, str]
+    roles: dict[str, tuple[str, ...]]
+    org_nouns: frozenset[str]
+    report_nouns: frozenset[str]
+    determiners: frozenset[str]
+    female_markers: frozenset[str]
+    male_markers: frozenset[str]
+    title_words: frozenset[str]
+    not_names: frozenset[str]
+    subjunctive: frozenset[str]
+    time_words: frozenset[str]
+    auxiliaries: frozenset[str]
+
+
+@cache
+def lexicon(lang: str) -> Lexicon:
+    """The quote lexicon of `lang`, falling back to English for a language without one."""
+    data: dict[str, Any] = langdata.load(lang, "quotes") if lang in langdata.supported_languages() else {}
+    if not data:
+        return lexicon("en") if lang != "en" else _build("en", langdata.load("en", "quotes"))
+    return _build(lang, data)
+
+
+def _build(lang: str, d: dict[str, Any]) -> Lexicon:
+    def low(key: str) -> frozenset[str]:
+        return frozenset(w.lower() for w in d.get(key, []))
+
+    return Lexicon(
+        lang=lang,
+        cues=tuple(dict.fromkeys(w.lower() for w in d.get("cues", []))),
+        naming_cues=low("naming_cues"),
+        participle_cues=low("participle_cues"),
+        according_to=tuple(w.lower() for w in d.get("according_to", [])),
+        impersonal=tuple(w.lower() for w in d.get("impersonal", [])),
+        so_cue=low("so_cue"),
+        complementizers=tuple(w.lower() for w in d.get("complementizers", [])),
+        bare_clause_cues=low("bare_clause_cues"),
+        split_markers=tuple(d.get("split_markers", [])),
+        cut_before=tuple(d.get("cut_before", [])),
+        pronouns={k.lower(): v for k, v in d.get("pronouns", {}).items()},
+        roles={k: tuple(s.lower() for s in v) for k, v in d.get("roles", {}).items()},
+        org_nouns=low("org_nouns"),
+        report_nouns=low("report_nouns"),
+        determiners=low("determiners"),
+        female_markers=low("female_markers"),
+        male_markers=low("male_markers"),
+        title_words=low("title_words"),
+        not_names=low("not_names"),
+        subjunctive=low("subjunctive"),
+        time_words=low("time_words"),
+        auxiliaries=low("auxiliaries"),
+    )
+
+
+@cache
+def _all_roles() -> dict[str, tuple[str, ...]]:
+    """Role nouns of every language by role key, so a German role matches an English title."""
+    out: dict[str, list[str]] = {}
+    for lang in langdata.supported_languages():
+        for key, words in lexicon(lang).roles.items():
+            out.setdefault(key, []).extend(words)
+    return {k: tuple(dict.fromkeys(v)) for k, v in out.items()}
+
+
+@cache
+def _all_org_nouns() -> frozenset[str]:
+    """Organisation nouns of every language: "Quillon Systems" is an organisation in a French text too."""
+    return frozenset().union(*(lexicon(lang).org_nouns for lang in langdata.supported_languages()))
+
+
+@cache
+def place_names() -> frozenset[str]:
+    """Country and territory names in every supported language (CLDR via babel), lower-cased."""
+    from babel import Locale
+
+    names: set[str] = set()
+    for lang in langdata.supported_languages():
+        try:
+            names.update(n.lower() for n in Locale.parse(lang).territories.values())
+        except (ValueError, LookupError):
+            continue
+    return frozenset(names)
+
+
+@dataclass(frozen=True)
+class Token:
+    start: int
+    end: int
+    text: str
+
+    @property
+    def low(self) -> str:
+        return self.text.lower().rstrip(".")
+
+
+def tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
+    """Word tokens of `text[start:end]` with absolute offsets."""
+    end = len(text) if end is None else end
+    return [Token(m.start(), m.end(), m.group()) for m in TOKEN.finditer(text, start, end)]
+
+
+@dataclass
+class Candidate:
+    """A phrase that can name a speaker, and (once resolved) the name mention it refers to."""
+
+    start: int
+    end: int
+    text: str
+    kind: CandidateKind
+    type: str | None = None  # PERSON / ORG / PLACE for names, None when unknown
+    role: str = ""  # role words seen beside a name, or the role phrase itself
+    gender: str | None = None  # m / f / p / n
+
+
+@dataclass
+class NameIndex:
+    """Name candidates of one article in text order, with roles and genders where seen."""
+
+    names: list[Candidate] = field(default_factory=list)
+
+    def persons_before(self, pos: int) -> list[Candidate]:
+        return [c for c in self.names if c.end <= pos and c.type == "PERSON"]
+
+    def at(self, start: int, end: int) -> Candidate | None:
+        return next((c for c in self.names if c.start < end and start < c.end), None)
+
+
+def _is_cap(tok: Token, lex: Lexicon) -> bool:
+    t = tok.text
+    return t[:1].isupper() and tok.low not in lex.not_names and not tok.low.isdigit()
+
+
+def _role_key_of(words: str) -> str | None:
+    low = words.lower()
+    for key, surfaces in _all_roles().items():
+        if any(s in low for s in surfaces):
+            return key
+    return None
+
+
+def _gender_of(context: str, lex: Lexicon) -> str | None:
+    """Gender shown by honorifics and feminine role nouns ("Oberbürgermeisterin", "la maire")."""
+    words = [w.lower().strip(".,") for w in context.split()]
+    for w in words:
+        if w in lex.female_markers or w.endswith(("woman", "frau")):
+            return "f"
+        if _role_key_of(w) is not None and w.endswith(("erin", "entin", "arin", "trice", "euse", "esse", "yně", "ka")):
+            return "f"
+    if set(words) & lex.male_markers:
+        return "m"
+    return None
+
+
+def _type_of(run: str, lex: Lexicon) -> str | None:
+    low = run.lower()
+    words = low.split()
+    if low in place_names() or any(w in PLACE_WORDS for w in words):
+        return "PLACE"
+    if any(any(n == w or (len(n) > 3 and w.endswith(n)) for n in _all_org_nouns()) for w in words):
+        return "ORG"
+    if len(words) == 1 and run.isupper() and len(run) > 1:
+        return "ORG"
+    if len(words) >= 2:
+        return "PERSON"
+    return None
+
+
+def _split_title(run: list[Token], lex: Lexicon) -> int:
+    """How many leading tokens of a capitalised run are a title or role, not the name."""
+    k = 0
+    while k < len(run) - 1:
+        low = run[k].low
+        is_title = low in lex.title_words or _role_key_of(low) is not None
+        nationality = low.endswith(("ian", "ish", "ese", "isch", "ische", "ischer")) and len(run) - k > 2
+        if not (is_title or nationality or (run[k].text.isupper() and len(run) - k > 2)):
+            break
+        k += 1
+    if len(run) - k > 3:
+        k = len(run) - 2
+    return k
+
+
+def own_names(text: str, lex: Lexicon, spans: Sequence[tuple[int, int]] = ()) -> list[Candidate]:
+    """Names found by pattern: capitalised runs, titles split off as roles (outside `spans`)."""
+    toks = [t for t in tokens(text) if not any(s <= t.start < e for s, e in spans)]
+    runs: list[list[Token]] = []
+    for tok in toks:
+        prev = runs[-1][-1] if runs else None
+        joinable = prev is not None and text[prev.end : tok.start] in (" ", "\u00a0") and not prev.text.endswith(".")
+        if _is_cap(tok, lex) or (tok.low in ("m.", "m") and tok.text[:1] == "M"):
+            if joinable and prev is not None and _is_cap(prev, lex):
+                runs[-1].append(tok)
+            else:
+                runs.append([tok])
+    out: list[Candidate] = []
+    for run in runs:
+        whole = text[run[0].start : run[-1].end].rstrip(".")
+        if len(run) == 1 and _generic_noun(run[0].low, lex):
+            continue
+        if _type_of(whole, lex) == "ORG":
+            out.append(Candidate(run[0].start, run[-1].end, whole, "name"))
+            continue
+        k = _split_title(run, lex)
+        name = run[k:]
+        if len(name) == 1 and (name[0].low in lex.title_words or _role_key_of(name[0].low)):
+            continue
+        start, end = name[0].start, name[-1].end
+        role_start = run[0].start if k else start
+        role = text[role_start:start] + " " + _left_role(text, role_start, lex)
+        out.append(Candidate(start, end, text[start:end].rstrip("."), "name", None, role.strip()))
+    return _typed(out, text, lex)
+
+
+def _generic_noun(low: str, lex: Lexicon) -> bool:
+    """A capitalised common noun of organisation or report ("L'hébergeur", "Unternehmen"), not a name."""
+    low = re.sub(r"^(?:l|d)['’]", "", low)
+    return low in _all_org_nouns() or low in lex.report_nouns
+
+
+def _left_role(text: str, pos: int, lex: Lexicon) -> str:
+    """Up to three words right before a name ("trade commissioner"), with nothing but spaces between."""
+    words: list[str] = []
+    limit = pos
+    for m in reversed(list(TOKEN.finditer(text, max(0, pos - 80), pos))):
+        if text[m.end() : limit].strip(" \u00a0’'") or m.group().endswith(".") or m.group().lower() in lex.auxiliaries:
+            break
+        words.insert(0, m.group())
+        limit = m.start()
+        if len(words) == 6:
+            break
+    return " ".join(words)
+
+
+def _typed(names: list[Candidate], text: str, lex: Lexicon) -> list[Candidate]:
+    """Type the pattern names; a single word seen as part of a typed name inherits its type."""
+    for c in names:
+        c.end = c.start + len(c.text)
+        c.type = _type_of(c.text, lex)
+        line_start = c.start == 0 or text[c.start - 1] == "\n"
+        if line_start and c.text.isupper() and re.match(r"\s*[,(]", text[c.end : c.end + 3]):
+            c.type = "PLACE"  # a dateline: "LYON, May 20" / "COLOGNE (Allemagne)"
+        after = text[c.end : c.end + 80]
+        appo = re.match(r",\s+([^,.;]{3,80}?)[,.;]", after)
+        if appo and c.type != "ORG":
+            c.role = (c.role + " " + appo.group(1)).strip()
+        c.gender = _gender_of(c.role, lex)
+    known: dict[str, str] = {}
+    for c in names:
+        if c.type in ("PERSON", "ORG"):
+            for part in c.text.split():
+                known.setdefault(part.lower(), c.type)
+    for c in names:
+        if c.type is None:
+            c.type = known.get(c.text.lower())
+    return names
+
+
+def name_index(text: str, mentions: Sequence[Mention], lex: Lexicon, quoted: Sequence[tuple[int, int]]) -> NameIndex:
+    """Names outside quotations: the entity stage's mentions first, pattern names where it saw none."""
+    from_mentions = [
+        Candidate(m.start, m.end, m.text, "name", m.type, m.role or "", None)
+        for m in mentions
+        if not any(s <= m.start < e for s, e in quoted)
+    ]
+    for c in from_mentions:
+        c.role = (c.role + " " + _left_role(text, c.start, lex)).strip()
+        c.gender = _gender_of(c.role, lex)
+    own = own_names(text, lex, quoted)
+    merged = from_mentions + [c for c in own if not any(m.start < c.end and c.start < m.end for m in from_mentions)]
+    if from_mentions:
+        # Pattern names the recogniser did not type stay as untyped fallbacks only.
+        for c in merged:
+            if c.type is None and c not in from_mentions:
+                c.type = None
+    merged.sort(key=lambda c: c.start)
+    return NameIndex(merged)
+
+
+def role_key(phrase: str) -> str | None:
+    """The role key ("minister") of a role phrase in any language, or None."""
+    return _role_key_of(phrase)
+
+
+def has_role(person: Candidate, key: str) -> bool:
+    return _role_key_of(person.role) == key or any(s in person.role.lower() for s in _all_roles().get(key, ()))

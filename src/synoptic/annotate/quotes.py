@@ -1,0 +1,696 @@
+"""Who said what in one article: direct and reported speech with their speakers (stage `quotes`).
+
+Direct quotes come from quote marks (`quote_marks`); a quote is attributed through a cue in the
+same sentence after it ("…,” he added) or before it (the minister stated that “…”), else it
+continues the speaker of an earlier quote in its sentence or of the quote just before it. A
+short quote nobody is said to have spoken is a scare quote and is left out.
+
+Reported speech is a cue with a clause: "X said (that) …", "according to X, …", "…, X said.",
+German "X sagte, …" with Konjunktiv continuation ("Die Stadt habe …") and ", so X", French
+"X a déclaré que …" and "selon X, …". Speakers (names, pronouns, role nouns, organisations) are
+resolved to a name in the article (`quote_speakers`); every offset is into `article.text`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from ..models import Document, Mention, QuoteKind, QuoteMention, Sentence
+from ..pipeline import Context, article_stage
+from .quote_cues import Cue, find_cues, noun_kind, phrase_left, phrase_right, source_phrase, subject_np
+from .quote_marks import QuotedSpan, find_quoted
+from .quote_speakers import Candidate, Lexicon, NameIndex, has_role, lexicon, name_index, role_key, tokens
+from .sentences import split_sentences
+
+Inherit = Literal["sentence", "previous", "implicit"]
+MIN_UNATTRIBUTED_WORDS = 6  # a shorter quote without a speaker is a scare quote
+MIN_REPORTED_WORDS = 3
+_CONJ = r"(?:but|and|aber|und|mais|et|ale|но|и)"
+_CLAUSE_WORDS = frozenset(
+    [
+        "what",
+        "which",
+        "who",
+        "whom",
+        "that",
+        "where",
+        "when",
+        "was",
+        "as",
+        "while",
+        "after",
+        "before",
+        "because",
+        "if",
+        "by",
+        "in",
+        "of",
+        "at",
+        "for",
+        "on",
+        "to",
+        "with",
+        "wie",
+        "wo",
+        "der",
+        "die",
+        "das",
+        "weil",
+        "wenn",
+        "que",
+        "qui",
+        "où",
+        "quand",
+        "co",
+        "kdo",
+        "což",
+        "když",
+        "что",
+        "кто",
+        "как",
+        "когда",
+    ]
+)
+_NOT_CLAUSE_START = frozenset(
+    [
+        "to",
+        "in",
+        "on",
+        "at",
+        "for",
+        "by",
+        "of",
+        "with",
+        "about",
+        "from",
+        "into",
+        "over",
+        "after",
+        "before",
+        "during",
+        "it's",
+        "reporters",
+        "him",
+        "them",
+        "goodbye",
+        "nothing",
+        "so",
+        "yes",
+        "no",
+        "thanks",
+        "more",
+        "less",
+        "something",
+        "anything",
+        "and",
+        "but",
+        "or",
+        "as",
+        "while",
+        "without",
+        "whether",
+        "if",
+    ]
+)
+_INDEFINITE = frozenset(["a", "an", "ein", "eine", "einer", "eines", "un", "une", "des", "some"])
+
+
+@dataclass
+class _Found:
+    """A quote being built: content bounds, the cue and attributing phrase, the resolved speaker."""
+
+    start: int
+    end: int
+    kind: QuoteKind
+    anchor: int  # where its attribution sits, to order statements by sentence
+    cue: Cue | None = None
+    ref: Candidate | None = None
+    inherit: Inherit | None = None
+    speaker: Candidate | None = None
+    attribution: str | None = None
+
+
+class _Article:
+    """One article's text, sentences, names and cues, shared by the extraction steps."""
+
+    def __init__(self, text: str, lang: str, sentences: Sequence[Sentence], mentions: Sequence[Mention]) -> None:
+        self.text = text
+        self.lex: Lexicon = lexicon(lang)
+        self.sentences = list(sentences) or list(split_sentences(text, lang))
+        self._starts = [s.start for s in self.sentences]
+        self.quoted: list[QuotedSpan] = find_quoted(text)
+        self.masks = [(q.open_at, (q.close_at + 1) if q.close_at is not None else q.end) for q in self.quoted]
+        self.names: NameIndex = name_index(text, mentions, self.lex, self.masks)
+        self.cues = find_cues(text, lang, self.masks)
+        self.used: set[int] = set()
+
+    def sentence_of(self, pos: int) -> int:
+        return max(0, bisect.bisect_right(self._starts, pos) - 1)
+
+    def bounds(self, idx: int) -> tuple[int, int]:
+        if not self.sentences:
+            return 0, len(self.text)
+        s = self.sentences[idx]
+        return s.start, s.end
+
+    def cues_in(self, start: int, end: int) -> list[Cue]:
+        return [c for c in self.cues if start <= c.start and c.end <= end]
+
+    def in_quote(self, pos: int) -> bool:
+        return any(s <= pos < e for s, e in self.masks)
+
+
+# ---------------------------------------------------------------------------------------------
+# Direct quotes
+
+
+def _direct(art: _Article) -> list[_Found]:
+    out: list[_Found] = []
+    for q in art.quoted:
+        found = _Found(q.start, q.end, "direct", q.open_at)
+        if not _attribute_after(art, q, found):
+            _attribute_before(art, q, found)
+        if found.ref is None and found.inherit is None:
+            same = [f for f in out if art.sentence_of(f.anchor) == art.sentence_of(q.open_at)]
+            found.inherit = "sentence" if same else "previous"
+        out.append(found)
+    return out
+
+
+def _attribute_after(art: _Article, q: QuotedSpan, found: _Found) -> bool:
+    """Attribution after the close mark: “…,” he said / said Anton Velikov / according to X."""
+    if q.close_at is None:
+        return False
+    zone_start = q.close_at + 1
+    sidx = art.sentence_of(q.close_at)
+    _, zone_end = art.bounds(sidx)
+    if not art.text[zone_start:zone_end].strip(" .,!?\u00a0") and sidx + 1 < len(art.sentences):
+        nxt_start, nxt_end = art.bounds(sidx + 1)
+        if "\n" not in art.text[zone_start:nxt_start] and len(tokens(art.text, nxt_start, nxt_end)) <= 8:
+            zone_end = nxt_end  # “….” Trump said.
+    zone_end = max(zone_end, zone_start)
+    nxt = next((m for m in art.masks if m[0] >= zone_start), None)
+    if nxt is not None:
+        zone_end = min(zone_end, nxt[0])
+    for cue in art.cues_in(zone_start, zone_end):
+        between = tokens(art.text, zone_start, cue.start)
+        if len(between) > 5 or any(re.fullmatch(_CONJ, t.low) for t in between):
+            break
+        if cue.kind == "participle":
+            continue
+        ref = _ref_for_cue(art, cue, zone_start, zone_end)
+        if ref is None and cue.kind in ("verb", "naming"):
+            ref = subject_np(art.text, cue.start, zone_start, art.lex)
+        if ref is not None or cue.kind == "impersonal":
+            found.cue, found.ref = cue, ref
+            found.inherit = None if ref is not None else "implicit"
+            found.anchor = cue.start
+            art.used.add(cue.start)
+            return True
+    return False
+
+
+def _ref_for_cue(art: _Article, cue: Cue, floor: int, ceiling: int) -> Candidate | None:
+    text, lex, names = art.text, art.lex, art.names
+    if cue.kind in ("according", "impersonal"):
+        stop = re.search(r"[,.;:!?]", text[cue.end : ceiling])
+        end = cue.end + stop.start() if stop else ceiling
+        return source_phrase(text, cue.end, end, lex, names)
+    if cue.kind == "so":
+        return phrase_right(text, cue.end, ceiling, lex, names)
+    return phrase_left(text, cue.start, floor, lex, names) or phrase_right(text, cue.end, ceiling, lex, names)
+
+
+def _attribute_before(art: _Article, q: QuotedSpan, found: _Found) -> bool:
+    """Attribution before the open mark: X said: “…” / the minister stated that “…”."""
+    sidx = art.sentence_of(q.open_at)
+    floor, _ = art.bounds(sidx)
+    before = art.text[: q.open_at].rstrip()
+    if not art.text[floor : q.open_at].strip() and before.endswith(":") and sidx > 0:
+        floor, _ = art.bounds(art.sentence_of(len(before) - 1))  # Breitbart News responded:\n“…”
+    prev_close = [e for s, e in art.masks if floor <= e <= q.open_at]
+    floor = max([floor, *prev_close])
+    cues = [c for c in art.cues_in(floor, q.open_at) if c.kind != "so"]
+    if not cues:
+        return False
+    cue = cues[-1]
+    if cue.kind == "participle":
+        found.cue, found.inherit, found.anchor = cue, "sentence", cue.start
+        return True
+    ref = _ref_for_cue(art, cue, floor, q.open_at) or subject_np(art.text, cue.start, floor, art.lex)
+    if ref is None:
+        return False
+    found.cue, found.ref, found.anchor = cue, ref, cue.start
+    return True
+
+
+# ---------------------------------------------------------------------------------------------
+# Reported speech
+
+
+def _reported(art: _Article) -> list[_Found]:
+    out: list[_Found] = []
+    for cue in art.cues:
+        if cue.start in art.used or cue.kind == "naming":
+            continue
+        sidx = art.sentence_of(cue.start)
+        s_start, s_end = art.bounds(sidx)
+        floor = max([s_start, *[e for s, e in art.masks if s_start <= e <= cue.start]])
+        made = _forward(art, cue, floor, s_end) if cue.kind in ("verb", "participle") else []
+        if not made and cue.kind in ("verb", "impersonal", "so"):
+            made = _backward(art, cue, s_start, s_end)
+        if not made and cue.kind == "according":
+            made = _according(art, cue, s_start, s_end)
+        out.extend(made)
+    return out
+
+
+def _content_start(art: _Article, cue: Cue, s_end: int) -> int | None:
+    """Where the reported clause after a cue begins, or None when none follows."""
+    text, lex = art.text, art.lex
+    after = text[cue.end : s_end]
+    colon = re.match(r"(?:\s+[\w’'-]+){0,3}?\s*:\s*", after)
+    if colon:
+        return cue.end + colon.end()
+    window = tokens(text, cue.end, s_end)[:10]
+    for tok in window:
+        if art.in_quote(tok.start) or re.search(r"[.;!?]", text[cue.end : tok.start]):
+            break
+        low = tok.text.lower()
+        if low in lex.complementizers:
+            return _skip_space(text, tok.end)
+        if any(low.startswith(c) and c[-1] in "'’" for c in lex.complementizers):
+            return tok.start + 4 if low[3:4] in "'’" else tok.start + 3
+    comma = re.match(r"((?:\s*[\w’'-]+){0,8}?)\s*,\s*", after)
+    if comma and lex.lang != "en" and lex.lang != "fr" and not art.in_quote(cue.end + comma.end()):
+        start = cue.end + comma.end()
+        nxt = tokens(text, start, s_end)[:1]
+        if nxt and nxt[0].text.lower() in lex.complementizers:
+            return _skip_space(text, nxt[0].end)
+        if lex.lang == "de" or (nxt and nxt[0].text.lower() in lex.complementizers):
+            return start
+    if cue.text.lower() in lex.bare_clause_cues and window and not text[cue.end : window[0].start].strip():
+        return _bare_clause(art, window)
+    return None
+
+
+def _bare_clause(art: _Article, window: Sequence[object]) -> int | None:
+    """English "said the river had peaked": a clause starting right after the cue."""
+    lex = art.lex
+    toks = [t for t in tokens(art.text, getattr(window[0], "start", 0), getattr(window[-1], "end", 0))]
+    while toks and toks[0].low in lex.time_words:
+        toks = toks[1:]
+    if len(toks) < 3:
+        return None
+    first = toks[0]
+    if first.low in _NOT_CLAUSE_START or first.low.endswith("ly") or first.low in lex.time_words:
+        return None
+    return first.start
+
+
+def _skip_space(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos].isspace():
+        pos += 1
+    return pos
+
+
+def _content_end(art: _Article, start: int, s_end: int) -> int:
+    """End of a reported clause: the sentence end, or before a cut marker or a coordinated cue."""
+    text, lex = art.text, art.lex
+    end = s_end
+    for marker in lex.cut_before:
+        idx = text.find(marker, start, end)
+        if idx > start:
+            end = idx
+    for cue in art.cues_in(start, end):
+        before = text[start : cue.start]
+        m = re.search(r"(?:,\s*|\s+)" + _CONJ + r"\s+(?:\w+\s+){0,2}$", before)
+        if cue.kind == "participle":
+            m = m or re.search(r",\s*$", before)
+        if m is not None and cue.kind in ("verb", "participle"):
+            cut = start + m.start()
+            if cut - start > 10:
+                end = min(end, cut)
+                break
+    while end > start and text[end - 1] in " \t.,;:!?\u00a0":
+        end -= 1
+    return end
+
+
+def _split(art: _Article, start: int, end: int) -> list[tuple[int, int]]:
+    for marker in art.lex.split_markers:
+        idx = art.text.find(marker, start, end)
+        if idx > start:
+            return [(start, idx), (idx + len(marker), end)]
+    return [(start, end)]
+
+
+def _statements(
+    art: _Article, start: int, end: int, cue: Cue, ref: Candidate | None, inherit: Inherit | None
+) -> list[_Found]:
+    out = []
+    for a, b in _split(art, start, end):
+        if len(tokens(art.text, a, b)) >= MIN_REPORTED_WORDS:
+            out.append(_Found(a, b, "indirect", cue.start, cue, ref, inherit if ref is None else None))
+    return out
+
+
+def _forward(art: _Article, cue: Cue, floor: int, s_end: int) -> list[_Found]:
+    start = _content_start(art, cue, s_end)
+    if start is None or start >= s_end:
+        return []
+    end = _content_end(art, start, s_end)
+    if cue.kind == "participle":
+        return _statements(art, start, end, cue, None, "sentence")
+    ref = phrase_left(art.text, cue.start, floor, art.lex, art.names) or subject_np(art.text, cue.start, floor, art.lex)
+    if ref is None:
+        ref = phrase_right(art.text, cue.end, start, art.lex, art.names)
+    return _statements(art, start, end, cue, ref, "implicit")
+
+
+def _backward(art: _Article, cue: Cue, s_start: int, s_end: int) -> list[_Found]:
+    """ "…, X said." / "…, said X." / "…, hieß es." / "…, so X.": the content precedes the cue."""
+    text = art.text
+    comma = text.rfind(",", s_start, cue.start)
+    if comma <= s_start:
+        return []
+    between = tokens(text, comma, cue.start)
+    tail = tokens(text, cue.end, s_end)
+    if len(between) > 6 or len(tail) > 14 or art.in_quote(comma - 1):
+        return []
+    if between and (re.fullmatch(_CONJ, between[0].low) or any(t.low in _CLAUSE_WORDS for t in between)):
+        return []
+    if tail and tail[0].low in ("by", "von", "par", "durch", "to"):
+        return []
+    if any(art.in_quote(t.start) for t in between):
+        return []
+    start = s_start
+    prev_close = [e for s, e in art.masks if s_start <= e <= comma]
+    if prev_close:
+        return []
+    end = comma
+    while end > start and text[end - 1] in " \t.,;:!?\u00a0":
+        end -= 1
+    if cue.kind == "impersonal":
+        ref = source_phrase(text, cue.end, s_end, art.lex, art.names) if tail else None
+        return _statements(art, start, end, cue, ref, "implicit")
+    if cue.kind == "so":
+        ref = phrase_right(text, cue.end, s_end, art.lex, art.names)
+    else:
+        ref = phrase_left(text, cue.start, comma + 1, art.lex, art.names) or phrase_right(
+            text, cue.end, s_end, art.lex, art.names
+        )
+        ref = ref or subject_np(text, cue.start, comma + 1, art.lex)
+    if ref is None:
+        return []
+    return _statements(art, start, end, cue, ref, None)
+
+
+def _according(art: _Article, cue: Cue, s_start: int, s_end: int) -> list[_Found]:
+    """ "According to X, …" / "…, according to X." / "Nach Angaben des Rats sollen …"."""
+    text, lex = art.text, art.lex
+    lead = tokens(text, s_start, cue.start)
+    if cue.text.lower() == "zufolge":
+        ref = source_phrase(text, s_start, cue.start, lex, art.names)
+        return _statements(art, _skip_space(text, cue.end), _content_end(art, cue.end, s_end), cue, ref, None)
+    if len(lead) <= 2:
+        comma = text.find(",", cue.end, s_end)
+        if comma < 0 or len(tokens(text, cue.end, comma)) > 8:
+            src_end = _german_np_end(art, cue.end, s_end)
+            if src_end is None:
+                return []
+            comma, start = src_end, src_end
+        else:
+            start = _skip_apposition(art, comma + 1, s_end)
+        ref = source_phrase(text, cue.end, comma, lex, art.names)
+        return _statements(art, _skip_space(text, start), _content_end(art, start, s_end), cue, ref, None)
+    comma = text.rfind(",", s_start, cue.start)
+    if comma > s_start and not text[comma : cue.start].strip(", "):
+        stop = re.search(r"[,.;]", text[cue.end : s_end])
+        ref = source_phrase(text, cue.end, cue.end + stop.start() if stop else s_end, lex, art.names)
+        end = comma
+        return _statements(art, s_start, end, cue, ref, None)
+    return []
+
+
+def _german_np_end(art: _Article, start: int, s_end: int) -> int | None:
+    """End of a German source phrase without comma ("Nach Angaben des Getreiderats sollen …")."""
+    toks = tokens(art.text, start, s_end)
+    for i, tok in enumerate(toks[:6]):
+        if i > 0 and tok.text[:1].islower() and tok.low not in art.lex.determiners:
+            return tok.start
+    return None
+
+
+def _skip_apposition(art: _Article, pos: int, s_end: int) -> int:
+    """After "Selon un communiqué de X, l'organisation de secours locale, …", skip the apposition."""
+    nxt = art.text.find(",", pos, s_end)
+    if nxt < 0:
+        return pos
+    toks = tokens(art.text, pos, nxt)
+    determined = bool(toks) and (toks[0].low in art.lex.determiners or toks[0].low[:2] in ("l'", "l’"))
+    if determined and len(toks) <= 6 and any(noun_kind(t, art.lex) in ("org", "role") for t in toks):
+        return nxt + 1
+    return pos
+
+
+def _subjunctive(art: _Article, found: list[_Found]) -> list[_Found]:
+    """German Konjunktiv sentences right after reported speech continue it without a cue."""
+    lex = art.lex
+    if not lex.subjunctive:
+        return []
+    by_sentence = {art.sentence_of(f.anchor) for f in found} | {art.sentence_of(f.start) for f in found}
+    out: list[_Found] = []
+    for idx in range(1, len(art.sentences)):
+        if idx in by_sentence or idx - 1 not in by_sentence | {art.sentence_of(f.start) for f in out}:
+            continue
+        start, end = art.bounds(idx)
+        if art.cues_in(start, end) or art.in_quote(start):
+            continue
+        first = art.text[start:end].split(",")[0]
+        if not {t.low for t in tokens(first)} & lex.subjunctive:
+            continue
+        while end > start and art.text[end - 1] in " .!?":
+            end -= 1
+        out.append(_Found(start, end, "indirect", start, None, None, "implicit"))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Speaker resolution
+
+
+class _Resolver:
+    """Resolves attributing phrases in text order, tracking the focus person of each sentence."""
+
+    def __init__(self, art: _Article) -> None:
+        self.art = art
+        self.focus: dict[int, Candidate] = {}
+        self.org_focus: dict[int, Candidate] = {}
+        self.done: list[_Found] = []
+
+    def run(self, found: list[_Found]) -> list[_Found]:
+        art = self.art
+        order = sorted(found, key=lambda f: (art.sentence_of(f.anchor), f.anchor, f.start))
+        k = 0
+        for idx in range(max(1, len(art.sentences))):
+            while k < len(order) and art.sentence_of(order[k].anchor) <= idx:
+                self._resolve(order[k], art.sentence_of(order[k].anchor))
+                self.done.append(order[k])
+                k += 1
+            self._set_focus(idx)
+        for f in order[k:]:
+            self._resolve(f, art.sentence_of(f.anchor))
+            self.done.append(f)
+        return self.done
+
+    def _set_focus(self, idx: int) -> None:
+        start, end = self.art.bounds(idx)
+        spoken = [f.speaker for f in self.done if self.art.sentence_of(f.anchor) == idx and f.speaker is not None]
+        persons = [c for c in spoken if c.type in ("PERSON", None) and c.kind == "name"] + [
+            c for c in self.art.names.names if start <= c.start < end and c.type == "PERSON"
+        ]
+        orgs = [c for c in spoken if c.type == "ORG"] + [
+            c for c in self.art.names.names if start <= c.start < end and c.type == "ORG"
+        ]
+        if persons:
+            self.focus[idx] = persons[0]
+        if orgs:
+            self.org_focus[idx] = orgs[0]
+
+    def _resolve(self, f: _Found, idx: int) -> None:
+        if f.ref is None:
+            self._inherit(f, idx)
+            return
+        ref = f.ref
+        if ref.kind == "name":
+            f.speaker, f.attribution = ref, "organisation" if ref.type == "ORG" else "name"
+        elif ref.kind == "pronoun":
+            f.speaker, f.attribution = self._pronoun(ref, idx), "pronoun"
+        elif ref.kind == "role":
+            f.speaker, f.attribution = self._role(ref, idx), "role"
+        elif ref.kind in ("org", "report"):
+            f.speaker, f.attribution = self._org(ref, idx), "organisation"
+        else:
+            f.speaker, f.attribution = ref, "role"
+
+    def _inherit(self, f: _Found, idx: int) -> None:
+        prev = [d for d in self.done if d.speaker is not None and d.start < f.start]
+        if f.inherit == "sentence":
+            prev = [d for d in prev if self.art.sentence_of(d.anchor) == idx or self.art.sentence_of(d.start) == idx]
+        else:
+            prev = [d for d in prev if idx - self.art.sentence_of(d.end) <= 2]
+        if prev:
+            last = max(prev, key=lambda d: d.start)
+            f.speaker, f.attribution = last.speaker, "implicit"
+            f.ref = last.ref
+        elif f.inherit == "sentence" and f.cue is not None:
+            subject = self._sentence_subject(f.cue.start, idx)
+            if subject is not None:
+                f.ref = subject
+                self._resolve(f, idx)
+        elif f.inherit == "implicit":
+            org = self._latest(self.org_focus, idx)
+            if org is not None:
+                f.speaker, f.attribution = org, "implicit"
+
+    def _sentence_subject(self, before: int, idx: int) -> Candidate | None:
+        """The first name of the sentence before `before`: who "saying" or "adding" continues."""
+        start, _ = self.art.bounds(idx)
+        return next(
+            (c for c in self.art.names.names if start <= c.start < before and c.type in ("PERSON", "ORG")), None
+        )
+
+    @staticmethod
+    def _latest(focus: dict[int, Candidate], idx: int, window: int = 4) -> Candidate | None:
+        for k in range(idx, max(-1, idx - window - 1), -1):
+            if k in focus:
+                return focus[k]
+        return None
+
+    def _pronoun(self, ref: Candidate, idx: int) -> Candidate | None:
+        gender = ref.gender
+        start, _ = self.art.bounds(idx)
+        same = [c for c in self.art.names.persons_before(ref.start) if c.start >= start]
+        pool = list(reversed(same))
+        for k in range(idx - 1, max(-1, idx - 5), -1):
+            if gender == "n":
+                if k in self.org_focus:
+                    pool.append(self.org_focus[k])
+            elif k in self.focus:
+                pool.append(self.focus[k])
+            elif gender == "p" and k in self.org_focus:
+                pool.append(self.org_focus[k])
+        for c in pool:
+            if gender in ("m", "f") and c.gender is not None and c.gender != gender:
+                continue
+            return c
+        return None
+
+    def _role(self, ref: Candidate, idx: int) -> Candidate:
+        words = ref.text.split()
+        first = words[0].lower() if words else ""
+        if first in _INDEFINITE or (first not in self.art.lex.determiners and self.art.lex.lang in ("en", "fr")):
+            return ref
+        key = role_key(ref.text)
+        persons = self.art.names.persons_before(ref.start)
+        if key is not None:
+            match = [c for c in persons if has_role(c, key)]
+            if match:
+                return match[-1]
+        return ref
+
+    def _org(self, ref: Candidate, idx: int) -> Candidate:
+        if ref.kind == "report":
+            toks = tokens(self.art.text, ref.start, ref.end)
+            inner = [t for t in toks if t.text[:1].isupper() and t.low not in self.art.lex.determiners]
+            if inner:
+                return Candidate(
+                    inner[0].start, inner[-1].end, self.art.text[inner[0].start : inner[-1].end], "name", "ORG"
+                )
+        noun = re.sub(r"^(?:l|d)['’]", "", ref.text.split()[-1].lower()) if ref.text.split() else ""
+        orgs = [c for c in self.art.names.names if c.end <= ref.start and c.type == "ORG"]
+        orgs += [
+            d.speaker
+            for d in self.done
+            if d.speaker is not None and d.speaker.type == "ORG" and d.speaker.end <= ref.start
+        ]
+        orgs.sort(key=lambda c: c.start)
+        named = [c for c in orgs if noun and (noun in c.text.lower() or c.text.lower() in noun)]
+        if named:
+            return named[-1]
+        if not orgs:
+            focus = self._latest(self.org_focus, idx)
+            return focus if focus is not None else ref
+        counts: dict[str, int] = {}
+        for c in orgs:
+            counts[c.text] = counts.get(c.text, 0) + 1
+        return max(reversed(orgs), key=lambda c: counts[c.text])
+
+
+# ---------------------------------------------------------------------------------------------
+# Assembly
+
+
+def _keep(f: _Found, direct: Sequence[_Found], text: str) -> bool:
+    if f.kind == "direct":
+        if f.speaker is not None:
+            return True
+        return len(tokens(text, f.start, f.end)) >= MIN_UNATTRIBUTED_WORDS
+    for d in direct:
+        overlap = min(d.end, f.end) - max(d.start, f.start)
+        if overlap > 0.5 * (f.end - f.start):
+            return False
+    return f.end > f.start
+
+
+def _mention(f: _Found, text: str) -> QuoteMention:
+    sp, ref = f.speaker, f.ref
+    return QuoteMention(
+        start=f.start,
+        end=f.end,
+        text=text[f.start : f.end],
+        kind=f.kind,
+        speaker_start=sp.start if sp else None,
+        speaker_end=sp.end if sp else None,
+        speaker_text=text[sp.start : sp.end] if sp else None,
+        cue=f.cue.text if f.cue else None,
+        attribution=f.attribution,
+        reference_start=ref.start if ref else None,
+        reference_end=ref.end if ref else None,
+        reference_text=text[ref.start : ref.end] if ref else None,
+    )
+
+
+def extract_quotes(
+    text: str, lang: str, sentences: Sequence[Sentence] = (), mentions: Sequence[Mention] = ()
+) -> tuple[QuoteMention, ...]:
+    """Direct and reported quotes of one article with their speakers, in text order."""
+    art = _Article(text, lang, sentences, mentions)
+    direct = _direct(art)
+    reported = _reported(art)
+    found = direct + reported
+    found += _subjunctive(art, found)
+    resolved = _Resolver(art).run(found)
+    kept_direct = [f for f in resolved if f.kind == "direct" and _keep(f, (), text)]
+    kept = kept_direct + [f for f in resolved if f.kind == "indirect" and _keep(f, kept_direct, text)]
+    seen: set[tuple[int, int]] = set()
+    out = []
+    for f in sorted(kept, key=lambda f: (f.start, f.end)):
+        if (f.start, f.end) not in seen:
+            seen.add((f.start, f.end))
+            out.append(_mention(f, text))
+    return tuple(out)
+
+
+@article_stage("quotes", requires=["text", "language", "sentences", "mentions"], provides=["quotes"], version="2")
+def quotes_stage(docs: Sequence[Document], ctx: Context) -> list[Document]:
+    """Add `Document.quotes`, using entity mentions when an earlier stage found them."""
+    return [
+        replace(doc, quotes=extract_quotes(doc.article.text, doc.article.language, doc.sentences, doc.mentions))
+        for doc in docs
+    ]

@@ -1,0 +1,124 @@
+"""Quote groups: the same utterance across articles shares a group; other statements do not."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from synoptic.compare.quote_groups import build_quotes, group_quotes
+from synoptic.embed import Matrix
+from synoptic.models import Article, Document, Entity, Published, QuoteMention, Span
+from synoptic.pipeline import CorpusState
+
+
+class TableEmbedder:
+    """Vectors from a table of texts: texts sharing a topic letter get near-identical vectors."""
+
+    name = "table"
+    dim = 4
+
+    def __init__(self, topics: dict[str, int]) -> None:
+        self.topics = topics
+
+    def encode(self, texts: Sequence[str]) -> Matrix:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i, t in enumerate(texts):
+            topic = next((v for k, v in self.topics.items() if k in t), 3)
+            out[i, topic] = 1.0
+            out[i, (topic + 1) % self.dim] = 0.1 * (len(t) % 3)
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        result: Matrix = out / norms
+        return result
+
+
+def doc(article_id: str, text: str, lang: str, quotes: Sequence[tuple[str, str]], day: str = "2025-03-10") -> Document:
+    """A document whose quotes are (quote text, speaker text) pairs found in `text`."""
+    art = Article(article_id, f"{article_id}.txt", lang, None, None, (), Published(day, "given"), text)
+    found = []
+    for quote, speaker in quotes:
+        qs, ss = text.index(quote), text.index(speaker)
+        found.append(QuoteMention(qs, qs + len(quote), quote, "direct", ss, ss + len(speaker), speaker))
+    return Document(article=art, quotes=tuple(found))
+
+
+TOPICS = {"depends": 0, "relies": 0, "Depends": 0, "Abhängig": 0, "cordial": 1, "Freundlich": 1, "weather": 2}
+
+
+def state() -> CorpusState:
+    a = doc(
+        "a",
+        "“it all depends on our colleagues,” Ryabkov said. “Nice weather,” Ryabkov said.",
+        "en",
+        [("it all depends on our colleagues", "Ryabkov"), ("Nice weather", "Ryabkov")],
+    )
+    b = doc(
+        "b",
+        "“it all relies on our partners,” said Sergei Ryabkov.",
+        "en",
+        [("it all relies on our partners", "Sergei Ryabkov")],
+    )
+    c = doc("c", "„Abhängig von den Kollegen“, sagte Rjabkow.", "de", [("Abhängig von den Kollegen", "Rjabkow")])
+    d = doc(
+        "d", "“it all depends on our colleagues,” Peskov said.", "en", [("it all depends on our colleagues", "Peskov")]
+    )
+    return CorpusState(documents=(a, b, c, d))
+
+
+def test_quote_groups_same_utterance_same_speaker_across_languages() -> None:
+    quotes, groups = group_quotes(build_quotes(state()), TableEmbedder(TOPICS))
+    by_text = {(q.span.article, q.span.text): q for q in quotes}
+    ryabkov = {
+        by_text[("a", "it all depends on our colleagues")].group,
+        by_text[("b", "it all relies on our partners")].group,
+        by_text[("c", "Abhängig von den Kollegen")].group,
+    }
+    assert len(ryabkov) == 1
+    assert by_text[("a", "Nice weather")].group not in ryabkov
+    (group,) = [g for g in groups if g.id in ryabkov]
+    assert set(group.languages) == {"de", "en"}
+
+
+def test_quote_groups_identical_words_of_another_speaker_are_not_merged() -> None:
+    quotes, _ = group_quotes(build_quotes(state()), TableEmbedder(TOPICS))
+    by_text = {(q.span.article, q.span.text): q for q in quotes}
+    assert (
+        by_text[("d", "it all depends on our colleagues")].group
+        != by_text[("b", "it all relies on our partners")].group
+    )
+
+
+def test_quote_groups_one_quote_per_article_per_group() -> None:
+    quotes, _ = group_quotes(build_quotes(state()), TableEmbedder({"": 0}))
+    groups: dict[str, set[str]] = {}
+    for q in quotes:
+        assert q.span.article not in groups.get(q.group, set())
+        groups.setdefault(q.group, set()).add(q.span.article)
+
+
+def test_quote_groups_ids_are_stable_and_order_free() -> None:
+    first, _ = group_quotes(build_quotes(state()), TableEmbedder(TOPICS))
+    st = state()
+    reordered = CorpusState(documents=tuple(reversed(st.documents)))
+    second, _ = group_quotes(build_quotes(reordered), TableEmbedder(TOPICS))
+    assert {q.id: q.group for q in first} == {q.id: q.group for q in second}
+
+
+def test_quote_groups_keep_wording_differences() -> None:
+    _, groups = group_quotes(build_quotes(state()), TableEmbedder(TOPICS))
+    (group,) = [g for g in groups if len(g.quotes) == 3]
+    english = [v for v in group.variants if v.language == "en" and v.quote != group.reference]
+    assert english and english[0].removed and english[0].added
+    german = next(v for v in group.variants if v.language == "de")
+    assert german.removed == () and german.added == ()
+
+
+def test_quote_groups_speaker_is_the_entity_of_the_speaker_span() -> None:
+    st = state()
+    a = st.documents[0]
+    start = a.article.text.index("Ryabkov")
+    ent = Entity("e1", "Sergei Ryabkov", "PERSON", ("Ryabkov",), (Span.of("a", a.article.text, start, start + 7),))
+    quotes, _ = group_quotes(build_quotes(CorpusState(documents=st.documents, entities=(ent,))), TableEmbedder(TOPICS))
+    first = next(q for q in quotes if q.span.article == "a")
+    assert first.speaker == "e1"
+    assert first.speaker_span is not None and first.speaker_span.text == "Ryabkov"

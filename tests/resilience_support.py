@@ -36,14 +36,19 @@ BATCH = 2
 CHECKPOINT = BATCH * 8
 
 
-def analyze_command(paths: list[Path], db: Path, out: Path) -> list[str]:
-    """The `synoptic analyze` command line for a subprocess."""
+def analyze_command(paths: list[Path], db: Path, out: Path, until: str | None = "sentences") -> list[str]:
+    """The `synoptic analyze` command line for a subprocess; by default only the first, light stages run
+    (store writes, checkpoints and caching do not depend on which stages run), `until=None` runs them all."""
     options = ["--db", str(db), "--json", str(out), "--batch-size", str(BATCH), "-q"]
+    options += ["--until", until] if until else []
     return [sys.executable, "-m", "synoptic.cli", "analyze", *map(str, paths), *options]
 
 
-def run_analyze(paths: list[Path], db: Path, out: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(analyze_command(paths, db, out), capture_output=True, text=True, timeout=600, check=False)
+def run_analyze(
+    paths: list[Path], db: Path, out: Path, until: str | None = "sentences"
+) -> subprocess.CompletedProcess[str]:
+    command = analyze_command(paths, db, out, until)
+    return subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
 
 
 def query(db: Path, sql: str) -> list[tuple[Any, ...]]:

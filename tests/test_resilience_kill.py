@@ -57,21 +57,24 @@ def test_resilience_kill_then_rerun_keeps_every_article_once(tmp_path: Path, mom
 
 
 def test_resilience_kill_resumes_from_the_last_checkpoint(tmp_path: Path) -> None:
+    """With every stage of the default pipeline: killed after a checkpoint, resumed, then run once more."""
     corpus = tmp_path / "corpus"
-    files = write_corpus(corpus, ARTICLES)
+    count = CHECKPOINT + 4
+    files = write_corpus(corpus, count)
     db, out = tmp_path / "store.db", tmp_path / "analysis.json"
-    proc = subprocess.Popen(analyze_command([corpus], db, out), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    command = analyze_command([corpus], db, out, until=None)
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     started = time.monotonic()
     while proc.poll() is None and _rows(db, "documents") == 0 and time.monotonic() - started < 120:
         time.sleep(0.005)
     proc.kill()
     proc.wait(timeout=60)
     cached = _rows(db, "documents")
-    assert cached % CHECKPOINT == 0 or cached == ARTICLES  # whole checkpoints only
-    rerun = run_analyze([corpus], db, out)
+    assert cached % CHECKPOINT == 0 or cached == count  # whole checkpoints only
+    rerun = run_analyze([corpus], db, out, until=None)
     assert rerun.returncode == 0, rerun.stderr
     check_store(db, {str(f) for f in files})
-    again = run_analyze([corpus], db, out)  # a third run finds everything cached and adds nothing
+    again = run_analyze([corpus], db, out, until=None)  # a third run finds everything cached and adds nothing
     assert again.returncode == 0, again.stderr
     check_store(db, {str(f) for f in files})
     check_json(out, {str(f) for f in files})

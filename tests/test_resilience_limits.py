@@ -15,6 +15,7 @@ from synoptic.ingest import read_bytes, read_paths
 from synoptic.models import Article, Document, Mention, Published
 from synoptic.pipeline import Context, Pipeline, article_stage, run_article_stages
 from synoptic.settings import Settings
+from synoptic.stages import default_pipeline
 
 BODY = "The harbour of Hamburg reopened on Monday after repairs, officials said. " * 4  # 292 characters
 TEXT_FILE = f"Title: Harbour\nText:\n{BODY}".encode()
@@ -119,5 +120,6 @@ def test_resilience_limits_reported_by_the_cli(
 
 def test_resilience_limits_not_reported_when_not_hit(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_bytes(TEXT_FILE)
-    analysis = analyze(tmp_path, settings=Settings(max_file_bytes=10_000, max_article_chars=10_000))
+    light = default_pipeline().until("sentences")
+    analysis = analyze(tmp_path, settings=Settings(max_file_bytes=10_000, max_article_chars=10_000), pipeline=light)
     assert len(analysis.articles) == 1 and not analysis.rejected

@@ -30,6 +30,7 @@ from .errors import SynopticError
 from .progress import NullProgress
 from .report.json import write_json
 from .settings import Settings
+from .stages import default_pipeline
 
 EXIT_OK, EXIT_ERROR, EXIT_NOTHING = 0, 1, 2
 
@@ -100,6 +101,7 @@ def _parser() -> argparse.ArgumentParser:
         help="reject articles with more entity mentions (default: %(default)s)",
     )
     a.add_argument("--engine", choices=["local", "ray"], default="local", help="where per-article stages run")
+    a.add_argument("--until", metavar="STAGE", help="stop after this stage of the pipeline (quick partial runs)")
     a.add_argument(
         "--batch-size",
         type=int,
@@ -121,7 +123,8 @@ def cmd_analyze(args: argparse.Namespace, out: Console, err: Console) -> int:
         batch_size=args.batch_size,
     )
     progress = NullProgress() if args.quiet else RichProgress(err)
-    analysis = analyze(args.paths, settings=settings, db=args.db, progress=progress)
+    pipeline = default_pipeline().until(args.until) if args.until else None
+    analysis = analyze(args.paths, settings=settings, db=args.db, progress=progress, pipeline=pipeline)
     for r in analysis.rejected:
         err.print(f"[yellow]rejected[/] {r.path}: {r.reason}", markup=True, highlight=False)
     document = analysis.to_dict()

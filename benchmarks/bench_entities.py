@@ -17,7 +17,7 @@ import json
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from synoptic.annotate.entities import entities_stage, recogniser
@@ -100,6 +100,14 @@ def synoptic_system(docs: list[Document], ctx: Context) -> Links:
     return {d.id: [(m.start, m.end, m.entity or "") for m in d.mentions] for d in docs}
 
 
+def rules_system(docs: list[Document], ctx: Context) -> Links:
+    """The data-driven recogniser Synoptic uses for languages without a model, run on the English text."""
+    rec = recogniser(ctx)
+    found = [replace(d, mentions=tuple(rec.find(d.article.text, "en"))) for d in docs]
+    _entities, found = resolve(found, rec.gazetteer)
+    return {d.id: [(m.start, m.end, m.entity or "") for m in d.mentions] for d in found}
+
+
 def baseline_system(docs: list[Document], ctx: Context) -> Links:
     """spaCy NER alone, every entity label, linked by exact surface string."""
     from synoptic.annotate.entities import _spacy
@@ -170,6 +178,7 @@ def main() -> None:
         t1 = time.perf_counter()
         base = score(gold, baseline_system(docs, ctx))
         t2 = time.perf_counter()
+        rules = score(gold, rules_system(docs, ctx))
         named = sum(g.named for g in gold)
         for key, label in (
             ("recall_all", "mention recall, all HUM/LOC"),
@@ -178,14 +187,17 @@ def main() -> None:
             ("link_recall", "cross-doc linking recall"),
         ):
             ratio = ours[key] / base[key] if base[key] else float("nan")
-            rows.append(f"| {split.lower()} | {label} | {ours[key]:.3f} | {base[key]:.3f} | {ratio:.2f} |")
+            rows.append(
+                f"| {split.lower()} | {label} | {ours[key]:.3f} | {base[key]:.3f} | {ratio:.2f} | {rules[key]:.3f} |"
+            )
         rows.append(
             f"| {split.lower()} | linked cross-doc pairs | {int(ours['pred_pairs'])} | {int(base['pred_pairs'])} | "
-            f"{ours['pred_pairs'] / base['pred_pairs'] if base['pred_pairs'] else float('nan'):.2f} |"
+            f"{ours['pred_pairs'] / base['pred_pairs'] if base['pred_pairs'] else float('nan'):.2f} "
+            f"| {int(rules['pred_pairs'])} |"
         )
         rows.append(
             f"| {split.lower()} | seconds ({len(docs)} docs, {len(gold)} gold, {named} named) "
-            f"| {t1 - t0:.1f} | {t2 - t1:.1f} | |"
+            f"| {t1 - t0:.1f} | {t2 - t1:.1f} | | |"
         )
         print(split, ours, base)
     text = "\n".join(
@@ -198,10 +210,17 @@ def main() -> None:
             "Linking precision: of the mention pairs in different documents that a system puts in one entity",
             "(both matched to gold), the share gold puts in one chain; recall is the converse over gold pairs.",
             "Baseline: spaCy `en_core_web_sm` NER alone with exact-string linking, run in the same process.",
+            "The last column runs the data-driven recogniser Synoptic uses for languages without a trained",
+            "model (gazetteer, first names, roles, projection; no spaCy) on the same English text, to show",
+            "what the non-English path reaches on labelled data.",
             "",
-            "| split | measure | Synoptic | spaCy + exact string | ratio |",
-            "|---|---|---|---|---|",
+            "| split | measure | Synoptic (spaCy + gazetteer) | spaCy + exact string | ratio | Synoptic rules only |",
+            "|---|---|---|---|---|---|",
             *rows,
+            "",
+            "Reading the linking errors on dev: most pairs counted wrong come from the overlap matching, a name",
+            'inside a longer gold mention of another referent ("New Zealand" inside "a mountain in New',
+            'Zealand"), or from ECB+ chains that split one name by role ("Obama" vs "the Obama team").',
             "",
             "Produced by `python -m benchmarks.bench_entities`.",
             "",

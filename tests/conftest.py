@@ -8,9 +8,19 @@ from typing import Any
 
 import pytest
 
+from synoptic import Analysis, analyze
+from synoptic.pipeline import Pipeline
+from synoptic.stages import default_pipeline
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 EXAMPLES = REPO / "examples" / "corpus"
+
+
+@pytest.fixture(scope="session")
+def ingest_only() -> Pipeline:
+    """The pipeline up to sentence splitting: for tests of ingest and store, not of analysis."""
+    return default_pipeline().until("sentences")
 
 
 @pytest.fixture(scope="session")
@@ -38,3 +48,15 @@ def eval_dir() -> Path:
     if not path.is_dir():
         pytest.skip("../shared/eval is not present")
     return path
+
+
+@pytest.fixture(scope="session")
+def examples_analysis(examples_dir: Path) -> Analysis:
+    """The full default pipeline over examples/corpus, run once per test session."""
+    return analyze(examples_dir)
+
+
+@pytest.fixture(scope="session")
+def seeds_analysis(seeds_dir: Path) -> Analysis:
+    """The full default pipeline over ../shared/seeds, run once per test session."""
+    return analyze(seeds_dir)

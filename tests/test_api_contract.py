@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from synoptic import analyze
+from synoptic import Analysis
 from synoptic.cli import main
 from synoptic.report.json import read_json, span_errors, validate
 
@@ -63,9 +63,10 @@ def test_seed_003_trailing_byline_and_boilerplate(seeds_json: dict[str, Any]) ->
     assert text.rstrip().endswith("wides hit in march of 2020.")
 
 
-def test_examples_json_matches_ground_truth(examples_dir: Path, expected: dict[str, Any]) -> None:
-    analysis = analyze(examples_dir)
-    doc = analysis.to_dict()
+def test_examples_json_matches_ground_truth(
+    examples_analysis: Analysis, examples_dir: Path, expected: dict[str, Any]
+) -> None:
+    doc = examples_analysis.to_dict()
     validate(doc)
     assert span_errors(doc) == []
     assert doc["rejected"] == []

@@ -8,6 +8,7 @@ import pytest
 
 from synoptic import Settings, analyze
 from synoptic.cli import main
+from synoptic.pipeline import Pipeline
 
 GOOD = (
     "Council approves tram line\n\nThe city council approved the new tram line on Tuesday after a long debate.\n\n"
@@ -34,38 +35,38 @@ def mixed_dir(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_ingest_each_bad_file_is_rejected_with_its_reason(mixed_dir: Path) -> None:
-    analysis = analyze(mixed_dir)
+def test_ingest_each_bad_file_is_rejected_with_its_reason(mixed_dir: Path, ingest_only: Pipeline) -> None:
+    analysis = analyze(mixed_dir, pipeline=ingest_only)
     assert [a.path for a in analysis.articles] == [str(mixed_dir / "good.txt")]
     reasons = {Path(r.path).name: r.reason for r in analysis.rejected}
     for name, _, words in BAD_FILES:
         assert words in reasons[name], (name, reasons.get(name))
 
 
-def test_ingest_oversized_file_is_rejected_by_configurable_limit(tmp_path: Path) -> None:
+def test_ingest_oversized_file_is_rejected_by_configurable_limit(tmp_path: Path, ingest_only: Pipeline) -> None:
     (tmp_path / "big.txt").write_text(GOOD + " padding" * 200, encoding="utf-8")
-    analysis = analyze(tmp_path, settings=Settings(max_file_bytes=1000))
+    analysis = analyze(tmp_path, settings=Settings(max_file_bytes=1000), pipeline=ingest_only)
     assert not analysis.articles
     assert "over the limit" in analysis.rejected[0].reason
-    assert analyze(tmp_path, settings=Settings(max_file_bytes=10_000)).articles
+    assert analyze(tmp_path, settings=Settings(max_file_bytes=10_000), pipeline=ingest_only).articles
 
 
-def test_ingest_overlong_article_is_rejected_by_configurable_limit(tmp_path: Path) -> None:
+def test_ingest_overlong_article_is_rejected_by_configurable_limit(tmp_path: Path, ingest_only: Pipeline) -> None:
     (tmp_path / "long.txt").write_text(GOOD, encoding="utf-8")
-    analysis = analyze(tmp_path, settings=Settings(max_article_chars=50))
+    analysis = analyze(tmp_path, settings=Settings(max_article_chars=50), pipeline=ingest_only)
     assert "over the limit of 50" in analysis.rejected[0].reason
 
 
-def test_ingest_missing_path_is_reported(tmp_path: Path) -> None:
-    analysis = analyze([tmp_path / "nope.txt"])
+def test_ingest_missing_path_is_reported(tmp_path: Path, ingest_only: Pipeline) -> None:
+    analysis = analyze([tmp_path / "nope.txt"], pipeline=ingest_only)
     assert analysis.rejected[0].reason == "no such file or folder"
 
 
-def test_ingest_hidden_files_are_skipped(tmp_path: Path) -> None:
+def test_ingest_hidden_files_are_skipped(tmp_path: Path, ingest_only: Pipeline) -> None:
     (tmp_path / ".hidden.txt").write_text(GOOD, encoding="utf-8")
     (tmp_path / ".git").mkdir()
     (tmp_path / ".git" / "x.txt").write_text(GOOD, encoding="utf-8")
-    analysis = analyze(tmp_path)
+    analysis = analyze(tmp_path, pipeline=ingest_only)
     assert not analysis.articles and not analysis.rejected
 
 

@@ -15,6 +15,8 @@ CASES = [
     ("en", "dozens of ships were seen", "dozens of ships", 24, 99, "ships", True),
     ("en", "more than 14,000 people died", "more than 14,000 people", 14000, None, "people", True),
     ("en", "a flight time of just 4-5 minutes", "4-5 minutes", 4, 5, "minutes", False),
+    ("en", "between 1,000 and 5,000 US troops", "between 1,000 and 5,000 US troops", 1000, 5000, "troops", False),
+    ("de", "zwischen 1.000 und 5.000 Soldaten", "zwischen 1.000 und 5.000 Soldaten", 1000, 5000, "Soldaten", False),
     ("de", "Russland hat Zehntausende Soldaten angehäuft", "Zehntausende Soldaten", 10000, 99999, "Soldaten", True),
     ("de", "Dutzende Schiffe liefen aus", "Dutzende Schiffe", 24, 99, "Schiffe", True),
     ("de", "etwa 40 Frachtschiffen pro Woche", "etwa 40 Frachtschiffen", 40, 40, "Frachtschiffen", True),
@@ -24,6 +26,9 @@ CASES = [
     ("fr", "2,5 millions de clients touchés", "2,5 millions de clients", 2.5e6, 2.5e6, "clients", False),
     ("fr", "140 navires russes", "140 navires", 140, 140, "navires", False),
     ("fr", "des milliers de manifestants", "des milliers de manifestants", 1000, 9999, "manifestants", True),
+    ("ru", "около 100 000 российских солдат", "около 100 000 российских солдат", 100000, 100000, "солдат", True),
+    ("ru", "Десятки тысяч человек вышли", "Десятки тысяч человек", 10000, 99999, "человек", True),
+    ("cs", "asi 100 000 ruských vojáků", "asi 100 000 ruských vojáků", 100000, 100000, "vojáků", True),
 ]
 
 
@@ -43,6 +48,8 @@ def test_quantities_find(
     [
         ("en", "In 1962 the crisis began; on November 2, 2018 they met."),
         ("en", "The 2015 peace pact was signed."),
+        ("en", "It is one of the biggest, and they help one another."),
+        ("en", "Denmark sends F-16 warplanes."),
         ("de", "Am 14. Dezember 2021 schloss er nichts aus."),
         ("fr", "Le 8 avril 2025, rien."),
     ],

@@ -72,3 +72,17 @@ def test_quote_groups_examples_every_quote_has_a_group_and_spans_verify(state: C
         assert texts[q.span.article][q.span.start : q.span.end] == q.span.text
         if q.speaker_span is not None:
             assert texts[q.speaker_span.article][q.speaker_span.start : q.speaker_span.end] == q.speaker_span.text
+
+
+def test_quote_groups_examples_json_lists_versions_of_known_quotes(state: CorpusState) -> None:
+    from synoptic.models import Analysis
+
+    data = Analysis(quotes=state.quotes, quote_groups=tuple(state.extras["quote_groups"])).to_dict()
+    ids = {q["id"]: q for q in data["quotes"]}
+    assert data["quote_groups"]
+    for group in data["quote_groups"]:
+        assert group["reference"] in group["quotes"]
+        assert len(group["variants"]) == len(group["quotes"]) >= 2
+        for variant in group["variants"]:
+            assert ids[variant["quote"]]["group"] == group["id"]
+            assert ids[variant["quote"]]["span"]["text"] == variant["text"]

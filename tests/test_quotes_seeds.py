@@ -64,3 +64,33 @@ def test_quotes_seeds_found_with_speaker(prefix: str, lang: str, words: str, spe
 def test_quotes_seeds_scare_quote_left_out() -> None:
     _text, found = _quotes("002", "de")
     assert not any(q.text == "strategischen Partnerschaft" for q in found)
+
+
+@pytest.fixture(scope="module")
+def with_mentions() -> dict[str, tuple[QuoteMention, ...]]:
+    """Quotes of each seed found with the entity stage's mentions, as in the full pipeline."""
+    import dataclasses
+
+    from synoptic.annotate.entities import entities_stage
+    from synoptic.annotate.quotes import quotes_stage
+    from synoptic.annotate.sentences import sentences_stage
+    from synoptic.ingest import read_paths
+    from synoptic.models import Document
+    from synoptic.pipeline import Context
+
+    ctx = Context()
+    docs = []
+    for art in read_paths([SEEDS]).articles:
+        lang = "de" if Path(art.path).name.startswith("002") else "en"
+        docs.append(Document(article=dataclasses.replace(art, language=lang)))
+    for stage in (sentences_stage, entities_stage, quotes_stage):
+        docs = stage.fn(docs, ctx)
+    return {Path(d.article.path).name[:3]: d.quotes for d in docs}
+
+
+@pytest.mark.parametrize(("prefix", "lang", "words", "speakers"), EXPECTED)
+def test_quotes_seeds_found_with_entity_mentions(
+    with_mentions: dict[str, tuple[QuoteMention, ...]], prefix: str, lang: str, words: str, speakers: tuple[str, ...]
+) -> None:
+    match = [q for q in with_mentions[prefix] if words in q.text]
+    assert any(q.speaker_text and any(s in q.speaker_text for s in speakers) for q in match)

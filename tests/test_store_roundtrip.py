@@ -13,6 +13,7 @@ from synoptic import analyze
 from synoptic.errors import StoreError
 from synoptic.ingest import article_id
 from synoptic.models import Article, Document, Mention, Published, Quantity, QuoteMention, Sentence, Timex
+from synoptic.pipeline import Pipeline
 from synoptic.store.migrations import MIGRATIONS
 from synoptic.store.sqlite import Store
 
@@ -78,10 +79,10 @@ def test_store_document_cache_round_trip(doc: Document) -> None:
         assert store.cached_documents([doc.id], "other") == {}
 
 
-def test_store_reingest_is_idempotent(tmp_path: Path, examples_dir: Path) -> None:
+def test_store_reingest_is_idempotent(tmp_path: Path, examples_dir: Path, ingest_only: Pipeline) -> None:
     db = tmp_path / "s.db"
-    first = analyze(examples_dir / "quillon_breach.txt", db=db)
-    second = analyze([examples_dir / "quillon_breach.txt", examples_dir], db=db)
+    first = analyze(examples_dir / "quillon_breach.txt", db=db, pipeline=ingest_only)
+    second = analyze([examples_dir / "quillon_breach.txt", examples_dir], db=db, pipeline=ingest_only)
     with Store(db) as store:
         ids = [a.id for a in store.articles()]
         assert len(ids) == len(set(ids)) == len(second.articles)
@@ -89,11 +90,13 @@ def test_store_reingest_is_idempotent(tmp_path: Path, examples_dir: Path) -> Non
         assert len(store.paths(first.articles[0].id)) == 1
 
 
-def test_store_copy_of_a_file_is_one_article_with_two_paths(tmp_path: Path, examples_dir: Path) -> None:
+def test_store_copy_of_a_file_is_one_article_with_two_paths(
+    tmp_path: Path, examples_dir: Path, ingest_only: Pipeline
+) -> None:
     data = (examples_dir / "quillon_breach.txt").read_bytes()
     (tmp_path / "a.txt").write_bytes(data)
     (tmp_path / "b.txt").write_bytes(data)
-    analysis = analyze(tmp_path, db=tmp_path / "s.db")
+    analysis = analyze(tmp_path, db=tmp_path / "s.db", pipeline=ingest_only)
     assert len(analysis.articles) == 1
 
 

@@ -21,6 +21,16 @@ CASES = [
     ),
     ("en", "2022-01-26", "with Putin on November 2, 2018 in Moscow", "on November 2, 2018", "2018-11-02", "day"),
     ("en", "2022-01-26", "Talks were held in May.", "in May", "2021-05", "month"),
+    ("en", "2022-01-26", "found out in October 1962, sparking", "in October 1962", "1962-10", "month"),
+    (
+        "fr",
+        "2025-05-18",
+        "L'exposition est ouverte jusqu'au 21 septembre.",
+        "jusqu'au 21 septembre",
+        "2025-09-21",
+        "day",
+    ),
+    ("fr", "2025-05-18", "Le musée a fermé le 21 septembre.", "le 21 septembre", "2024-09-21", "day"),
     ("en", "2022-01-26", "the crisis of 1962", "of 1962", "1962", "year"),
     ("en", "2022-01-26", "It happened last Wednesday.", "last Wednesday", "2022-01-19", "day"),
     ("en", "2022-01-26", "It happened 3 days ago.", "3 days ago", "2022-01-23", "day"),
@@ -34,6 +44,10 @@ CASES = [
     ("fr", "2025-04-10", "Il l'a dit hier.", "hier", "2025-04-09", "day"),
     ("fr", "2025-04-10", "Le rapport publié le mois dernier", "le mois dernier", "2025-03", "month"),
     ("fr", "2025-04-10", "Il est parti lundi dernier.", "lundi dernier", "2025-04-07", "day"),
+    ("ru", "2022-01-26", "Рябков сказал в понедельник, что", "в понедельник", "2022-01-24", "day"),
+    ("ru", "2022-01-26", "Это было 14 декабря.", "14 декабря", "2021-12-14", "day"),
+    ("cs", "2022-01-26", "Rjabkov v pondělí řekl, že", "v pondělí", "2022-01-24", "day"),
+    ("cs", "2022-01-26", "Stalo se to včera.", "včera", "2022-01-25", "day"),
 ]
 
 

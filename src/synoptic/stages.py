@@ -12,6 +12,9 @@ from .annotate.sentences import sentences_stage
 from .annotate.timex import timex_stage
 from .compare.quote_groups import quote_groups_stage
 from .pipeline import Pipeline
+from .stories.derive import derivations_stage
+from .stories.events import events_stage
+from .stories.stage import stories_stage
 
 
 def default_pipeline() -> Pipeline:
@@ -27,5 +30,8 @@ def default_pipeline() -> Pipeline:
             resolve_entities_stage,
             infer_dates_stage,
             quote_groups_stage,
+            stories_stage,
+            derivations_stage,
+            events_stage,
         )
     )

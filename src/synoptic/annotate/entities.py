@@ -11,6 +11,7 @@ capitalises every noun, so a capital letter alone never makes a name.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache
@@ -34,6 +35,7 @@ _SPACY_TYPES: dict[str, EntityType] = {
 }
 _LEADING = ("the ", "The ")
 _TRAILING = ("'s", "’s", "'", "’")
+_FUNCTION_WORDS = frozenset({"du", "de", "des", "d'", "of", "the", "der", "dem", "den", "la", "le", "les", "l'", "für"})
 _NAME_PUNCT = ".,;:!?»«„“”\"'()[]"
 
 
@@ -80,17 +82,29 @@ def role_before(text: str, start: int, lang: str) -> str | None:
         gap = text[base + tok[1] : start if not picked else base + picked[-1][0]]
         if gap.strip(" \u00a0-"):
             break
-        if is_role_word(tok[2], rules) or (picked and tok[2].lower() in rules.role_modifiers):
+        # Modifiers may stand on either side of the role word ("Deputy Foreign Minister",
+        # "ministre ukrainien", "Замминистра иностранных дел России"), at most four in a row.
+        if is_role_word(tok[2], rules) or (tok[2].lower() in rules.role_modifiers and len(picked) < 8):
             picked.append(tok)
             continue
         break
-    while picked and not is_role_word(picked[0][2], rules):
-        picked.pop(0)
+    if not any(is_role_word(t[2], rules) for t in picked) or (picked and picked[0][2].lower() in _FUNCTION_WORDS):
+        return None  # "ministre du Commerce": a role followed by "du" names a department, not a person
+    while picked and not is_role_word(picked[-1][2], rules) and picked[-1][2].lower() not in rules.role_modifiers:
+        picked.pop()
     while picked and picked[-1][2].lower() in {"the", "der", "die", "des", "dem", "den", "le", "la", "les", "l'"}:
         picked.pop()
     if not picked:
         return None
     return text[base + picked[-1][0] : base + picked[0][1]]
+
+
+def free_tokens(text: str, taken: Sequence[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """Word tokens of `text` that start outside every (start, end) span in `taken` (linear time)."""
+    mask = bytearray(len(text) + 1)
+    for a, b in taken:
+        mask[a:b] = b"\x01" * (b - a)
+    return [t for t in tokens(text) if not mask[t[0]]]
 
 
 def _is_capitalised(word: str) -> bool:
@@ -114,13 +128,14 @@ class Recogniser:
         ]
         taken = [(m.start, m.end) for m in found]
         people = self.people(text, lang, taken, known)
-        return sorted(found + people, key=lambda m: m.start)
+        taken += [(m.start, m.end) for m in people]
+        return sorted(found + people + acronyms(text, lang, taken), key=lambda m: m.start)
 
     def people(
         self, text: str, lang: str, taken: list[tuple[int, int]], known: frozenset[str] = frozenset()
     ) -> list[Mention]:
         rules = name_rules(lang)
-        toks = [t for t in tokens(text) if not any(a <= t[0] < b for a, b in taken)]
+        toks = free_tokens(text, taken)
         runs = _name_runs(text, toks, rules)
         out: list[Mention] = []
         surnames: set[str] = set(known)
@@ -150,8 +165,28 @@ class Recogniser:
         rules: NameRules,
         surnames: set[str],
     ) -> Mention | None:
+        # A run may start with a capitalised noun before the name ("Delegationen von Olexander Hryzenko"),
+        # or run on through a particle into a noun ("Ryabkov zu Gesprächen"): try the part before it too.
+        k = next((i for i, t in enumerate(run[:-1]) if _is_first_name(t[2])), 0)
+        run = run[k:]
+        found = self._licensed(text, run, toks, lang, rules, surnames)
+        cut = next((i for i, t in enumerate(run) if t[2] in particles()), 0)
+        if found is None and cut:
+            found = self._licensed(text, run[:cut], toks, lang, rules, surnames)
+        return found
+
+    def _licensed(
+        self,
+        text: str,
+        run: list[tuple[int, int, str]],
+        toks: list[tuple[int, int, str]],
+        lang: str,
+        rules: NameRules,
+        surnames: set[str],
+    ) -> Mention | None:
+        """The run as a PERSON mention when something licenses it: first name, honorific, role, cue, known name."""
         start, end = run[0][0], run[-1][1]
-        first_known = word_key(run[0][2]) in first_names()
+        first_known = _is_first_name(run[0][2])
         honorific = _honorific_before(text, start)
         role = role_before(text, start, lang)
         cue = _previous_word(text, toks, start) in rules.cues
@@ -166,6 +201,30 @@ class Recogniser:
         else:
             return None
         return Mention(start, end, text[start:end], "PERSON", "pattern", role)
+
+
+_ROMAN = re.compile(r"[IVXLCDM]+")
+
+
+def acronyms(text: str, lang: str, taken: Sequence[tuple[int, int]]) -> list[Mention]:
+    """All-capital words of 3-6 letters ("RTVI", "OSZE") outside other mentions: organisations."""
+    stop = name_rules(lang).not_names
+    out: list[Mention] = []
+    for s, e, word in free_tokens(text, taken):
+        if (
+            3 <= len(word) <= 6
+            and word.isalpha()
+            and word.isupper()
+            and word not in stop
+            and not _ROMAN.fullmatch(word)
+        ):
+            out.append(Mention(s, e, word, "ORG", "pattern"))
+    return out
+
+
+def _is_first_name(word: str) -> bool:
+    """A capitalised word that is a known first name (never a particle such as "von")."""
+    return _is_capitalised(word) and word not in particles() and word_key(word) in first_names()
 
 
 def _matches_known(run: list[tuple[int, int, str]], surnames: set[str] | frozenset[str]) -> bool:
@@ -255,6 +314,13 @@ def _clean_span(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _common_word(text: str, surface: str) -> bool:
+    """A one-word mention also written in lower case in the article is a common word ("Forecasters")."""
+    if " " in surface or not surface[:1].isupper() or surface.isupper():
+        return False
+    return re.search(rf"\b{re.escape(surface.lower())}\b", text) is not None
+
+
 def english_mentions(text: str, ents: Sequence[tuple[int, int, str]], gazetteer: Gazetteer) -> list[Mention]:
     """spaCy entities (offsets and labels) cleaned and corrected by the gazetteer, plus what it missed."""
     out: list[Mention] = []
@@ -265,9 +331,12 @@ def english_mentions(text: str, ents: Sequence[tuple[int, int, str]], gazetteer:
         s, e = _clean_span(text, s, e)
         if e <= s:
             continue
-        place = gazetteer.lookup(text[s:e], "en")
+        surface = text[s:e]
+        place = gazetteer.lookup(surface, "en") or gazetteer.lookup(surface.title() if surface.isupper() else "", "en")
         if place is not None:
             etype = place.type
+        elif _common_word(text, surface):
+            continue
         out.append(Mention(s, e, text[s:e], etype, "spacy", role_before(text, s, "en") if etype == "PERSON" else None))
     for hit in gazetteer.find(text, "en"):
         if not any(m.start < hit.end and hit.start < m.end for m in out):

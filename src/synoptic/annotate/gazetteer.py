@@ -62,6 +62,18 @@ _TZ_SKIP = frozenset(
         "Ponape",
         "Johnston",
         "Unknown",
+        "Darwin",
+        "Oral",
+        "Resolute",
+        "Thule",
+        "Swift Current",
+        "Lindeman",
+        "Menominee",
+        "Dawson",
+        "Inuvik",
+        "Canary",
+        "Comoro",
+        "Wallis",
         "Universal",
         "Cordoba",
         "Salta",
@@ -73,6 +85,7 @@ _TZ_SKIP = frozenset(
         "Man",
     }
 )
+_TZ_REGIONS = ("Africa/", "America/", "Asia/", "Atlantic/", "Australia/", "Europe/", "Indian/", "Pacific/")
 # CLDR territory codes that are not places (unknown region, pseudo regions, outlying groupings).
 _TERRITORY_SKIP = frozenset({"ZZ", "XA", "XB", "EZ", "UN", "QO", "001", "EU"})
 
@@ -99,13 +112,14 @@ class Hit:
 
 def tokens(text: str) -> list[tuple[int, int, str]]:
     """Word tokens of `text` with offsets (abbreviations like "U.S." stay whole)."""
-    return [(m.start(), m.end(), m.group()) for m in TOKEN_RE.finditer(text)]
+    return [(m.start(), m.end(), m.group().replace("’", "'")) for m in TOKEN_RE.finditer(text)]
 
 
 def _cldr_surfaces(lang: str) -> Iterator[tuple[str, Place]]:
     """Country, region and major-city names of `lang` from CLDR, keyed by their English names."""
+    from zoneinfo import available_timezones
+
     import babel
-    import pytz  # type: ignore[import-untyped]
     from babel.dates import get_timezone_location
 
     en = babel.Locale("en")
@@ -114,11 +128,11 @@ def _cldr_surfaces(lang: str) -> Iterator[tuple[str, Place]]:
         if code in _TERRITORY_SKIP or "(" in name or code not in en.territories:
             continue
         yield name, Place(en.territories[code], "PLACE")
-    for tz in pytz.common_timezones:
-        if tz.count("/") != 1 or tz.startswith(("Etc/", "Antarctica/")):
+    for tz in sorted(available_timezones()):
+        if tz.count("/") != 1 or not tz.startswith(_TZ_REGIONS):
             continue
         city_en = get_timezone_location(tz, locale="en", return_city=True)
-        if city_en in _TZ_SKIP:
+        if city_en in _TZ_SKIP or "/" in city_en or "," in city_en:
             continue
         yield get_timezone_location(tz, locale=loc, return_city=True), Place(city_en, "PLACE")
 
@@ -141,9 +155,11 @@ class Gazetteer:
         if found is not None:
             return found
         last = words[-1]
-        for suffix in self._suffixes.get(lang, ()):
+        for rule in self._suffixes.get(lang, ()):
+            # "s" strips an ending ("Kremls"); "ы>а" replaces one ("Москвы" -> "Москва").
+            suffix, _sep, base = rule.partition(">")
             if last.endswith(suffix) and len(last) - len(suffix) >= 3:
-                found = self._entries.get((*words[:-1], last[: -len(suffix)]))
+                found = self._entries.get((*words[:-1], last[: -len(suffix)] + base))
                 if found is not None:
                     return found
         return None
@@ -170,7 +186,10 @@ class Gazetteer:
 
 def _contiguous(text: str, span: list[tuple[int, int, str]]) -> bool:
     """Tokens separated only by single spaces or hyphens (never across punctuation or lines)."""
-    return all(text[a[1] : b[0]] in (" ", "-", "\u00a0") for a, b in itertools.pairwise(span))
+    return all(
+        text[a[1] : b[0]] in (" ", "-", "\u00a0") or (a[2].endswith("'") and a[1] == b[0])
+        for a, b in itertools.pairwise(span)
+    )
 
 
 @cache

@@ -14,6 +14,8 @@ without dated articles, the latest full date written in the text. The article is
 from __future__ import annotations
 
 import logging
+import math
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -27,6 +29,7 @@ from .timex import Expression, find_expressions, find_timexes, parse_base, resol
 
 log = logging.getLogger(__name__)
 
+MAX_NEIGHBOURS = 20  # dated articles compared with each undated one (by shared canonical entities)
 MIN_SCORE = 0.9  # cosine of contexts + entity Jaccard; calibrated on the seeds (true pairs score 1.1-1.6)
 
 
@@ -109,14 +112,23 @@ def _best_match(
     return top
 
 
-def _nearest_dated(doc: Document, docs: Sequence[Document], dated_idx: list[int]) -> date | None:
-    """Date of the dated article sharing the most canonical entities with `doc`."""
-    mine = {m.entity for m in doc.mentions if m.entity}
-    scored = [(len(mine & {m.entity for m in docs[i].mentions if m.entity}), i) for i in dated_idx]
-    if not scored:
-        return None
-    _n, i = max(scored)
-    return parse_base(docs[i].article.published.date)
+def _neighbours(docs: Sequence[Document], undated: list[int], dated: list[int]) -> dict[int, list[int]]:
+    """For each undated article, the dated articles sharing the most (rare) canonical entities, best first."""
+    ents = {i: {m.entity for m in docs[i].mentions if m.entity} for i in (*undated, *dated)}
+    postings: dict[str, list[int]] = defaultdict(list)
+    for i in dated:
+        for e in ents[i]:
+            postings[e].append(i)
+    n = len(docs)
+    out: dict[int, list[int]] = {}
+    for i in undated:
+        score: dict[int, float] = defaultdict(float)
+        for e in ents[i]:
+            weight = math.log(1 + n / (1 + len(postings.get(e, ()))))
+            for j in postings.get(e, ()):
+                score[j] += weight
+        out[i] = sorted(score, key=lambda j: (-score[j], j))[:MAX_NEIGHBOURS]
+    return out
 
 
 def _latest_written_date(doc: Document) -> date | None:
@@ -130,23 +142,24 @@ def infer_publication_dates(docs: Sequence[Document], embedder: Embedder) -> lis
     undated_idx = [i for i, d in enumerate(docs) if not d.article.published.date]
     if not undated_idx:
         return list(docs)
-    dated: list[tuple[_Anchor, date]] = []
-    for i in dated_idx:
-        base = parse_base(docs[i].article.published.date)
-        for a in _anchors(docs[i], i):
-            resolved = resolve_expression(a.exp, base)
-            if resolved:
-                dated.append((a, date.fromisoformat(resolved[0])))
+    neighbours = _neighbours(docs, undated_idx, dated_idx)
+    needed = sorted({j for js in neighbours.values() for j in js})
+    dated: dict[int, list[tuple[_Anchor, date]]] = {}
+    for j in needed:
+        base = parse_base(docs[j].article.published.date)
+        resolved = [(a, resolve_expression(a.exp, base)) for a in _anchors(docs[j], j)]
+        dated[j] = [(a, date.fromisoformat(r[0])) for a, r in resolved if r]
     refs = {i: _anchors(docs[i], i) for i in undated_idx}
-    everything = [a for a, _d in dated] + [a for rs in refs.values() for a in rs]
+    everything = [a for anchors in dated.values() for a, _d in anchors] + [a for rs in refs.values() for a in rs]
     matrix = embedder.encode([a.context for a in everything])
     vectors = {id(a): matrix[k] for k, a in enumerate(everything)}
     out = list(docs)
     for i in undated_idx:
-        found, score = infer_date(refs[i], dated, vectors)
+        candidates = [pair for j in neighbours[i] for pair in dated[j]]
+        found, score = infer_date(refs[i], candidates, vectors)
         how = f"matched events (score {score:.2f})"
-        if found is None:
-            found, how = _nearest_dated(docs[i], docs, dated_idx), "nearest dated article"
+        if found is None and neighbours[i]:
+            found, how = parse_base(docs[neighbours[i][0]].article.published.date), "nearest dated article"
         if found is None:
             found, how = _latest_written_date(docs[i]), "latest date in the text"
         if found is None:

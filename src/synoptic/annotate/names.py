@@ -10,8 +10,10 @@ checks (first names must agree, fuzzy matches need shared context) that keep two
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
+from pathlib import Path
 
 from anyascii import anyascii
 
@@ -45,6 +47,7 @@ def fold(text: str) -> str:
     return " ".join(_NON_ALNUM.sub(" ", anyascii(text).lower()).split())
 
 
+@lru_cache(maxsize=1 << 16)
 def word_key(word: str) -> str:
     """The transliteration-insensitive key of one word ("Rjabkow" and "Ryabkov" -> "riabkov")."""
     out = _NON_ALNUM.sub("", anyascii(word).lower())
@@ -77,15 +80,42 @@ def first_name_key(word: str) -> str:
     return _variant_table().get(key, key)
 
 
+#: A name must reach this frequency class (1 rare .. 13 very common) in some country of the first-name
+#: dictionary to count: rarer entries collide with ordinary words more often than they help.
+MIN_NAME_FREQUENCY = 3
+
+
+def _dictionary_first_names() -> Iterator[str]:
+    """First names from the nam_dict list shipped in the `gender-guesser` package (~16k common ones)."""
+    try:
+        import gender_guesser
+    except ImportError:  # the recogniser still works with the names in the data files
+        return
+    path = Path(gender_guesser.__file__).parent / "data" / "nam_dict.txt"
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            if line[:1] in "#=" or len(line) < 31:
+                continue
+            freq = max((int(c, 16) for c in line[30:-2] if c in "0123456789ABCDEF"), default=0)
+            if freq >= MIN_NAME_FREQUENCY:
+                yield line.split()[1].replace("+", "-")
+
+
 @cache
 def first_names() -> frozenset[str]:
-    """Word keys of the common first names listed for every language (pooled: names travel)."""
-    out: set[str] = set()
+    """Word keys of common first names, pooled over every language (names travel between languages).
+
+    The data files' own lists and variant tables, plus a first-name dictionary of 40+ countries,
+    minus the words each language lists under `first_name_exclude` ("Will", "Mark", "Mai").
+    """
+    out: set[str] = {word_key(n) for n in _dictionary_first_names()}
+    exclude: set[str] = set()
     for data in langdata.load_all("names").values():
         out.update(word_key(n) for n in data.get("first_names", []))
         for group in data.get("first_name_variants", []):
             out.update(word_key(n) for n in group)
-    return frozenset(out)
+        exclude.update(word_key(n) for n in data.get("first_name_exclude", []))
+    return frozenset(out - exclude)
 
 
 @cache

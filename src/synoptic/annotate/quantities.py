@@ -40,15 +40,20 @@ def rules(lang: str) -> _Rules:
     group, dec = re.escape(data.get("group", ",")), re.escape(data.get("decimal", "."))
     group_re = r"[ \u00a0\u202f]" if data.get("group") == " " else group
     number = rf"\d{{1,3}}(?:{group_re}\d{{3}})+(?:{dec}\d+)?|\d+(?:{dec}\d+)?"
-    words = _alt(list(data.get("number_words", {})))
-    scales = _alt(list(data.get("scales", {})))
-    vague = _alt(list(data.get("vague", {})))
-    approx = _alt(data.get("approx", []))
-    pattern = (
-        rf"(?<![\w.,])(?:(?P<approx>{approx}) )?"
-        rf"(?:(?P<vague>{vague})(?!\w)|(?P<num>{number})(?:\s?[-–]\s?(?P<num2>{number}))?|(?P<word>{words})(?!\w))"
-        rf"(?:[ \u00a0](?P<scale>{scales})(?!\w))?"
-    )
+    low_word, and_word = (re.escape(w) for w in data.get("range", ["between", "and"]))
+    amounts = [
+        rf"{low_word} (?P<rlo>{number}) {and_word} (?P<rhi>{number})",
+        rf"(?P<num>{number})(?:\s?[-–]\s?(?P<num2>{number}))?",
+    ]
+    # Optional parts only when the language's data has words for them (an empty alternation would
+    # match the empty string).
+    if data.get("vague"):
+        amounts.insert(1, rf"(?P<vague>(?i:{_alt(list(data['vague']))}))(?!\w)")
+    if data.get("number_words"):
+        amounts.append(rf"(?P<word>{_alt(list(data['number_words']))})(?!\w)")
+    approx = rf"(?:(?P<approx>{_alt(data['approx'])}) )?" if data.get("approx") else ""
+    scale = rf"(?:[ \u00a0](?P<scale>{_alt(list(data['scales']))})(?!\w))?" if data.get("scales") else ""
+    pattern = rf"(?<![\w.,-]){approx}(?:{'|'.join(amounts)}){scale}"
     months = frozenset(timex_patterns(lang).months)
     return _Rules(re.compile(pattern), data, months)
 
@@ -87,6 +92,9 @@ def _counted_noun(text: str, end: int, lang: str) -> tuple[str, int]:
         plural = set(data.get("plural_words", []))
         hit = next((m for m in picked if m.group().lower() in plural or m.group().endswith("s")), None)
         picked = [hit] if hit is not None else picked[:1]
+    elif head == "first_non_adjective":
+        endings = tuple(data.get("adjective_endings", []))
+        picked = [next((m for m in picked if not m.group().lower().endswith(endings)), picked[-1])] if picked else []
     elif head == "last_capitalised":
         caps = [m for m in picked if m.group()[:1].isupper()]
         picked = caps[:1]
@@ -137,8 +145,11 @@ def _amount(g: dict[str, Any], lang: str, data: dict[str, Any]) -> tuple[float |
     scale = float(data.get("scales", {}).get(g.get("scale") or "", 1))
     approx = g.get("approx")
     if g.get("vague"):
-        lo, hi = data["vague"][g["vague"]]
+        vague = {k.lower(): v for k, v in data["vague"].items()}
+        lo, hi = vague[g["vague"].lower()]
         return float(lo) * scale, float(hi) * scale, True
+    if g.get("rlo"):
+        return parse_number(g["rlo"], lang) * scale, parse_number(g["rhi"], lang) * scale, bool(approx)
     if g.get("word"):
         low = float(data["number_words"][g["word"]]) * scale
         high = low

@@ -190,33 +190,43 @@ def phrase_left(text: str, end: int, floor: int, lex: Lexicon, names: NameIndex)
     gap_start = toks[k - 1].end if k > 0 else floor
     if "," in text[gap_start:end] and k > 0:
         opening = text.rfind(",", floor, gap_start)
+        before = _scan_left(text, tokens(text, floor, opening), lex, names) if opening > floor else None
+        if before is not None and before.kind == "name" and before.type == "PERSON":
+            return before
         inner = names.persons_before(gap_start)
         person = next((c for c in reversed(inner) if c.start > opening >= 0), None)
         if person is not None:
             return person
-        if opening > floor:
-            found = _scan_left(text, tokens(text, floor, opening), lex, names)
-            if found is not None:
-                return found
+        if before is not None:
+            return before
     return _scan_left(text, toks[:k], lex, names)
 
 
 def _scan_left(text: str, toks: Sequence[Token], lex: Lexicon, names: NameIndex) -> Candidate | None:
+    """The closest speaker phrase going left; a name of unknown type yields to a typed name or a
+    pronoun a few words further in the same clause ("Jan Novák ve středu v Praze uvedl")."""
     place: Candidate | None = None
+    untyped: Candidate | None = None
     for i in range(len(toks) - 1, max(-1, len(toks) - 26), -1):
         tok = toks[i]
+        if untyped is not None and ("," in text[tok.end : untyped.start] or untyped.start - tok.end > 60):
+            return untyped
         name = names.at(tok.start, tok.end)
         if name is not None:
             if name.type == "PLACE":
                 place = place or name
                 continue
+            if name.type is None:
+                untyped = untyped or name
+                continue
             return name
-        if _pronoun_of(tok, lex) is not None:
-            return Candidate(tok.start, tok.end, tok.text, "pronoun", gender=lex.pronouns[_pronoun_of(tok, lex) or ""])
+        pron = _pronoun_of(tok, lex)
+        if pron is not None:
+            return untyped or Candidate(tok.start, tok.end, tok.text, "pronoun", gender=lex.pronouns[pron])
         kind = noun_kind(tok, lex)
         if kind is not None:
-            return _np_candidate(text, toks, i, lex, kind)
-    return place
+            return untyped or _np_candidate(text, toks, i, lex, kind)
+    return untyped or place
 
 
 def phrase_right(text: str, start: int, ceiling: int, lex: Lexicon, names: NameIndex) -> Candidate | None:

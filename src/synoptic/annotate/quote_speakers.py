@@ -313,6 +313,12 @@ def _left_role(text: str, pos: int, lex: Lexicon) -> str:
     return " ".join(words)
 
 
+def _apposition(text: str, end: int) -> str:
+    """The phrase set off by commas right after a name ("…, the trade minister leading …,")."""
+    appo = re.match(r",\s+([^,.;]{3,80}?)[,.;]", text[end : end + 90])
+    return appo.group(1) if appo else ""
+
+
 def _typed(names: list[Candidate], text: str, lex: Lexicon) -> list[Candidate]:
     """Type the pattern names; a single word seen as part of a typed name inherits its type."""
     for c in names:
@@ -321,10 +327,8 @@ def _typed(names: list[Candidate], text: str, lex: Lexicon) -> list[Candidate]:
         line_start = c.start == 0 or text[c.start - 1] == "\n"
         if line_start and c.text.isupper() and re.match(r"\s*[,(]", text[c.end : c.end + 3]):
             c.type = "PLACE"  # a dateline: "LYON, May 20" / "COLOGNE (Allemagne)"
-        after = text[c.end : c.end + 80]
-        appo = re.match(r",\s+([^,.;]{3,80}?)[,.;]", after)
-        if appo and c.type != "ORG":
-            c.role = (c.role + " " + appo.group(1)).strip()
+        if c.type != "ORG":
+            c.role = (c.role + " " + _apposition(text, c.end)).strip()
         c.gender = _gender_of(c.role, lex)
     known: dict[str, str] = {}
     for c in names:
@@ -345,7 +349,10 @@ def name_index(text: str, mentions: Sequence[Mention], lex: Lexicon, quoted: Seq
         if not any(s <= m.start < e for s, e in quoted)
     ]
     for c in from_mentions:
-        c.role = (c.role + " " + _left_role(text, c.start, lex)).strip()
+        own_type = _type_of(c.text, lex)
+        if c.type == "PERSON" and own_type in ("ORG", "PLACE"):
+            c.type = own_type  # "Pontica Freight", "Baltic Sea": the recogniser's small model slips
+        c.role = " ".join(filter(None, (c.role, _left_role(text, c.start, lex), _apposition(text, c.end))))
         c.gender = _gender_of(c.role, lex)
     own = own_names(text, lex, quoted)
     merged = from_mentions + [c for c in own if not any(m.start < c.end and c.start < m.end for m in from_mentions)]

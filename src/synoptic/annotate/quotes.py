@@ -277,6 +277,9 @@ def _content_start(art: _Article, cue: Cue, s_end: int) -> int | None:
     if colon:
         return cue.end + colon.end()
     window = tokens(text, cue.end, s_end)[:10]
+    pronoun_next = bool(window) and window[0].low in lex.pronouns and not text[cue.end : window[0].start].strip()
+    if pronoun_next and cue.text.lower() in lex.bare_clause_cues:
+        return window[0].start  # "said he wants an economy that works": the clause starts at "he"
     for tok in window:
         if art.in_quote(tok.start) or re.search(r"[.;!?]", text[cue.end : tok.start]):
             break
@@ -328,7 +331,7 @@ def _content_end(art: _Article, start: int, s_end: int) -> int:
             end = idx
     for cue in art.cues_in(start, end):
         before = text[start : cue.start]
-        m = re.search(r"(?:,\s*|\s+)" + _CONJ + r"\s+(?:\w+\s+){0,2}$", before)
+        m = re.search(r"(?:,\s*|\s+)" + _CONJ + r"\s+(?:[\w’'-]+\s+){0,4}$", before)
         if cue.kind == "participle":
             m = m or re.search(r",\s*$", before)
         if m is not None and cue.kind in ("verb", "participle"):
@@ -349,9 +352,14 @@ def _split(art: _Article, start: int, end: int) -> list[tuple[int, int]]:
     return [(start, end)]
 
 
+_DATELINE = re.compile(r"[A-ZÀ-Þ][\w .,'-]{0,40}\((?:AFP|AP|Reuters|dpa|UPI|TASS|CTK|ČTK)\)\s*[–—-]\s*")
+
+
 def _statements(
     art: _Article, start: int, end: int, cue: Cue, ref: Candidate | None, inherit: Inherit | None
 ) -> list[_Found]:
+    dateline = _DATELINE.match(art.text, start, end)
+    start = dateline.end() if dateline else start
     out = []
     for a, b in _split(art, start, end):
         if len(tokens(art.text, a, b)) >= MIN_REPORTED_WORDS:
@@ -431,9 +439,13 @@ def _according(art: _Article, cue: Cue, s_start: int, s_end: int) -> list[_Found
     comma = text.rfind(",", s_start, cue.start)
     if comma > s_start and not text[comma : cue.start].strip(", "):
         stop = re.search(r"[,.;]", text[cue.end : s_end])
-        ref = source_phrase(text, cue.end, cue.end + stop.start() if stop else s_end, lex, art.names)
-        end = comma
-        return _statements(art, s_start, end, cue, ref, None)
+        src_end = cue.end + stop.start() if stop else s_end
+        ref = source_phrase(text, cue.end, src_end, lex, art.names)
+        start, end = s_start, comma
+        rest = _skip_space(text, src_end + 1)
+        if len(tokens(text, rest, s_end)) > len(tokens(text, s_start, comma)):
+            start, end = rest, _content_end(art, rest, s_end)  # "The AP reported that, according to X, …"
+        return _statements(art, start, end, cue, ref, None)
     return []
 
 

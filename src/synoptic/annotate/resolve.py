@@ -22,13 +22,16 @@ same article become PERSON. Entity ids hash the canonical key, so they are stabl
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cache
 
+from .. import langdata
 from ..models import Document, Entity, EntityType, Mention, Span
 from ..pipeline import Context, CorpusState, corpus_stage
-from .entities import _name_runs, name_rules, recogniser, role_before
+from .entities import _name_runs, free_tokens, name_rules, recogniser, role_before
 from .gazetteer import Gazetteer, tokens
 from .names import PersonName, close_spelling, fold, given_compatible, split_person
 
@@ -57,12 +60,64 @@ def _known_surnames(docs: Sequence[Document]) -> frozenset[str]:
     return frozenset(out)
 
 
-def project_names(doc: Document, known: frozenset[str]) -> Document:
-    """Add PERSON mentions for names known from other articles, and retype misread surnames as PERSON."""
+@cache
+def org_suffixes() -> frozenset[str]:
+    """Generic last words of company names ("Systems", "AG"), pooled over every language."""
+    return frozenset(w for data in langdata.load_all("gazetteer").values() for w in data.get("org_suffixes", []))
+
+
+def known_orgs(docs: Sequence[Document]) -> dict[str, str]:
+    """Organisation surfaces recognised anywhere -> their full form; "Quillon" stands for "Quillon Systems"."""
+    out: dict[str, str] = {}
+    for doc in docs:
+        for m in doc.mentions:
+            words = m.text.split()
+            if m.type != "ORG" or m.source == "gazetteer" or len(words) < 2 or not m.text[:1].isupper():
+                continue
+            out.setdefault(m.text, m.text)
+            if len(words[0]) >= 4 and all(w in org_suffixes() for w in words[1:]):
+                out.setdefault(words[0], m.text)
+    return out
+
+
+def _org_index(orgs: dict[str, str]) -> dict[str, list[tuple[str, ...]]]:
+    """Known organisation surfaces as token tuples, grouped by first token, longest first."""
+    index: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+    for surface in orgs:
+        words = tuple(t for _s, _e, t in tokens(surface))
+        if words:
+            index[words[0]].append(words)
+    for group in index.values():
+        group.sort(key=len, reverse=True)
+    return index
+
+
+def _project_orgs(text: str, mentions: list[Mention], index: dict[str, list[tuple[str, ...]]]) -> list[Mention]:
+    """Mentions of known organisation surfaces, matched on word tokens (one pass over the text)."""
+    toks = free_tokens(text, [(m.start, m.end) for m in mentions])
+    added: list[Mention] = []
+    i = 0
+    while i < len(toks):
+        step = 1
+        for words in index.get(toks[i][2], ()):
+            span = toks[i : i + len(words)]
+            if tuple(t for _s, _e, t in span) == words and all(b[0] - a[1] == 1 for a, b in itertools.pairwise(span)):
+                s, e = span[0][0], span[-1][1]
+                added.append(Mention(s, e, text[s:e], "ORG", "projection"))
+                step = len(words)
+                break
+        i += step
+    return added
+
+
+def project_names(
+    doc: Document, known: frozenset[str], orgs: dict[str, list[tuple[str, ...]]] | None = None
+) -> Document:
+    """Add mentions of people and organisations known from other articles; retype misread surnames."""
     text, lang = doc.article.text, doc.article.language
     mentions = [_retyped(m, known) for m in doc.mentions]
-    taken = [(m.start, m.end) for m in mentions]
-    toks = [t for t in tokens(text) if not any(a <= t[0] < b for a, b in taken)]
+    mentions += _project_orgs(text, mentions, orgs or {})
+    toks = free_tokens(text, [(m.start, m.end) for m in mentions])
     for run in _name_runs(text, toks, name_rules(lang)):
         if len(run) > 2:
             continue
@@ -83,12 +138,14 @@ def _retyped(m: Mention, known: frozenset[str]) -> Mention:
     return m
 
 
-def _nonperson_key(m: Mention, lang: str, gaz: Gazetteer) -> tuple[str, EntityType | None]:
+def _nonperson_key(
+    m: Mention, lang: str, gaz: Gazetteer, orgs: dict[str, str] | None = None
+) -> tuple[str, EntityType | None]:
     place = gaz.lookup(m.text, lang)
     if place is not None:
         return fold(place.key), place.type
     text = m.text[4:] if m.text.lower().startswith("the ") else m.text
-    return fold(text), None
+    return fold((orgs or {}).get(text, text)), None
 
 
 def _doc_context(doc: Document, lang: str, gaz: Gazetteer) -> set[str]:
@@ -139,45 +196,57 @@ def _shares_context(a: _Person, b: _Person, contexts: list[set[str]]) -> bool:
     return len(ca & cb) >= 2
 
 
+class _Index:
+    """Merged people looked up by surname key, by first given name and by the surname's first letter."""
+
+    def __init__(self) -> None:
+        self.people: list[_Person] = []
+        self.by_surname: dict[str, list[_Person]] = defaultdict(list)
+        self.by_given: dict[str, list[_Person]] = defaultdict(list)
+        self.by_initial: dict[str, list[_Person]] = defaultdict(list)
+
+    def add(self, p: _Person) -> None:
+        self.people.append(p)
+        self.by_surname[p.surname].append(p)
+        self.by_initial[p.surname[:1]].append(p)
+        if p.given:
+            self.by_given[p.given[0]].append(p)
+
+
 def _merge_people(people: list[_Person], contexts: list[set[str]]) -> list[_Person]:
     """Steps 2 and 3: join full names across articles, then attach surname-only people."""
-    full = [p for p in people if p.given]
-    bare = [p for p in people if not p.given]
-    merged: list[_Person] = []
-    for p in full:
-        target = next((q for q in merged if q.surname == p.surname and given_compatible(q.given, p.given)), None)
+    index = _Index()
+    for p in (p for p in people if p.given):
+        target = next((q for q in index.by_surname[p.surname] if given_compatible(q.given, p.given)), None)
         if target is None:
             target = next(
                 (
                     q
-                    for q in merged
-                    if q.given
-                    and p.given
-                    and q.given[0] == p.given[0]
-                    and close_spelling(q.surname, p.surname)
-                    and _shares_context(q, p, contexts)
+                    for q in index.by_given[p.given[0]]
+                    if close_spelling(q.surname, p.surname) and _shares_context(q, p, contexts)
                 ),
                 None,
             )
         if target is None:
-            merged.append(p)
+            index.add(p)
         else:
             _absorb(target, p)
-    for p in bare:
-        cands = [q for q in merged if q.surname == p.surname]
+    for p in (p for p in people if not p.given):
+        cands = list(index.by_surname[p.surname])
         if not cands:
             cands = [
                 q
-                for q in merged
+                for q in index.by_initial[p.surname[:1]]
                 if q.given and close_spelling(q.surname, p.surname) and _shares_context(q, p, contexts)
             ]
         if len(cands) > 1:
-            cands = sorted(cands, key=lambda q: -len(_context_of(q, contexts) & _context_of(p, contexts)))[:1]
+            mine = _context_of(p, contexts)
+            cands = sorted(cands, key=lambda q: -len(_context_of(q, contexts) & mine))[:1]
         if cands:
             _absorb(cands[0], p)
         else:
-            merged.append(p)
-    return merged
+            index.add(p)
+    return index.people
 
 
 def _context_of(p: _Person, contexts: list[set[str]]) -> set[str]:
@@ -213,7 +282,9 @@ def entity_id(etype: str, key: str) -> str:
 def resolve(docs: Sequence[Document], gaz: Gazetteer) -> tuple[list[Entity], list[Document]]:
     """Entities of the corpus, and the documents with each mention stamped with its entity id."""
     known = _known_surnames(docs)
-    docs = [project_names(d, known) for d in docs]
+    orgs = known_orgs(docs)
+    org_index = _org_index(orgs)
+    docs = [project_names(d, known, org_index) for d in docs]
     contexts = [_doc_context(d, d.article.language, gaz) for d in docs]
     people: list[_Person] = []
     for di, doc in enumerate(docs):
@@ -222,24 +293,28 @@ def resolve(docs: Sequence[Document], gaz: Gazetteer) -> tuple[list[Entity], lis
     for p in _merge_people(people, contexts):
         groups.append(("PERSON", " ".join((*p.given[:1], p.surname)), p.refs))
     others: dict[str, list[Ref]] = defaultdict(list)
+    display: dict[str, str] = {}  # gazetteer key -> its neutral name ("United States" for "US", "USA")
     types: dict[str, Counter[str]] = defaultdict(Counter)
     for di, doc in enumerate(docs):
         for mi, m in enumerate(doc.mentions):
             if m.type == "PERSON":
                 continue
-            key, gtype = _nonperson_key(m, doc.article.language, gaz)
+            key, gtype = _nonperson_key(m, doc.article.language, gaz, orgs)
             if not key:
                 continue
+            if gtype is not None:
+                place = gaz.lookup(m.text, doc.article.language)
+                display[key] = place.key if place is not None else m.text
             others[key].append((di, mi))
             types[key][gtype or m.type] += 10 if gtype else 1
     for key, refs in others.items():
         etype: EntityType = types[key].most_common(1)[0][0]  # type: ignore[assignment]
         groups.append((etype, key, refs))
-    return _build_entities(groups, docs)
+    return _build_entities(groups, docs, display)
 
 
 def _build_entities(
-    groups: list[tuple[EntityType, str, list[Ref]]], docs: list[Document]
+    groups: list[tuple[EntityType, str, list[Ref]]], docs: list[Document], display: dict[str, str]
 ) -> tuple[list[Entity], list[Document]]:
     entities: list[Entity] = []
     stamp: dict[Ref, str] = {}
@@ -257,7 +332,11 @@ def _build_entities(
             Span.of(docs[d].id, docs[d].article.text, docs[d].mentions[m].start, docs[d].mentions[m].end)
             for d, m in refs
         )
-        name = _display_name(surfaces, prefer_full=etype == "PERSON")
+        neutral = display.get(key)
+        if neutral is not None and fold(neutral) in {fold(x) for x in surfaces}:
+            name = neutral
+        else:
+            name = _display_name(surfaces, prefer_full=etype == "PERSON")
         entities.append(Entity(eid, name, etype, tuple(sorted(set(surfaces))), spans))
         for ref in refs:
             stamp[ref] = eid

@@ -7,9 +7,12 @@ whole weekday and month names are matched, never abbreviations, which keeps out 
 
 Resolution follows news usage: a bare weekday is its most recent occurrence on or before the
 publication date ("on Monday" in a Wednesday article is two days back), "last"/"vergangenen" go
-strictly back, "next" strictly forward; a day and month without a year is the most recent such day
-(allowing two weeks ahead for announced dates). Granularity is kept: day, month or year. Without a
-publication date only expressions that carry their own year get a value; the others keep value "".
+strictly back, "next" strictly forward; a day and month without a year is its nearest occurrence,
+a future reading only when clearly nearer or after "until"/"jusqu'au". Granularity is kept: day,
+month or year. Without a publication date only expressions that carry their own year get a value;
+the others keep value "". Resolution is plain date arithmetic rather than dateparser: the candidate
+finder already knows each part (day, month, weekday, offset), and arithmetic is exact, fast and
+free of dateparser's weekday readings of short words.
 """
 
 from __future__ import annotations
@@ -92,7 +95,7 @@ def patterns(lang: str) -> _Patterns:
         (re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b"), "date"),
         (re.compile(r"\b(?P<a>\d{1,2})[/.](?P<b>\d{1,2})[/.](?P<y>\d{4})\b"), "date"),
     ]
-    pre = rf"(?:(?:{dpre}) )?" if dpre else ""
+    pre = rf"(?:(?P<pre>{dpre}) )?" if dpre else ""
     if data.get("day_first"):
         regexes.append(
             (
@@ -114,7 +117,7 @@ def patterns(lang: str) -> _Patterns:
         )
     regexes.append((re.compile(rf"\b(?P<mon>{mon}) (?:of )?(?P<y>\d{{4}})\b", flags), "monthyear"))
     if mpre:
-        regexes.append((re.compile(rf"(?<!\w)(?:{mpre}) ?(?P<mon>{mon})\b"), "month"))
+        regexes.append((re.compile(rf"(?<!\w)(?:{mpre}) ?(?P<mon>{mon})\b(?:,? (?P<y>\d{{4}})\b)?"), "month"))
     day_tail = rf"(?: (?P<suf>{dsuf}))?" if dsuf else ""
     regexes.append(
         (
@@ -159,8 +162,12 @@ def _expression(m: re.Match[str], kind: Kind, pats: _Patterns, lang: str) -> Exp
     if kind in ("monthday", "monthyear", "month"):
         mon = pats.months.get(g["mon"]) or pats.months.get(g["mon"].capitalize())
         if kind == "monthday":
-            return Expression(s, e, "date" if year else "monthday", year, mon, int(g["d"])) if mon else None
-        return Expression(s, e, kind, year, mon) if mon else None
+            direction = 1 if (g.get("pre") or "") in pats.future else 0
+            day = int(g["d"])
+            return (
+                Expression(s, e, "date" if year else "monthday", year, mon, day, direction=direction) if mon else None
+            )
+        return Expression(s, e, "monthyear" if year else kind, year, mon) if mon else None
     if kind == "weekday":
         words = {g.get("pre") or "", g.get("suf") or ""}
         direction = -1 if words & pats.past else 1 if words & pats.future else 0
@@ -211,10 +218,10 @@ def resolve_expression(exp: Expression, base: date | None) -> tuple[str, Granula
     if base is None:
         return None
     if exp.kind == "monthday" and exp.month and exp.day:
-        return _recent_day(base, exp.month, exp.day)
+        return _recent_day(base, exp.month, exp.day, exp.direction)
     if exp.kind == "month" and exp.month:
-        year = base.year if (exp.month - base.month) <= 1 else base.year - 1
-        return f"{year:04d}-{exp.month:02d}", "month"
+        when = _nearest(base, exp.month, 15)
+        return (f"{when.year:04d}-{exp.month:02d}", "month") if when else None
     if exp.kind == "weekday" and exp.weekday is not None:
         back = (base.weekday() - exp.weekday) % 7
         if exp.direction < 0 and back == 0:
@@ -232,15 +239,29 @@ def resolve_expression(exp: Expression, base: date | None) -> tuple[str, Granula
     return None
 
 
-def _recent_day(base: date, month: int, day: int) -> tuple[str, Granularity] | None:
-    for year in (base.year, base.year - 1):
+FUTURE_PENALTY = 2.5  # news mostly reports the past: a future reading must be clearly nearer
+
+
+def _nearest(base: date, month: int, day: int, direction: int = 0) -> date | None:
+    """The occurrence of month/day nearest to `base`, past readings preferred ("until ..." looks ahead)."""
+    best: tuple[float, date] | None = None
+    for year in (base.year - 1, base.year, base.year + 1):
         try:
             d = date(year, month, day)
         except ValueError:
             continue
-        if d <= base + timedelta(days=14):
-            return d.isoformat(), "day"
-    return None
+        gap = (d - base).days
+        if direction > 0 and gap < 0:
+            continue
+        cost = gap * FUTURE_PENALTY if gap > 0 and direction <= 0 else abs(gap)
+        if best is None or cost < best[0]:
+            best = (cost, d)
+    return best[1] if best else None
+
+
+def _recent_day(base: date, month: int, day: int, direction: int = 0) -> tuple[str, Granularity] | None:
+    when = _nearest(base, month, day, direction)
+    return (when.isoformat(), "day") if when else None
 
 
 def parse_base(published: str | None) -> date | None:

@@ -78,7 +78,12 @@ def _speaker_entity(
     for start, end, ent in spans.get(doc_id, ()):
         if start < qm.speaker_end and qm.speaker_start < end:
             return ent
-    return names.get((qm.speaker_text or "").lower())
+    said = (qm.speaker_text or "").lower()
+    if said in names:
+        return names[said]
+    # A longer phrase ending in a known name: "Lyoner Cloud-Speicher-Anbieter Quillon Systems".
+    endings = [alias for alias in names if len(alias) > 3 and said.endswith(" " + alias)]
+    return names[max(endings, key=len)] if endings else None
 
 
 def _name_key(text: str | None) -> str | None:
@@ -135,21 +140,25 @@ def _similarities(items: Sequence[_Item], embedder: Embedder) -> np.ndarray:
     """Pairwise similarity: the best cosine over whole texts and sentence pairs."""
     texts = [i.quote.span.text for i in items]
     full = embedder.encode(texts)
-    segs: list[str] = []
+    split = [_segments(t) for t in texts]
+    extra = [seg for parts in split if len(parts) > 1 for seg in parts]
+    extra_vectors = embedder.encode(extra) if extra else np.zeros((0, full.shape[1]), dtype=np.float32)
+    rows: list[np.ndarray] = []
     owner: list[int] = []
-    for k, t in enumerate(texts):
-        for s in _segments(t):
-            segs.append(s)
+    used = 0
+    for k, parts in enumerate(split):
+        if len(parts) > 1:  # a single-sentence quote reuses its whole-text vector
+            rows.extend(extra_vectors[used : used + len(parts)])
+            owner.extend([k] * len(parts))
+            used += len(parts)
+        else:
+            rows.append(full[k])
             owner.append(k)
-    seg = embedder.encode(segs)
-    sim = np.asarray(full @ full.T, dtype=np.float64)
-    seg_sim = seg @ seg.T
-    own = np.asarray(owner)
-    for a in range(len(items)):
-        rows = seg_sim[own == a]
-        for b in range(a + 1, len(items)):
-            best = float(rows[:, own == b].max()) if rows.size else 0.0
-            sim[a, b] = sim[b, a] = max(sim[a, b], best)
+    seg = np.vstack(rows)
+    starts = np.flatnonzero(np.r_[True, np.diff(np.asarray(owner)) != 0])
+    seg_sim = np.asarray(seg @ seg.T, dtype=np.float64)
+    best = np.maximum.reduceat(np.maximum.reduceat(seg_sim, starts, axis=0), starts, axis=1)
+    sim: np.ndarray = np.maximum(np.asarray(full @ full.T, dtype=np.float64), best)
     return sim
 
 

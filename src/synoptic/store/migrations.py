@@ -47,4 +47,33 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX articles_published ON articles(published_date);
     CREATE INDEX articles_language ON articles(language);
     """,
+    # 2: incremental story clustering: members with their signals, LSH buckets, stories
+    """
+    CREATE TABLE story_members (
+        article_id TEXT PRIMARY KEY,
+        story_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        day INTEGER,
+        language TEXT NOT NULL,
+        title TEXT NOT NULL,
+        keys TEXT NOT NULL,
+        coarse BLOB NOT NULL,
+        fine BLOB NOT NULL
+    );
+    CREATE INDEX story_members_story ON story_members(story_id, seq);
+    CREATE TABLE story_buckets (
+        tbl INTEGER NOT NULL,
+        bucket INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
+        article_id TEXT NOT NULL,
+        PRIMARY KEY (tbl, bucket, seq)
+    ) WITHOUT ROWID;
+    CREATE TABLE stories (
+        id TEXT PRIMARY KEY,
+        title TEXT NOT NULL,
+        size INTEGER NOT NULL DEFAULT 0,
+        first_day INTEGER,
+        last_day INTEGER
+    );
+    """,
 )

@@ -1,0 +1,158 @@
+"""Story clustering state in the SQLite store (schema migration 2).
+
+`story_members` keeps each clustered article's story and signals (vectors as float32 blobs),
+`story_buckets` the LSH index (one row per table and article, read by `(tbl, bucket)` prefix,
+newest first), and `stories` each story's first headline and size. Additions are buffered and
+written in one transaction by `flush`, so a killed run leaves the store as it was.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+import numpy as np
+
+from ..stories.features import Signals, Vector
+from ..stories.index import BucketStore
+from .sqlite import Store
+
+
+class SqliteBuckets:
+    """LSH buckets as rows of `story_buckets`, buffered until the owner flushes."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.pending: list[tuple[int, int, int, str]] = []
+        row = store.conn.execute("SELECT coalesce(max(seq), 0) FROM story_buckets").fetchone()
+        self._seq = int(row[0])
+        self._fresh: dict[tuple[int, int], list[str]] = {}
+
+    def add_keys(self, rows: Sequence[tuple[str, Sequence[int]]]) -> None:
+        for article_id, keys in rows:
+            self._seq += 1
+            for table, key in enumerate(keys):
+                self.pending.append((table, int(key), self._seq, article_id))
+                self._fresh.setdefault((table, int(key)), []).append(article_id)
+
+    def members(self, table_keys: Sequence[tuple[int, int]], per_bucket: int) -> list[str]:
+        out: list[str] = []
+        sql = "SELECT article_id FROM story_buckets WHERE tbl=? AND bucket=? ORDER BY seq DESC LIMIT ?"
+        for table, key in table_keys:
+            fresh = self._fresh.get((table, key), [])[-per_bucket:]
+            out.extend(fresh)
+            if len(fresh) < per_bucket:
+                out.extend(r[0] for r in self.store.conn.execute(sql, (table, key, per_bucket - len(fresh))))
+        return out
+
+    def flush(self) -> None:
+        if self.pending:
+            with self.store.transaction() as conn:
+                conn.executemany("INSERT OR REPLACE INTO story_buckets VALUES (?, ?, ?, ?)", self.pending)
+        self.pending = []
+        self._fresh = {}
+
+
+def _blob(v: Vector) -> bytes:
+    return np.asarray(v, dtype=np.float32).tobytes()
+
+
+class SqliteStoryMemory:
+    """The clusterer's memory persisted in a Store; new members are visible before `flush`."""
+
+    _COLS = "article_id, story_id, day, language, title, keys, coarse, fine"
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._buckets = SqliteBuckets(store)
+        self.buckets: BucketStore = self._buckets
+        self._new: dict[str, tuple[Signals, str]] = {}
+        self._new_by_story: dict[str, list[str]] = {}
+        row = store.conn.execute("SELECT coalesce(max(seq), 0) FROM story_members").fetchone()
+        self._seq = int(row[0])
+
+    @staticmethod
+    def _signals(row: tuple[object, ...]) -> tuple[Signals, str]:
+        article_id, story_id, day, language, title, keys, coarse, fine = row
+        sig = Signals(
+            id=str(article_id),
+            day=int(day) if isinstance(day, int) else None,
+            language=str(language),
+            title=str(title),
+            keys=frozenset(json.loads(str(keys))),
+            coarse=np.frombuffer(coarse, dtype=np.float32),  # type: ignore[call-overload]
+            fine=np.frombuffer(fine, dtype=np.float32),  # type: ignore[call-overload]
+        )
+        return sig, str(story_id)
+
+    def _rows(self, where: str, params: Sequence[object]) -> list[tuple[Signals, str]]:
+        sql = f"SELECT {self._COLS} FROM story_members WHERE {where}"
+        return [self._signals(r) for r in self.store.conn.execute(sql, list(params))]
+
+    def _by_ids(self, ids: Sequence[str]) -> dict[str, tuple[Signals, str]]:
+        out = {i: self._new[i] for i in ids if i in self._new}
+        rest = [i for i in ids if i not in out]
+        for chunk in range(0, len(rest), 500):
+            part = rest[chunk : chunk + 500]
+            for sig, story in self._rows(f"article_id IN ({','.join('?' * len(part))})", part):
+                out[sig.id] = (sig, story)
+        return out
+
+    def assignments(self, ids: Sequence[str]) -> dict[str, str]:
+        found = self._by_ids(ids)
+        return {i: found[i][1] for i in ids if i in found}
+
+    def signals(self, ids: Sequence[str]) -> list[Signals]:
+        found = self._by_ids(ids)
+        return [found[i][0] for i in ids if i in found]
+
+    def recent_members(self, story_id: str, limit: int) -> list[Signals]:
+        fresh = [self._new[i][0] for i in self._new_by_story.get(story_id, [])][-limit:]
+        if len(fresh) >= limit:
+            return fresh
+        old = self._rows("story_id=? ORDER BY seq DESC LIMIT ?", [story_id, limit - len(fresh)])
+        return [s for s, _ in reversed(old)] + fresh
+
+    def add(self, signals: Signals, story_id: str) -> None:
+        self._new[signals.id] = (signals, story_id)
+        self._new_by_story.setdefault(story_id, []).append(signals.id)
+
+    def story_title(self, story_id: str) -> str | None:
+        row = self.store.conn.execute("SELECT title FROM stories WHERE id=?", (story_id,)).fetchone()
+        if row:
+            return str(row[0])
+        first = self._new_by_story.get(story_id)
+        return self._new[first[0]][0].title if first else None
+
+    def flush(self) -> None:
+        """Write buffered members, stories and buckets in one transaction each."""
+        rows = []
+        for article_id, (sig, story) in self._new.items():
+            self._seq += 1
+            keys = json.dumps(sorted(sig.keys), ensure_ascii=False)
+            rows.append(
+                (
+                    article_id,
+                    story,
+                    self._seq,
+                    sig.day,
+                    sig.language,
+                    sig.title,
+                    keys,
+                    _blob(sig.coarse),
+                    _blob(sig.fine),
+                )
+            )
+        with self.store.transaction() as conn:
+            conn.executemany("INSERT OR REPLACE INTO story_members VALUES (?,?,?,?,?,?,?,?,?)", rows)
+            for story, ids in self._new_by_story.items():
+                first = self._new[ids[0]][0]
+                days = [d for d in (self._new[i][0].day for i in ids) if d is not None]
+                conn.execute(
+                    "INSERT OR IGNORE INTO stories (id, title, size, first_day, last_day) VALUES (?, ?, 0, ?, ?)",
+                    (story, first.title, min(days, default=None), max(days, default=None)),
+                )
+                conn.execute("UPDATE stories SET size = size + ? WHERE id=?", (len(ids), story))
+        self._buckets.flush()
+        self._new = {}
+        self._new_by_story = {}

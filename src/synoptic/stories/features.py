@@ -1,0 +1,155 @@
+"""What the story clusterer knows about one article: its signals.
+
+- `coarse`: the fast static embedding of the whole text (64-d), for LSH candidate search.
+- `fine`: the E5 embedding of title + lead (384-d), to verify a candidate story.
+- `keys`: language-independent name keys: canonical entity ids when entity resolution ran,
+  plus light keys of our own (capitalised words inside sentences, transliterated with anyascii
+  and folded so that "Rjabkow", "Ryabkov" and "Kuba", "Cuba" meet), which also work before it.
+- `day`: the publication date as a day number, when known.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+
+import numpy as np
+import numpy.typing as npt
+
+from ..embed import e5_embedder, static_embedder
+from ..models import Document, Entity
+from ..pipeline import Context
+
+Vector = npt.NDArray[np.float32]
+
+LEAD_CHARS = 600
+KEY_PREFIX = 5
+_WORD = re.compile(r"\b[^\W\d_][^\W_]*(?:[-'’][^\W\d_]+)*", re.UNICODE)
+_FOLDS = (("ph", "f"), ("w", "v"), ("j", "y"), ("c", "k"), ("z", "s"), ("ou", "u"))
+
+
+@dataclass(frozen=True, eq=False)
+class Signals:
+    """One article as the clusterer sees it."""
+
+    id: str
+    day: int | None
+    language: str
+    title: str
+    keys: frozenset[str]
+    coarse: Vector = field(repr=False)
+    fine: Vector = field(repr=False)
+
+
+def day_number(date: str | None) -> int | None:
+    """Proleptic day number of an ISO date at day precision; None for coarser or missing dates."""
+    if not date or len(date) < 10:
+        return None
+    try:
+        return dt.date.fromisoformat(date[:10]).toordinal()
+    except ValueError:
+        return None
+
+
+def headline(doc: Document) -> str:
+    """The article's title, or its first line cut to 160 characters when it has none."""
+    title = (doc.article.title or "").strip()
+    if title:
+        return title
+    first = doc.article.text.strip().split("\n", 1)[0].strip()
+    return first[:160]
+
+
+def title_and_lead(doc: Document, chars: int = LEAD_CHARS) -> str:
+    """Title plus the opening of the body: what a reader sees first, and what E5 verifies on."""
+    text = doc.article.text.strip()
+    title = (doc.article.title or "").strip()
+    lead = text[:chars]
+    if title and not text.startswith(title):
+        return f"{title}\n{lead}"
+    return lead
+
+
+def fold_name(word: str) -> str:
+    """A spelling-tolerant key for a name: transliterated, lower-cased, folded, cut to a prefix."""
+    from anyascii import anyascii
+
+    key = "".join(ch for ch in anyascii(word).lower() if ch.isalpha())
+    for a, b in _FOLDS:
+        key = key.replace(a, b)
+    return key[:KEY_PREFIX]
+
+
+@cache
+def _calendar_words(lang: str) -> frozenset[str]:
+    """Weekday and month names of a language (CLDR via babel): capitalised, yet never names."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        loc = Locale.parse(lang or "en")
+    except (UnknownLocaleError, ValueError):
+        loc = Locale.parse("en")
+    names: set[str] = set()
+    for width in ("wide", "abbreviated"):
+        names.update(str(v) for v in loc.days["format"][width].values())
+        names.update(str(v) for v in loc.months["format"][width].values())
+    return frozenset(fold_name(n) for n in names)
+
+
+def light_keys(text: str, language: str) -> frozenset[str]:
+    """Folded keys of capitalised words that do not open a sentence or line."""
+    skip = _calendar_words(language)
+    keys: set[str] = set()
+    for m in _WORD.finditer(text):
+        word = m.group(0)
+        if not word[0].isupper() or len(word) < 3:
+            continue
+        before = text[max(0, m.start() - 3) : m.start()].rstrip(" \t\"'“„«‘(")
+        if not before or before[-1] in ".!?:\n":
+            continue
+        key = fold_name(word)
+        if len(key) >= 3 and key not in skip:
+            keys.add(key)
+    return frozenset(keys)
+
+
+def entity_keys(entities: Sequence[Entity]) -> dict[str, frozenset[str]]:
+    """Canonical entity ids mentioned by each article (after cross-document resolution)."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for entity in entities:
+        for span in entity.mentions:
+            out[span.article].add(f"E:{entity.id}")
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def build_signals(
+    docs: Sequence[Document], ctx: Context, entities: Sequence[Entity] = (), *, fine: bool = True
+) -> list[Signals]:
+    """Signals of each document; `fine=False` skips E5 (zero vectors) for cheap tests and ablations."""
+    if not docs:
+        return []
+    coarse = static_embedder(ctx).encode([d.article.text for d in docs])
+    if fine:
+        fine_m = e5_embedder(ctx).encode([title_and_lead(d) for d in docs])
+    else:
+        fine_m = np.zeros((len(docs), 384), dtype=np.float32)
+    canonical = entity_keys(entities)
+    out = []
+    for i, doc in enumerate(docs):
+        keys = light_keys(doc.article.text, doc.article.language) | canonical.get(doc.id, frozenset())
+        out.append(
+            Signals(
+                id=doc.id,
+                day=day_number(doc.article.published.date),
+                language=doc.article.language,
+                title=headline(doc),
+                keys=keys,
+                coarse=coarse[i],
+                fine=fine_m[i],
+            )
+        )
+    return out

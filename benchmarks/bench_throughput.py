@@ -157,7 +157,7 @@ def _corpus_seconds(run: SynopticRun) -> float:
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--articles", type=int, default=300, help="articles in the end-to-end runs")
-    parser.add_argument("--ray", action="store_true", help="also run end to end with the Ray engine (local)")
+    parser.add_argument("--no-ray", dest="ray", action="store_false", help="skip the run with the Ray engine")
     parser.add_argument("--scale", type=int, nargs="*", default=[10_000, 100_000], help="memory-at-scale sizes")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:

@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 
 from resilience_support import CHECKPOINT, analyze_command, check_json, check_store, query, run_analyze, write_corpus
+from synoptic.stages import default_pipeline
 
 ARTICLES = 2 * CHECKPOINT + 7  # more than two checkpoints
+ARTICLE_STAGES = default_pipeline().article_stages[-1].name  # run until the last article stage
 
 
 def _rows(db: Path, table: str) -> int:
@@ -57,12 +59,13 @@ def test_resilience_kill_then_rerun_keeps_every_article_once(tmp_path: Path, mom
 
 
 def test_resilience_kill_resumes_from_the_last_checkpoint(tmp_path: Path) -> None:
-    """With every stage of the default pipeline: killed after a checkpoint, resumed, then run once more."""
+    """With every article stage of the default pipeline (the checkpointed ones): killed after a checkpoint,
+    resumed, then run once more."""
     corpus = tmp_path / "corpus"
     count = CHECKPOINT + 4
     files = write_corpus(corpus, count)
     db, out = tmp_path / "store.db", tmp_path / "analysis.json"
-    command = analyze_command([corpus], db, out, until=None)
+    command = analyze_command([corpus], db, out, until=ARTICLE_STAGES)
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     started = time.monotonic()
     while proc.poll() is None and _rows(db, "documents") == 0 and time.monotonic() - started < 120:
@@ -71,10 +74,10 @@ def test_resilience_kill_resumes_from_the_last_checkpoint(tmp_path: Path) -> Non
     proc.wait(timeout=60)
     cached = _rows(db, "documents")
     assert cached % CHECKPOINT == 0 or cached == count  # whole checkpoints only
-    rerun = run_analyze([corpus], db, out, until=None)
+    rerun = run_analyze([corpus], db, out, until=ARTICLE_STAGES)
     assert rerun.returncode == 0, rerun.stderr
     check_store(db, {str(f) for f in files})
-    again = run_analyze([corpus], db, out, until=None)  # a third run finds everything cached and adds nothing
+    again = run_analyze([corpus], db, out, until=ARTICLE_STAGES)  # a third run finds everything cached and adds nothing
     assert again.returncode == 0, again.stderr
     check_store(db, {str(f) for f in files})
     check_json(out, {str(f) for f in files})

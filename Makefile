@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 OUT := build/demo
 
-.PHONY: setup demo test lint typecheck unit bench serve clean
+.PHONY: setup demo test lint typecheck unit bench serve clean browser screenshots
 
 setup: $(STAMP)
 
@@ -31,7 +31,17 @@ typecheck: setup
 unit: setup
 	$(BIN)/python -m pytest -q
 
-test: lint typecheck unit
+# Browser tests drive Debian's chromium through Playwright (Playwright's own browser download never runs).
+# Installed only when missing; if apt cannot run here, the browser tests report themselves skipped.
+browser:
+	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium) \
+		|| echo "warning: could not install chromium; browser tests will be skipped"
+
+test: lint typecheck browser unit
+
+# Refresh the screenshots committed under docs/screenshots from the browser tests.
+screenshots: setup browser
+	SYNOPTIC_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q tests/test_browser_ui.py
 
 bench: setup
 	$(BIN)/python -m benchmarks.run_all

@@ -167,6 +167,14 @@ def score(gold: list[Gold], links: Links) -> dict[str, float]:
     }
 
 
+def _dictionary_state() -> str:
+    try:
+        import gender_guesser  # noqa: F401
+    except ImportError:
+        return "not installed (names from the data files only)"
+    return "installed"
+
+
 def main() -> None:
     ctx = Context()
     rows: list[str] = []
@@ -213,6 +221,7 @@ def main() -> None:
             "The last column runs the data-driven recogniser Synoptic uses for languages without a trained",
             "model (gazetteer, first names, roles, projection; no spaCy) on the same English text, to show",
             "what the non-English path reaches on labelled data.",
+            f"Optional first-name dictionary (extra `names`, gender-guesser): {_dictionary_state()}.",
             "",
             "| split | measure | Synoptic (spaCy + gazetteer) | spaCy + exact string | ratio | Synoptic rules only |",
             "|---|---|---|---|---|---|",

@@ -8,16 +8,15 @@ from typing import Any
 import pytest
 
 from synoptic import Analysis
-from synoptic.cli import main
-from synoptic.report.json import read_json, span_errors, validate
+from synoptic.report.json import read_json, span_errors, validate, write_json
 
 
 @pytest.fixture(scope="module")
-def seeds_json(seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    out = tmp_path_factory.mktemp("seeds")
-    code = main(["analyze", str(seeds_dir), "--json", str(out / "out.json"), "--db", str(out / "s.db"), "-q"])
-    assert code == 0
-    return read_json(out / "out.json")
+def seeds_json(seeds_analysis: Analysis, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The seeds' analysis JSON as written to disk and read back."""
+    out = tmp_path_factory.mktemp("seeds") / "out.json"
+    write_json(seeds_analysis.to_dict(), out)
+    return read_json(out)
 
 
 def by_name(doc: dict[str, Any], prefix: str) -> dict[str, Any]:

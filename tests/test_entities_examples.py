@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from synoptic.annotate.names import fold
-from synoptic.api import analyze
 from synoptic.models import Analysis
 
 # Aliases the recogniser cannot reach yet: organisation names across languages need translation
@@ -24,8 +22,8 @@ KNOWN_GAPS = {
 
 
 @pytest.fixture(scope="module")
-def examples(examples_dir: Path) -> Analysis:
-    return analyze(examples_dir)
+def examples(examples_analysis: Analysis) -> Analysis:
+    return examples_analysis
 
 
 def _ids(analysis: Analysis, surface: str) -> set[str]:

@@ -7,15 +7,14 @@ from pathlib import Path
 import pytest
 
 from synoptic.annotate.names import fold
-from synoptic.api import analyze
 from synoptic.models import Analysis, Entity
 
 pytestmark = pytest.mark.seeds
 
 
 @pytest.fixture(scope="module")
-def seeds(seeds_dir: Path) -> Analysis:
-    return analyze(seeds_dir)
+def seeds(seeds_analysis: Analysis) -> Analysis:
+    return seeds_analysis
 
 
 def _holding(analysis: Analysis, surface: str) -> list[Entity]:

@@ -9,13 +9,7 @@ from typing import Any
 
 import pytest
 
-from synoptic.annotate.lang import language_stage
-from synoptic.annotate.quotes import quotes_stage
-from synoptic.annotate.sentences import sentences_stage
-from synoptic.compare.quote_groups import quote_groups_stage
-from synoptic.ingest import read_paths
-from synoptic.models import Document, Quote
-from synoptic.pipeline import Context, CorpusState
+from synoptic.models import Analysis, Quote
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 pytestmark = pytest.mark.slow
@@ -27,17 +21,12 @@ def file_key(path: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def state() -> CorpusState:
-    ctx = Context()
-    docs = [Document(article=a) for a in read_paths([EXAMPLES / "corpus"]).articles]
-    for stage in (language_stage, sentences_stage, quotes_stage):
-        docs = stage.fn(docs, ctx)
-    result = quote_groups_stage.fn(CorpusState(documents=tuple(docs)), ctx)
-    assert isinstance(result, CorpusState)
-    return result
+def state(examples_analysis: Analysis) -> Analysis:
+    """The full pipeline over examples/corpus (shared with other tests through conftest)."""
+    return examples_analysis
 
 
-def test_quote_groups_examples_pairwise_precision_recall(state: CorpusState) -> None:
+def test_quote_groups_examples_pairwise_precision_recall(state: Analysis) -> None:
     gold: list[dict[str, Any]] = json.loads((EXAMPLES / "expected.json").read_text(encoding="utf-8"))["quotes"]
     keys = {d.id: file_key(d.article.path) for d in state.documents}
     texts = {file_key(d.article.path): d.article.text for d in state.documents}
@@ -65,7 +54,7 @@ def test_quote_groups_examples_pairwise_precision_recall(state: CorpusState) -> 
     assert tp / (tp + fn) >= 0.85
 
 
-def test_quote_groups_examples_every_quote_has_a_group_and_spans_verify(state: CorpusState) -> None:
+def test_quote_groups_examples_every_quote_has_a_group_and_spans_verify(state: Analysis) -> None:
     texts = {d.id: d.article.text for d in state.documents}
     for q in state.quotes:
         assert q.group.startswith("qg-")
@@ -74,10 +63,8 @@ def test_quote_groups_examples_every_quote_has_a_group_and_spans_verify(state: C
             assert texts[q.speaker_span.article][q.speaker_span.start : q.speaker_span.end] == q.speaker_span.text
 
 
-def test_quote_groups_examples_json_lists_versions_of_known_quotes(state: CorpusState) -> None:
-    from synoptic.models import Analysis
-
-    data = Analysis(quotes=state.quotes, quote_groups=tuple(state.extras["quote_groups"])).to_dict()
+def test_quote_groups_examples_json_lists_versions_of_known_quotes(state: Analysis) -> None:
+    data = state.to_dict()
     ids = {q["id"]: q for q in data["quotes"]}
     assert data["quote_groups"]
     for group in data["quote_groups"]:

@@ -6,42 +6,24 @@ from pathlib import Path
 
 import pytest
 
-from synoptic.annotate.quotes import quotes_stage
-from synoptic.annotate.sentences import sentences_stage
-from synoptic.compare.quote_groups import quote_groups_stage
-from synoptic.ingest import read_paths
-from synoptic.models import Document, Quote
-from synoptic.pipeline import Context, CorpusState
+from synoptic.models import Analysis, Quote
 
-SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
-pytestmark = [
-    pytest.mark.seeds,
-    pytest.mark.slow,
-    pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is absent"),
-]
+pytestmark = [pytest.mark.seeds, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
-def state() -> CorpusState:
-    ctx = Context()
-    docs = []
-    for article in read_paths([SEEDS]).articles:
-        lang = "de" if Path(article.path).name.startswith("002") else "en"
-        docs.append(Document(article=article.__class__(**{**article.__dict__, "language": lang})))
-    for stage in (sentences_stage, quotes_stage):
-        docs = stage.fn(docs, ctx)
-    result = quote_groups_stage.fn(CorpusState(documents=tuple(docs)), ctx)
-    assert isinstance(result, CorpusState)
-    return result
+def state(seeds_analysis: Analysis) -> Analysis:
+    """The full pipeline over the seeds (shared with other tests through conftest)."""
+    return seeds_analysis
 
 
-def quote(state: CorpusState, seed: str, words: str) -> Quote:
+def quote(state: Analysis, seed: str, words: str) -> Quote:
     ids = {d.id for d in state.documents if Path(d.article.path).name.startswith(seed)}
     found = [q for q in state.quotes if q.span.article in ids and words in q.span.text]
     return min(found, key=lambda q: (q.kind != "direct", len(q.span.text)))
 
 
-def test_quote_groups_seeds_ryabkov_three_wordings(state: CorpusState) -> None:
+def test_quote_groups_seeds_ryabkov_three_wordings(state: Analysis) -> None:
     groups = {
         quote(state, "000", "it all depends upon the action").group,
         quote(state, "004", "it all relies on the conduct").group,
@@ -50,19 +32,19 @@ def test_quote_groups_seeds_ryabkov_three_wordings(state: CorpusState) -> None:
     assert len(groups) == 1
 
 
-def test_quote_groups_seeds_cordial_and_fruitful_across_languages(state: CorpusState) -> None:
+def test_quote_groups_seeds_cordial_and_fruitful_across_languages(state: Analysis) -> None:
     assert quote(state, "000", "cordial and fruitful").group == quote(state, "002", "Freundlich und fruchtbar").group
 
 
-def test_quote_groups_seeds_different_statements_stay_apart(state: CorpusState) -> None:
+def test_quote_groups_seeds_different_statements_stay_apart(state: Analysis) -> None:
     assert (
         quote(state, "004", "It’s impossible for NATO").group != quote(state, "004", "There will be no shortage").group
     )
     assert quote(state, "000", "cordial and fruitful").group != quote(state, "000", "it all depends upon").group
 
 
-def test_quote_groups_seeds_record_lists_the_versions(state: CorpusState) -> None:
+def test_quote_groups_seeds_record_lists_the_versions(state: Analysis) -> None:
     group_id = quote(state, "004", "it all relies on the conduct").group
-    (record,) = [g for g in state.extras["quote_groups"] if g.id == group_id]
+    (record,) = [g for g in state.quote_groups if g.id == group_id]
     assert len(record.variants) >= 3
     assert all(v.similarity > 0.8 for v in record.variants)

@@ -9,7 +9,7 @@ import pytest
 
 from synoptic.annotate.quotes import extract_quotes
 from synoptic.annotate.sentences import split_sentences
-from synoptic.models import QuoteMention
+from synoptic.models import Analysis, QuoteMention
 
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 pytestmark = [
@@ -67,25 +67,9 @@ def test_quotes_seeds_scare_quote_left_out() -> None:
 
 
 @pytest.fixture(scope="module")
-def with_mentions() -> dict[str, tuple[QuoteMention, ...]]:
-    """Quotes of each seed found with the entity stage's mentions, as in the full pipeline."""
-    import dataclasses
-
-    from synoptic.annotate.entities import entities_stage
-    from synoptic.annotate.quotes import quotes_stage
-    from synoptic.annotate.sentences import sentences_stage
-    from synoptic.ingest import read_paths
-    from synoptic.models import Document
-    from synoptic.pipeline import Context
-
-    ctx = Context()
-    docs = []
-    for art in read_paths([SEEDS]).articles:
-        lang = "de" if Path(art.path).name.startswith("002") else "en"
-        docs.append(Document(article=dataclasses.replace(art, language=lang)))
-    for stage in (sentences_stage, entities_stage, quotes_stage):
-        docs = stage.fn(docs, ctx)
-    return {Path(d.article.path).name[:3]: d.quotes for d in docs}
+def with_mentions(seeds_analysis: Analysis) -> dict[str, tuple[QuoteMention, ...]]:
+    """Quotes of each seed from the full pipeline, found with the entity stage's mentions."""
+    return {Path(d.article.path).name[:3]: d.quotes for d in seeds_analysis.documents}
 
 
 @pytest.mark.parametrize(("prefix", "lang", "words", "speakers"), EXPECTED)

@@ -1,6 +1,7 @@
 """Command line: a few lines per command over the library API.
 
     synoptic analyze PATH... [--json FILE] [--db FILE] [--report DIR] [--quiet]
+    synoptic serve [--db FILE] [--host 127.0.0.1] [--port 8000] [--token T] [--json FILE]
     synoptic languages
 
 Exit status: 0 when anything was analysed, 2 when nothing was (or on a usage error), 1 on an
@@ -10,6 +11,7 @@ internal error.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -110,6 +112,18 @@ def _parser() -> argparse.ArgumentParser:
         help="articles per batch; annotations are saved every 8 batches (default: %(default)s)",
     )
 
+    w = sub.add_parser("serve", help="browse the store's latest analysis in a web browser, with an HTTP API")
+    w.add_argument("--db", metavar="FILE", default="synoptic.db", help="SQLite store (default: synoptic.db)")
+    w.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
+    w.add_argument("--port", type=int, default=8000, help="port (default: %(default)s)")
+    w.add_argument(
+        "--token",
+        default=os.environ.get("SYNOPTIC_TOKEN"),
+        help="required for a non-loopback --host; "
+        "clients send it as 'Authorization: Bearer TOKEN' (default: $SYNOPTIC_TOKEN)",
+    )
+    w.add_argument("--json", metavar="FILE", help="first keep this analysis JSON (and its articles) in the store")
+
     sub.add_parser("languages", help="list the supported languages")
     return parser
 
@@ -145,12 +159,27 @@ def cmd_analyze(args: argparse.Namespace, out: Console, err: Console) -> int:
     return EXIT_OK
 
 
+def cmd_serve(args: argparse.Namespace, err: Console) -> int:
+    from .report.json import read_json
+    from .web.app import import_document
+    from .web.server import check_bind, serve
+
+    check_bind(args.host, args.token)
+    if args.json:
+        import_document(args.db, read_json(args.json))
+    err.print(f"serving {args.db} on http://{args.host}:{args.port}/", highlight=False)
+    serve(args.db, host=args.host, port=args.port, token=args.token)
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     out, err = Console(), Console(stderr=True)
     try:
         if args.command == "analyze":
             return cmd_analyze(args, out, err)
+        if args.command == "serve":
+            return cmd_serve(args, err)
         if args.command == "languages":
             out.print(" ".join(langdata.supported_languages()))
             return EXIT_OK

@@ -291,14 +291,23 @@ class Claim:
     statement: str
     support: tuple[Span, ...]
     contradict: tuple[Span, ...] = ()
+    # Extra (not in the minimum contract): slot values (actor, action, object, place, time, quantity)
+    # and how many independent voices support the claim.
+    slots: dict[str, list[str]] | None = field(default=None, compare=False)
+    voices: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "id": self.id,
             "statement": self.statement,
             "support": [s.to_dict() for s in self.support],
             "contradict": [s.to_dict() for s in self.contradict],
         }
+        if self.slots is not None:
+            out["slots"] = self.slots
+        if self.voices is not None:
+            out["voices"] = self.voices
+        return out
 
 
 @dataclass(frozen=True)
@@ -339,9 +348,14 @@ class Story:
     conflicts: tuple[Conflict, ...] = ()
     summary: tuple[SummarySentence, ...] = ()
     voices: int | None = None  # independent voices after collapsing copies, spins, translations
+    # Extras of the comparison stages (JSON-ready, spans as dicts): the source x claim matrix,
+    # wording and voices per source, and the dated timeline.
+    coverage: dict[str, Any] | None = field(default=None, compare=False)
+    framing: dict[str, Any] | None = field(default=None, compare=False)
+    timeline: list[dict[str, Any]] | None = field(default=None, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "id": self.id,
             "title": self.title,
             "articles": list(self.articles),
@@ -351,6 +365,11 @@ class Story:
             "summary": [s.to_dict() for s in self.summary],
             "voices": self.voices if self.voices is not None else len(self.articles),
         }
+        for key in ("coverage", "framing", "timeline"):
+            value = getattr(self, key)
+            if value is not None:
+                out[key] = value
+        return out
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from .annotate.resolve import resolve_entities_stage
 from .annotate.sentences import sentences_stage
 from .annotate.timex import timex_stage
 from .compare.quote_groups import quote_groups_stage
+from .compare.stages import claims_stage, conflicts_stage, coverage_stage, summary_stage
 from .pipeline import Pipeline
 from .stories.derive import derivations_stage
 from .stories.events import events_stage
@@ -33,5 +34,9 @@ def default_pipeline() -> Pipeline:
             stories_stage,
             derivations_stage,
             events_stage,
+            claims_stage,
+            conflicts_stage,
+            coverage_stage,
+            summary_stage,
         )
     )

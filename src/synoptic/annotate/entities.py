@@ -134,69 +134,65 @@ class Recogniser:
     def people(
         self, text: str, lang: str, taken: list[tuple[int, int]], known: frozenset[str] = frozenset()
     ) -> list[Mention]:
-        rules = name_rules(lang)
-        toks = free_tokens(text, taken)
-        runs = _name_runs(text, toks, rules)
+        scan = _Scan(text, lang, name_rules(lang), free_tokens(text, taken), set(known))
+        runs = _name_runs(text, scan.toks, scan.rules)
         out: list[Mention] = []
-        surnames: set[str] = set(known)
         for run in runs:
-            mention = self._person_from_run(text, run, toks, lang, rules, surnames)
+            mention = scan.person(run)
             if mention is not None:
                 out.append(mention)
                 parts = split_person(mention.text)
                 if parts is not None and parts.full:
-                    surnames.add(parts.surname)
+                    scan.surnames.add(parts.surname)
         # Second pass: surnames seen once now mark the other mentions of the same person in this article.
         seen = {(m.start, m.end) for m in out}
         for run in runs:
             start, end = run[0][0], run[-1][1]
             if (start, end) in seen or any(m.start <= start < m.end for m in out):
                 continue
-            if len(run) <= 2 and _matches_known(run, surnames):
+            if len(run) <= 2 and _matches_known(run, scan.surnames):
                 out.append(Mention(start, end, text[start:end], "PERSON", "projection", role_before(text, start, lang)))
         return sorted(out, key=lambda m: m.start)
 
-    def _person_from_run(
-        self,
-        text: str,
-        run: list[tuple[int, int, str]],
-        toks: list[tuple[int, int, str]],
-        lang: str,
-        rules: NameRules,
-        surnames: set[str],
-    ) -> Mention | None:
-        # A run may start with a capitalised noun before the name ("Delegationen von Olexander Hryzenko"),
-        # or run on through a particle into a noun ("Ryabkov zu Gesprächen"): try the part before it too.
+
+@dataclass
+class _Scan:
+    """One article being scanned for people: its text, language rules, free tokens and known surnames."""
+
+    text: str
+    lang: str
+    rules: NameRules
+    toks: list[tuple[int, int, str]]
+    surnames: set[str]
+
+    def person(self, run: list[tuple[int, int, str]]) -> Mention | None:
+        """A PERSON mention for a run of capitalised words, or None.
+
+        A run may start with a capitalised noun before the name ("Delegationen von Olexander Hryzenko"),
+        or run on through a particle into a noun ("Ryabkov zu Gesprächen"): the part before it is tried too.
+        """
         k = next((i for i, t in enumerate(run[:-1]) if _is_first_name(t[2])), 0)
         run = run[k:]
-        found = self._licensed(text, run, toks, lang, rules, surnames)
+        found = self.licensed(run)
         cut = next((i for i, t in enumerate(run) if t[2] in particles()), 0)
         if found is None and cut:
-            found = self._licensed(text, run[:cut], toks, lang, rules, surnames)
+            found = self.licensed(run[:cut])
         return found
 
-    def _licensed(
-        self,
-        text: str,
-        run: list[tuple[int, int, str]],
-        toks: list[tuple[int, int, str]],
-        lang: str,
-        rules: NameRules,
-        surnames: set[str],
-    ) -> Mention | None:
+    def licensed(self, run: list[tuple[int, int, str]]) -> Mention | None:
         """The run as a PERSON mention when something licenses it: first name, honorific, role, cue, known name."""
+        text = self.text
         start, end = run[0][0], run[-1][1]
-        first_known = _is_first_name(run[0][2])
         honorific = _honorific_before(text, start)
-        role = role_before(text, start, lang)
-        cue = _previous_word(text, toks, start) in rules.cues
-        if first_known and len(run) >= 2:
+        role = role_before(text, start, self.lang)
+        cue = _previous_word(text, self.toks, start) in self.rules.cues
+        if _is_first_name(run[0][2]) and len(run) >= 2:
             pass
         elif honorific is not None and len(run) <= 3:
             start = honorific
         elif (role is not None and len(run) <= 3) or (cue and len(run) <= 2):
             pass
-        elif len(run) <= 2 and _matches_known(run, surnames):
+        elif len(run) <= 2 and _matches_known(run, self.surnames):
             return Mention(start, end, text[start:end], "PERSON", "projection", role)
         else:
             return None

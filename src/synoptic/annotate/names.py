@@ -86,7 +86,10 @@ MIN_NAME_FREQUENCY = 3
 
 
 def _dictionary_first_names() -> Iterator[str]:
-    """First names from the nam_dict list shipped in the `gender-guesser` package (~16k common ones)."""
+    """First names from the nam_dict list of the optional `gender-guesser` package (~16k common ones).
+
+    Optional (extra `names`) because its licences (GPLv3 code, GFDL data) differ from Synoptic's.
+    """
     try:
         import gender_guesser
     except ImportError:  # the recogniser still works with the names in the data files

@@ -9,6 +9,8 @@ corpus (`examples/expected.json`): E5 cosines of the same statement sit at or ab
 a language and ~0.85 across languages, while other statements of the same speaker on the same
 story reach ~0.89; a publication gap of more than two days raises the bar. A group holds at most
 one quote per article, joined best match first, so two statements of one article never merge.
+Only quotes sharing a speaker entity, a speaker-name key or their exact words are compared, so
+the work grows with the quotes per speaker, not with the square of the corpus.
 
 For each group of two or more, `QuoteGroup` keeps every version beside a reference version
 (the earliest direct quote), with the word runs removed and added within a language, so a
@@ -19,8 +21,9 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -37,6 +40,8 @@ CROSS_LANGUAGE_THRESHOLD = 0.85
 LATE_PENALTY = 0.04  # added to the threshold when the two articles are more than two days apart
 NEAR_IDENTICAL = 95  # rapidfuzz ratio at which two texts are one quote whoever the speaker is
 SPEAKER_NAME_RATIO = 70  # transliterations: Rjabkow / Ryabkov, Hryzenko / Hrytsenko
+LARGE_BLOCK = 300  # a speaker quoted more often than this is compared through a whole-text prefilter
+PREFILTER = 0.80  # whole-text cosine below which two quotes of a large block are not compared further
 
 
 @dataclass(frozen=True)
@@ -136,30 +141,44 @@ def _segments(text: str) -> list[str]:
     return parts or [text]
 
 
-def _similarities(items: Sequence[_Item], embedder: Embedder) -> np.ndarray:
-    """Pairwise similarity: the best cosine over whole texts and sentence pairs."""
-    texts = [i.quote.span.text for i in items]
-    full = embedder.encode(texts)
-    split = [_segments(t) for t in texts]
-    extra = [seg for parts in split if len(parts) > 1 for seg in parts]
-    extra_vectors = embedder.encode(extra) if extra else np.zeros((0, full.shape[1]), dtype=np.float32)
-    rows: list[np.ndarray] = []
-    owner: list[int] = []
-    used = 0
-    for k, parts in enumerate(split):
-        if len(parts) > 1:  # a single-sentence quote reuses its whole-text vector
-            rows.extend(extra_vectors[used : used + len(parts)])
-            owner.extend([k] * len(parts))
-            used += len(parts)
-        else:
-            rows.append(full[k])
-            owner.append(k)
-    seg = np.vstack(rows)
-    starts = np.flatnonzero(np.r_[True, np.diff(np.asarray(owner)) != 0])
-    seg_sim = np.asarray(seg @ seg.T, dtype=np.float64)
-    best = np.maximum.reduceat(np.maximum.reduceat(seg_sim, starts, axis=0), starts, axis=1)
-    sim: np.ndarray = np.maximum(np.asarray(full @ full.T, dtype=np.float64), best)
-    return sim
+class _Similarity:
+    """Each quote's whole-text and sentence vectors; the similarity of two quotes is the best cosine
+    over whole texts and sentence pairs. Computed per compared pair, never as an n x n matrix."""
+
+    def __init__(self, items: Sequence[_Item], embedder: Embedder) -> None:
+        texts = [i.quote.span.text for i in items]
+        self.full = embedder.encode(texts)
+        split = [_segments(t) for t in texts]
+        extra = [seg for parts in split if len(parts) > 1 for seg in parts]
+        vectors = embedder.encode(extra) if extra else np.zeros((0, self.full.shape[1]), dtype=np.float32)
+        self.segments: list[np.ndarray] = []
+        used = 0
+        for k, parts in enumerate(split):
+            if len(parts) > 1:
+                self.segments.append(vectors[used : used + len(parts)])
+                used += len(parts)
+            else:  # a single-sentence quote reuses its whole-text vector
+                self.segments.append(self.full[k : k + 1])
+
+    def __call__(self, a: int, b: int) -> float:
+        whole = float(self.full[a] @ self.full[b])
+        return max(whole, float((self.segments[a] @ self.segments[b].T).max()))
+
+
+def _blocks(items: Sequence[_Item]) -> list[list[int]]:
+    """Quotes worth comparing: the same speaker entity, the same spelling-tolerant name key
+    (Rjabkow / Ryabkov), or the same words (copies, whoever the speaker)."""
+    by: dict[str, list[int]] = {}
+    for k, item in enumerate(items):
+        keys = {"text:" + " ".join(item.quote.span.text.lower().split())}
+        if item.quote.speaker:
+            keys.add("entity:" + item.quote.speaker)
+        name = _name_key(item.mention.speaker_text)
+        if name:
+            keys.add("name:" + name)
+        for key in keys:
+            by.setdefault(key, []).append(k)
+    return [members for members in by.values() if len(members) > 1]
 
 
 def _same_speaker(a: _Item, b: _Item) -> bool:
@@ -177,22 +196,40 @@ def _threshold(a: _Item, b: _Item) -> float:
     return base
 
 
-def _candidate_pairs(items: Sequence[_Item], sim: np.ndarray) -> list[tuple[float, int, int]]:
+def _block_pairs(block: Sequence[int], sim: _Similarity) -> Iterator[tuple[int, int]]:
+    """Pairs of a block: all of them, or for a large block those whose whole texts are close."""
+    if len(block) <= LARGE_BLOCK:
+        yield from itertools.combinations(block, 2)
+        return
+    vectors = sim.full[list(block)]
+    for offset in range(0, len(block), 512):
+        close = np.nonzero(vectors[offset : offset + 512] @ vectors.T >= PREFILTER)
+        for row, col in zip(*close, strict=True):
+            if offset + row < col:
+                yield block[offset + row], block[col]
+
+
+def _candidate_pairs(items: Sequence[_Item], sim: _Similarity) -> list[tuple[float, int, int]]:
+    """Pairs that may join a group, scored (2.0 for the same words), best first."""
     pairs: list[tuple[float, int, int]] = []
-    for a in range(len(items)):
-        for b in range(a + 1, len(items)):
-            x, y = items[a], items[b]
-            if x.quote.span.article == y.quote.span.article:
+    seen: set[tuple[int, int]] = set()
+    for block in _blocks(items):
+        for a, b in _block_pairs(block, sim):
+            pair = (min(a, b), max(a, b))
+            x, y = items[pair[0]], items[pair[1]]
+            if pair in seen or x.quote.span.article == y.quote.span.article:
                 continue
+            seen.add(pair)
             unknown = x.speaker_key is None or y.speaker_key is None
             same = _same_speaker(x, y)
             identical = (same or unknown) and fuzz.ratio(x.quote.span.text, y.quote.span.text) >= NEAR_IDENTICAL
-            if identical or (same and sim[a, b] >= _threshold(x, y)):
-                pairs.append((1.0 + identical if identical else float(sim[a, b]), a, b))
+            score = sim(*pair) if same and not identical else 0.0
+            if identical or (same and score >= _threshold(x, y)):
+                pairs.append((2.0 if identical else score, *pair))
     return sorted(pairs, reverse=True)
 
 
-def cluster(items: Sequence[_Item], sim: np.ndarray) -> list[list[int]]:
+def cluster(items: Sequence[_Item], sim: _Similarity) -> list[list[int]]:
     """Groups of item indices: best pairs first, at most one quote per article in a group."""
     parent = list(range(len(items)))
     articles = [{i.quote.span.article} for i in items]
@@ -237,7 +274,7 @@ def _reference(members: Sequence[_Item]) -> _Item:
     return min(members, key=rank)
 
 
-def describe_group(gid: str, members: Sequence[_Item], sim: np.ndarray, index: dict[str, int]) -> QuoteGroup:
+def describe_group(gid: str, members: Sequence[_Item], sim: _Similarity, index: dict[str, int]) -> QuoteGroup:
     """The QuoteGroup record: every version with its similarity to, and words changed from, the reference."""
     ref = _reference(members)
     variants = []
@@ -250,7 +287,7 @@ def describe_group(gid: str, members: Sequence[_Item], sim: np.ndarray, index: d
                 article=m.quote.span.article,
                 language=m.language,
                 text=m.quote.span.text,
-                similarity=1.0 if m is ref else float(sim[index[m.quote.id], index[ref.quote.id]]),
+                similarity=1.0 if m is ref else sim(index[m.quote.id], index[ref.quote.id]),
                 removed=removed,
                 added=added,
             )
@@ -272,7 +309,7 @@ def group_quotes(items: Sequence[_Item], embedder: Embedder) -> tuple[list[Quote
     """Quotes with their group ids, and the records of groups with two or more versions."""
     if not items:
         return [], []
-    sim = _similarities(items, embedder)
+    sim = _Similarity(items, embedder)
     index = {i.quote.id: k for k, i in enumerate(items)}
     quotes: dict[str, Quote] = {}
     groups: list[QuoteGroup] = []

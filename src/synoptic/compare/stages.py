@@ -1,0 +1,208 @@
+"""The comparison stages: claims, conflicts, coverage (with framing and timeline) and summary.
+
+They run per story after the annotation, entity, quote and story layers. Intermediate results
+(claim units, similarities, conflict findings) travel between them in `state.extras["compare"]`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from ..embed import e5_embedder
+from ..models import Article, Claim, Conflict, ConflictValue, Document, Span, Story
+from ..pipeline import Context, CorpusState, corpus_stage
+from .align import Aligned, align
+from .claims import ClaimUnit, parse_slots, units_of
+from .conflicts import Finding, find_conflicts
+from .coverage import coverage_matrix, voices_quoted
+from .framing import story_framing
+from .layers import count_voices, stories_of, story_families, voice_of
+from .summary import representative, summarise
+from .timeline import timeline
+
+EXTRA = "compare"
+
+
+@dataclass(frozen=True)
+class StoryWork:
+    """What the comparison stages know about one story."""
+
+    aligned: Aligned
+    findings: tuple[Finding, ...] = ()
+
+
+def _span(u: ClaimUnit) -> Span:
+    return Span(u.article, u.start, u.end, u.text)
+
+
+def _work(state: CorpusState) -> dict[str, StoryWork]:
+    work: dict[str, StoryWork] = state.extras.get(EXTRA, {})
+    return work
+
+
+def build_claims(story: Story, aligned: Aligned, voices: dict[str, str]) -> tuple[Claim, ...]:
+    """One Claim per aligned group, its statement the representative sentence, its support every sentence."""
+    out: list[Claim] = []
+    for n, members in enumerate(aligned.groups):
+        rep = aligned.units[representative(aligned, members)]
+        out.append(
+            Claim(
+                id=f"{story.id}-claim-{n}",
+                statement=rep.text,
+                support=tuple(_span(aligned.units[u]) for u in members),
+                slots=rep.slots(),
+                voices=count_voices([aligned.units[u].article for u in members], voices),
+            )
+        )
+    return tuple(out)
+
+
+def _documents(state: CorpusState, story: Story) -> list[Document]:
+    by_id = {d.id: d for d in state.documents}
+    return [by_id[a] for a in story.articles if a in by_id]
+
+
+@corpus_stage(
+    "claims",
+    requires=[
+        "sentences",
+        "mentions",
+        "timexes",
+        "quantities",
+        "entities",
+        "published_inferred",
+        "stories",
+        "derivations",
+        "events",
+    ],
+    provides=["claims"],
+)
+def claims_stage(state: CorpusState, ctx: Context) -> CorpusState:
+    """Claims of every story: sentence claims with slots, aligned across articles and languages
+    (over the story's family, see `layers.story_families`), each story keeping its own claims."""
+    names = {e.id: e.name for e in state.entities}
+    voices = voice_of(state)
+    embedder = e5_embedder(ctx)
+    work: dict[str, StoryWork] = {}
+    done: dict[str, Story] = {}
+    stories = stories_of(state)
+    for family in story_families(state, stories):
+        articles = [a for story in family for a in story.articles]
+        docs = _documents(state, replace(family[0], articles=tuple(articles)))
+        units = [u for doc in docs for u in units_of(doc, names)]
+        aligned = align(parse_slots(units, ctx), embedder)
+        for story in family:
+            view = story_view(aligned, set(story.articles))
+            work[story.id] = StoryWork(view)
+            done[story.id] = replace(story, claims=build_claims(story, view, voices))
+    out = tuple(done.get(s.id, s) for s in stories)
+    return replace(state, stories=out, extras={**state.extras, EXTRA: work})
+
+
+def story_view(aligned: Aligned, articles: set[str]) -> Aligned:
+    """The family's alignment seen from one story: its groups cut down to the story's own sentences."""
+    groups = []
+    for members in aligned.groups:
+        own = tuple(u for u in members if aligned.units[u].article in articles)
+        if own:
+            groups.append(own)
+    return Aligned(aligned.units, aligned.sims, tuple(groups))
+
+
+def _conflict(story: Story, n: int, f: Finding, aligned: Aligned) -> Conflict:
+    values = tuple(ConflictValue(v, tuple(_span(aligned.units[u]) for u in members)) for v, members in f.values)
+    return Conflict(id=f"{story.id}-conflict-{n}", about=f.about, values=values)
+
+
+def _with_contradictions(claims: tuple[Claim, ...], aligned: Aligned, findings: list[Finding]) -> tuple[Claim, ...]:
+    group_of = aligned.group_of()
+    against: dict[int, list[Span]] = {}
+    for f in findings:
+        for value, members in f.values:
+            others = [_span(aligned.units[u]) for v, us in f.values if v != value for u in us]
+            for u in members:
+                if u in group_of:
+                    against.setdefault(group_of[u], []).extend(others)
+    return tuple(
+        replace(c, contradict=tuple(dict.fromkeys(against[g]))) if g in against else c for g, c in enumerate(claims)
+    )
+
+
+@corpus_stage("conflicts", requires=["claims"], provides=["conflicts"])
+def conflicts_stage(state: CorpusState, ctx: Context) -> CorpusState:
+    """Conflicts of every story (place, date, number, outcome), and the spans contradicting each claim."""
+    voices = voice_of(state)
+    work = dict(_work(state))
+    stories: list[Story] = []
+    found: dict[int, list[Finding]] = {}  # per family alignment (shared by its stories' views)
+    for story in state.stories:
+        if story.id not in work:
+            stories.append(story)
+            continue
+        aligned = work[story.id].aligned
+        if id(aligned.units) not in found:
+            found[id(aligned.units)] = find_conflicts(aligned, voices)
+        own = set(story.articles)
+        findings = [f for f in found[id(aligned.units)] if any(aligned.units[u].article in own for u in f.units)]
+        work[story.id] = StoryWork(aligned, tuple(findings))
+        conflicts = tuple(_conflict(story, n, f, aligned) for n, f in enumerate(findings))
+        claims = _with_contradictions(story.claims, aligned, findings)
+        stories.append(replace(story, conflicts=conflicts, claims=claims))
+    return replace(state, stories=tuple(stories), extras={**state.extras, EXTRA: work})
+
+
+def _articles(state: CorpusState, story: Story) -> list[Article]:
+    return [d.article for d in _documents(state, story)]
+
+
+def _roles(state: CorpusState) -> dict[str, str]:
+    """Entity id -> a title or role seen beside one of its mentions."""
+    out: dict[str, str] = {}
+    for doc in state.documents:
+        for m in doc.mentions:
+            if m.entity and m.role and m.entity not in out:
+                out[m.entity] = m.role
+    return out
+
+
+@corpus_stage("coverage", requires=["conflicts", "quote_groups"], provides=["coverage", "framing", "timeline"])
+def coverage_stage(state: CorpusState, ctx: Context) -> CorpusState:
+    """Per story: source x claim coverage, first reporters, voices quoted, framing and timeline."""
+    voices = voice_of(state)
+    work = _work(state)
+    roles = _roles(state)
+    stories: list[Story] = []
+    for story in state.stories:
+        if story.id not in work:
+            stories.append(story)
+            continue
+        w = work[story.id]
+        articles = _articles(state, story)
+        quoted = voices_quoted(state.quotes, state.entities, articles, roles)
+        stories.append(
+            replace(
+                story,
+                voices=count_voices(story.articles, voices),
+                coverage=coverage_matrix(w.aligned, story.claims, articles, w.findings, voices),
+                framing=story_framing(_documents(state, story), quoted),
+                timeline=timeline(story.events, w.aligned, story.claims),
+            )
+        )
+    return replace(state, stories=tuple(stories))
+
+
+@corpus_stage("summary", requires=["coverage"], provides=["summary"])
+def summary_stage(state: CorpusState, ctx: Context) -> CorpusState:
+    """The cited neutral summary of every story."""
+    voices = voice_of(state)
+    work = _work(state)
+    stories: list[Story] = []
+    for story in state.stories:
+        if story.id not in work:
+            stories.append(story)
+            continue
+        w = work[story.id]
+        everyone = [d.article for d in state.documents]
+        summary = summarise(w.aligned, story.claims, w.findings, _articles(state, story), voices, everyone)
+        stories.append(replace(story, summary=summary))
+    return replace(state, stories=tuple(stories))

@@ -1,0 +1,126 @@
+"""A neutral multi-source summary in which every sentence cites all of its supporting spans.
+
+Extractive, then templated: the claims reported by the most independent voices (derivations of
+one source count once) are restated with attribution, then each conflict is stated as a conflict
+("Source A says Brussels; source B says Vienna"). Nothing is written that no span supports.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ..models import Article, Claim, Span, SummarySentence
+from . import cues
+from .align import Aligned
+from .conflicts import Finding
+from .coverage import source_name
+from .layers import count_voices
+
+MAX_CLAIM_SENTENCES = 4
+MAX_CONFLICT_SENTENCES = 4
+DUPLICATE = 0.9  # representative sentences this similar say the same thing
+
+
+def _names(article_ids: Sequence[str], articles: dict[str, Article]) -> str:
+    names = sorted({source_name(articles[a]) for a in article_ids if a in articles})
+    if len(names) <= 1:
+        return names[0] if names else "one source"
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _loaded(unit_text: str, lang: str) -> int:
+    return len(cues.find(lang, "loaded", unit_text))
+
+
+_PRONOUN_START = re.compile(r"^(?:He|She|They|It|This|That|These|Er|Sie|Es|Il|Elle|Ils|Elles)\b")
+
+
+def stands_alone(text: str) -> bool:
+    """Whether a sentence can be read without the one before it (it does not open with a pronoun)."""
+    return _PRONOUN_START.match(text) is None
+
+
+def representative(aligned: Aligned, members: Sequence[int]) -> int:
+    """The unit that best stands for a claim: English if possible, fewest loaded words, then earliest."""
+    return min(
+        members,
+        key=lambda u: (
+            aligned.units[u].lang != "en",
+            _PRONOUN_START.match(aligned.units[u].text) is not None,
+            _loaded(aligned.units[u].text, aligned.units[u].lang),
+            u,
+        ),
+    )
+
+
+def _claim_sentence(
+    aligned: Aligned, members: Sequence[int], claim: Claim, articles: dict[str, Article], voices: dict[str, str]
+) -> SummarySentence:
+    reporting = sorted({aligned.units[u].article for u in members})
+    n = count_voices(reporting, voices)
+    rep = aligned.units[representative(aligned, members)]
+    statement = rep.text.strip().rstrip(".") + "."
+    if rep.lang != "en":
+        statement = f"({rep.lang}) {statement}"
+    if n >= 2:
+        text = f"Reported by {n} independent sources ({_names(reporting, articles)}): {statement}"
+    else:
+        text = f"According to {_names(reporting, articles)}: {statement}"
+    return SummarySentence(text=text, citations=claim.support)
+
+
+def _conflict_sentence(f: Finding, aligned: Aligned, articles: dict[str, Article]) -> SummarySentence:
+    parts: list[str] = []
+    spans: list[Span] = []
+    for value, members in f.values:
+        sources = sorted({aligned.units[u].article for u in members})
+        verb = "says" if len(sources) == 1 else "say"
+        shown = f"“{value}”" if f.kind == "outcome" else value
+        parts.append(f"{_names(sources, articles)} {verb} {shown}")
+        for u in members:
+            unit = aligned.units[u]
+            spans.append(Span(unit.article, unit.start, unit.end, unit.text))
+    text = f"Sources differ on the {f.about.removeprefix('the ')}: " + "; ".join(parts) + "."
+    return SummarySentence(text=text, citations=tuple(dict.fromkeys(spans)))
+
+
+def summarise(
+    aligned: Aligned,
+    claims: Sequence[Claim],
+    findings: Sequence[Finding],
+    articles: Sequence[Article],
+    voices: dict[str, str],
+    others: Sequence[Article] = (),
+) -> tuple[SummarySentence, ...]:
+    """Up to MAX_CLAIM_SENTENCES claim sentences by independent voices, then the conflicts.
+    `others` are articles of sibling stories that conflicts may cite (named, never summarised)."""
+    by_id = {a.id: a for a in articles}
+    named = {**{a.id: a for a in others}, **by_id}
+    in_conflict = {u for f in findings for u in f.units}
+
+    def weight(g: int) -> tuple[int, int, bool, int]:
+        members = aligned.groups[g]
+        n = count_voices([aligned.units[u].article for u in members], voices)
+        return (-n, -len(members), all(aligned.units[u].lang != "en" for u in members), g)
+
+    order = sorted(range(len(claims)), key=weight)
+    chosen: list[int] = []
+    used_articles: set[str] = set()
+    for g in order:
+        members = aligned.groups[g]
+        if set(members) & in_conflict or len(chosen) >= MAX_CLAIM_SENTENCES:
+            continue
+        rep = representative(aligned, members)
+        if not stands_alone(aligned.units[rep].text):
+            continue
+        if any(aligned.sim(rep, representative(aligned, aligned.groups[c])) >= DUPLICATE for c in chosen):
+            continue
+        arts = {aligned.units[u].article for u in members}
+        if len(members) == 1 and arts <= used_articles and len(used_articles) < len(by_id):
+            continue
+        chosen.append(g)
+        used_articles |= arts
+    out = [_claim_sentence(aligned, aligned.groups[g], claims[g], by_id, voices) for g in chosen]
+    out += [_conflict_sentence(f, aligned, named) for f in findings[:MAX_CONFLICT_SENTENCES]]
+    return tuple(out)

@@ -1,0 +1,39 @@
+"""`synoptic serve`: run the web app with uvicorn, loopback-only unless a token protects it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import SettingsError
+from ..settings import Settings
+from .app import LOOPBACK_NAMES, create_app, is_loopback
+
+
+def check_bind(host: str, token: str | None) -> None:
+    """Refuse to listen beyond this machine without a token (anyone on the network could read and upload)."""
+    if not is_loopback(host) and not token:
+        raise SettingsError(
+            f"refusing to listen on {host!r} without a token: pass --token (or set SYNOPTIC_TOKEN), "
+            "or bind to 127.0.0.1"
+        )
+    if token is not None and len(token) < 16:
+        raise SettingsError("the token must be at least 16 characters long")
+
+
+def serve(
+    db: str | Path,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    token: str | None = None,
+    settings: Settings | None = None,
+) -> None:
+    """Serve the store at `db` until interrupted."""
+    import uvicorn
+
+    check_bind(host, token)
+    # On loopback without a token, accept only loopback host names: a foreign page cannot reach
+    # the app through DNS rebinding.
+    hosts = None if token else set(LOOPBACK_NAMES)
+    app = create_app(db, token=token, settings=settings, allowed_hosts=hosts)
+    uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)

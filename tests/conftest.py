@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from synoptic import Analysis, analyze
 from synoptic.pipeline import Pipeline
 from synoptic.stages import default_pipeline
+
+# CI runs property tests with a fixed derivation of examples, so a red build is reproducible;
+# local runs explore new examples every time.
+hypothesis_settings.register_profile("ci", derandomize=True, deadline=None)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

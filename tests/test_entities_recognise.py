@@ -9,7 +9,7 @@ import pytest
 from synoptic.annotate.entities import Recogniser, english_mentions, entities_stage, role_before
 from synoptic.annotate.gazetteer import build_gazetteer
 from synoptic.models import Article, Document, Published
-from synoptic.pipeline import Context
+from synoptic.pipeline import Context, run_article_stages
 from synoptic.settings import Settings
 
 
@@ -119,11 +119,11 @@ def _doc(text: str, lang: str) -> Document:
     return Document(article=art)
 
 
-def test_entities_stage_respects_limit(caplog: pytest.LogCaptureFixture) -> None:
+def test_entities_over_the_limit_reject_the_article_with_a_reason() -> None:
     ctx = Context(Settings(max_entities_per_article=2))
-    docs = entities_stage.fn([_doc("Wien, Moskau, Kuba und Genf.", "de")], ctx)
-    assert [m.text for m in docs[0].mentions] == ["Wien", "Moskau"]
-    assert "keeping the first 2" in caplog.text
+    kept, rejected = run_article_stages([entities_stage], [_doc("Wien, Moskau, Kuba und Genf.", "de")], ctx)
+    assert not kept
+    assert rejected[0].reason.startswith("4 entity mentions, over the limit of 2")
 
 
 @pytest.fixture(scope="module")

@@ -51,13 +51,13 @@ def test_quote_marks_unclosed_quote_spoils_only_its_paragraph() -> None:
 
 
 def test_quote_marks_join_a_quote_broken_by_a_line_break() -> None:
-    text = '"You know that the talks matter.\nThis is what they said," Peskov said.'
-    assert contents(text) == ["You know that the talks matter.\nThis is what they said"]
+    text = '"You know that the dikes matter.\nThis is what they said," Albers said.'
+    assert contents(text) == ["You know that the dikes matter.\nThis is what they said"]
 
 
 def test_quote_marks_stray_mark_after_break_closes_previous_quote() -> None:
-    text = 'Peskov answered bluntly "No.\n"The two presidents spoke about "trade and investment."'
-    assert contents(text) == ["No.", "trade and investment."]
+    text = 'Albers replied curtly "No.\n"The two mayors spoke about "dikes and pumps."'
+    assert contents(text) == ["No.", "dikes and pumps."]
 
 
 def test_quote_marks_multi_paragraph_quote_continues() -> None:

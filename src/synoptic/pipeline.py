@@ -156,20 +156,39 @@ class Pipeline:
 def run_article_stages(
     stages: Sequence[Stage], docs: Sequence[Document], ctx: Context
 ) -> tuple[list[Document], list[Rejection]]:
-    """Run per-article stages over one batch; documents a stage rejects leave the batch."""
+    """Run per-article stages over one batch; documents a stage rejects leave the batch.
+
+    Rejections come back in input order, so the result does not depend on how documents are batched.
+    """
     current = list(docs)
-    rejected: list[Rejection] = []
+    positions = list(range(len(current)))
+    rejected: list[tuple[int, Rejection]] = []
     for stage in stages:
         out = stage.fn(current, ctx)
         if not isinstance(out, list) or len(out) != len(current):
             raise PipelineError(f"article stage {stage.name!r} must return one document per input document")
-        current = []
-        for doc in out:
+        current, kept_positions = [], []
+        for doc, position in zip(out, positions, strict=True):
+            doc = over_entity_limit(doc, ctx.settings)
             if doc.rejected_reason:
-                rejected.append(Rejection(doc.article.path, doc.rejected_reason))
+                rejected.append((position, Rejection(doc.article.path, doc.rejected_reason)))
             else:
                 current.append(doc)
-    return current, rejected
+                kept_positions.append(position)
+        positions = kept_positions
+    rejected.sort(key=lambda item: item[0])
+    return current, [r for _, r in rejected]
+
+
+def over_entity_limit(doc: Document, settings: Settings) -> Document:
+    """`doc`, rejected with a reason when it has more entity mentions than the configured limit."""
+    if len(doc.mentions) <= settings.max_entities_per_article or doc.rejected_reason:
+        return doc
+    reason = (
+        f"{len(doc.mentions)} entity mentions, over the limit of {settings.max_entities_per_article} "
+        "(raise max_entities_per_article / --max-entities)"
+    )
+    return replace(doc, rejected_reason=reason)
 
 
 def run_corpus_stages(stages: Sequence[Stage], state: CorpusState, ctx: Context) -> CorpusState:

@@ -340,18 +340,6 @@ def english_mentions(text: str, ents: Sequence[tuple[int, int, str]], gazetteer:
     return sorted(out, key=lambda m: m.start)
 
 
-def cap_mentions(mentions: list[Mention], limit: int, article_id: str) -> tuple[Mention, ...]:
-    """The first `limit` mentions; says so in the log when more were found."""
-    if len(mentions) > limit:
-        log.warning(
-            "article %s: %d entity mentions found, keeping the first %d (Settings.max_entities_per_article)",
-            article_id,
-            len(mentions),
-            limit,
-        )
-    return tuple(mentions[:limit])
-
-
 def recogniser(ctx: Context) -> Recogniser:
     return ctx.resource("entities:recogniser", lambda: Recogniser(build_gazetteer()))
 
@@ -360,7 +348,6 @@ def recogniser(ctx: Context) -> Recogniser:
 def entities_stage(docs: Sequence[Document], ctx: Context) -> list[Document]:
     """Fill `Document.mentions`: spaCy + gazetteer for English, the data-driven recogniser otherwise."""
     rec = recogniser(ctx)
-    limit = ctx.settings.max_entities_per_article
     english = [i for i, d in enumerate(docs) if d.article.language == "en"]
     found: dict[int, list[Mention]] = {}
     if english:
@@ -372,5 +359,5 @@ def entities_stage(docs: Sequence[Document], ctx: Context) -> list[Document]:
     out: list[Document] = []
     for i, doc in enumerate(docs):
         mentions = found[i] if i in found else rec.find(doc.article.text, doc.article.language)
-        out.append(replace(doc, mentions=cap_mentions(mentions, limit, doc.id)))
+        out.append(replace(doc, mentions=tuple(mentions)))
     return out

@@ -13,6 +13,9 @@ from ..progress import Progress
 
 class Engine(Protocol):
     name: str
+    #: With a store, annotations are saved every `checkpoint_batches * batch_size` documents, so a killed
+    #: run resumes there; an engine with a costly start-up (Ray) takes bigger steps.
+    checkpoint_batches: int
 
     def map_articles(
         self,
@@ -31,4 +34,8 @@ def get_engine(name: str) -> Engine:
         from .local import LocalEngine
 
         return LocalEngine()
-    raise SettingsError(f"unknown engine {name!r}; engines: local")
+    if name == "ray":
+        from .ray import RayEngine  # imports ray itself only when it runs
+
+        return RayEngine()
+    raise SettingsError(f"unknown engine {name!r}; engines: local, ray")

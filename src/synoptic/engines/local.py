@@ -13,6 +13,7 @@ class LocalEngine:
     """Runs per-article stages batch by batch, reporting progress per batch."""
 
     name = "local"
+    checkpoint_batches = 8
 
     def map_articles(
         self,

@@ -110,7 +110,18 @@ def build_article(record: RawRecord, settings: Settings) -> Article:
 
 
 def read_bytes(path: str, data: bytes, settings: Settings) -> tuple[list[Article], list[Rejection]]:
-    """Articles and rejections from one input's content (a file, an upload)."""
+    """Articles and rejections from one input's content (a file, an upload); never raises.
+
+    Readers signal bad input with ReadError; any other exception is a bug in a reader or a parser
+    it uses (lxml, charset detection), and still becomes a rejection so one file cannot stop a run.
+    """
+    try:
+        return _read_bytes(path, data, settings)
+    except Exception as exc:  # the last line of defence of "bad input never stops a run"
+        return [], [Rejection(path, f"could not read this input ({type(exc).__name__}: {exc}); please report it")]
+
+
+def _read_bytes(path: str, data: bytes, settings: Settings) -> tuple[list[Article], list[Rejection]]:
     if not data:
         return [], [Rejection(path, "empty file (0 bytes)")]
     if len(data) > settings.max_file_bytes:

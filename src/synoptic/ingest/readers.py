@@ -182,6 +182,18 @@ def _first(record: dict[str, Any], *keys: str) -> Any:
     return None
 
 
+def _first_text(record: dict[str, Any], *keys: str) -> str | None:
+    """The first of `keys` holding a non-empty string or number, as text; lists and objects are skipped."""
+    for key in keys:
+        value = record.get(key)
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            continue
+        text = str(value).strip()
+        if text:
+            return text
+    return None
+
+
 def record_from_json(path: str, record: Any) -> RawRecord:
     """One news-please style record; ReadError when it is not an object or has no text."""
     if not isinstance(record, dict):
@@ -193,21 +205,21 @@ def record_from_json(path: str, record: Any) -> RawRecord:
     if isinstance(authors_value, str):
         authors = _split_people(authors_value)
     elif isinstance(authors_value, list):
-        authors = tuple(str(a).strip() for a in authors_value if str(a).strip())
+        authors = tuple(a.strip() for a in authors_value if isinstance(a, str) and a.strip())
     else:
         authors = ()
-    url = _first(record, "url", "source_url")
-    title = _first(record, "title", "headline")
-    language = _first(record, "language", "lang")
+    url = _first_text(record, "url", "source_url")
+    title = _first_text(record, "title", "headline")
+    language = _first_text(record, "language", "lang")
     return RawRecord(
         path=path,
         body=body,
-        title=str(title) if title else None,
+        title=title,
         authors=authors,
-        outlet=_first(record, "source_domain", "outlet", "publisher") or _outlet_from(url),
-        date=parse_metadata_date(_first(record, "date_publish", "published", "date", "date_modify")),
-        language=str(language).lower()[:2] if language else None,
-        url=str(url) if url else None,
+        outlet=_first_text(record, "source_domain", "outlet", "publisher") or _outlet_from(url),
+        date=parse_metadata_date(_first_text(record, "date_publish", "published", "date", "date_modify")),
+        language=language.lower()[:2] if language else None,
+        url=url,
         kind="json",
     )
 
@@ -218,9 +230,13 @@ def iter_json(path: str, text: str) -> Iterator[RawRecord | Rejection]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ReadError(f"malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from exc
+    except RecursionError as exc:
+        raise ReadError("malformed JSON: nested too deeply to read") from exc
     if isinstance(data, dict) and isinstance(data.get("articles"), list):
         data = data["articles"]
     records = data if isinstance(data, list) else [data]
+    if not records:
+        raise ReadError("JSON holds no records (an empty list)")
     for n, record in enumerate(records):
         name = path if len(records) == 1 else f"{path}#{n}"
         try:
@@ -238,5 +254,7 @@ def iter_jsonl(path: str, text: str) -> Iterator[RawRecord | Rejection]:
             yield record_from_json(name, json.loads(line))
         except json.JSONDecodeError as exc:
             yield Rejection(name, f"malformed JSON line: {exc.msg} at column {exc.colno}")
+        except RecursionError:
+            yield Rejection(name, "malformed JSON line: nested too deeply to read")
         except ReadError as exc:
             yield Rejection(name, exc.args[0])

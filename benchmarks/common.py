@@ -1,0 +1,131 @@
+"""What the scale benchmarks share: synthetic inputs on disk, isolated runs with their peak memory, SVG bars.
+
+Each measured run happens in a fresh (spawned) Python process so that its peak resident memory
+(`ru_maxrss`) is its own and models loaded by one run do not speed up the next.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import multiprocessing
+import resource
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from .synth import generate
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH_DOCS = ROOT / "docs" / "bench"
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Measured:
+    """What an isolated run returned, with its wall time and peak resident memory."""
+
+    value: Any
+    seconds: float
+    peak_mb: float
+
+
+def _measure(fn: Callable[..., Any], args: tuple[Any, ...]) -> Measured:
+    start = time.perf_counter()
+    value = fn(*args)
+    seconds = time.perf_counter() - start
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kilobytes on Linux
+    return Measured(value, seconds, peak_kb / 1024)
+
+
+def isolated(fn: Callable[..., Any], *args: Any) -> Measured:
+    """Run `fn(*args)` (a module-level function) in a fresh process; its result, time and peak memory."""
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return pool.submit(_measure, fn, args).result()
+
+
+def html_page(record: dict[str, Any]) -> str:
+    """A news page around a synthetic record, with metadata in <meta> tags and page furniture."""
+    paragraphs = "".join(f"<p>{html.escape(p)}</p>" for p in str(record["maintext"]).split("\n\n"))
+    authors = ", ".join(record["authors"])
+    return (
+        f'<!doctype html><html lang="{record["language"]}"><head><title>{html.escape(str(record["title"]))}</title>'
+        f'<meta property="og:site_name" content="{record["source_domain"]}">'
+        f'<meta name="author" content="{html.escape(authors)}">'
+        f'<meta property="article:published_time" content="{record["date_publish"]}">'
+        f'<link rel="canonical" href="{record["url"]}"></head><body>'
+        '<nav><a href="/">Home</a> | <a href="/world">World</a> | <a href="/business">Business</a></nav>'
+        f"<article><h1>{html.escape(str(record['title']))}</h1>{paragraphs}</article>"
+        "<footer>© Example media. Subscribe to our newsletter.</footer></body></html>"
+    )
+
+
+def write_html_corpus(folder: Path, count: int, seed: int) -> dict[str, str]:
+    """`count` synthetic articles as HTML files; returns file path -> planted story."""
+    folder.mkdir(parents=True, exist_ok=True)
+    truth: dict[str, str] = {}
+    for i, art in enumerate(generate(count, seed)):
+        path = folder / f"article-{i:06d}.html"
+        path.write_text(html_page(art.record), encoding="utf-8")
+        truth[str(path)] = art.story
+    return truth
+
+
+def write_jsonl_corpus(folder: Path, count: int, seed: int, shard: int = 2000) -> list[Path]:
+    """`count` synthetic articles as news-please JSONL shards (each well under the file-size limit)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    files: list[Path] = []
+    handle = None
+    for i, art in enumerate(generate(count, seed)):
+        if i % shard == 0:
+            if handle:
+                handle.close()
+            files.append(folder / f"articles-{i // shard:04d}.jsonl")
+            handle = files[-1].open("w", encoding="utf-8")
+        assert handle is not None
+        handle.write(json.dumps(art.record, ensure_ascii=False) + "\n")
+    if handle:
+        handle.close()
+    return files
+
+
+def svg_bars(title: str, groups: Sequence[tuple[str, Sequence[tuple[str, float]]]], unit: str) -> str:
+    """A small horizontal bar chart: one block per group, one bar per (label, value)."""
+    rows = sum(len(bars) for _, bars in groups) + len(groups)
+    width, left, bar_h = 720, 260, 18
+    height = 40 + rows * (bar_h + 6)
+    top = max((v for _, bars in groups for _, v in bars), default=1.0) or 1.0
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" '
+        'font-size="12">',
+        f'<text x="10" y="20" font-size="14" font-weight="bold">{html.escape(title)}</text>',
+    ]
+    y = 34
+    colours = ("#3b6ea8", "#d08a2e", "#5a9e5a", "#a04a6a")
+    for name, bars in groups:
+        parts.append(f'<text x="10" y="{y + 13}" font-weight="bold">{html.escape(name)}</text>')
+        y += bar_h + 6
+        for k, (label, value) in enumerate(bars):
+            w = max(1.0, (width - left - 90) * value / top)
+            parts.append(f'<text x="20" y="{y + 13}">{html.escape(label)}</text>')
+            parts.append(f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{colours[k % 4]}"/>')
+            parts.append(f'<text x="{left + w + 6:.1f}" y="{y + 13}">{value:,.2f} {html.escape(unit)}</text>')
+            y += bar_h + 6
+    parts.append("</svg>")
+    return "\n".join(parts) + "\n"
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> list[str]:
+    """Markdown table lines."""
+    return [
+        "| " + " | ".join(header) + " |",
+        "|" + "---|" * len(header),
+        *("| " + " | ".join(str(c) for c in row) + " |" for row in rows),
+    ]
+
+
+def ratio(a: float, b: float) -> str:
+    return f"{a / b:.2f}" if b else "n/a"

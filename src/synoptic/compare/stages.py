@@ -6,6 +6,7 @@ They run per story after the annotation, entity, quote and story layers. Interme
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from ..embed import e5_embedder
@@ -165,44 +166,41 @@ def _roles(state: CorpusState) -> dict[str, str]:
     return out
 
 
+def _with_work(state: CorpusState, build: Callable[[Story, StoryWork], Story]) -> CorpusState:
+    """`state` with every story that the claims stage worked on rebuilt by `build`; others kept."""
+    work = _work(state)
+    stories = tuple(build(story, work[story.id]) if story.id in work else story for story in state.stories)
+    return replace(state, stories=stories)
+
+
 @corpus_stage("coverage", requires=["conflicts", "quote_groups"], provides=["coverage", "framing", "timeline"])
 def coverage_stage(state: CorpusState, ctx: Context) -> CorpusState:
     """Per story: source x claim coverage, first reporters, voices quoted, framing and timeline."""
     voices = voice_of(state)
-    work = _work(state)
     roles = _roles(state)
-    stories: list[Story] = []
-    for story in state.stories:
-        if story.id not in work:
-            stories.append(story)
-            continue
-        w = work[story.id]
+
+    def build(story: Story, w: StoryWork) -> Story:
         articles = _articles(state, story)
         quoted = voices_quoted(state.quotes, state.entities, articles, roles)
-        stories.append(
-            replace(
-                story,
-                voices=count_voices(story.articles, voices),
-                coverage=coverage_matrix(w.aligned, story.claims, articles, w.findings, voices),
-                framing=story_framing(_documents(state, story), quoted),
-                timeline=timeline(story.events, w.aligned, story.claims),
-            )
+        return replace(
+            story,
+            voices=count_voices(story.articles, voices),
+            coverage=coverage_matrix(w.aligned, story.claims, articles, w.findings, voices),
+            framing=story_framing(_documents(state, story), quoted),
+            timeline=timeline(story.events, w.aligned, story.claims),
         )
-    return replace(state, stories=tuple(stories))
+
+    return _with_work(state, build)
 
 
 @corpus_stage("summary", requires=["coverage"], provides=["summary"])
 def summary_stage(state: CorpusState, ctx: Context) -> CorpusState:
     """The cited neutral summary of every story."""
     voices = voice_of(state)
-    work = _work(state)
-    stories: list[Story] = []
-    for story in state.stories:
-        if story.id not in work:
-            stories.append(story)
-            continue
-        w = work[story.id]
-        everyone = [d.article for d in state.documents]
+    everyone = [d.article for d in state.documents]
+
+    def build(story: Story, w: StoryWork) -> Story:
         summary = summarise(w.aligned, story.claims, w.findings, _articles(state, story), voices, everyone)
-        stories.append(replace(story, summary=summary))
-    return replace(state, stories=tuple(stories))
+        return replace(story, summary=summary)
+
+    return _with_work(state, build)

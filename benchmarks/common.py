@@ -7,7 +7,6 @@ Each measured run happens in a fresh (spawned) Python process so that its peak r
 from __future__ import annotations
 
 import html
-import json
 import multiprocessing
 import resource
 import time
@@ -17,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .synth import generate
+from .synth import generate, write_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH_DOCS = ROOT / "docs" / "bench"
@@ -76,20 +75,7 @@ def write_html_corpus(folder: Path, count: int, seed: int) -> dict[str, str]:
 
 def write_jsonl_corpus(folder: Path, count: int, seed: int, shard: int = 2000) -> list[Path]:
     """`count` synthetic articles as news-please JSONL shards (each well under the file-size limit)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    files: list[Path] = []
-    handle = None
-    for i, art in enumerate(generate(count, seed)):
-        if i % shard == 0:
-            if handle:
-                handle.close()
-            files.append(folder / f"articles-{i // shard:04d}.jsonl")
-            handle = files[-1].open("w", encoding="utf-8")
-        assert handle is not None
-        handle.write(json.dumps(art.record, ensure_ascii=False) + "\n")
-    if handle:
-        handle.close()
-    return files
+    return write_corpus(folder, count, seed, fmt="jsonl", shard=shard)
 
 
 def svg_bars(title: str, groups: Sequence[tuple[str, Sequence[tuple[str, float]]]], unit: str) -> str:

@@ -49,12 +49,8 @@ def units(doc: Document) -> list[Unit]:
 
 
 def sentence_vectors(doc: Document, ctx: Context) -> Matrix:
-    """E5 vectors of a document's units, computed once per run and shared by events and derivations."""
-    cache: dict[tuple[str, int, int], Matrix] = ctx.resource("stories:sentence-e5", dict)
-    key = (doc.id, hash(doc.article.text), len(doc.sentences))
-    if key not in cache:
-        cache[key] = e5_embedder(ctx).encode([u.text for u in units(doc)])
-    return cache[key]
+    """E5 vectors of a document's units (the run's E5 embedder memoises them for events and derivations)."""
+    return e5_embedder(ctx).encode([u.text for u in units(doc)])
 
 
 def lexical_matrix(a: Sequence[Unit], b: Sequence[Unit]) -> Matrix:

@@ -25,7 +25,7 @@ from synoptic.pipeline import Context
 from synoptic.store.sqlite import Store
 from synoptic.store.stories import SqliteStoryMemory
 from synoptic.stories.cluster import Calibration, StreamingClusterer, key_overlap
-from synoptic.stories.features import Signals, build_signals
+from synoptic.stories.features import LEAD_CHARS, Signals, build_signals
 from synoptic.stories.lexical import TermFrequencies, cosine
 from synoptic.stories.memory import MemoryStoryMemory
 
@@ -93,7 +93,7 @@ def bcubed(pred: dict[str, str], gold: dict[str, str]) -> tuple[float, float, fl
 def signals_for(split: str, rows: Sequence[tuple[str, str, str]], ctx: Context) -> list[Signals]:
     """Signals of a split, cached between runs of the benchmark (E5 is the slow part)."""
     CACHE.mkdir(parents=True, exist_ok=True)
-    path = CACHE / f"{split}.npz"
+    path = CACHE / f"{split}-lead{LEAD_CHARS}.npz"
     fresh = build_signals(as_documents(rows), ctx, fine=False)
     if path.exists():
         fine = np.load(path)["fine"]
@@ -250,6 +250,15 @@ Translation needs 0.75 on both sides (E5 sentence cosine rescaled from 0.80, thr
 prior 0.3); paraphrase 0.75 (mean of rescaled E5 and token Dice, threshold 0.55); copy a 3-shingle
 Jaccard of 0.7 or containment of 0.85. The margins are wide for the spin and the copy and narrower
 for translation (0.93 against 0.52): one positive example is thin evidence.
+
+Before E5, a static-vector gate (`GATE_*` in `synoptic.stories.derive`) runs the same alignment over
+raw tokenlearn cosines (threshold 0.5; same language: mean with token Dice). Only pairs covering at
+least 0.6 (same language) or 0.75 (across languages) of both articles reach E5. Over every pair of
+one story in the example corpus, the seeds and a 120-article synthetic corpus (seed 7), derived pairs
+covered: spins >= 0.76, translations >= 0.90. Independent reports covered at most 0.53 in one language
+and 0.90 across languages; 18 of 907 cross-language pairs were above 0.75 and went on to E5, which
+rejected them. With the gate, every derivation of those three corpora is unchanged, and E5 aligns
+61 of 1,449 pairs instead of all of them.
 """
 
 

@@ -10,7 +10,8 @@ import pytest
 
 from synoptic.api import analyze
 from synoptic.engines import get_engine
-from synoptic.engines.ray import RayEngine, pool_size, resolve_stage, stage_ref
+from synoptic.engines.ray import RayEngine, pool_size
+from synoptic.engines.refs import resolve_stage, stage_ref
 from synoptic.errors import SettingsError
 from synoptic.models import Article, Document, Published
 from synoptic.pipeline import Context, Pipeline, article_stage

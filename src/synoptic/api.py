@@ -108,11 +108,14 @@ def _annotate(
     step = ctx.settings.batch_size * engine.checkpoint_batches if store is not None else max(1, len(todo))
     done: list[Document] = []
     rejected: list[Rejection] = []
-    for start in range(0, len(todo), step):
-        part, bad = engine.map_articles(pipeline.article_stages, todo[start : start + step], ctx, progress)
-        if store is not None and part:
-            store.save_documents(part, signature)  # a checkpoint: a killed run resumes after it
-        done.extend(part)
-        rejected.extend(bad)
+    try:
+        for start in range(0, len(todo), step):
+            part, bad = engine.map_articles(pipeline.article_stages, todo[start : start + step], ctx, progress)
+            if store is not None and part:
+                store.save_documents(part, signature)  # a checkpoint: a killed run resumes after it
+            done.extend(part)
+            rejected.extend(bad)
+    finally:
+        engine.close()
     by_id = {**cached, **{d.id: d for d in done}}
     return [by_id[a.id] for a in articles if a.id in by_id], rejected

@@ -111,6 +111,14 @@ def _parser() -> argparse.ArgumentParser:
         default=Settings.batch_size,
         help="articles per batch; annotations are saved every 8 batches (default: %(default)s)",
     )
+    a.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        default=Settings.workers,
+        help="processes for the per-article stages of the local engine, used from "
+        f"{Settings.parallel_min_articles} new articles on (default: %(default)s = one per CPU)",
+    )
 
     w = sub.add_parser("serve", help="browse the store's latest analysis in a web browser, with an HTTP API")
     w.add_argument("--db", metavar="FILE", default="synoptic.db", help="SQLite store (default: synoptic.db)")
@@ -135,6 +143,7 @@ def cmd_analyze(args: argparse.Namespace, out: Console, err: Console) -> int:
         max_entities_per_article=args.max_entities,
         engine=args.engine,
         batch_size=args.batch_size,
+        workers=args.workers,
     )
     progress = NullProgress() if args.quiet else RichProgress(err)
     pipeline = default_pipeline().until(args.until) if args.until else None

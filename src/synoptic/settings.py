@@ -19,11 +19,17 @@ class Settings:
     follow_hidden: bool = False
     engine: str = "local"
     batch_size: int = 64
+    #: Processes for per-article stages on the local engine (0: one per CPU); used from
+    #: `parallel_min_articles` articles on, below which starting processes costs more than it saves.
+    workers: int = 0
+    parallel_min_articles: int = 200
 
     def __post_init__(self) -> None:
         for name in ("max_file_bytes", "max_article_chars", "max_entities_per_article", "batch_size"):
             if getattr(self, name) <= 0:
                 raise SettingsError(f"{name} must be positive, got {getattr(self, name)}")
+        if self.workers < 0 or self.parallel_min_articles < 0:
+            raise SettingsError("workers and parallel_min_articles must not be negative")
         if self.min_article_chars < 0:
             raise SettingsError("min_article_chars must not be negative")
         if self.engine not in ("local", "ray"):

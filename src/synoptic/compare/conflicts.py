@@ -17,7 +17,7 @@ Statements from derivations of one source (copies, translations) never conflict 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -170,9 +170,10 @@ def _far_apart(a: TimeRef, b: TimeRef) -> bool:
     return False
 
 
-def _day_verdict(aligned: Aligned, i: int, j: int) -> bool | None:
-    """True: same day; False: different days (a conflict if related); None: not comparable."""
-    da, db = _main_days(aligned.units[i]), _main_days(aligned.units[j])
+def _day_verdict(aligned: Aligned, i: int, j: int, main_days: Sequence[list[TimeRef]]) -> bool | None:
+    """True: same day; False: different days (a conflict if related); None: not comparable.
+    `main_days` holds `_main_days` of every unit, computed once per story."""
+    da, db = main_days[i], main_days[j]
     if not da or not db or not _date_related(aligned, i, j):
         return None
     verdicts = [same_day(x, y) for x in da for y in db]
@@ -221,14 +222,15 @@ def _close_pairs(aligned: Aligned, voices: dict[str, str], threshold: float) -> 
 def date_conflicts(aligned: Aligned, voices: dict[str, str]) -> list[Finding]:
     units = aligned.units
     pairs = _close_pairs(aligned, voices, DATE_ALIGN)
-    verdicts = {(i, j): _day_verdict(aligned, i, j) for i, j in pairs}
+    main_days = [_main_days(u) for u in units]
+    verdicts = {(i, j): _day_verdict(aligned, i, j, main_days) for i, j in pairs}
     edges = [p for p, v in verdicts.items() if v is False]
     agree = [p for p, v in verdicts.items() if v is True]
     out: list[Finding] = []
     for core in _components(edges):
         component = set(core)
         component |= {k for i, j in agree for k in (i, j) if i in core or j in core}
-        firsts = {k: _main_days(units[k])[0] for k in sorted(component)}
+        firsts = {k: main_days[k][0] for k in sorted(component)}
         labels = _date_labels(list(firsts.values()))
         labelled = [(labels[_date_key(t)], k) for k, t in firsts.items()]
         if len({lab for lab, _ in labelled}) < 2:

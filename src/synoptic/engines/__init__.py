@@ -27,6 +27,10 @@ class Engine(Protocol):
         """Run per-article stages over every document; returns (kept documents, rejections)."""
         ...
 
+    def close(self) -> None:
+        """Release what the engine started (worker processes); called once a run's annotation ends."""
+        ...
+
 
 def get_engine(name: str) -> Engine:
     """The engine called `name` ('local' or 'ray')."""

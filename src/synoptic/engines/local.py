@@ -1,12 +1,49 @@
-"""The local engine: per-article stages over batches in this process."""
+"""The local engine: per-article stages over batches, in this process or a pool of processes.
+
+Per-article stages are CPU-bound Python and spaCy, which one process runs on one core. When enough
+articles wait (`Settings.parallel_min_articles`) and `Settings.workers` allows more than one process,
+batches go to a pool of worker processes, each loading its models once. Workers are forked where
+the platform can (as spaCy's `n_process` does), so a caller's script needs no `__main__` guard, and
+spawned elsewhere. Results come back in input order, so the output equals the in-process run's.
+Stages that are not module-level objects of the synoptic package cannot be named in another process
+and run in-process.
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from multiprocessing import get_all_start_methods, get_context
 
 from ..models import Document, Rejection
 from ..pipeline import Context, Stage, run_article_stages
 from ..progress import NullProgress, Progress
+from ..settings import Settings
+from .refs import StageRef, resolve_stage, stage_ref
+
+_START_METHOD = "fork"
+#: The worker process's stages and context, set once by `_start_worker` (never at import).
+_worker: tuple[list[Stage], Context] | None = None
+
+
+def _start_worker(refs: Sequence[StageRef], settings: Settings) -> None:
+    global _worker
+    _worker = ([resolve_stage(r) for r in refs], Context(settings))
+
+
+def _run_batch(docs: list[Document]) -> tuple[list[Document], list[Rejection]]:
+    assert _worker is not None, "worker not started"
+    stages, ctx = _worker
+    return run_article_stages(stages, docs, ctx)
+
+
+def worker_count(settings: Settings, todo: int) -> int:
+    """Processes to use for `todo` articles: 1 below the parallel threshold, else `workers` (0: all CPUs)."""
+    if todo < settings.parallel_min_articles:
+        return 1
+    wanted = settings.workers or os.cpu_count() or 1
+    return max(1, min(wanted, -(-todo // settings.batch_size)))
 
 
 class LocalEngine:
@@ -14,6 +51,10 @@ class LocalEngine:
 
     name = "local"
     checkpoint_batches = 8
+
+    def __init__(self) -> None:
+        self._pool: Executor | None = None
+        self._pool_key: tuple[tuple[StageRef, ...], int] | None = None
 
     def map_articles(
         self,
@@ -24,12 +65,34 @@ class LocalEngine:
     ) -> tuple[list[Document], list[Rejection]]:
         progress = progress or NullProgress()
         size = ctx.settings.batch_size
+        batches = [list(docs[i : i + size]) for i in range(0, len(docs), size)]
+        pool = self._pool_for(stages, ctx.settings, len(docs))
+        results = pool.map(_run_batch, batches) if pool else (run_article_stages(stages, b, ctx) for b in batches)
         out: list[Document] = []
         rejected: list[Rejection] = []
-        for i in range(0, len(docs), size):
-            batch = docs[i : i + size]
-            done, bad = run_article_stages(stages, batch, ctx)
+        for batch, (done, bad) in zip(batches, results, strict=True):
             out.extend(done)
             rejected.extend(bad)
             progress.advance(len(batch))
         return out, rejected
+
+    def _pool_for(self, stages: Sequence[Stage], settings: Settings, todo: int) -> Executor | None:
+        """A process pool for these stages (kept across calls of one run), or None to run in-process."""
+        refs = tuple(stage_ref(s) for s in stages)
+        workers = worker_count(settings, todo)
+        if workers <= 1 or not all(isinstance(r, tuple) for r in refs):
+            return None
+        if self._pool is None or self._pool_key != (refs, workers):
+            self.close()
+            method = _START_METHOD if _START_METHOD in get_all_start_methods() else "spawn"
+            self._pool = ProcessPoolExecutor(
+                workers, mp_context=get_context(method), initializer=_start_worker, initargs=(refs, settings)
+            )
+            self._pool_key = (refs, workers)
+        return self._pool
+
+    def close(self) -> None:
+        """Stop the worker processes, if any were started."""
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool, self._pool_key = None, None

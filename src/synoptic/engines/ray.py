@@ -13,11 +13,9 @@ named by `RAY_ADDRESS` (e.g. `ray://head:10001` or `auto`), else a local Ray ins
 
 from __future__ import annotations
 
-import importlib
 import logging
 import os
 import pickle
-import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -26,36 +24,9 @@ from ..models import Document, Rejection
 from ..pipeline import Context, Stage, run_article_stages
 from ..progress import NullProgress, Progress
 from ..settings import Settings
-
-#: A stage shipped by reference (module, attribute) when it is one of Synoptic's own (installed on every
-#: worker), else the Stage itself, which Ray's cloudpickle ships by value.
-StageRef = tuple[str, str] | Stage
+from .refs import StageRef, resolve_stage, stage_ref
 
 KIND_DOC, KIND_REJECTED = "doc", "rejected"
-
-
-def stage_ref(stage: Stage) -> StageRef:
-    """(module, name) when `stage` is a module-level object of the synoptic package, else the stage."""
-    module = getattr(stage.fn, "__module__", None) or ""
-    name = getattr(stage.fn, "__name__", None)
-    if (
-        module.startswith(f"{__package__.split('.')[0]}.")
-        and name
-        and getattr(sys.modules.get(module), name, None) is stage
-    ):
-        return (module, name)
-    return stage
-
-
-def resolve_stage(ref: StageRef) -> Stage:
-    """The Stage a `stage_ref` names."""
-    if isinstance(ref, Stage):
-        return ref
-    module, name = ref
-    stage = getattr(importlib.import_module(module), name)
-    if not isinstance(stage, Stage):
-        raise SettingsError(f"{module}.{name} is not a pipeline stage")
-    return stage
 
 
 class AnnotateBatch:
@@ -125,6 +96,9 @@ class RayEngine:
 
     name = "ray"
     checkpoint_batches = 64  # each call starts an actor pool that loads the models: take big steps
+
+    def close(self) -> None:
+        """Nothing to release: each `map_articles` call's actor pool ends with its dataset."""
 
     def map_articles(
         self,

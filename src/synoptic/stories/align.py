@@ -80,14 +80,17 @@ def monotone_alignment(sim: Matrix, threshold: float) -> list[tuple[int, int]]:
     n, m = sim.shape
     if n == 0 or m == 0:
         return []
-    gain = sim - threshold
+    gain = (sim - threshold).astype(np.float64)
     score = np.zeros((n + 1, m + 1), dtype=np.float64)
     move = np.zeros((n + 1, m + 1), dtype=np.int8)  # 0 match, 1 skip source, 2 skip derived
     for i in range(1, n + 1):
-        for j in range(1, m + 1):
-            options = (score[i - 1, j - 1] + gain[i - 1, j - 1], score[i - 1, j], score[i, j - 1])
-            best = int(np.argmax(options))
-            score[i, j], move[i, j] = options[best], best
+        # a row at a time: the best of match and skip-source, then skip-derived as a running maximum
+        diag = score[i - 1, :-1] + gain[i - 1]
+        up = score[i - 1, 1:]
+        best = np.maximum(diag, up)
+        row = np.maximum.accumulate(np.concatenate(([0.0], best)))[1:]
+        score[i, 1:] = row
+        move[i, 1:] = np.where(best >= np.concatenate(([-np.inf], row[:-1])), np.where(diag >= up, 0, 1), 2)
     pairs: list[tuple[int, int]] = []
     i, j = n, m
     while i > 0 and j > 0:

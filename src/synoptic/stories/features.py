@@ -29,7 +29,7 @@ from .lexical import content_terms
 
 Vector = npt.NDArray[np.float32]
 
-LEAD_CHARS = 600
+LEAD_CHARS = 300
 KEY_PREFIX = 5
 _WORD = re.compile(r"\b[^\W\d_][^\W_]*(?:[-'’][^\W\d_]+)*", re.UNICODE)
 _FOLDS = (("ph", "f"), ("w", "v"), ("j", "y"), ("c", "k"), ("z", "s"), ("ou", "u"))

@@ -54,15 +54,23 @@ def sentence_vectors(doc: Document, ctx: Context) -> Matrix:
 
 
 def lexical_matrix(a: Sequence[Unit], b: Sequence[Unit]) -> Matrix:
-    """Dice overlap of the token sets of every sentence pair."""
-    out = np.zeros((len(a), len(b)), dtype=np.float32)
-    sets_b = [set(u.tokens) for u in b]
-    for i, ua in enumerate(a):
-        sa = set(ua.tokens)
-        for j, sb in enumerate(sets_b):
-            inter = len(sa & sb)
-            if inter:
-                out[i, j] = 2 * inter / (len(sa) + len(sb))
+    """Dice overlap of the token sets of every sentence pair (shared tokens counted by one sparse product)."""
+    if not a or not b:
+        return np.zeros((len(a), len(b)), dtype=np.float32)
+    from scipy.sparse import csr_matrix
+
+    vocab: dict[str, int] = {}
+    sides = []
+    for us in (a, b):
+        sets = [{vocab.setdefault(t, len(vocab)) for t in u.tokens} for u in us]
+        indptr = np.cumsum([0] + [len(x) for x in sets])
+        indices = np.fromiter((i for x in sets for i in x), dtype=np.int64, count=int(indptr[-1]))
+        sides.append((sets, indptr, indices))
+    mats = [csr_matrix((np.ones(len(ix)), ix, ip), shape=(len(sets), len(vocab))) for sets, ip, ix in sides]
+    inter = (mats[0] @ mats[1].T).toarray()
+    sizes_a = np.array([len(x) for x in sides[0][0]], dtype=np.float64)
+    sizes_b = np.array([len(x) for x in sides[1][0]], dtype=np.float64)
+    out: Matrix = (2 * inter / (sizes_a[:, None] + sizes_b[None, :])).astype(np.float32)
     return out
 
 

@@ -132,10 +132,11 @@ def near_duplicate_pairs(docs: Sequence[Document]) -> dict[tuple[str, str], floa
     return out
 
 
-def same_language_similarity(a: Document, b: Document, ua: Sequence[Unit], ub: Sequence[Unit], ctx: Context) -> Matrix:
-    """E5 and lexical overlap averaged: a spin keeps meaning and much of the wording."""
+def same_language_similarity(a: Document, b: Document, lex: Matrix, ctx: Context) -> Matrix:
+    """E5 and lexical overlap (`lex`, from `lexical_matrix`) averaged: a spin keeps meaning and much
+    of the wording."""
     sem = semantic_matrix(sentence_vectors(a, ctx), sentence_vectors(b, ctx))
-    out: Matrix = 0.5 * sem + 0.5 * lexical_matrix(ua, ub)
+    out: Matrix = 0.5 * sem + 0.5 * lex
     return out
 
 
@@ -161,18 +162,20 @@ def min_coverage(ua: Sequence[Unit], ub: Sequence[Unit], sim: Matrix, threshold:
     return min(char_coverage(ua, {i for i, _ in align}), char_coverage(ub, {j for _, j in align}))
 
 
-def passes_gate(pa: Prepared, pb: Prepared) -> bool:
-    """Whether the static sentence vectors leave a paraphrase or translation possible (E5 decides)."""
+def passes_gate(pa: Prepared, pb: Prepared, lex: Matrix | None = None) -> bool:
+    """Whether the static sentence vectors leave a paraphrase or translation possible (E5 decides);
+    `lex` is the pair's `lexical_matrix` when the caller has it."""
     static: Matrix = (pa.static @ pb.static.T).astype(np.float32)
     if pa.doc.article.language == pb.doc.article.language:
-        mixed: Matrix = 0.5 * static + 0.5 * lexical_matrix(pa.units, pb.units)
+        lex = lexical_matrix(pa.units, pb.units) if lex is None else lex
+        mixed: Matrix = 0.5 * static + 0.5 * lex
         return min_coverage(pa.units, pb.units, mixed, GATE_SENTENCE) >= GATE_PARAPHRASE
     return min_coverage(pa.units, pb.units, with_position_prior(static), GATE_SENTENCE) >= GATE_TRANSLATION
 
 
-def shared_run(ua: Sequence[Unit], ub: Sequence[Unit]) -> tuple[tuple[int, int], ...]:
-    """The longest diagonal run of near-identical sentences, when it holds enough words."""
-    lex = lexical_matrix(ua, ub)
+def shared_run(ua: Sequence[Unit], ub: Sequence[Unit], lex: Matrix) -> tuple[tuple[int, int], ...]:
+    """The longest diagonal run of near-identical sentences (`lex`: their `lexical_matrix`), when it
+    holds enough words."""
     best: list[tuple[int, int]] = []
     for i, j in zip(*np.nonzero(lex >= SHARED_SENTENCE), strict=True):
         if i > 0 and j > 0 and lex[i - 1, j - 1] >= SHARED_SENTENCE:
@@ -194,16 +197,17 @@ def compare(pa: Prepared, pb: Prepared, copies: dict[tuple[str, str], float], ct
         return None
     key = (min(a.id, b.id), max(a.id, b.id))
     if a.article.language == b.article.language:
+        lex = lexical_matrix(ua, ub)
         if key in copies:  # a copy aligns on wording alone
-            align = monotone_alignment(lexical_matrix(ua, ub), COPY_SENTENCE)
+            align = monotone_alignment(lex, COPY_SENTENCE)
             cov_a, cov_b = char_coverage(ua, {i for i, _ in align}), char_coverage(ub, {j for _, j in align})
             return Pair(a, b, "copy", copies[key], tuple(align), cov_a, cov_b)
-        if passes_gate(pa, pb):
-            align = monotone_alignment(same_language_similarity(a, b, ua, ub, ctx), SAME_LANG_SENTENCE)
+        if passes_gate(pa, pb, lex):
+            align = monotone_alignment(same_language_similarity(a, b, lex, ctx), SAME_LANG_SENTENCE)
             cov_a, cov_b = char_coverage(ua, {i for i, _ in align}), char_coverage(ub, {j for _, j in align})
             if min(cov_a, cov_b) >= PARAPHRASE_COVERAGE:
                 return Pair(a, b, "paraphrase", min(cov_a, cov_b), tuple(align), cov_a, cov_b)
-        run = shared_run(ua, ub)
+        run = shared_run(ua, ub, lex)
         if run:
             cov_a, cov_b = char_coverage(ua, {i for i, _ in run}), char_coverage(ub, {j for _, j in run})
             return Pair(a, b, "shared-passage", max(cov_a, cov_b), run, cov_a, cov_b)

@@ -29,6 +29,8 @@ from synoptic.stories.features import LEAD_CHARS, Signals, build_signals
 from synoptic.stories.lexical import TermFrequencies, cosine
 from synoptic.stories.memory import MemoryStoryMemory
 
+from .common import remember_stories
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = next((p / "shared" for p in ROOT.parents if (p / "shared").is_dir()), ROOT.parent / "shared")
 ECB = SHARED / "eval" / "ecbplus"
@@ -182,19 +184,8 @@ def tune_baseline(rows: Sequence[tuple[str, str, str]]) -> float:
 def synthetic_store(path: Path, base: Sequence[Signals], n: int) -> Store:
     """A store holding `n` clustered articles: jittered copies of real signals under new ids."""
     store = Store(path)
-    memory = SqliteStoryMemory(store)
-    rng = np.random.default_rng(3)
-    from synoptic.stories.index import HyperplaneLSH, VectorIndex
-
-    index = VectorIndex(HyperplaneLSH(base[0].coarse.shape[0]), memory.buckets)
-    for i in range(n):
-        src = base[i % len(base)]
-        coarse = src.coarse + rng.normal(0, 0.05, src.coarse.shape).astype(np.float32)
-        fine = src.fine + rng.normal(0, 0.01, src.fine.shape).astype(np.float32)
-        sig = replace(src, id=f"syn{i}", coarse=coarse / np.linalg.norm(coarse), fine=fine / np.linalg.norm(fine))
-        memory.add(sig, f"syn-story-{i // 5}")
-        index.add([sig.id], sig.coarse.reshape(1, -1))
-    memory.flush()
+    clones = [replace(base[i % len(base)], id=f"syn{i}") for i in range(n)]
+    remember_stories(store, clones, [f"syn-story-{i // 5}" for i in range(n)])
     return store
 
 

@@ -12,7 +12,7 @@ import resource
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -115,3 +115,30 @@ def table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> list[str]:
 
 def ratio(a: float, b: float) -> str:
     return f"{a / b:.2f}" if b else "n/a"
+
+
+def remember_stories(store: Any, signals: Sequence[Any], stories: Sequence[str], seed: int = 3) -> None:
+    """Put already-clustered articles into a store's story memory, as the streaming clusterer does
+    (memory rows, LSH buckets, term buckets), so stores filled without running the clusterer still
+    make new articles search a story index of their full size. Vectors are jittered (static by
+    N(0, 0.05), E5 by N(0, 0.01)) so clones of one template do not all share one LSH bucket."""
+    import numpy as np
+
+    from synoptic.store.stories import SqliteStoryMemory
+    from synoptic.stories.index import HyperplaneLSH, TermIndex, VectorIndex
+
+    if not signals:
+        return
+    memory = SqliteStoryMemory(store)
+    index = VectorIndex(HyperplaneLSH(signals[0].coarse.shape[0]), memory.buckets)
+    terms = TermIndex(memory.buckets)
+    rng = np.random.default_rng(seed)
+    memory.frequencies.observe(s.terms for s in signals)
+    for sig, story in zip(signals, stories, strict=True):
+        coarse = sig.coarse + rng.normal(0, 0.05, sig.coarse.shape).astype(np.float32)
+        fine = sig.fine + rng.normal(0, 0.01, sig.fine.shape).astype(np.float32)
+        sig = replace(sig, coarse=coarse / np.linalg.norm(coarse), fine=fine / np.linalg.norm(fine))
+        memory.add(sig, story)
+        terms.add(sig.id, memory.frequencies.weights_of(sig.id, sig.terms))
+        index.add([sig.id], sig.coarse.reshape(1, -1))
+    memory.flush()

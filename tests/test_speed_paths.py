@@ -17,8 +17,9 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from synoptic.api import analyze
+from synoptic.codec import decode
 from synoptic.engines.local import worker_count
-from synoptic.models import Analysis
+from synoptic.models import Analysis, Mention, Span
 from synoptic.pipeline import Context
 from synoptic.settings import Settings
 from synoptic.stages import default_pipeline
@@ -92,3 +93,18 @@ def test_worker_pool_gives_the_in_process_result(examples_dir: Path) -> None:
     one, two = (json.dumps(r.to_dict(), sort_keys=True) for r in runs)
     assert len(runs[0].articles) == 16
     assert one == two
+
+
+def test_decoded_records_share_repeated_strings() -> None:
+    """Article ids, recogniser names and entity types repeat in every record of a store; decoding
+    keeps one copy of each (a whole-store rerun holds every document)."""
+    plain = {"start": 0, "end": 7, "text": "Ryabkov", "type": "PERSON", "source": "spa" + "cy", "role": None}
+    first, second = decode(Mention, dict(plain)), decode(Mention, json.loads(json.dumps(plain)))
+    assert first == second
+    assert first.text is second.text and first.source is second.source and first.type is second.type
+    long_text = "x" * 200
+    span = decode(Span, {"article": "a1", "start": 0, "end": 200, "text": long_text})
+    assert (
+        span.text == long_text
+        and span.article is decode(Span, {"article": "a" + "1", "start": 0, "end": 0, "text": ""}).article
+    )

@@ -7,6 +7,7 @@ both need a faithful round trip of the frozen records in `models`, without a ser
 from __future__ import annotations
 
 import dataclasses
+import sys
 import types
 import typing
 from collections.abc import Callable
@@ -56,7 +57,8 @@ def _decoder(tp: Any) -> Decoder:
         inner = _decoder(non_none[0])
         return lambda data: None if data is None else inner(data)
     if origin is typing.Literal:
-        return _identity
+        canonical = {a: a for a in args}
+        return lambda data: canonical.get(data, data)
     if origin is tuple:
         item = _decoder(args[0] if args else Any)
         return lambda data: tuple(item(x) for x in data) if item is not _identity else tuple(data)
@@ -68,9 +70,21 @@ def _decoder(tp: Any) -> Decoder:
         return lambda data: {k: value(v) for k, v in data.items()}
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         return _dataclass_decoder(tp)
+    if tp is str:
+        return _shared_str
     if tp is float:
         return lambda data: float(data) if isinstance(data, int) and not isinstance(data, bool) else data
     return _identity
+
+
+#: Strings up to this length are interned on decoding: article ids in every span, recogniser names,
+#: units and names repeat across the records of a store, and one shared copy each keeps a
+#: whole-store rerun's memory down.
+SHARED_STR_MAX = 40
+
+
+def _shared_str(data: Any) -> Any:
+    return sys.intern(data) if isinstance(data, str) and len(data) <= SHARED_STR_MAX else data
 
 
 def _dataclass_decoder(cls: type) -> Decoder:

@@ -18,7 +18,7 @@ QuoteKind = Literal["direct", "indirect"]
 DerivationKind = Literal["copy", "paraphrase", "translation", "shared-passage"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Span:
     """A piece of evidence: `text == article.text[start:end]` for the article with id `article`."""
 
@@ -36,7 +36,7 @@ class Span:
         return Span(article_id, start, end, text[start:end])
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Published:
     """A publication date with its precision kept (`2022-01-24`, `2022-01`) and how it was obtained."""
 
@@ -47,7 +47,7 @@ class Published:
         return {"date": self.date, "how": self.how}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Article:
     """One news article. `text` is the cleaned body that every span offset refers to."""
 
@@ -76,7 +76,7 @@ class Article:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Rejection:
     """An input that could not be analysed, with a reason a person can act on."""
 
@@ -91,13 +91,13 @@ class Rejection:
 # Per-article annotations (offsets into Article.text)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Sentence:
     start: int
     end: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mention:
     """A named-entity mention before cross-document resolution."""
 
@@ -110,7 +110,7 @@ class Mention:
     entity: str | None = None  # the resolved Entity id, stamped by the corpus stage `resolve_entities`
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Timex:
     """A temporal expression resolved against the publication date, keeping its precision."""
 
@@ -122,7 +122,7 @@ class Timex:
     relative: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Quantity:
     """A number with what it counts; imprecise amounts ("tens of thousands") keep a range."""
 
@@ -135,7 +135,7 @@ class Quantity:
     approximate: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class QuoteMention:
     """A quote found in one article, before speakers are resolved to entities."""
 
@@ -155,7 +155,7 @@ class QuoteMention:
     reference_text: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Document:
     """An article with the annotation layers per-article stages have added."""
 
@@ -177,7 +177,7 @@ class Document:
 # Corpus-level results (the analysis contract)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entity:
     id: str
     name: str
@@ -195,7 +195,7 @@ class Entity:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Quote:
     id: str
     span: Span
@@ -215,7 +215,7 @@ class Quote:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class QuoteVariant:
     """One version of a grouped utterance, compared word by word with the group's reference version.
 
@@ -243,7 +243,7 @@ class QuoteVariant:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class QuoteGroup:
     """The same utterance as reported by several articles, with each wording beside the reference one."""
 
@@ -267,7 +267,7 @@ class QuoteGroup:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Event:
     id: str
     date: str | None
@@ -285,7 +285,7 @@ class Event:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Claim:
     id: str
     statement: str
@@ -310,7 +310,7 @@ class Claim:
         return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ConflictValue:
     value: str
     spans: tuple[Span, ...]
@@ -319,7 +319,7 @@ class ConflictValue:
         return {"value": self.value, "spans": [s.to_dict() for s in self.spans]}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Conflict:
     id: str
     about: str
@@ -329,7 +329,7 @@ class Conflict:
         return {"id": self.id, "about": self.about, "values": [v.to_dict() for v in self.values]}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SummarySentence:
     text: str
     citations: tuple[Span, ...]
@@ -338,7 +338,7 @@ class SummarySentence:
         return {"text": self.text, "citations": [c.to_dict() for c in self.citations]}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Story:
     id: str
     title: str
@@ -372,7 +372,7 @@ class Story:
         return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Passage:
     source: Span
     derived: Span
@@ -381,7 +381,7 @@ class Passage:
         return {"source": self.source.to_dict(), "derived": self.derived.to_dict()}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Derivation:
     source: str
     derived: str
@@ -399,7 +399,7 @@ class Derivation:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Analysis:
     """Everything one analysis found; `to_dict` is the analysis JSON."""
 

@@ -125,3 +125,17 @@ def test_store_failed_transaction_leaves_nothing(tmp_path: Path) -> None:
         assert store.rejections() == []
         store.add_articles([art])
         assert store.article("id1") == art
+
+
+def test_repeated_articles_are_analysed_once(tmp_path: Path, examples_dir: Path) -> None:
+    """The same article twice in one call (a feed repeating an item) is one article, and every
+    corpus stage runs (copy detection once raised on the repeated id)."""
+    from synoptic.api import analyze_articles
+    from synoptic.ingest import read_paths
+
+    articles = list(read_paths([examples_dir]).articles)
+    grain = [a for a in articles if "grain_talks" in a.path]
+    assert len(grain) == 2
+    analysis = analyze_articles(grain + grain[:1], db=tmp_path / "s.db")
+    assert [a.id for a in analysis.articles] == [a.id for a in grain]
+    assert len({a for s in analysis.stories for a in s.articles}) == len(grain)

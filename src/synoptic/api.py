@@ -58,7 +58,9 @@ def analyze_articles(
     pipeline: Pipeline | None = None,
     progress: Progress | None = None,
 ) -> Analysis:
-    """Analyse articles already read (from the API, a feed, a test)."""
+    """Analyse articles already read (from the API, a feed, a test). Articles repeated with the same
+    content id (the same text, title and outlet) are analysed once."""
+    articles = unique_articles(articles)
     settings = settings or Settings()
     pipeline = pipeline or default_pipeline()
     progress = progress or NullProgress()
@@ -93,6 +95,14 @@ def analyze_articles(
     finally:
         if own_store and store is not None:
             store.close()
+
+
+def unique_articles(articles: Sequence[Article]) -> list[Article]:
+    """The articles with repeated ids dropped, in first-seen order."""
+    first: dict[str, Article] = {}
+    for article in articles:
+        first.setdefault(article.id, article)
+    return list(first.values())
 
 
 def _annotate(

@@ -239,22 +239,30 @@ def _short(tokens: Any, limit: int = 6) -> str:
     return " ".join(words[:limit])
 
 
+def _slots_of(doc: Any) -> dict[str, str]:
+    """Action (the root verb), actor (its subject) and object of one parsed sentence."""
+    slots: dict[str, str] = {}
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is not None:
+        slots["action"] = root.text.lower()
+        for child in root.children:
+            if child.dep_ in ("nsubj", "nsubjpass") and "actor" not in slots:
+                slots["actor"] = _short(child.subtree)
+            elif child.dep_ in ("dobj", "attr", "ccomp", "xcomp") and "object" not in slots:
+                slots["object"] = _short(child.subtree)
+    return slots
+
+
 def parse_slots(units: Sequence[ClaimUnit], ctx: Context) -> list[ClaimUnit]:
-    """Actor, action and object of English claims from the dependency parse; others unchanged."""
+    """Actor, action and object of English claims from the dependency parse; others unchanged.
+    Each distinct sentence is parsed once (copies repeat sentences across articles)."""
     english = [i for i, u in enumerate(units) if u.lang == "en"]
     if not english:
         return list(units)
     nlp = _spacy(ctx)
+    distinct = list(dict.fromkeys(units[i].text for i in english))
+    parsed = {text: _slots_of(doc) for text, doc in zip(distinct, nlp.pipe(distinct, batch_size=64), strict=True)}
     out = list(units)
-    for i, doc in zip(english, nlp.pipe([units[i].text for i in english], batch_size=64), strict=True):
-        slots: dict[str, str] = {}
-        root = next((t for t in doc if t.dep_ == "ROOT"), None)
-        if root is not None:
-            slots["action"] = root.text.lower()
-            for child in root.children:
-                if child.dep_ in ("nsubj", "nsubjpass") and "actor" not in slots:
-                    slots["actor"] = _short(child.subtree)
-                elif child.dep_ in ("dobj", "attr", "ccomp", "xcomp") and "object" not in slots:
-                    slots["object"] = _short(child.subtree)
-        out[i] = ClaimUnit(**{**units[i].__dict__, "parse": slots})
+    for i in english:
+        out[i] = ClaimUnit(**{**units[i].__dict__, "parse": dict(parsed[units[i].text])})
     return out

@@ -16,6 +16,7 @@ Statements from derivations of one source (copies, translations) never conflict 
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -65,6 +66,7 @@ def _components(edges: Iterable[tuple[int, int]]) -> list[set[int]]:
 
     def root(x: int) -> int:
         while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]  # path halving keeps chains short
             x = parent[x]
         return x
 
@@ -281,16 +283,19 @@ def _number_label(q: QuantRef) -> str:
 def number_conflicts(aligned: Aligned, voices: dict[str, str]) -> list[Finding]:
     units = aligned.units
     quants = [(i, q) for i, u in enumerate(units) for q in u.quantities]
+    by_unit: dict[str, list[int]] = {}
+    for x, (_, q) in enumerate(quants):
+        by_unit.setdefault(q.unit, []).append(x)
     edges: list[tuple[int, int]] = []
     clash: set[frozenset[int]] = set()
-    for x, (i, qa) in enumerate(quants):
-        for y in range(x + 1, len(quants)):
-            j, qb = quants[y]
-            if qa.unit != qb.unit or not _different_voice(units[i], units[j], voices) or not _comparable(aligned, i, j):
-                continue
-            edges.append((x, y))
-            if not ranges_overlap(qa, qb):
-                clash.add(frozenset((x, y)))
+    for x, y in (pair for same in by_unit.values() for pair in itertools.combinations(same, 2)):
+        (i, qa), (j, qb) = quants[x], quants[y]
+        if not _different_voice(units[i], units[j], voices) or not _comparable(aligned, i, j):
+            continue
+        edges.append((x, y))
+        if not ranges_overlap(qa, qb):
+            clash.add(frozenset((x, y)))
+    edges.sort()  # the order of a scan over all pairs, so components come out in the same order
     out: list[Finding] = []
     for component in _components(edges):
         if not any(pair <= component for pair in clash):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,8 @@ from hypothesis.extra.numpy import arrays
 
 from synoptic.api import analyze
 from synoptic.codec import decode
+from synoptic.compare.align import align
+from synoptic.compare.claims import ClaimUnit
 from synoptic.engines.local import worker_count
 from synoptic.models import Analysis, Mention, Span
 from synoptic.pipeline import Context
@@ -108,3 +111,29 @@ def test_decoded_records_share_repeated_strings() -> None:
         span.text == long_text
         and span.article is decode(Span, {"article": "a" + "1", "start": 0, "end": 0, "text": ""}).article
     )
+
+
+class RefusingEmbedder:
+    """An embedder that must not be called."""
+
+    name = "refusing"
+    dim = 4
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        raise AssertionError(f"embedded {len(texts)} texts")
+
+
+def _unit(article: str, n: int, text: str) -> ClaimUnit:
+    return ClaimUnit(id=f"{article}:{n}", article=article, lang="en", start=0, end=len(text), text=text, published=None)
+
+
+def test_one_article_story_is_aligned_without_embedding() -> None:
+    texts = ["The dam held overnight.", "Crews  worked in shifts.", "The dam held overnight."]
+    aligned = align([_unit("a1", n, t) for n, t in enumerate(texts)], RefusingEmbedder())
+    assert aligned.groups == ((0,), (1,), (2,))  # sentences of one article never form one claim
+    assert aligned.sim(0, 2) == 1.0 and aligned.sim(0, 1) == 0.0 and aligned.sim(1, 1) == 1.0
+
+
+def test_two_article_story_is_embedded() -> None:
+    with pytest.raises(AssertionError, match="embedded 2 texts"):
+        align([_unit("a1", 0, "The dam held."), _unit("a2", 0, "The dam gave way.")], RefusingEmbedder())

@@ -123,8 +123,21 @@ def borrow_dates(units: Sequence[ClaimUnit], sims: Matrix) -> list[ClaimUnit]:
     return out
 
 
+def same_text_similarities(units: Sequence[ClaimUnit]) -> Matrix:
+    """1 for units with the same text (and on the diagonal), 0 otherwise."""
+    texts = np.array([" ".join(u.text.split()) for u in units], dtype=object)
+    out: Matrix = (texts[:, None] == texts[None, :]).astype(np.float32)
+    return out
+
+
 def align(units: Sequence[ClaimUnit], embedder: Embedder) -> Aligned:
-    """Embed, compare and group the claim units of one story."""
+    """Embed, compare and group the claim units of one story. The units of a one-article story are
+    never embedded: sentences of one article are never joined into one claim nor compared for
+    conflicts, so only repeated sentences (the same text) count as similar there. That keeps E5,
+    the costliest step of a run, to stories that several articles report."""
+    if len({u.article for u in units}) <= 1:
+        sims = same_text_similarities(units)
+        return Aligned(tuple(units), sims, cluster(units, sims))
     vectors = embed_units(units, embedder)
     sims = similarities(vectors, [u.lang for u in units])
     units = borrow_dates(units, sims)

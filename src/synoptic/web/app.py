@@ -104,7 +104,9 @@ def create_app(
     """The ASGI app over the store at `db`. `pipeline` overrides the analysis run after uploads."""
     from .api import router
 
-    site = Site(str(db), settings or Settings(), token or None, pipeline)
+    # Uploads are analysed in a request thread: per-article stages stay in this process, since forking
+    # a threaded server for worker processes is unsafe (large corpora go through `synoptic analyze`).
+    site = Site(str(db), (settings or Settings()).with_(workers=1), token or None, pipeline)
     app = FastAPI(
         title="Synoptic",
         version=__version__,

@@ -6,12 +6,12 @@
   covering most of both articles.
 - translation: different languages, order-preserving alignment of E5 sentence vectors with a
   diagonal prior, covering most of both articles with comparable sentence counts.
-
-E5 costs about 1.7 ms a word, so a pair is only aligned with E5 when the same alignment over the
-fast static sentence vectors (`GATE_*`) already covers much of both articles; most pairs of one
-story are independent reports and never reach E5.
 - shared-passage: otherwise independent articles of one language with a run of near-identical
   sentences (reused wire text).
+
+E5 costs about 1 to 2 ms a word on two cores, so a pair is only aligned with E5 when the same
+alignment over the fast static sentence vectors (`GATE_*`) already covers much of both articles;
+most pairs of one story are independent reports and never reach E5.
 
 Independent reports of one event share facts and quotes but not the sentence-by-sentence
 structure, so coverage of an order-preserving alignment separates them from derived copies.
@@ -61,7 +61,7 @@ SHARED_MIN_WORDS = 30
 #: Static-vector gates before E5: the same alignment over raw static cosines (threshold GATE_SENTENCE)
 #: must cover this much of both articles. On the example corpus, the seeds and a synthetic corpus,
 #: true spins covered >= 0.76 and translations >= 0.90, independent reports at most 0.53 (same
-#: language) and 0.90 (across languages, 2 of 907 pairs above 0.75): see docs/bench/stories.md.
+#: language) and 0.90 (across languages; 22 of 907 above 0.75, all rejected by E5): docs/bench/stories.md.
 GATE_SENTENCE = 0.5
 GATE_PARAPHRASE = 0.6
 GATE_TRANSLATION = 0.75

@@ -29,6 +29,8 @@ from .lexical import content_terms
 
 Vector = npt.NDArray[np.float32]
 
+#: Characters of the body E5 sees after the title. E5 costs grow with length: 300 keeps ECB+ dev
+#: BCubed F1 of 600 (0.866, weights refitted) at half the cost; 150 lost 0.004 and split the seed story.
 LEAD_CHARS = 300
 KEY_PREFIX = 5
 _WORD = re.compile(r"\b[^\W\d_][^\W_]*(?:[-'’][^\W\d_]+)*", re.UNICODE)

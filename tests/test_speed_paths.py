@@ -137,3 +137,13 @@ def test_one_article_story_is_aligned_without_embedding() -> None:
 def test_two_article_story_is_embedded() -> None:
     with pytest.raises(AssertionError, match="embedded 2 texts"):
         align([_unit("a1", 0, "The dam held."), _unit("a2", 0, "The dam gave way.")], RefusingEmbedder())
+
+
+def test_e5_in_parallel_chunks_gives_the_one_call_vectors() -> None:
+    from synoptic.embed import E5Embedder
+
+    texts = [f"Die Gespräche in Genf {n} waren konstruktiv, sagte der Minister am Dienstag." for n in range(9)]
+    texts += ["Talks in Geneva were constructive.", "", "x" * 400]
+    one, two = E5Embedder(calls=1), E5Embedder(calls=2)
+    assert np.array_equal(one.encode(texts), two.encode(texts))
+    assert two.encode(texts).shape == (12, 384)

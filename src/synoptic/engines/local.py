@@ -11,11 +11,11 @@ and run in-process.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from multiprocessing import get_all_start_methods, get_context
 
+from ..embed import usable_cpus
 from ..models import Document, Rejection
 from ..pipeline import Context, Stage, run_article_stages
 from ..progress import NullProgress, Progress
@@ -42,7 +42,7 @@ def worker_count(settings: Settings, todo: int) -> int:
     """Processes to use for `todo` articles: 1 below the parallel threshold, else `workers` (0: all CPUs)."""
     if todo < settings.parallel_min_articles:
         return 1
-    wanted = settings.workers or os.cpu_count() or 1
+    wanted = settings.workers or usable_cpus()
     return max(1, min(wanted, -(-todo // settings.batch_size)))
 
 

@@ -147,3 +147,11 @@ def test_e5_in_parallel_chunks_gives_the_one_call_vectors() -> None:
     one, two = E5Embedder(calls=1), E5Embedder(calls=2)
     assert np.array_equal(one.encode(texts), two.encode(texts))
     assert two.encode(texts).shape == (12, 384)
+
+
+@pytest.mark.parametrize("field", ["workers", "parallel_min_articles"])
+def test_negative_worker_settings_are_refused(field: str) -> None:
+    from synoptic.errors import SettingsError
+
+    with pytest.raises(SettingsError, match="must not be negative"):
+        Settings(**{field: -1})

@@ -58,7 +58,7 @@ def _decoder(tp: Any) -> Decoder:
         return lambda data: None if data is None else inner(data)
     if origin is typing.Literal:
         canonical = {a: a for a in args}
-        return lambda data: canonical.get(data, data)
+        return lambda data: canonical.get(data, data) if isinstance(data, str) else data
     if origin is tuple:
         item = _decoder(args[0] if args else Any)
         return lambda data: tuple(item(x) for x in data) if item is not _identity else tuple(data)

@@ -92,8 +92,8 @@ def prepare(docs: Sequence[Document], ctx: Context) -> list[Prepared]:
 class Pair:
     """Two articles of one story and the alignment found between them (a before b in input order)."""
 
-    a: Document
-    b: Document
+    a: Prepared
+    b: Prepared
     kind: DerivationKind
     score: float
     alignment: tuple[tuple[int, int], ...]
@@ -156,10 +156,14 @@ def cross_language_similarity(a: Document, b: Document, ctx: Context) -> Matrix:
     return with_position_prior(semantic_matrix(sentence_vectors(a, ctx), sentence_vectors(b, ctx)))
 
 
+def coverages(ua: Sequence[Unit], ub: Sequence[Unit], align: Sequence[tuple[int, int]]) -> tuple[float, float]:
+    """Share of each article's sentence characters that an alignment covers."""
+    return char_coverage(ua, {i for i, _ in align}), char_coverage(ub, {j for _, j in align})
+
+
 def min_coverage(ua: Sequence[Unit], ub: Sequence[Unit], sim: Matrix, threshold: float) -> float:
     """Coverage of the smaller-covered article under the order-preserving alignment at `threshold`."""
-    align = monotone_alignment(sim, threshold)
-    return min(char_coverage(ua, {i for i, _ in align}), char_coverage(ub, {j for _, j in align}))
+    return min(coverages(ua, ub, monotone_alignment(sim, threshold)))
 
 
 def passes_gate(pa: Prepared, pb: Prepared, lex: Matrix | None = None) -> bool:
@@ -200,44 +204,44 @@ def compare(pa: Prepared, pb: Prepared, copies: dict[tuple[str, str], float], ct
         lex = lexical_matrix(ua, ub)
         if key in copies:  # a copy aligns on wording alone
             align = monotone_alignment(lex, COPY_SENTENCE)
-            cov_a, cov_b = char_coverage(ua, {i for i, _ in align}), char_coverage(ub, {j for _, j in align})
-            return Pair(a, b, "copy", copies[key], tuple(align), cov_a, cov_b)
+            return Pair(pa, pb, "copy", copies[key], tuple(align), *coverages(ua, ub, align))
         if passes_gate(pa, pb, lex):
             align = monotone_alignment(same_language_similarity(a, b, lex, ctx), SAME_LANG_SENTENCE)
-            cov_a, cov_b = char_coverage(ua, {i for i, _ in align}), char_coverage(ub, {j for _, j in align})
+            cov_a, cov_b = coverages(ua, ub, align)
             if min(cov_a, cov_b) >= PARAPHRASE_COVERAGE:
-                return Pair(a, b, "paraphrase", min(cov_a, cov_b), tuple(align), cov_a, cov_b)
+                return Pair(pa, pb, "paraphrase", min(cov_a, cov_b), tuple(align), cov_a, cov_b)
         run = shared_run(ua, ub, lex)
         if run:
-            cov_a, cov_b = char_coverage(ua, {i for i, _ in run}), char_coverage(ub, {j for _, j in run})
-            return Pair(a, b, "shared-passage", max(cov_a, cov_b), run, cov_a, cov_b)
+            cov_a, cov_b = coverages(ua, ub, run)
+            return Pair(pa, pb, "shared-passage", max(cov_a, cov_b), run, cov_a, cov_b)
         return None
     if not 0.6 <= len(ua) / len(ub) <= 1 / 0.6 or not passes_gate(pa, pb):
         return None
     align = monotone_alignment(cross_language_similarity(a, b, ctx), CROSS_LANG_SENTENCE)
-    cov_a, cov_b = char_coverage(ua, {i for i, _ in align}), char_coverage(ub, {j for _, j in align})
+    cov_a, cov_b = coverages(ua, ub, align)
     if min(cov_a, cov_b) >= TRANSLATION_COVERAGE:
-        return Pair(a, b, "translation", min(cov_a, cov_b), tuple(align), cov_a, cov_b)
+        return Pair(pa, pb, "translation", min(cov_a, cov_b), tuple(align), cov_a, cov_b)
     return None
 
 
 def orient(pair: Pair) -> Derivation:
     """Source = earlier publication; else the better-covered article (a copy adds more than it drops)."""
-    day_a, day_b = day_number(pair.a.article.published.date), day_number(pair.b.article.published.date)
+    a, b = pair.a.doc, pair.b.doc
+    day_a, day_b = day_number(a.article.published.date), day_number(b.article.published.date)
     if day_a is not None and day_b is not None and day_a != day_b:
         a_first = day_a < day_b
     elif abs(pair.cover_a - pair.cover_b) > 1e-6:
         a_first = pair.cover_a > pair.cover_b
     else:
-        a_first = pair.a.id < pair.b.id
+        a_first = a.id < b.id
     src, dst = (pair.a, pair.b) if a_first else (pair.b, pair.a)
     align = pair.alignment if a_first else tuple((j, i) for i, j in pair.alignment)
     return Derivation(
-        source=src.id,
-        derived=dst.id,
+        source=src.doc.id,
+        derived=dst.doc.id,
         kind=pair.kind,
         score=pair.score,
-        passages=passages(src, dst, units(src), units(dst), sorted(align)),
+        passages=passages(src.doc, dst.doc, src.units, dst.units, sorted(align)),
     )
 
 

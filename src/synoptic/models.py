@@ -165,7 +165,7 @@ class Document:
     timexes: tuple[Timex, ...] = ()
     quantities: tuple[Quantity, ...] = ()
     quotes: tuple[QuoteMention, ...] = ()
-    vector: tuple[float, ...] = ()
+    vector: str = ""  # E5 title + lead vector, float16 bytes in base64 (the `lead_vector` stage)
     rejected_reason: str | None = None
 
     @property

@@ -76,4 +76,13 @@ MIGRATIONS: tuple[str, ...] = (
         last_day INTEGER
     );
     """,
+    # 3: persistent sentence vectors (float16) keyed by model and a hash of the text
+    """
+    CREATE TABLE vectors (
+        model TEXT NOT NULL,
+        key BLOB NOT NULL,
+        vec BLOB NOT NULL,
+        PRIMARY KEY (model, key)
+    ) WITHOUT ROWID;
+    """,
 )

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import Any
+
+import numpy as np
+import numpy.typing as npt
 
 from ..codec import decode, to_plain
 from ..errors import StoreError
@@ -200,6 +203,30 @@ class Store:
             for article_id, data in rows:
                 out[article_id] = decode(Document, json.loads(data))
         return out
+
+    # -- vectors -----------------------------------------------------------------------------
+
+    def get_vectors(self, model: str, keys: Sequence[bytes]) -> dict[bytes, npt.NDArray[np.float16]]:
+        """Stored float16 vectors of `model` among these text keys."""
+        out: dict[bytes, npt.NDArray[np.float16]] = {}
+        for chunk in range(0, len(keys), 500):
+            part = list(keys[chunk : chunk + 500])
+            marks = ",".join("?" * len(part))
+            rows = self.conn.execute(f"SELECT key, vec FROM vectors WHERE model=? AND key IN ({marks})", [model, *part])
+            for key, vec in rows:
+                out[bytes(key)] = np.frombuffer(vec, dtype=np.float16)
+        return out
+
+    def put_vectors(self, model: str, rows: Mapping[bytes, npt.NDArray[np.float16]]) -> None:
+        """Keep vectors of `model` by text key (a key already stored keeps its vector)."""
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT OR IGNORE INTO vectors (model, key, vec) VALUES (?, ?, ?)",
+                [(model, key, np.asarray(vec, dtype=np.float16).tobytes()) for key, vec in rows.items()],
+            )
+
+    def count_vectors(self, model: str) -> int:
+        return int(self.conn.execute("SELECT COUNT(*) FROM vectors WHERE model=?", (model,)).fetchone()[0])
 
     # -- analyses ----------------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import numpy.typing as npt
 
-from ..embed import Embedder
+from ..embed import Embedder, model_text
 from .claims import ClaimUnit
 
 ALIGN = 0.885  # average similarity for two sentences to count as one claim
@@ -42,12 +42,10 @@ class Aligned:
         return {u: g for g, members in enumerate(self.groups) for u in members}
 
 
-MAX_EMBED_WORDS = 80  # longer sentences are cut: the opening carries the claim, and cost grows fast
-
-
 def embed_units(units: Sequence[ClaimUnit], embedder: Embedder) -> Matrix:
-    """Unit vectors of the claim texts (an (n, dim) matrix); each distinct text is embedded once."""
-    texts = [" ".join(u.text.split()[:MAX_EMBED_WORDS]) for u in units]
+    """Unit vectors of the claim texts (an (n, dim) matrix); each distinct text is embedded once
+    (the embedder folds white space and cuts long sentences, `embed.model_text`)."""
+    texts = [model_text(u.text) for u in units]
     distinct = list(dict.fromkeys(texts))
     if not distinct:
         return embedder.encode([])

@@ -16,6 +16,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Sequence
+from itertools import islice
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -23,7 +24,18 @@ from ..models import Document, Mention, QuoteKind, QuoteMention, Sentence
 from ..pipeline import Context, article_stage
 from .quote_cues import Cue, find_cues, noun_kind, phrase_left, phrase_right, source_phrase, subject_np
 from .quote_marks import QuotedSpan, find_quoted
-from .quote_speakers import Candidate, Lexicon, NameIndex, has_role, lexicon, name_index, role_key, tokens
+from .quote_speakers import (
+    TOKEN,
+    Candidate,
+    Lexicon,
+    NameIndex,
+    Token,
+    has_role,
+    lexicon,
+    name_index,
+    role_key,
+    tokens,
+)
 from .sentences import split_sentences
 
 Inherit = Literal["sentence", "previous", "implicit"]
@@ -269,14 +281,25 @@ def _reported(art: _Article) -> list[_Found]:
     return out
 
 
+#: Characters after a cue searched for the start of its clause: the patterns look at most 10 words
+#: ahead, and ten words of news text fit in 400 characters. A bound keeps the cost per cue constant,
+#: so a long sentence full of cues costs time linear in its length.
+CUE_WINDOW_CHARS = 400
+
+
+def first_tokens(text: str, start: int, end: int, n: int) -> list[Token]:
+    """The first `n` word tokens of `text[start:end]`, without tokenising the rest."""
+    return [Token(m.start(), m.end(), m.group()) for m in islice(TOKEN.finditer(text, start, end), n)]
+
+
 def _content_start(art: _Article, cue: Cue, s_end: int) -> int | None:
     """Where the reported clause after a cue begins, or None when none follows."""
     text, lex = art.text, art.lex
-    after = text[cue.end : s_end]
+    after = text[cue.end : min(s_end, cue.end + CUE_WINDOW_CHARS)]
     colon = re.match(r"(?:\s+[\w’'-]+){0,3}?\s*:\s*", after)
     if colon:
         return cue.end + colon.end()
-    window = tokens(text, cue.end, s_end)[:10]
+    window = first_tokens(text, cue.end, s_end, 10)
     pronoun_next = bool(window) and window[0].low in lex.pronouns and not text[cue.end : window[0].start].strip()
     if pronoun_next and cue.text.lower() in lex.bare_clause_cues:
         return window[0].start  # "said he wants an economy that works": the clause starts at "he"
@@ -291,7 +314,7 @@ def _content_start(art: _Article, cue: Cue, s_end: int) -> int | None:
     comma = re.match(r"((?:\s*[\w’'-]+){0,8}?)\s*,\s*", after)
     if comma and lex.lang != "en" and lex.lang != "fr" and not art.in_quote(cue.end + comma.end()):
         start = cue.end + comma.end()
-        nxt = tokens(text, start, s_end)[:1]
+        nxt = first_tokens(text, start, s_end, 1)
         if nxt and nxt[0].text.lower() in lex.complementizers:
             return _skip_space(text, nxt[0].end)
         if lex.lang == "de" or (nxt and nxt[0].text.lower() in lex.complementizers):
@@ -387,7 +410,7 @@ def _backward(art: _Article, cue: Cue, s_start: int, s_end: int) -> list[_Found]
     if comma <= s_start:
         return []
     between = tokens(text, comma, cue.start)
-    tail = tokens(text, cue.end, s_end)
+    tail = first_tokens(text, cue.end, s_end, 15)
     if len(between) > 6 or len(tail) > 14 or art.in_quote(comma - 1):
         return []
     if between and (re.fullmatch(_CONJ, between[0].low) or any(t.low in _CLAUSE_WORDS for t in between)):

@@ -158,7 +158,8 @@ def cmd_analyze(args: argparse.Namespace, out: Console, err: Console) -> int:
             progress.done()
     for label, items in (("rejected", analysis.rejected), ("warning", analysis.warnings)):
         for r in items:
-            err.print(f"[yellow]{label}[/] {safe(r.path)}: {safe(r.reason)}", markup=True, highlight=False)
+            line = f"[yellow]{label}[/] {safe(r.path)}: {safe(r.reason)}"
+            err.print(line, markup=True, highlight=False, soft_wrap=True)  # one line per input, never wrapped
     document = analysis.to_dict()
     if args.json:
         _write_output("analysis JSON", args.json, lambda: write_json(document, args.json))

@@ -70,7 +70,7 @@ def test_pipeline_default_is_valid_and_named() -> None:
 
 def test_pipeline_signature_changes_with_stage_version() -> None:
     pipe = Pipeline((language_stage, sentences_stage))
-    bumped = Pipeline((language_stage, replace(sentences_stage, version="2")))
+    bumped = Pipeline((language_stage, replace(sentences_stage, version=sentences_stage.version + "-next")))
     assert pipe.article_signature() != bumped.article_signature()
 
 

@@ -42,6 +42,7 @@ OPERATIONS = [
     "GET /api/v1/quotes",
     "GET /api/v1/quote-groups",
     "GET /api/v1/quote-groups/{group_id}",
+    "GET /api/v1/jobs/{job_id}",
 ]
 
 

@@ -53,3 +53,9 @@ class NoArticlesError(SynopticError):
     """Nothing among the inputs could be analysed."""
 
     code = "E006"
+
+
+class OutputError(SynopticError):
+    """An output file (the analysis JSON, a report) could not be written (a full disk, no permission)."""
+
+    code = "E007"

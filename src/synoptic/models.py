@@ -61,9 +61,11 @@ class Article:
     text: str
     url: str | None = None
     language_how: DateHow | None = None
+    #: Other inputs of the same run with exactly this content (same id), listed rather than dropped.
+    duplicate_paths: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "id": self.id,
             "path": self.path,
             "language": self.language,
@@ -74,6 +76,9 @@ class Article:
             "text": self.text,
             "url": self.url,
         }
+        if self.duplicate_paths:
+            data["duplicate_paths"] = list(self.duplicate_paths)
+        return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -411,9 +416,11 @@ class Analysis:
     derivations: tuple[Derivation, ...] = ()
     documents: tuple[Document, ...] = field(default=(), compare=False, repr=False)
     quote_groups: tuple[QuoteGroup, ...] = ()
+    #: Inputs analysed after a repair a reader should know of (invalid UTF-8 bytes replaced).
+    warnings: tuple[Rejection, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "schema": SCHEMA_ID,
             "articles": [a.to_dict() for a in self.articles],
             "rejected": [r.to_dict() for r in self.rejected],
@@ -423,6 +430,9 @@ class Analysis:
             "derivations": [d.to_dict() for d in self.derivations],
             "quote_groups": [g.to_dict() for g in self.quote_groups],
         }
+        if self.warnings:
+            data["warnings"] = [w.to_dict() for w in self.warnings]
+        return data
 
     def article(self, article_id: str) -> Article:
         """The article with this id; KeyError names the id when it is unknown."""

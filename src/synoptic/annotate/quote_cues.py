@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Literal
 
-from .quote_speakers import Candidate, Lexicon, NameIndex, Token, lexicon, role_key, tokens
+from .quote_speakers import Candidate, Lexicon, NameIndex, Token, inside_any, lexicon, role_key, tokens
 
 CueKind = Literal["verb", "naming", "participle", "according", "impersonal", "so"]
 _PUNCT_STOP = re.compile(r"[.;:!?()\[\]“”„\"«»]")
@@ -117,8 +117,9 @@ def _entry_regex(entry: str) -> str:
 def find_cues(text: str, lang: str, quoted: Sequence[tuple[int, int]]) -> list[Cue]:
     """Cues outside quotations, in text order."""
     out: list[Cue] = []
+    masked = inside_any(quoted)
     for m in _cue_regex(lang).finditer(text):
-        if any(s <= m.start() < e for s, e in quoted):
+        if masked(m.start()):
             continue
         kind = m.lastgroup or "verb"
         if kind == "so" and not re.search(r",\s*$", text[max(0, m.start() - 3) : m.start()]):

@@ -10,8 +10,9 @@ organisation, preferring one whose name contains the noun; "a Kremlin statement"
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Literal
@@ -262,9 +263,28 @@ def _split_title(run: list[Token], lex: Lexicon) -> int:
     return k
 
 
+def inside_any(spans: Sequence[tuple[int, int]]) -> Callable[[int], bool]:
+    """A test of `start <= pos < end` for any of `spans`, in log time (spans merged and bisected):
+    a text with thousands of quotations must not cost tokens x quotations."""
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        elif start < end:
+            merged.append([start, end])
+    starts = [m[0] for m in merged]
+
+    def inside(pos: int) -> bool:
+        k = bisect.bisect_right(starts, pos) - 1
+        return k >= 0 and pos < merged[k][1]
+
+    return inside
+
+
 def own_names(text: str, lex: Lexicon, spans: Sequence[tuple[int, int]] = ()) -> list[Candidate]:
     """Names found by pattern: capitalised runs, titles split off as roles (outside `spans`)."""
-    toks = [t for t in tokens(text) if not any(s <= t.start < e for s, e in spans)]
+    masked = inside_any(spans)
+    toks = [t for t in tokens(text) if not masked(t.start)]
     runs: list[list[Token]] = []
     for tok in toks:
         prev = runs[-1][-1] if runs else None

@@ -9,6 +9,13 @@ from ..settings import Settings
 from .app import LOOPBACK_NAMES, create_app, is_loopback
 
 
+#: Connections served at once; more get 503 at once instead of queueing without bound (each slow
+#: upload holds one connection, never a thread).
+MAX_CONNECTIONS = 200
+#: On SIGTERM or Ctrl-C, open requests (a slow upload) get this long before the server stops anyway.
+GRACEFUL_SHUTDOWN_SECONDS = 5
+
+
 def check_bind(host: str, token: str | None) -> None:
     """Refuse to listen beyond this machine without a token (anyone on the network could read and upload)."""
     if not is_loopback(host) and not token:
@@ -36,4 +43,12 @@ def serve(
     # the app through DNS rebinding.
     hosts = None if token else set(LOOPBACK_NAMES)
     app = create_app(db, token=token, settings=settings, allowed_hosts=hosts)
-    uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level="info",
+        server_header=False,
+        limit_concurrency=MAX_CONNECTIONS,
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+    )

@@ -5,6 +5,7 @@ The CLI and the web app are thin layers over these functions.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -128,4 +129,11 @@ def _annotate(
     finally:
         engine.close()
     by_id = {**cached, **{d.id: d for d in done}}
-    return [by_id[a.id] for a in articles if a.id in by_id], rejected
+    return [_with_provenance(by_id[a.id], a) for a in articles if a.id in by_id], rejected
+
+
+def _with_provenance(doc: Document, article: Article) -> Document:
+    """A cached document with the article's current provenance: it may have been found under more URLs since."""
+    if doc.article.provenance == article.provenance:
+        return doc
+    return dataclasses.replace(doc, article=dataclasses.replace(doc.article, provenance=article.provenance))

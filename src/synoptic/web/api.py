@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict
 from ..api import analyze_articles
 from ..ingest import _too_big, read_bytes
 from ..models import Article, Rejection
+from . import live
 from .app import Site
 from .corpus import Corpus, Filters, Json, items, text_of
 
@@ -161,11 +162,15 @@ def list_stories(
     outlet: Text = "",
     date_from: Annotated[str, Query(max_length=10, description="ISO date, inclusive")] = "",
     date_to: Annotated[str, Query(max_length=10, description="ISO date, inclusive")] = "",
+    since: live.Since = "",
     offset: Offset = 0,
     limit: Limit = 50,
 ) -> JSONResponse:
     f = Filters(q=q, language=language, outlet=outlet, date_from=date_from, date_to=date_to)
-    return _page(_corpus(request).filter_stories(f), offset, limit)
+    found = _corpus(request).filter_stories(f)
+    if since:
+        found = live.stories_since(_site(request), found, since)
+    return _page(found, offset, limit)
 
 
 @router.get("/stories/{story_id}", response_model=StoryModel, responses=NOT_FOUND, summary="One story")
@@ -183,12 +188,15 @@ def list_articles(
     story: Text = "",
     date_from: Annotated[str, Query(max_length=10)] = "",
     date_to: Annotated[str, Query(max_length=10)] = "",
+    since: live.Since = "",
     offset: Offset = 0,
     limit: Limit = 50,
 ) -> JSONResponse:
     corpus = _corpus(request)
     f = Filters(q=q, language=language, outlet=outlet, date_from=date_from, date_to=date_to)
     found = corpus.filter_articles(f)
+    if since:
+        found = live.articles_since(_site(request), found, since)
     if story:
         in_story = _story_ids(corpus, story)
         found = [a for a in found if a["id"] in in_story]

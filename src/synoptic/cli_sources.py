@@ -11,6 +11,7 @@ import threading
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 
 from .report.json import write_json
 from .sources import CrawlSettings, FetchReport, fetch, parse_duration, watch
@@ -96,8 +97,8 @@ def cmd_fetch(args: argparse.Namespace, err: Console) -> int:
     with stop_on_signals(stop):
         report = fetch(args.sources, db=args.db, crawl=crawl_settings(args), stop=stop, log=_log(err, args.quiet))
     for r in report.failures if args.quiet else ():  # without --quiet each was printed as it happened
-        err.print(f"[yellow]failed[/] {r.path}: {r.reason}", markup=True, highlight=False)
-    err.print(("stopped: " if report.stopped else "") + summary(report), highlight=False)
+        err.print(f"[yellow]failed[/] {escape(r.path)}: {escape(r.reason)}", markup=True, highlight=False, soft_wrap=True)
+    err.print(("stopped: " if report.stopped else "") + summary(report), highlight=False, soft_wrap=True)
     if args.json:
         with Store(args.db) as store:
             document = report.analysis.to_dict() if report.analysis is not None else store.latest_analysis()
@@ -114,7 +115,7 @@ def cmd_watch(args: argparse.Namespace, err: Console) -> int:
 
     def on_round(done: Round) -> None:
         line = done.error or (summary(done.report) if done.report else "")
-        err.print(f"round {done.number}: {line}", highlight=False)
+        err.print(f"round {done.number}: {line}", highlight=False, soft_wrap=True)
 
     with stop_on_signals(stop):
         rounds = watch(
@@ -127,7 +128,7 @@ def cmd_watch(args: argparse.Namespace, err: Console) -> int:
             log=_log(err, args.quiet),
             on_round=on_round,
         )
-    err.print(f"stopped after {rounds} rounds", highlight=False)
+    err.print(f"stopped after {rounds} rounds", highlight=False, soft_wrap=True)
     return EXIT_OK
 
 
@@ -147,7 +148,7 @@ def serve_watch(args: argparse.Namespace) -> dict[str, Any]:
 def _log(err: Console, quiet: bool) -> Any:
     def log(message: str) -> None:
         if not quiet:
-            err.print(message, highlight=False, markup=False)
+            err.print(message, highlight=False, markup=False, soft_wrap=True)
 
     return log
 

@@ -178,7 +178,10 @@ class Crawler:
         self._next[host] = max(due, time.monotonic()) + interval
 
     def allowed(self, url: str) -> bool:
-        """Whether robots.txt of the URL's site lets Synoptic fetch it (the file is read once per site)."""
+        """Whether robots.txt of the URL's site lets Synoptic fetch it (the file is read once per site).
+
+        FetchError (transient) when robots.txt cannot be read: a site whose robots.txt fails with a
+        server error or does not answer is treated as disallowing everything (RFC 9309, 2.3.1.4)."""
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
         if origin not in self._robots:
@@ -186,22 +189,20 @@ class Crawler:
         rules = self._robots[origin]
         if rules is None:
             return True
-        if rules == "deny":
-            return False
+        if isinstance(rules, str):
+            raise FetchError(rules, transient=True)
         return bool(rules.can_fetch(url, self.settings.user_agent))  # type: ignore[attr-defined]
 
     def _read_robots(self, origin: str, host: str) -> object:
-        """Parsed rules; None (allow all) when there is no robots.txt, "deny" when it cannot be read."""
+        """Parsed rules; None (allow all) when there is no robots.txt; the reason when it cannot be read."""
         from protego import Protego
 
         try:
             found = self._get_once(f"{origin}/robots.txt", {}, None)
         except FetchError as exc:
-            self.log(f"robots.txt of {origin} unreadable ({exc.reason}): nothing fetched from it")
-            return "deny"
+            return f"robots.txt unreadable ({exc.reason}): nothing is fetched from this site"
         if found.status >= 500:
-            self.log(f"robots.txt of {origin} answered HTTP {found.status}: nothing fetched from it")
-            return "deny"
+            return f"robots.txt answered HTTP {found.status}: nothing is fetched from this site"
         if found.status >= 400:
             return None
         rules = Protego.parse(found.body.decode(found.encoding or "utf-8", "replace"))
@@ -238,7 +239,9 @@ class Crawler:
             if 300 <= found.status < 400 and not found.not_modified:
                 raise FetchError(f"HTTP {found.status} redirect without a Location")
             if found.status >= 400:
-                raise FetchError(f"HTTP {found.status}", status=found.status, transient=found.status in RETRY_STATUSES)
+                transient = found.status in RETRY_STATUSES
+                tried = f" (after {self.settings.retries + 1} attempts)" if transient and self.settings.retries else ""
+                raise FetchError(f"HTTP {found.status}{tried}", status=found.status, transient=transient)
             return replace(found, url=url, final_url=current)
         raise FetchError(f"more than {self.settings.max_redirects} redirects")
 

@@ -67,9 +67,12 @@ def article_from_page(page: Page, link: Link | None, settings: Settings) -> Arti
 
 
 def _publication(page_date: str | None, link: Link | None) -> tuple[str | None, Literal["feed", "page"] | None]:
-    """The page's own date, else the one its feed or sitemap gave, with where it came from."""
-    if page_date:
-        return page_date, "page"
+    """The date the feed or sitemap gave (stated for this item), else the page's, with where it came from.
+
+    The feed comes first: the page's date may be a guess of the page-date finder (a copyright year
+    in the footer reads as 1 January)."""
     if link is not None and link.published:
         return link.published, "feed"
+    if page_date:
+        return page_date, "page"
     return None, None

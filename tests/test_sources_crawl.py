@@ -119,7 +119,7 @@ FAILURE_CASES = [
     ("/huge", {}, "<html><body>" + "<p>word </p>" * 20_000 + "</body></html>", "too large: 240026 bytes declared", 1),
     ("/huge-stream", {"declare_length": False}, "<html><body>" + "<p>word </p>" * 20_000 + "</body></html>", "too large: over the cap", 1),
     ("/private/memo", {}, None, "disallowed by robots.txt", 0),
-    ("/empty-page", {}, "<html><body><nav>Home</nav></body></html>", "no article text found in the HTML page", 1),
+    ("/empty-page", {}, "<html><body><nav>Home</nav></body></html>", "too short to analyse: 4 characters", 1),
 ]
 
 

@@ -215,6 +215,8 @@ STORIES = (
         (
             "Talks between Northsound Ferries and the Harbourton Seafarers' Union resumed on Wednesday as "
             "the ferry strike in Harbourton entered its second day.",
+            "Ferry crews walked out on Tuesday morning over night-shift pay, stranding commuters from the "
+            "islands of Skerra and Low Vennick after talks on overtime rates broke down last week.",
             '"We are back at the table, and that is a start," said Marta Oyelaran, the union\'s general '
             "secretary, before the meeting at the city hall.",
             "Tomas Kettering, speaking for Northsound Ferries, said the company hoped to restore the "
@@ -233,6 +235,8 @@ STORIES = (
         (
             "Northsound Ferries raised its pay offer to four percent on Thursday, the third day of the "
             "ferry strike in Harbourton, but the crews stayed out.",
+            "Ferry crews walked out on Tuesday over night-shift pay, stranding about 1,200 commuters from "
+            "Skerra and Low Vennick, after the company had offered a pay rise of three percent.",
             "The Harbourton Seafarers' Union said it would put the offer to its members on Friday. "
             '"It is a better offer, but the night crossings are still paid less than the day ones," '
             "said Marta Oyelaran.",
@@ -347,3 +351,57 @@ def _iso(story: Story) -> str:
 def serve_stories(site: NewsSite, stories: tuple[Story, ...] | list[Story]) -> None:
     for story in stories:
         site.add(story.path, page_html(story, site))
+
+
+# ---------------------------------------------------------------------------------------------
+# `synoptic watch` as a real process
+
+
+class WatchProcess:
+    """`python -m synoptic.cli watch ...` with its stderr collected line by line, for waiting on rounds."""
+
+    def __init__(self, *args: str) -> None:
+        import os
+        import subprocess
+        import sys
+        from pathlib import Path
+
+        root = Path(__file__).resolve().parents[1]
+        env = {**os.environ, "PYTHONPATH": f"{root / 'src'}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
+        env["COLUMNS"] = "400"
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "synoptic.cli", "watch", *args],
+            stderr=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            text=True,
+            env=env,
+        )
+        self.lines: list[str] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.proc.stderr is not None
+        for line in self.proc.stderr:
+            self.lines.append(line.rstrip("\n"))
+
+    def wait_for(self, needle: str, timeout: float = 180.0) -> str:
+        """The first stderr line containing `needle`; AssertionError (with the output) after `timeout`."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for line in list(self.lines):
+                if needle in line:
+                    return line
+            if self.proc.poll() is not None and not self._reader.is_alive():
+                break
+            time.sleep(0.1)
+        raise AssertionError(f"no line with {needle!r} in watch output:\n" + "\n".join(self.lines))
+
+    def stop(self, sig: int | None = None, timeout: float = 120.0) -> int:
+        import signal
+
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig or signal.SIGTERM)
+        code = self.proc.wait(timeout)
+        self._reader.join(5)
+        return code

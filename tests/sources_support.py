@@ -10,6 +10,7 @@ related links, footer).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import threading
 import time
@@ -60,10 +61,8 @@ class NewsSite:
                 site._handle(self)
 
             def handle(self) -> None:
-                try:
+                with contextlib.suppress(ConnectionResetError, BrokenPipeError):  # the crawler gave up on it
                     super().handle()
-                except (ConnectionResetError, BrokenPipeError):
-                    pass  # the crawler closed a connection it gave up on
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass
@@ -179,7 +178,7 @@ STORIES = (
             "The Harbourton Seafarers' Union said its members at Northsound Ferries had voted by a large "
             "majority to stop work after talks on overtime rates broke down last week.",
             '"Our crews have carried this city through storms and fog for years, and they are asking for '
-            'fair pay for the night crossings," said Marta Oyelaran, the union\'s general secretary.',
+            "fair pay for the night crossings,\" said Marta Oyelaran, the union's general secretary.",
             "Northsound Ferries runs the four crossings between Harbourton and the islands of Skerra and "
             "Low Vennick. A company spokesman, Tomas Kettering, said the strike was regrettable and that "
             "the company had offered a pay rise of three percent.",
@@ -249,9 +248,7 @@ STORIES = (
 
 def page_html(story: Story, site: NewsSite, *, canonical: bool = True, extra_meta: str = "") -> str:
     """A news page built like a real one around the story's paragraphs."""
-    date_meta = (
-        f'<meta property="article:published_time" content="{story.date}T07:00:00Z">' if story.date else ""
-    )
+    date_meta = f'<meta property="article:published_time" content="{story.date}T07:00:00Z">' if story.date else ""
     canonical_link = f'<link rel="canonical" href="{site.url(story.path)}">' if canonical else ""
     body = "\n".join(f"<p>{escape(p)}</p>" for p in story.paragraphs)
     return f"""<!doctype html>

@@ -6,6 +6,7 @@ and what the server saw (how many requests, when, with which headers).
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from pathlib import Path
@@ -21,7 +22,7 @@ FAST = CrawlSettings(rate=50, timeout=2, retries=2, backoff=0.05)
 
 
 def _gaps(times: list[float]) -> list[float]:
-    return [b - a for a, b in zip(times, times[1:], strict=False)]
+    return [b - a for a, b in itertools.pairwise(times)]
 
 
 @pytest.mark.parametrize("rate", [4.0, 10.0])
@@ -115,9 +116,21 @@ FAILURE_CASES = [
     ("/slow", {"delay": 3.0}, None, "timed out after 1 s (after 2 attempts)", 2),
     ("/down", {"status": 503, "validators": False}, None, "HTTP 503 (after 2 attempts)", 2),
     ("/gone", {"status": 404, "validators": False}, None, "HTTP 404", 1),
-    ("/report.pdf", {"content_type": "application/pdf"}, b"%PDF-1.7 fake", "not accepted: content type application/pdf", 1),
+    (
+        "/report.pdf",
+        {"content_type": "application/pdf"},
+        b"%PDF-1.7 fake",
+        "not accepted: content type application/pdf",
+        1,
+    ),
     ("/huge", {}, "<html><body>" + "<p>word </p>" * 20_000 + "</body></html>", "too large: 240026 bytes declared", 1),
-    ("/huge-stream", {"declare_length": False}, "<html><body>" + "<p>word </p>" * 20_000 + "</body></html>", "too large: over the cap", 1),
+    (
+        "/huge-stream",
+        {"declare_length": False},
+        "<html><body>" + "<p>word </p>" * 20_000 + "</body></html>",
+        "too large: over the cap",
+        1,
+    ),
     ("/private/memo", {}, None, "disallowed by robots.txt", 0),
     ("/empty-page", {}, "<html><body><nav>Home</nav></body></html>", "too short to analyse: 4 characters", 1),
 ]
@@ -174,7 +187,10 @@ def test_redirects_are_followed_hop_by_hop_and_the_final_url_is_kept(tmp_path: P
         site.add("/loop", "", status=302, validators=False, headers={"Location": "/loop"})
         site.add("/to-private", "", status=301, validators=False, headers={"Location": "/private/x"})
         report = fetch(
-            [site.url("/r1"), site.url("/loop"), site.url("/to-private")], db=tmp_path / "x.db", crawl=FAST, analyse=False
+            [site.url("/r1"), site.url("/loop"), site.url("/to-private")],
+            db=tmp_path / "x.db",
+            crawl=FAST,
+            analyse=False,
         )
     (article,) = report.new
     (prov,) = article.provenance

@@ -87,7 +87,9 @@ def test_cli_fetch_feed_records_provenance_forms_stories_and_second_run_is_condi
         ("news-sitemap", news_sitemap, "application/xml"),
     ],
 )
-def test_feed_kinds_name_every_article_with_its_date(tmp_path: Path, name: str, build: object, content_type: str) -> None:
+def test_feed_kinds_name_every_article_with_its_date(
+    tmp_path: Path, name: str, build: object, content_type: str
+) -> None:
     with news_site() as site:
         serve_stories(site, STORIES[:2])
         site.add(f"/{name}", build(site, STORIES[:2]), content_type=content_type)  # type: ignore[operator]
@@ -169,7 +171,9 @@ def test_a_failing_source_never_stops_the_others(tmp_path: Path) -> None:
     assert rows[site.url("/broken.xml")]["error"].startswith("HTTP 500")
 
 
-def test_cli_fetch_with_nothing_reachable_exits_2_and_names_the_reason(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_fetch_with_nothing_reachable_exits_2_and_names_the_reason(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code = main(["fetch", str(tmp_path / "nope.txt"), "--db", str(tmp_path / "x.db"), "--quiet"])
     assert code == 2
     assert "no such file" in capsys.readouterr().err

@@ -25,7 +25,10 @@ def _response(writer: object, url: str, body: bytes, content_type: str, status: 
 
     headers = StatusAndHeaders(status, [("Content-Type", content_type)], protocol="HTTP/1.1")
     record = writer.create_warc_record(  # type: ignore[attr-defined]
-        url, "response", payload=io.BytesIO(body), http_headers=headers,
+        url,
+        "response",
+        payload=io.BytesIO(body),
+        http_headers=headers,
         warc_headers_dict={"WARC-Date": "2026-03-04T10:00:00Z"},
     )
     writer.write_record(record)  # type: ignore[attr-defined]
@@ -77,7 +80,9 @@ def test_every_html_response_record_is_read_and_the_rest_counted(tmp_path: Path,
     assert {p.fetched_at for p in first.provenance} == {"2026-03-04T10:00:00Z"}
 
 
-def test_cli_fetch_warc_analyses_and_a_second_run_adds_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_fetch_warc_analyses_and_a_second_run_adds_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     archive = tmp_path / "archive.warc.gz"
     build_warc(archive)
     db, out = tmp_path / "x.db", tmp_path / "out.json"

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from sources_support import STORIES, WatchProcess, news_site, page_html, rss, serve_stories
+from synoptic.errors import SettingsError
 from synoptic.sources import parse_duration, read_sources, watch
 from synoptic.sources.state import pending
 from synoptic.store.sqlite import Store
-from synoptic.errors import SettingsError
 
 
 def _stored(db: Path) -> dict[str, str]:

@@ -97,7 +97,9 @@ def cmd_fetch(args: argparse.Namespace, err: Console) -> int:
     with stop_on_signals(stop):
         report = fetch(args.sources, db=args.db, crawl=crawl_settings(args), stop=stop, log=_log(err, args.quiet))
     for r in report.failures if args.quiet else ():  # without --quiet each was printed as it happened
-        err.print(f"[yellow]failed[/] {escape(r.path)}: {escape(r.reason)}", markup=True, highlight=False, soft_wrap=True)
+        err.print(
+            f"[yellow]failed[/] {escape(r.path)}: {escape(r.reason)}", markup=True, highlight=False, soft_wrap=True
+        )
     err.print(("stopped: " if report.stopped else "") + summary(report), highlight=False, soft_wrap=True)
     if args.json:
         with Store(args.db) as store:

@@ -100,3 +100,30 @@ def test_sources_lists_each_source_with_state_last_fetch_and_errors(tmp_path: Pa
     assert down["error"] == "HTTP 503" and down["last_ok"] is None and down["failures"] == 1
     assert body["pending_analysis"] == 2  # fetched, not yet analysed
     assert body["total"] == 2
+
+
+def test_serve_watch_runs_the_loop_beside_the_app_and_stops_cleanly(tmp_path: Path) -> None:
+    import time
+
+    from synoptic.web.live import Watcher
+
+    db, sources = tmp_path / "served.db", tmp_path / "sources.txt"
+    with news_site() as site:
+        serve_stories(site, STORIES[:2])
+        site.add("/feed.xml", rss(site, STORIES[:2]), content_type="application/rss+xml")
+        sources.write_text(site.url("/feed.xml") + "\n", encoding="utf-8")
+        app = create_app(db)
+        client = TestClient(app)
+        watcher = Watcher(app.state.site, sources, every=0.2, crawl=CrawlSettings(rate=50)).start()
+        try:
+            deadline = time.monotonic() + 180
+            while client.get("/api/v1/changes").json()["run"] == 0:
+                assert time.monotonic() < deadline and not watcher.errors, watcher.errors
+                time.sleep(0.2)
+        finally:
+            watcher.close()
+        assert not watcher._thread.is_alive()
+    articles = client.get("/api/v1/articles").json()["items"]
+    assert sorted(a["url"] for a in articles) == sorted(site.url(s.path) for s in STORIES[:2])
+    assert all(a["provenance"][0]["feed"] == site.url("/feed.xml") for a in articles)
+    assert client.get("/api/v1/sources").json()["items"][0]["kind"] == "feed"

@@ -43,7 +43,8 @@ def test_domain_of(url: str, domain: str | None) -> None:
 
 
 RSS = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Bay</title>
-<item><title>One</title><link>https://bay.example/one?utm_campaign=rss</link><pubDate>Wed, 04 Mar 2026 08:00:00 GMT</pubDate></item>
+<item><title>One</title><link>https://bay.example/one?utm_campaign=rss</link>
+<pubDate>Wed, 04 Mar 2026 08:00:00 GMT</pubDate></item>
 <item><title>No link</title></item>
 <item><title>Mail</title><link>mailto:desk@bay.example</link></item>
 <item><title>Two</title><link>/two</link></item>

@@ -95,7 +95,14 @@ def summary(report: FetchReport) -> str:
 def cmd_fetch(args: argparse.Namespace, err: Console) -> int:
     stop = threading.Event()
     with stop_on_signals(stop):
-        report = fetch(args.sources, db=args.db, crawl=crawl_settings(args), stop=stop, log=_log(err, args.quiet))
+        report = fetch(
+            args.sources,
+            db=args.db,
+            crawl=crawl_settings(args),
+            stop=stop,
+            log=_log(err, args.quiet),
+            progress=None if args.quiet else _progress(err),
+        )
     for r in report.failures if args.quiet else ():  # without --quiet each was printed as it happened
         err.print(
             f"[yellow]failed[/] {escape(r.path)}: {escape(r.reason)}", markup=True, highlight=False, soft_wrap=True
@@ -145,6 +152,33 @@ def serve_watch(args: argparse.Namespace) -> dict[str, Any]:
     if not args.watch:
         return {}
     return {"watch": args.watch, "every": parse_duration(args.every), "crawl": crawl_settings(args)}
+
+
+class _AnalysisProgress:
+    """The analyse command's progress bars, started only when an analysis starts (many runs have none)."""
+
+    def __init__(self, err: Console) -> None:
+        self.err = err
+        self.bars: Any = None
+
+    def phase(self, name: str, total: int | None) -> None:
+        if self.bars is None:
+            from .cli import RichProgress  # cli imports this module first
+
+            self.bars = RichProgress(self.err)
+        self.bars.phase(name, total)
+
+    def advance(self, n: int = 1) -> None:
+        if self.bars is not None:
+            self.bars.advance(n)
+
+    def done(self) -> None:
+        if self.bars is not None:
+            self.bars.done()
+
+
+def _progress(err: Console) -> Any:
+    return _AnalysisProgress(err)
 
 
 def _log(err: Console, quiet: bool) -> Any:

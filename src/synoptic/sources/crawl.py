@@ -300,7 +300,8 @@ class Crawler:
         if not 200 <= status < 300:
             return base
         if types is not None and media and media not in types:
-            raise FetchError(f"not accepted: content type {media} (expected {', '.join(sorted(types & HTML_TYPES))})")
+            wanted = "an HTML page" if types <= HTML_TYPES else "an HTML page, a feed or a sitemap"
+            raise FetchError(f"not accepted: content type {media} (expected {wanted})")
         return replace(base, body=self._body(response))
 
     def _body(self, response: httpx.Response) -> bytes:

@@ -18,6 +18,7 @@ from ..errors import ReadError
 from ..ingest.readers import looks_like_html
 from ..models import Analysis, Article, Rejection
 from ..pipeline import Pipeline
+from ..progress import Progress
 from ..settings import Settings
 from ..store.sqlite import Store
 from . import state
@@ -61,6 +62,7 @@ def fetch(
     stop: threading.Event | None = None,
     lock: AbstractContextManager[object] | None = None,
     log: Log | None = None,
+    progress: Progress | None = None,
 ) -> FetchReport:
     """Fetch `sources` into the store at `db` and analyse the articles no analysis has seen yet.
 
@@ -84,7 +86,7 @@ def fetch(
             run.report.stopped = True
         if analyse and not run.report.stopped:
             with lock or nullcontext():
-                run.report.analysis = analyse_pending(store, run.report.failures, settings, pipeline)
+                run.report.analysis = analyse_pending(store, run.report.failures, settings, pipeline, progress)
         return run.report
     finally:
         if own_crawler:
@@ -94,14 +96,20 @@ def fetch(
 
 
 def analyse_pending(
-    store: Store, rejected: Sequence[Rejection], settings: Settings | None, pipeline: Pipeline | None
+    store: Store,
+    rejected: Sequence[Rejection],
+    settings: Settings | None,
+    pipeline: Pipeline | None,
+    progress: Progress | None = None,
 ) -> Analysis | None:
     """Analyse the store's articles when some are new since the last analysis (cached ones are reused)."""
     waiting = state.pending(store)
     if not waiting:
         store.add_rejections(rejected)
         return None
-    analysis = analyze_articles(store.articles(), rejected=rejected, settings=settings, db=store, pipeline=pipeline)
+    analysis = analyze_articles(
+        store.articles(), rejected=rejected, settings=settings, db=store, pipeline=pipeline, progress=progress
+    )
     state.clear_pending(store, waiting)
     return analysis
 
@@ -171,7 +179,8 @@ class _Run:
             return
         if fetched.content_type in HTML_TYPES or (not fetched.content_type and looks_like_html(_head(fetched))):
             state.record_source(self.store, url, kind="page", status=fetched.status, error=None, links=1)
-            self._page(_page_of(fetched, url), None)
+            if self._page(_page_of(fetched, url), None):
+                state.add_source_articles(self.store, url, 1)
             return
         found = parse_feed(fetched.body, url) or parse_sitemap(fetched.body, url)
         if found is None:

@@ -7,7 +7,6 @@ as new since the last visit.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,20 +15,11 @@ import pytest
 from sources_support import STORIES, WatchProcess, news_site, rss, serve_stories
 from synoptic.store.sqlite import Store
 from synoptic.web.app import create_app
-from test_browser_ui import CHROMIUM, CHROMIUM_ARGS, Watched
+from test_browser_ui import CHROMIUM, Watched
+from test_browser_ui import browser as browser  # the module-scoped Chromium fixture, shared
 from test_web_support import live_server
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (make browser installs it)")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def _story_id(db: Path) -> str:

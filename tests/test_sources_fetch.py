@@ -127,6 +127,7 @@ def test_url_list_file_and_arguments_are_normalised_and_deduplicated_before_fetc
     assert hits == [1, 1]
     assert len(report.new) == 2 and report.failures == []
     assert report.known == 2  # the tracking-parameter variant and the repeated argument
+    assert {a.provenance[0].feed for a in report.new} == {str(listing)}  # the list named them
 
 
 def test_same_content_under_two_urls_is_stored_once_with_both_urls(tmp_path: Path) -> None:

@@ -124,12 +124,12 @@ class _Run:
 
     # -- sources ------------------------------------------------------------------------------
 
-    def source(self, source: str, *, nested: bool = False) -> None:
+    def source(self, source: str, *, via: str | None = None) -> None:
         """Read one source; its failure is reported and the run goes on."""
         if self.crawler.stop.is_set():
             raise Stopped
         try:
-            self._source(source.strip(), nested)
+            self._source(source.strip(), via)
         except (Stopped, KeyboardInterrupt):
             raise
         except FetchError as exc:
@@ -142,10 +142,11 @@ class _Run:
         self.report.fail(source, reason)
         state.record_source(self.store, source, kind=None, status=status, error=reason)
 
-    def _source(self, source: str, nested: bool) -> None:
+    def _source(self, source: str, via: str | None) -> None:
+        """`via`: the list file that named this source (it is then the `feed` of a page's provenance)."""
         url = normalise_url(source) if "://" in source else None
         if url is not None:
-            self._url_source(url)
+            self._url_source(url, via)
             return
         path = Path(source)
         if not path.is_file():
@@ -159,14 +160,14 @@ class _Run:
         if found is not None:
             self._discovered(source, found, None)
             return
-        if nested:
+        if via is not None:
             raise FetchError("a list inside a list is not read: give its entries directly")
         entries = parse_url_list(data.decode("utf-8", "replace"))
         state.record_source(self.store, source, kind="list", status=None, error=None, links=len(entries))
         for entry in entries:
-            self.source(entry, nested=True)
+            self.source(entry, via=source)
 
-    def _url_source(self, url: str) -> None:
+    def _url_source(self, url: str, via: str | None) -> None:
         """A URL whose kind is told by what it serves: an article page, a feed or a sitemap."""
         if state.url_state(self.store, url) == "done":
             self.report.known += 1
@@ -179,7 +180,7 @@ class _Run:
             return
         if fetched.content_type in HTML_TYPES or (not fetched.content_type and looks_like_html(_head(fetched))):
             state.record_source(self.store, url, kind="page", status=fetched.status, error=None, links=1)
-            if self._page(_page_of(fetched, url), None):
+            if self._page(_page_of(fetched, via or url), None):
                 state.add_source_articles(self.store, url, 1)
             return
         found = parse_feed(fetched.body, url) or parse_sitemap(fetched.body, url)

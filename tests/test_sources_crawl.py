@@ -39,8 +39,9 @@ def test_never_more_than_the_configured_rate_to_one_host_measured_at_the_server(
         times = sorted(h.at for h in site.hits)
     assert len(times) == 1 + 1 + 8  # robots.txt, the feed, eight pages
     interval = 1.0 / rate
-    # arrival times at the server: a few milliseconds of scheduling jitter at most
-    assert min(_gaps(times)) >= interval - 0.015, _gaps(times)
+    # arrival times at the server (the next slot is booked when an answer ends, so network delays
+    # cannot bunch requests up)
+    assert min(_gaps(times)) >= interval, _gaps(times)
     # ... and the crawler does not dawdle either: about one interval per request
     assert times[-1] - times[0] < interval * len(times) + 1.0
 
@@ -52,7 +53,7 @@ def test_the_default_rate_is_one_request_per_second_per_host() -> None:
         for story in STORIES[:2]:
             crawler.fetch(site.url(story.path))
         times = sorted(h.at for h in site.hits)
-    assert len(times) == 3 and min(_gaps(times)) >= 0.985
+    assert len(times) == 3 and min(_gaps(times)) >= 1.0
 
 
 def test_crawl_delay_in_robots_txt_slows_the_crawler_below_its_rate() -> None:
@@ -62,7 +63,7 @@ def test_crawl_delay_in_robots_txt_slows_the_crawler_below_its_rate() -> None:
         for story in STORIES[:3]:
             crawler.fetch(site.url(story.path))
         pages = [h.at for h in site.hits if h.path != "/robots.txt"]
-    assert min(_gaps(pages)) >= 0.285
+    assert min(_gaps(pages)) >= 0.3
 
 
 ROBOTS_CASES = [

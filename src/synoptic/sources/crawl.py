@@ -170,12 +170,16 @@ class Crawler:
             raise Stopped
 
     def _turn(self, host: str) -> None:
-        """Wait until `host` may be sent another request, then book the next slot."""
-        interval = self._interval.get(host, 1.0 / self.settings.rate)
+        """Wait until `host` may be sent another request."""
         now = time.monotonic()
-        due = self._next.get(host, now)
-        self._wait(due - now)
-        self._next[host] = max(due, time.monotonic()) + interval
+        self._wait(self._next.get(host, now) - now)
+
+    def _done(self, host: str) -> None:
+        """Book `host`'s next slot one interval after this answer ended: the server then sees its
+        requests at least an interval apart whatever the network delays (a little slower than
+        booking from the send time, by one round trip per request)."""
+        interval = self._interval.get(host, 1.0 / self.settings.rate)
+        self._next[host] = time.monotonic() + interval
 
     def allowed(self, url: str) -> bool:
         """Whether robots.txt of the URL's site lets Synoptic fetch it (the file is read once per site).
@@ -269,7 +273,8 @@ class Crawler:
         """One request, rate-limited; the body is read only for a 2xx answer of an accepted type."""
         if urlsplit(url).scheme not in ("http", "https"):
             raise FetchError(f"not an http(s) URL: {url[:200]}")
-        self._turn(urlsplit(url).netloc)
+        host = urlsplit(url).netloc
+        self._turn(host)
         self.requests += 1
         try:
             with self.client.stream("GET", url, headers=headers) as response:
@@ -278,6 +283,8 @@ class Crawler:
             raise FetchError(f"timed out after {self.settings.timeout:g} s", transient=True) from exc
         except httpx.TransportError as exc:
             raise FetchError(f"connection failed: {type(exc).__name__}: {exc}", transient=True) from exc
+        finally:
+            self._done(host)
 
     def _answer(self, url: str, response: httpx.Response, types: frozenset[str] | None) -> Fetched:
         status = response.status_code

@@ -70,3 +70,34 @@ def test_story_page_and_list_update_while_watch_adds_articles(browser: Any, tmp_
                 list_tab.close()
         finally:
             assert watch.stop() == 0
+
+
+def test_conflicts_and_articles_unseen_on_the_last_visit_are_marked_new(browser: Any, tmp_path: Path) -> None:
+    from test_web_support import load_fixture, store_with
+
+    db = store_with(tmp_path, load_fixture())
+    with live_server(create_app(db)) as base:
+        tab = Watched(browser)
+        tab.goto(f"{base}/stories/s1")
+        conflicts = tab.page.locator(".conflict[data-conflict]")
+        assert conflicts.count() == 2 and tab.page.locator(".new-badge").count() == 0
+        first = conflicts.first.get_attribute("data-conflict")
+        article = tab.page.locator("tr[data-article-id]").first.get_attribute("data-article-id")
+        # as if the last visit had shown neither the first conflict nor the first article
+        tab.page.evaluate(
+            """([conflict, article]) => {
+                const key = "synoptic.seen:" + location.pathname;
+                const seen = JSON.parse(localStorage.getItem(key));
+                seen.conflicts = seen.conflicts.filter((c) => c !== conflict);
+                seen.articles = seen.articles.filter((a) => a !== article);
+                localStorage.setItem(key, JSON.stringify(seen));
+            }""",
+            [first, article],
+        )
+        tab.goto(f"{base}/stories/s1")
+        assert tab.page.locator(".conflict.is-new").count() == 1
+        assert tab.page.locator(".conflict.is-new").get_attribute("data-conflict") == first
+        assert tab.page.locator("tr.is-new").count() == 1
+        assert tab.page.locator("tr.is-new").get_attribute("data-article-id") == article
+        assert tab.errors == []
+        tab.close()

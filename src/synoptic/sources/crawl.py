@@ -38,6 +38,9 @@ SOURCE_TYPES = HTML_TYPES | frozenset(
 RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 #: The longest Retry-After honoured; a server asking for more is reported as failing this round.
 RETRY_AFTER_CAP_S = 60.0
+#: Connections the one pool keeps: a crawl talks to one host at a time, a few kept alive cover the
+#: hosts it alternates between.
+POOL_CONNECTIONS, POOL_KEEPALIVE = 16, 8
 
 
 def default_user_agent() -> str:
@@ -140,7 +143,7 @@ class Crawler:
             follow_redirects=False,
             headers={"User-Agent": self.settings.user_agent},
             transport=transport,
-            limits=httpx.Limits(max_connections=16, max_keepalive_connections=8),
+            limits=httpx.Limits(max_connections=POOL_CONNECTIONS, max_keepalive_connections=POOL_KEEPALIVE),
         )
         self._robots: dict[str, object] = {}
         self._next: dict[str, float] = {}

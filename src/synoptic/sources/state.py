@@ -144,6 +144,10 @@ def add_source_articles(store: Store, source: str, n: int) -> None:
             conn.execute("UPDATE source_state SET articles = articles + ? WHERE source=?", (n, source))
 
 
+#: Page errors listed per source in GET /api/v1/sources: the newest few say what is wrong now.
+PAGE_ERRORS_SHOWN = 20
+
+
 def sources(store: Store) -> list[dict[str, Any]]:
     """Every source's state with its queue: pages queued, done and failed, and the last page errors."""
     cols = (
@@ -166,8 +170,8 @@ def sources(store: Store) -> list[dict[str, Any]]:
         )
         item["pages"] = {state: int(counts.get(state, 0)) for state in ("queued", "done", "failed")}
         errors = store.conn.execute(
-            "SELECT url, error FROM crawl_queue WHERE source=? AND error IS NOT NULL ORDER BY done_at DESC LIMIT 20",
-            (row[0],),
+            "SELECT url, error FROM crawl_queue WHERE source=? AND error IS NOT NULL ORDER BY done_at DESC LIMIT ?",
+            (row[0], PAGE_ERRORS_SHOWN),
         )
         item["page_errors"] = [{"url": u, "reason": e} for u, e in errors]
         out.append(item)

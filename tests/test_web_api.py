@@ -117,6 +117,8 @@ def test_web_api_openapi_document_lists_every_endpoint(client: TestClient) -> No
         "/api/v1/quotes",
         "/api/v1/quote-groups",
         "/api/v1/quote-groups/{group_id}",
+        "/api/v1/changes",
+        "/api/v1/sources",
         "/api/v1/jobs/{job_id}",
     }
     assert set(doc["paths"]["/api/v1/articles"]) == {"get", "post"}
@@ -220,7 +222,9 @@ def test_web_api_upload_of_jsonl_keeps_good_lines(tmp_path: Path) -> None:
     client = TestClient(create_app(store_with(tmp_path, load_fixture()), pipeline=NO_STAGES))
     good = json.dumps({"title": "Line one", "maintext": ARTICLE.split("Text:\n", 1)[1]})
     response = client.post(
-        "/api/v1/articles?wait=60", content=f"{good}\nnot json\n".encode(), headers={"content-type": "application/x-ndjson"}
+        "/api/v1/articles?wait=60",
+        content=f"{good}\nnot json\n".encode(),
+        headers={"content-type": "application/x-ndjson"},
     )
     assert response.status_code == 201
     body = response.json()

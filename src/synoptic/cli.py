@@ -1,7 +1,9 @@
 """Command line: a few lines per command over the library API.
 
     synoptic analyze PATH... [--json FILE] [--db FILE] [--report DIR] [--quiet]
-    synoptic serve [--db FILE] [--host 127.0.0.1] [--port 8000] [--token T] [--json FILE]
+    synoptic serve [--db FILE] [--host 127.0.0.1] [--port 8000] [--token T] [--json FILE] [--watch SOURCES_FILE]
+    synoptic fetch SOURCE... [--db FILE] [--json FILE]
+    synoptic watch SOURCES_FILE [--db FILE] [--every 15m]
     synoptic languages
 
 Exit status: 0 when anything was analysed, 2 when nothing was (or on a usage error, or when the
@@ -28,7 +30,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from . import __version__, langdata
+from . import __version__, cli_sources, langdata
 from .api import analyze
 from .errors import OutputError, StoreError, SynopticError
 from .ingest.safe import escape_controls
@@ -135,6 +137,8 @@ def _parser() -> argparse.ArgumentParser:
         "clients send it as 'Authorization: Bearer TOKEN' (default: $SYNOPTIC_TOKEN)",
     )
     w.add_argument("--json", metavar="FILE", help="first keep this analysis JSON (and its articles) in the store")
+    cli_sources.add_serve_options(w)
+    cli_sources.add_parsers(sub)
 
     sub.add_parser("languages", help="list the supported languages")
     return parser
@@ -203,7 +207,7 @@ def cmd_serve(args: argparse.Namespace, err: Console) -> int:
     if args.json:
         import_document(args.db, read_json(args.json))
     err.print(f"serving {safe(args.db)} on http://{args.host}:{args.port}/", highlight=False)
-    serve(args.db, host=args.host, port=args.port, token=args.token)
+    serve(args.db, host=args.host, port=args.port, token=args.token, **cli_sources.serve_watch(args))
     return EXIT_OK
 
 
@@ -215,6 +219,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_analyze(args, out, err)
         if args.command == "serve":
             return cmd_serve(args, err)
+        if args.command == "fetch":
+            return cli_sources.cmd_fetch(args, err)
+        if args.command == "watch":
+            return cli_sources.cmd_watch(args, err)
         if args.command == "languages":
             out.print(" ".join(langdata.supported_languages()))
             return EXIT_OK
@@ -222,7 +230,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         err.print(f"[red]error[/] {safe(str(exc))}", highlight=False)
         return EXIT_NOTHING
     except sqlite3.Error as exc:  # met outside a store transaction (a damaged page found by a read)
-        err.print(f"[red]error[/] {safe(str(StoreError(store_problem(getattr(args, 'db', '?'), exc))))}", highlight=False)
+        err.print(
+            f"[red]error[/] {safe(str(StoreError(store_problem(getattr(args, 'db', '?'), exc))))}", highlight=False
+        )
         return EXIT_NOTHING
     return EXIT_ERROR
 

@@ -48,6 +48,36 @@ class Published:
 
 
 @dataclass(frozen=True, slots=True)
+class Provenance:
+    """Where one copy of an article came from on the web: the URL, the source that named it, when it
+    was fetched and with what HTTP status, and the date and outlet that source or page gave.
+    An article found under several URLs (the same content) carries one record per URL."""
+
+    url: str
+    canonical_url: str | None = None  # the page's own canonical URL, else the URL after redirects
+    feed: str | None = None  # the feed, sitemap, URL list or WARC file that named the URL
+    fetched_at: str | None = None  # ISO 8601 UTC
+    http_status: int | None = None
+    published: str | None = None  # publication date as the feed or the page gave it
+    published_from: Literal["feed", "page"] | None = None
+    outlet: str | None = None
+    outlet_from: Literal["site-name", "domain"] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "url": self.url,
+            "canonical_url": self.canonical_url,
+            "feed": self.feed,
+            "fetched_at": self.fetched_at,
+            "http_status": self.http_status,
+            "published": self.published,
+            "published_from": self.published_from,
+            "outlet": self.outlet,
+            "outlet_from": self.outlet_from,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Article:
     """One news article. `text` is the cleaned body that every span offset refers to."""
 
@@ -63,6 +93,7 @@ class Article:
     language_how: DateHow | None = None
     #: Other inputs of the same run with exactly this content (same id), listed rather than dropped.
     duplicate_paths: tuple[str, ...] = ()
+    provenance: tuple[Provenance, ...] = ()  # one record per URL the article was fetched from
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -78,6 +109,8 @@ class Article:
         }
         if self.duplicate_paths:
             data["duplicate_paths"] = list(self.duplicate_paths)
+        if self.provenance:
+            data["provenance"] = [p.to_dict() for p in self.provenance]
         return data
 
 

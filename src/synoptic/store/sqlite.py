@@ -21,6 +21,7 @@ import numpy.typing as npt
 from ..codec import decode, to_plain
 from ..errors import StoreError
 from ..models import Article, Document, Published, Rejection
+from . import provenance
 from .migrations import MIGRATIONS
 
 BUSY_TIMEOUT_MS = 60_000
@@ -173,6 +174,7 @@ class Store:
                     "INSERT OR IGNORE INTO article_paths VALUES (?, ?)",
                     [(a.id, path) for path in (a.path, *a.duplicate_paths)],
                 )
+                conn.executemany(provenance.INSERT, provenance.rows(a))
         return new
 
     def remove_articles(self, ids: Iterable[str]) -> None:
@@ -211,8 +213,8 @@ class Store:
         """Stored articles (all, or those with the given ids, in that order)."""
         if ids is None:
             rows = self.conn.execute(f"SELECT {self._COLUMNS} FROM articles ORDER BY rowid").fetchall()
-            return [self._article(r) for r in rows]
-        found = {a.id: a for a in self._articles_by_ids(ids)}
+            return provenance.attach(self.conn, [self._article(r) for r in rows])
+        found = {a.id: a for a in provenance.attach(self.conn, list(self._articles_by_ids(ids)))}
         return [found[i] for i in ids if i in found]
 
     def _articles_by_ids(self, ids: Sequence[str]) -> Iterator[Article]:
@@ -225,7 +227,7 @@ class Store:
 
     def article(self, article_id: str) -> Article | None:
         row = self.conn.execute(f"SELECT {self._COLUMNS} FROM articles WHERE id=?", (article_id,)).fetchone()
-        return self._article(row) if row else None
+        return provenance.attach(self.conn, [self._article(row)])[0] if row else None
 
     def count_articles(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM articles").fetchone()[0])

@@ -53,3 +53,9 @@ class NoArticlesError(SynopticError):
     """Nothing among the inputs could be analysed."""
 
     code = "E006"
+
+
+class LanguageDataError(SynopticError):
+    """A supported language's data folder lacks a resource file or a required key."""
+
+    code = "E007"

@@ -21,6 +21,7 @@ from .. import langdata
 from ..models import Document, EntityType, Mention
 from ..pipeline import Context, article_stage
 from .gazetteer import Gazetteer, build_gazetteer, tokens
+from .proper import proper_names
 from .names import close_spelling, first_names, honorifics, particles, split_person, word_key
 
 log = logging.getLogger(__name__)
@@ -129,7 +130,11 @@ class Recogniser:
         taken = [(m.start, m.end) for m in found]
         people = self.people(text, lang, taken, known)
         taken += [(m.start, m.end) for m in people]
-        return sorted(found + people + acronyms(text, lang, taken), key=lambda m: m.start)
+        caps = acronyms(text, lang, taken)
+        taken += [(m.start, m.end) for m in caps]
+        runs = _name_runs(text, free_tokens(text, taken), name_rules(lang))
+        rest = proper_names(text, lang, runs, self.gazetteer)
+        return sorted(found + people + caps + rest, key=lambda m: m.start)
 
     def people(
         self, text: str, lang: str, taken: list[tuple[int, int]], known: frozenset[str] = frozenset()

@@ -2,14 +2,16 @@
 
 What an identifier returns is mapped to a supported language through each language's
 `language.json`: `identifier_codes` (Bosnian texts are read as Croatian) and `family` with
-`scripts` (Croatian, Serbian and Bosnian are one family that identifiers confuse; a Cyrillic text
-of that family is Serbian, a Latin one keeps the family member the identifier chose). Articles
+`scripts` (Croatian, Serbian and Bosnian are one family that identifiers confuse: a Cyrillic text
+of that family is Serbian; a Latin one is the member whose `family_markers` it uses most,
+ijekavian "prije", "tisuća" against ekavian "pre", "hiljada", the identifier's choice on a tie). Articles
 whose language has no data folder leave the run as rejections naming the supported languages.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
@@ -24,6 +26,8 @@ from ..pipeline import Context, article_stage
 
 SHORT_TEXT = 200  # below this many characters py3langid's n-gram model guesses; lingua is built for short text
 _SCRIPT_SAMPLE = 2000  # letters enough to tell the dominant script
+_MARKER_SAMPLE = 5000  # characters read for the family marker words (as many as the identifier reads)
+_WORD = re.compile(r"[^\W\d_]+")
 
 
 def _neighbours() -> list[str]:
@@ -79,11 +83,27 @@ def resolve_code(code: str, text: str) -> str:
     if lang is None:
         return code
     family = langdata.info(lang)["family"]
-    script = script_of(text)
-    if not family or script in langdata.info(lang)["scripts"]:
-        return lang
-    members = [m for m in langdata.supported_languages() if langdata.info(m)["family"] == family]
-    return next((m for m in members if script in langdata.info(m)["scripts"]), lang)
+    return _family_choice(lang, family, script_of(text), text) if family else lang
+
+
+def _marker_counts(text: str, members: list[str]) -> dict[str, int]:
+    words = Counter(_WORD.findall(text[:_MARKER_SAMPLE].lower()))
+    return {m: sum(words[w] for w in langdata.info(m)["family_markers"]) for m in members}
+
+
+def _family_choice(lang: str, family: str, script: str, text: str) -> str:
+    """Among the family members written in `script`, the one whose marker words the text uses most."""
+    members = [
+        m
+        for m in langdata.supported_languages()
+        if langdata.info(m)["family"] == family and script in langdata.info(m)["scripts"]
+    ]
+    if len(members) < 2:
+        return members[0] if members else lang
+    counts = _marker_counts(text, members)
+    best = max(counts.values())
+    winners = [m for m, c in counts.items() if c == best]
+    return lang if lang in winners else winners[0]
 
 
 def identify_raw(text: str, ctx: Context) -> str:

@@ -221,7 +221,9 @@ def run_language(key: str, half: str, ctx: Context) -> LangResult | None:
     ids = [identify(d.article.text, ctx) for d in docs]
     ok = sum(i == lang for i in ids)
     if lang not in langdata.supported_languages():
-        return LangResult(key, half, sum(half_of(s.sent_id) == half for s in sentences), 0, Counts(), Counts(), ok, len(docs), 0.0)
+        return LangResult(
+            key, half, sum(half_of(s.sent_id) == half for s in sentences), 0, Counts(), Counts(), ok, len(docs), 0.0
+        )
     start = time.perf_counter()
     found = synoptic_mentions(docs, ctx)
     seconds = time.perf_counter() - start
@@ -246,7 +248,9 @@ def pud_linking(ctx: Context) -> tuple[int, int, int, dict[str, tuple[int, int]]
         sents = {s.sent_id: s for s in read_uner(path)}
         by_lang[lang] = sents
         for s in sents.values():
-            art = Article(f"{lang}:{s.sent_id}", s.sent_id, lang, None, None, (), Published(), s.text, language_how="given")
+            art = Article(
+                f"{lang}:{s.sent_id}", s.sent_id, lang, None, None, (), Published(), s.text, language_how="given"
+            )
             docs.append(Document(article=art))
     found = synoptic_mentions(docs, ctx)
     _entities, resolved = resolve(found, recogniser(ctx).gazetteer)
@@ -293,7 +297,8 @@ def _f(x: float) -> str:
 
 def table(results: list[LangResult]) -> list[str]:
     rows = [
-        "| data | half | sentences | gold mentions | language ID | P | R | F1 | typed F1 | baseline P | baseline R | baseline F1 | baseline typed F1 | seconds |",
+        "| data | half | sentences | gold mentions | language ID | P | R | F1 | typed F1 "
+        "| baseline P | baseline R | baseline F1 | baseline typed F1 | seconds |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:

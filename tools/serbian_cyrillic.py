@@ -15,8 +15,23 @@ from typing import Any
 
 SR = Path(__file__).resolve().parents[1] / "src" / "synoptic" / "lang" / "sr"
 # Keys whose values are settings or descriptions, not words of the language.
-SKIP = frozenset({"_doc", "group", "decimal", "ordinal", "head", "name", "scripts", "cldr_locales", "family",
-                  "identifier_codes", "day_first", "month_first", "case_insensitive_months_with_year"})
+SKIP = frozenset(
+    {
+        "_doc",
+        "group",
+        "decimal",
+        "ordinal",
+        "head",
+        "name",
+        "scripts",
+        "cldr_locales",
+        "family",
+        "identifier_codes",
+        "day_first",
+        "month_first",
+        "case_insensitive_months_with_year",
+    }
+)
 DIGRAPHS = {"lj": "љ", "nj": "њ", "dž": "џ", "Lj": "Љ", "Nj": "Њ", "Dž": "Џ", "LJ": "Љ", "NJ": "Њ", "DŽ": "Џ"}
 LETTERS = dict(zip("abcčćdđefghijklmnoprsštuvzž", "абцчћдђефгхијклмнопрсштувзж", strict=True))
 LETTERS.update({k.upper(): v.upper() for k, v in LETTERS.items()})
@@ -55,7 +70,7 @@ def extend(value: Any, word_keys: bool = False) -> Any:
         res: dict[str, Any] = {}
         for key, item in value.items():
             res[key] = extend(item) if isinstance(item, dict | list) and not _is_pair(item) else item
-        for key, item in value.items():
+        for key in value:
             cyr = to_cyrillic(key) if word_keys else None
             if cyr and cyr not in res:
                 res[cyr] = res[key]

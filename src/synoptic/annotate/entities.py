@@ -21,8 +21,8 @@ from .. import langdata
 from ..models import Document, EntityType, Mention
 from ..pipeline import Context, article_stage
 from .gazetteer import Gazetteer, build_gazetteer, tokens
-from .proper import proper_names
 from .names import close_spelling, first_names, honorifics, particles, split_person, word_key
+from .proper import proper_names
 
 log = logging.getLogger(__name__)
 

@@ -193,6 +193,12 @@ def _contiguous(text: str, span: list[tuple[int, int, str]]) -> bool:
 
 
 @cache
+def org_suffixes() -> frozenset[str]:
+    """Generic last words of company names ("Systems", "AG"), pooled over every language."""
+    return frozenset(w for data in langdata.load_all("gazetteer").values() for w in data["org_suffixes"])
+
+
+@cache
 def build_gazetteer() -> Gazetteer:
     """The gazetteer of every supported language (built once per process; CLDR lookups take ~1 s)."""
     entries: dict[tuple[str, ...], Place] = {}

@@ -17,7 +17,7 @@ from functools import cache, lru_cache
 
 from .. import langdata
 from ..models import EntityType, Mention
-from .gazetteer import Gazetteer
+from .gazetteer import Gazetteer, org_suffixes
 
 # Zipf frequency (log10 per billion words) at or above which a word is a common word of the
 # language, not a name, at the start of a sentence. Set on the UNER calibration halves
@@ -135,18 +135,17 @@ def trim_common(text: str, run: list[tuple[int, int, str]], lang: str) -> list[l
 
 
 def type_of(surface: str, words: list[str], lang: str, gazetteer: Gazetteer) -> EntityType:
-    """PLACE / ORG from the gazetteer or all-capital words; otherwise PERSON for several words, PLACE for one."""
+    """PLACE / ORG from the gazetteer, all-capital words or a company suffix ("Systems");
+    otherwise PERSON (most unknown capitalised words in news are people)."""
     entry = gazetteer.lookup(surface, lang)
     if entry is not None:
         return entry.type
-    if any(len(w) >= 2 and w.isupper() for w in words):
+    if any(len(w) >= 2 and w.isupper() for w in words) or words[-1] in org_suffixes():
         return "ORG"
-    return "PERSON" if len(words) >= 2 else "PLACE"
+    return "PERSON"
 
 
-def proper_names(
-    text: str, lang: str, runs: list[list[tuple[int, int, str]]], gazetteer: Gazetteer
-) -> list[Mention]:
+def proper_names(text: str, lang: str, runs: list[list[tuple[int, int, str]]], gazetteer: Gazetteer) -> list[Mention]:
     """Mentions for runs of capitalised words that are names by their frequency and position."""
     out: list[Mention] = []
     for run in runs:

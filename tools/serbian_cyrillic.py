@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 SR = Path(__file__).resolve().parents[1] / "src" / "synoptic" / "lang" / "sr"
-# Keys whose values are settings or descriptions, not words of the language.
+# Keys whose values are settings or descriptions, not words of the language ("range" is one
+# [from, to] pair, kept in Latin script).
 SKIP = frozenset(
     {
         "_doc",
@@ -22,6 +23,7 @@ SKIP = frozenset(
         "decimal",
         "ordinal",
         "head",
+        "range",
         "name",
         "scripts",
         "cldr_locales",

@@ -16,6 +16,9 @@ from typing import Any
 from .errors import LanguageDataError, UnsupportedLanguageError
 
 _PACKAGE = "synoptic.lang"
+# The language summaries, labels and reports are written in: a claim's unit in this language is
+# preferred as its representative, units in other languages are shown with their language code.
+REPORT_LANGUAGE = "en"
 
 
 def _root() -> Any:

@@ -131,6 +131,18 @@ def honorifics() -> frozenset[str]:
 
 
 @cache
+def articles() -> frozenset[str]:
+    """Definite articles of every language ("the", "der", "la"), never part of a role or name."""
+    return frozenset(w for data in langdata.load_all("names").values() for w in data["articles"])
+
+
+@cache
+def function_words() -> frozenset[str]:
+    """Articles and the words after which a role names a department ("du", "of", "für"), pooled."""
+    return articles() | frozenset(w for data in langdata.load_all("names").values() for w in data["role_linkers"])
+
+
+@cache
 def particles() -> frozenset[str]:
     out: set[str] = set()
     for data in langdata.load_all("names").values():

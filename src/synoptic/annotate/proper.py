@@ -81,7 +81,8 @@ def after_determiner(text: str, start: int, determiners: frozenset[str]) -> bool
     words = text[max(0, start - 40) : start].split()[-2:]
     if not words:
         return False
-    return words[-1] in determiners or (len(words) == 2 and words[0] in determiners and words[1][:1].islower())
+    last, first = words[-1].lower(), words[0].lower()
+    return last in determiners or (len(words) == 2 and first in determiners and words[1][:1].islower())
 
 
 def is_common(word: str, lang: str, at_start: bool, determined: bool = False) -> bool:
@@ -90,6 +91,8 @@ def is_common(word: str, lang: str, at_start: bool, determined: bool = False) ->
     low = word.lower()
     if not word[:1].isupper():
         return True  # a particle ("des", "von") never stands alone
+    if determined and not info.capitalises_nouns:  # "la Commission", "les Négociations"
+        return zipf(low, info.frequency_list) >= COMMON_NOUN
     if info.capitalises_nouns:
         if determined:
             return True
@@ -119,7 +122,7 @@ def trim_common(text: str, run: list[tuple[int, int, str]], lang: str) -> list[l
     dets = language(lang).determiners
     parts: list[list[tuple[int, int, str]]] = [[]]
     for i, tok in enumerate(run):
-        determined = i == 0 and after_determiner(text, tok[0], dets)
+        determined = after_determiner(text, tok[0], dets)
         particle = not tok[2][:1].isupper() and 0 < i < len(run) - 1 and bool(parts[-1])
         if not particle and is_common(tok[2], lang, sentence_initial(text, tok[0]), determined):
             parts.append([])

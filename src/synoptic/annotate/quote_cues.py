@@ -141,9 +141,9 @@ def noun_kind(tok: Token, lex: Lexicon) -> Literal["role", "org", "report"] | No
     low = re.sub(r"^(?:l|d|qu)['’]", "", tok.low.strip("’'"))
     if low in lex.report_nouns or any(low.endswith(n) and len(n) > 5 for n in lex.report_nouns):
         return "report"
-    if low in lex.org_nouns or (lex.lang == "de" and any(low.endswith(n) and len(n) > 3 for n in lex.org_nouns)):
+    if low in lex.org_nouns or (lex.capitalises_nouns and any(low.endswith(n) and len(n) > 3 for n in lex.org_nouns)):
         return "org"
-    if role_key(low) is not None and (tok.text[:1].islower() or lex.lang == "de" or tok.text.isupper()):
+    if role_key(low) is not None and (tok.text[:1].islower() or lex.capitalises_nouns or tok.text.isupper()):
         return "role"
     return None
 
@@ -261,11 +261,11 @@ def phrase_right(text: str, start: int, ceiling: int, lex: Lexicon, names: NameI
     if (
         first_name is not None
         and first_name.type != "PLACE"
-        and (first_name.type is not None or lex.lang != "de" or first_name.start == head[0].start)
+        and (first_name.type is not None or not lex.capitalises_nouns or first_name.start == head[0].start)
     ):
         return first_name
     cap = next((t for t in head[:3] if t.text[:1].isupper() and t.low not in lex.not_names), None)
-    if cap is not None and lex.lang != "de":
+    if cap is not None and not lex.capitalises_nouns:
         return Candidate(cap.start, cap.end, cap.text, "name")
     words = [t for t in head[:4] if t.low not in lex.complementizers]
     if words and words[0] is head[0] and head[0].low not in _PREPOSITIONS and not head[0].text[0].isdigit():
@@ -293,7 +293,7 @@ def source_phrase(text: str, start: int, end: int, lex: Lexicon, names: NameInde
         if kind is not None:
             return _np_candidate(text, toks, i, lex, kind)
     caps = [t for t in toks if t.text[:1].isupper() and t.low not in lex.not_names and t.low not in lex.determiners]
-    if caps and lex.lang != "de":
+    if caps and not lex.capitalises_nouns:
         return Candidate(caps[0].start, caps[-1].end, text[caps[0].start : caps[-1].end], "name")
     content = [t for t in toks if t.low not in lex.determiners]
     if content:

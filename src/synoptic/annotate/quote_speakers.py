@@ -93,20 +93,24 @@ class Lexicon:
     subjunctive: frozenset[str]
     time_words: frozenset[str]
     auxiliaries: frozenset[str]
+    capitalises_nouns: bool = False  # German: nouns are capitalised and compound ("Außenministerium")
+    clause_after_comma: bool = False  # "заявил, что ...": the clause may follow the cue after a comma
+    bare_clause_after_comma: bool = False  # "sagte, er sei ...": even without a complementizer
+    role_needs_determiner: bool = False  # "the minister" names a person, bare "minister" does not
 
 
 @cache
 def lexicon(lang: str) -> Lexicon:
-    """The quote lexicon of `lang`, falling back to English for a language without one."""
-    data: dict[str, Any] = langdata.load(lang, "quotes") if lang in langdata.supported_languages() else {}
-    if not data:
-        return lexicon("en") if lang != "en" else _build("en", langdata.load("en", "quotes"))
+    """The quote lexicon of `lang` (UnsupportedLanguageError for a language without a data folder)."""
+    data: dict[str, Any] = langdata.load(lang, "quotes")
     return _build(lang, data)
 
 
 def _build(lang: str, d: dict[str, Any]) -> Lexicon:
     def low(key: str) -> frozenset[str]:
         return frozenset(w.lower() for w in d.get(key, []))
+
+    info = langdata.info(lang)
 
     return Lexicon(
         lang=lang,
@@ -132,6 +136,10 @@ def _build(lang: str, d: dict[str, Any]) -> Lexicon:
         subjunctive=low("subjunctive"),
         time_words=low("time_words"),
         auxiliaries=low("auxiliaries"),
+        capitalises_nouns=bool(info["capitalises_nouns"]),
+        clause_after_comma=bool(info["clause_after_comma"]),
+        bare_clause_after_comma=bool(info["bare_clause_after_comma"]),
+        role_needs_determiner=bool(info["role_needs_determiner"]),
     )
 
 

@@ -334,12 +334,12 @@ def _content_start(art: _Article, cue: Cue, s_end: int) -> int | None:
             return tok.start + 4 if low[3:4] in "'’" else tok.start + 3
     # Whole words only ((?!...)): letting a word split into pieces made the match backtrack for milliseconds.
     comma = re.match(r"((?:\s*[\w’'-]+(?![\w’'-])){0,8}?)\s*,\s*", after)
-    if comma and lex.lang != "en" and lex.lang != "fr" and not art.in_quote(cue.end + comma.end()):
+    if comma and lex.clause_after_comma and not art.in_quote(cue.end + comma.end()):
         start = cue.end + comma.end()
         nxt = first_tokens(text, start, s_end, 1)
         if nxt and nxt[0].text.lower() in lex.complementizers:
             return _skip_space(text, nxt[0].end)
-        if lex.lang == "de" or (nxt and nxt[0].text.lower() in lex.complementizers):
+        if lex.bare_clause_after_comma or (nxt and nxt[0].text.lower() in lex.complementizers):
             return start
     if cue.text.lower() in lex.bare_clause_cues and window and not text[cue.end : window[0].start].strip():
         return _bare_clause(art, window)
@@ -657,7 +657,7 @@ class _Resolver:
     def _role(self, ref: Candidate, idx: int) -> Candidate:
         words = ref.text.split()
         first = words[0].lower() if words else ""
-        if first in _INDEFINITE or (first not in self.art.lex.determiners and self.art.lex.lang in ("en", "fr")):
+        if first in _INDEFINITE or (first not in self.art.lex.determiners and self.art.lex.role_needs_determiner):
             return ref
         key = role_key(ref.text)
         persons = self.art.names.persons_before(ref.start)

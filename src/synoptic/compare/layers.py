@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
+from .. import langdata
 from ..models import Document, Story, Timex
 from ..pipeline import CorpusState
 from . import cues
@@ -353,8 +354,8 @@ def _territories() -> dict[str, str]:
 
     english = Locale("en").territories
     out: dict[str, str] = {}
-    for lang in ("en", "de", "fr"):
-        for code, name in Locale(lang).territories.items():
+    for lang in langdata.supported_languages():
+        for code, name in Locale.parse(langdata.cldr_locales(lang)[0]).territories.items():
             if code.isalpha() and len(name) > 3 and code in english:
                 out[name.lower()] = english[code]
     out.pop("europe", None)

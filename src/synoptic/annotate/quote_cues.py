@@ -19,59 +19,6 @@ from .quote_speakers import Candidate, Lexicon, NameIndex, Token, lexicon, role_
 
 CueKind = Literal["verb", "naming", "participle", "according", "impersonal", "so"]
 _PUNCT_STOP = re.compile(r"[.;:!?()\[\]“”„\"«»]")
-_PREPOSITIONS = frozenset(
-    [
-        "in",
-        "on",
-        "at",
-        "to",
-        "from",
-        "with",
-        "for",
-        "of",
-        "by",
-        "about",
-        "after",
-        "before",
-        "during",
-        "zu",
-        "vor",
-        "im",
-        "am",
-        "an",
-        "auf",
-        "mit",
-        "von",
-        "bei",
-        "nach",
-        "à",
-        "au",
-        "aux",
-        "dans",
-        "devant",
-        "lors",
-        "pour",
-        "sur",
-        "avec",
-        "en",
-        "v",
-        "ve",
-        "na",
-        "za",
-        "do",
-        "od",
-        "s",
-        "se",
-        "k",
-        "o",
-        "в",
-        "на",
-        "с",
-        "к",
-        "о",
-        "у",
-    ]
-)
 
 
 @dataclass(frozen=True)
@@ -127,12 +74,16 @@ def find_cues(text: str, lang: str, quoted: Sequence[tuple[int, int]]) -> list[C
     return out
 
 
-def _pronoun_of(tok: Token, lex: Lexicon) -> str | None:
+def _pronoun(tok: Token, lex: Lexicon) -> Candidate | None:
+    """A personal pronoun as a speaker phrase; of French "a-t-il" only the pronoun "il" itself."""
     low = tok.low
     if low in lex.pronouns:
-        return low
+        return Candidate(tok.start, tok.end, tok.text, "pronoun", gender=lex.pronouns[low])
     tail = low.rsplit("-", 1)[-1]
-    return tail if "-" in low and tail in lex.pronouns else None
+    if "-" not in low or tail not in lex.pronouns:
+        return None
+    start = tok.start + len(tok.text) - len(tail)
+    return Candidate(start, tok.end, tok.text[-len(tail) :], "pronoun", gender=lex.pronouns[tail])
 
 
 def noun_kind(tok: Token, lex: Lexicon) -> Literal["role", "org", "report"] | None:
@@ -202,6 +153,28 @@ def phrase_left(text: str, end: int, floor: int, lex: Lexicon, names: NameIndex)
     return _scan_left(text, toks[:k], lex, names)
 
 
+def verb_subject(text: str, cue: Cue, floor: int, ceiling: int, lex: Lexicon, names: NameIndex) -> Candidate | None:
+    """The subject of a speech verb: the phrase before it, or the one after it when the clause
+    opens with a fronted prepositional phrase in a language that then puts the subject after the
+    verb ("In einem Interview mit dem Sender RTVI sagte Rjabkow", "В интервью RTVI заявил Рябков")."""
+    left = phrase_left(text, cue.start, floor, lex, names)
+    if left is not None and not _fronted_phrase(text, floor, left.start, lex):
+        return left
+    right = phrase_right(text, cue.end, ceiling, lex, names)
+    if right is not None or left is None:
+        return right
+    # "В интервью RTVI Рябков заявил, что …": the subject between the fronted phrase and the verb
+    return phrase_left(text, cue.start, left.end, lex, names) or left
+
+
+def _fronted_phrase(text: str, floor: int, before: int, lex: Lexicon) -> bool:
+    """Whether the clause from `floor` opens with a prepositional phrase reaching to `before`."""
+    if not lex.subject_after_fronted_phrase or "," in text[floor:before]:
+        return False
+    toks = tokens(text, floor, before)
+    return bool(toks) and toks[0].low in lex.prepositions
+
+
 def _scan_left(text: str, toks: Sequence[Token], lex: Lexicon, names: NameIndex) -> Candidate | None:
     """The closest speaker phrase going left; a name of unknown type yields to a typed name or a
     pronoun a few words further in the same clause ("Jan Novák ve středu v Praze uvedl")."""
@@ -220,9 +193,9 @@ def _scan_left(text: str, toks: Sequence[Token], lex: Lexicon, names: NameIndex)
                 untyped = untyped or name
                 continue
             return name
-        pron = _pronoun_of(tok, lex)
+        pron = _pronoun(tok, lex)
         if pron is not None:
-            return untyped or Candidate(tok.start, tok.end, tok.text, "pronoun", gender=lex.pronouns[pron])
+            return untyped or pron
         kind = noun_kind(tok, lex)
         if kind is not None:
             return untyped or _np_candidate(text, toks, i, lex, kind)
@@ -240,16 +213,16 @@ def phrase_right(text: str, start: int, ceiling: int, lex: Lexicon, names: NameI
     head_end = first_comma if first_comma >= 0 else toks[-1].end
     head: list[Token] = []
     for tok in toks:
-        if tok.end > head_end or (head and tok.low in _PREPOSITIONS):
+        if tok.end > head_end or (head and tok.low in lex.prepositions):
             break
         head.append(tok)
     appositive = [t for t in toks if t.start > head_end][:4]
     first_name = next((names.at(t.start, t.end) for t in head[:4] if names.at(t.start, t.end)), None)
     if first_name is not None and first_name.type == "PERSON":
         return first_name
-    pron = _pronoun_of(toks[0], lex)
+    pron = _pronoun(toks[0], lex)
     if pron is not None:
-        return Candidate(toks[0].start, toks[0].end, toks[0].text, "pronoun", gender=lex.pronouns[pron])
+        return pron
     nouns = [(i, noun_kind(t, lex)) for i, t in enumerate(head[:6])]
     nouns = [(i, k) for i, k in nouns if k is not None]
     for i, kind in nouns[-1:]:
@@ -267,7 +240,7 @@ def phrase_right(text: str, start: int, ceiling: int, lex: Lexicon, names: NameI
     if cap is not None and lex.lang != "de":
         return Candidate(cap.start, cap.end, cap.text, "name")
     words = [t for t in head[:4] if t.low not in lex.complementizers]
-    if words and words[0] is head[0] and head[0].low not in _PREPOSITIONS and not head[0].text[0].isdigit():
+    if words and words[0] is head[0] and head[0].low not in lex.prepositions and not head[0].text[0].isdigit():
         return Candidate(words[0].start, words[-1].end, text[words[0].start : words[-1].end], "np")
     return None
 
@@ -281,8 +254,9 @@ def source_phrase(text: str, start: int, end: int, lex: Lexicon, names: NameInde
         if inner is not None:
             return inner
     for i, tok in enumerate(toks):
-        if _pronoun_of(tok, lex) is not None:
-            return Candidate(tok.start, tok.end, tok.text, "pronoun", gender=lex.pronouns[_pronoun_of(tok, lex) or ""])
+        pron = _pronoun(tok, lex)
+        if pron is not None:
+            return pron
         kind = noun_kind(tok, lex)
         if kind == "report":
             continue

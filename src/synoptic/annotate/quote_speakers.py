@@ -11,6 +11,7 @@ organisation, preferring one whose name contains the noun; "a Kremlin statement"
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -92,6 +93,8 @@ class Lexicon:
     subjunctive: frozenset[str]
     time_words: frozenset[str]
     auxiliaries: frozenset[str]
+    prepositions: frozenset[str] = frozenset()
+    subject_after_fronted_phrase: bool = False  # verb-second / free word order: "Im Interview sagte X"
 
 
 @cache
@@ -131,6 +134,8 @@ def _build(lang: str, d: dict[str, Any]) -> Lexicon:
         subjunctive=low("subjunctive"),
         time_words=low("time_words"),
         auxiliaries=low("auxiliaries"),
+        prepositions=low("prepositions"),
+        subject_after_fronted_phrase=bool(d.get("subject_after_fronted_phrase", False)),
     )
 
 
@@ -268,7 +273,12 @@ def own_names(text: str, lex: Lexicon, spans: Sequence[tuple[int, int]] = ()) ->
     runs: list[list[Token]] = []
     for tok in toks:
         prev = runs[-1][-1] if runs else None
-        joinable = prev is not None and text[prev.end : tok.start] in (" ", "\u00a0") and not prev.text.endswith(".")
+        joinable = (
+            prev is not None
+            and text[prev.end : tok.start] in (" ", "\u00a0")
+            and not prev.text.endswith(".")
+            and _script(prev.text) == _script(tok.text)  # "RTVI Рябков": two names, not one
+        )
         if _is_cap(tok, lex) or (tok.low in ("m.", "m") and tok.text[:1] == "M"):
             if joinable and prev is not None and _is_cap(prev, lex):
                 runs[-1].append(tok)
@@ -291,6 +301,12 @@ def own_names(text: str, lex: Lexicon, spans: Sequence[tuple[int, int]] = ()) ->
         role = text[role_start:start] + " " + _left_role(text, role_start, lex)
         out.append(Candidate(start, end, text[start:end].rstrip("."), "name", None, role.strip()))
     return _typed(out, text, lex)
+
+
+def _script(word: str) -> str:
+    """The writing system of a word's first letter ("LATIN", "CYRILLIC", ...)."""
+    letter = next((ch for ch in word if ch.isalpha()), "")
+    return unicodedata.name(letter, "").split(" ", 1)[0] if letter else ""
 
 
 def _generic_noun(low: str, lex: Lexicon) -> bool:

@@ -21,7 +21,16 @@ from typing import Literal
 
 from ..models import Document, Mention, QuoteKind, QuoteMention, Sentence
 from ..pipeline import Context, article_stage
-from .quote_cues import Cue, find_cues, noun_kind, phrase_left, phrase_right, source_phrase, subject_np
+from .quote_cues import (
+    Cue,
+    find_cues,
+    noun_kind,
+    phrase_left,
+    phrase_right,
+    source_phrase,
+    subject_np,
+    verb_subject,
+)
 from .quote_marks import QuotedSpan, find_quoted
 from .quote_speakers import Candidate, Lexicon, NameIndex, has_role, lexicon, name_index, role_key, tokens
 from .sentences import split_sentences
@@ -222,7 +231,7 @@ def _ref_for_cue(art: _Article, cue: Cue, floor: int, ceiling: int) -> Candidate
         return source_phrase(text, cue.end, end, lex, names)
     if cue.kind == "so":
         return phrase_right(text, cue.end, ceiling, lex, names)
-    return phrase_left(text, cue.start, floor, lex, names) or phrase_right(text, cue.end, ceiling, lex, names)
+    return verb_subject(text, cue, floor, ceiling, lex, names) or phrase_right(text, cue.end, ceiling, lex, names)
 
 
 def _attribute_before(art: _Article, q: QuotedSpan, found: _Found) -> bool:
@@ -374,7 +383,7 @@ def _forward(art: _Article, cue: Cue, floor: int, s_end: int) -> list[_Found]:
     end = _content_end(art, start, s_end)
     if cue.kind == "participle":
         return _statements(art, start, end, cue, None, "sentence")
-    ref = phrase_left(art.text, cue.start, floor, art.lex, art.names) or subject_np(art.text, cue.start, floor, art.lex)
+    ref = verb_subject(art.text, cue, floor, start, art.lex, art.names) or subject_np(art.text, cue.start, floor, art.lex)
     if ref is None:
         ref = phrase_right(art.text, cue.end, start, art.lex, art.names)
     return _statements(art, start, end, cue, ref, "implicit")
@@ -650,8 +659,8 @@ class _Resolver:
 
 def _keep(f: _Found, direct: Sequence[_Found], text: str) -> bool:
     if f.kind == "direct":
-        if f.speaker is not None:
-            return True
+        if f.speaker is not None or f.ref is not None:
+            return True  # attributed by a cue, even to a pronoun nobody in the text resolves
         return len(tokens(text, f.start, f.end)) >= MIN_UNATTRIBUTED_WORDS
     for d in direct:
         overlap = min(d.end, f.end) - max(d.start, f.start)

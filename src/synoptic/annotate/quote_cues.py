@@ -19,6 +19,8 @@ from .quote_speakers import Candidate, Lexicon, NameIndex, Token, lexicon, role_
 
 CueKind = Literal["verb", "naming", "participle", "according", "impersonal", "so"]
 _PUNCT_STOP = re.compile(r"[.;:!?()\[\]“”„\"«»]")
+CONJ = r"(?:but|and|aber|und|mais|et|ale|но|и)"
+MAX_FRONTED_TOKENS = 10  # a fronted adverbial longer than this before its comma is not skipped
 
 
 @dataclass(frozen=True)
@@ -173,6 +175,30 @@ def _fronted_phrase(text: str, floor: int, before: int, lex: Lexicon) -> bool:
         return False
     toks = tokens(text, floor, before)
     return bool(toks) and toks[0].low in lex.prepositions
+
+
+def clause_subject(text: str, start: int, end: int, lex: Lexicon, names: NameIndex) -> Candidate | None:
+    """The subject opening a clause (after a fronted adverbial up to its comma): who a quotation
+    embedded later in the clause is ascribed to ("Gov. Pat McCrory blamed the court's “…”")."""
+    toks = tokens(text, start, end)
+    if toks and re.fullmatch(CONJ, toks[0].low):
+        toks = toks[1:]
+    if toks and toks[0].low in lex.prepositions:
+        comma = text.find(",", toks[0].start, end)
+        if comma < 0 or len(tokens(text, toks[0].start, comma)) > MAX_FRONTED_TOKENS:
+            return None
+        toks = tokens(text, comma + 1, end)
+    for i, tok in enumerate(toks[:3]):
+        name = names.at(tok.start, tok.end)
+        if name is not None:
+            return name if name.type != "PLACE" else None
+        pron = _pronoun(tok, lex)
+        if pron is not None:
+            return pron
+        kind = noun_kind(tok, lex)
+        if kind is not None:
+            return _np_candidate(text, toks, i, lex, kind)
+    return None
 
 
 def _scan_left(text: str, toks: Sequence[Token], lex: Lexicon, names: NameIndex) -> Candidate | None:

@@ -22,6 +22,8 @@ from typing import Literal
 from ..models import Document, Mention, QuoteKind, QuoteMention, Sentence
 from ..pipeline import Context, article_stage
 from .quote_cues import (
+    CONJ,
+    clause_subject,
     Cue,
     find_cues,
     noun_kind,
@@ -38,7 +40,6 @@ from .sentences import split_sentences
 Inherit = Literal["sentence", "previous", "implicit"]
 MIN_UNATTRIBUTED_WORDS = 6  # a shorter quote without a speaker is a scare quote
 MIN_REPORTED_WORDS = 3
-_CONJ = r"(?:but|and|aber|und|mais|et|ale|но|и)"
 _CLAUSE_WORDS = frozenset(
     [
         "what",
@@ -185,9 +186,18 @@ def _direct(art: _Article) -> list[_Found]:
             _attribute_before(art, q, found)
         if found.ref is None and found.inherit is None:
             same = [f for f in out if art.sentence_of(f.anchor) == art.sentence_of(q.open_at)]
-            found.inherit = "sentence" if same else "previous"
+            found.ref = None if same else _embedding_subject(art, q)
+            found.inherit = "sentence" if same else None if found.ref is not None else "previous"
         out.append(found)
     return out
+
+
+def _embedding_subject(art: _Article, q: QuotedSpan) -> Candidate | None:
+    """The subject of the sentence a cue-less quotation is embedded in, if it opens before the quote."""
+    start, _ = art.bounds(art.sentence_of(q.open_at))
+    if any(start <= s < q.open_at for s, _ in art.masks) or len(tokens(art.text, start, q.open_at)) < 2:
+        return None
+    return clause_subject(art.text, start, q.open_at, art.lex, art.names)
 
 
 def _attribute_after(art: _Article, q: QuotedSpan, found: _Found) -> bool:
@@ -207,7 +217,7 @@ def _attribute_after(art: _Article, q: QuotedSpan, found: _Found) -> bool:
         zone_end = min(zone_end, nxt[0])
     for cue in art.cues_in(zone_start, zone_end):
         between = tokens(art.text, zone_start, cue.start)
-        if len(between) > 5 or any(re.fullmatch(_CONJ, t.low) for t in between):
+        if len(between) > 5 or any(re.fullmatch(CONJ, t.low) for t in between):
             break
         if cue.kind == "participle":
             continue
@@ -340,7 +350,7 @@ def _content_end(art: _Article, start: int, s_end: int) -> int:
             end = idx
     for cue in art.cues_in(start, end):
         before = text[start : cue.start]
-        m = re.search(r"(?:,\s*|\s+)" + _CONJ + r"\s+(?:[\w’'-]+\s+){0,4}$", before)
+        m = re.search(r"(?:,\s*|\s+)" + CONJ + r"\s+(?:[\w’'-]+\s+){0,4}$", before)
         if cue.kind == "participle":
             m = m or re.search(r",\s*$", before)
         if m is not None and cue.kind in ("verb", "participle"):
@@ -399,7 +409,7 @@ def _backward(art: _Article, cue: Cue, s_start: int, s_end: int) -> list[_Found]
     tail = tokens(text, cue.end, s_end)
     if len(between) > 6 or len(tail) > 14 or art.in_quote(comma - 1):
         return []
-    if between and (re.fullmatch(_CONJ, between[0].low) or any(t.low in _CLAUSE_WORDS for t in between)):
+    if between and (re.fullmatch(CONJ, between[0].low) or any(t.low in _CLAUSE_WORDS for t in between)):
         return []
     if tail and tail[0].low in ("by", "von", "par", "durch", "to"):
         return []

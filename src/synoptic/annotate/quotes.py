@@ -34,12 +34,13 @@ from .quote_cues import (
     verb_subject,
 )
 from .quote_marks import QuotedSpan, find_quoted
-from .quote_speakers import Candidate, Lexicon, NameIndex, has_role, lexicon, name_index, role_key, tokens
+from .quote_speakers import Candidate, Lexicon, NameIndex, Token, has_role, lexicon, name_index, role_key, tokens
 from .sentences import split_sentences
 
 Inherit = Literal["sentence", "previous", "implicit"]
 MIN_UNATTRIBUTED_WORDS = 6  # a shorter quote without a speaker is a scare quote
 MIN_REPORTED_WORDS = 3
+MAX_APPOSITION_TOKENS = 25  # “…,” Name, <apposition up to this long>, said
 _CLAUSE_WORDS = frozenset(
     [
         "what",
@@ -209,7 +210,9 @@ def _attribute_after(art: _Article, q: QuotedSpan, found: _Found) -> bool:
     _, zone_end = art.bounds(sidx)
     if not art.text[zone_start:zone_end].strip(" .,!?\u00a0") and sidx + 1 < len(art.sentences):
         nxt_start, nxt_end = art.bounds(sidx + 1)
-        if "\n" not in art.text[zone_start:nxt_start] and len(tokens(art.text, nxt_start, nxt_end)) <= 8:
+        if "\n" not in art.text[zone_start:nxt_start] and (
+            len(tokens(art.text, nxt_start, nxt_end)) <= 8 or art.text[q.close_at - 1] in "!?"
+        ):
             zone_end = nxt_end  # “….” Trump said.
     zone_end = max(zone_end, zone_start)
     nxt = next((m for m in art.masks if m[0] >= zone_start), None)
@@ -217,11 +220,12 @@ def _attribute_after(art: _Article, q: QuotedSpan, found: _Found) -> bool:
         zone_end = min(zone_end, nxt[0])
     for cue in art.cues_in(zone_start, zone_end):
         between = tokens(art.text, zone_start, cue.start)
-        if len(between) > 5 or any(re.fullmatch(CONJ, t.low) for t in between):
+        named = _named_apposition(art, between, cue)
+        if (len(between) > 5 and named is None) or any(re.fullmatch(CONJ, t.low) for t in between):
             break
         if cue.kind == "participle":
             continue
-        ref = _ref_for_cue(art, cue, zone_start, zone_end)
+        ref = named or _ref_for_cue(art, cue, zone_start, zone_end)
         if ref is None and cue.kind in ("verb", "naming"):
             ref = subject_np(art.text, cue.start, zone_start, art.lex)
         if ref is not None or cue.kind == "impersonal":
@@ -231,6 +235,19 @@ def _attribute_after(art: _Article, q: QuotedSpan, found: _Found) -> bool:
             art.used.add(cue.start)
             return True
     return False
+
+
+def _named_apposition(art: _Article, between: Sequence[Token], cue: Cue) -> Candidate | None:
+    """The name in “…,” Sam Nunberg, a former Trump aide, said: a name, then a comma-set apposition."""
+    if not between or len(between) > MAX_APPOSITION_TOKENS:
+        return None
+    name = art.names.at(between[0].start, between[0].end)
+    if name is None or name.type == "PLACE" or name.start != between[0].start:
+        return None
+    gap = art.text[name.end : cue.start].strip()
+    if not (gap.startswith(",") and gap.endswith(",")) or art.in_quote(name.end):
+        return None
+    return name
 
 
 def _ref_for_cue(art: _Article, cue: Cue, floor: int, ceiling: int) -> Candidate | None:

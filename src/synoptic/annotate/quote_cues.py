@@ -21,6 +21,7 @@ CueKind = Literal["verb", "naming", "participle", "according", "impersonal", "so
 _PUNCT_STOP = re.compile(r"[.;:!?()\[\]“”„\"«»]")
 CONJ = r"(?:but|and|aber|und|mais|et|ale|но|и)"
 MAX_FRONTED_TOKENS = 10  # a fronted adverbial longer than this before its comma is not skipped
+MAX_CLAUSE_SUBJECT_TOKENS = 4  # "than most Republican voters say": longer runs are not taken as a subject
 
 
 @dataclass(frozen=True)
@@ -210,6 +211,10 @@ def _scan_left(text: str, toks: Sequence[Token], lex: Lexicon, names: NameIndex)
         tok = toks[i]
         if untyped is not None and ("," in text[tok.end : untyped.start] or untyped.start - tok.end > 60):
             return untyped
+        if tok.low in lex.clause_openers and untyped is None:
+            opened = _clause_opened(text, toks, i, lex, names)
+            if opened is not None or i < len(toks) - 1:
+                return opened or place
         name = names.at(tok.start, tok.end)
         if name is not None:
             if name.type == "PLACE":
@@ -226,6 +231,24 @@ def _scan_left(text: str, toks: Sequence[Token], lex: Lexicon, names: NameIndex)
         if kind is not None:
             return untyped or _np_candidate(text, toks, i, lex, kind)
     return untyped or place
+
+
+def _clause_opened(text: str, toks: Sequence[Token], i: int, lex: Lexicon, names: NameIndex) -> Candidate | None:
+    """The subject of a clause opened by toks[i] and ending at the cue: the words after the opener
+    ("than aides say", "which critics said"), or what a relative pronoun stands for ("Obama, who said")."""
+    rest = toks[i + 1 :]
+    if rest:
+        if len(rest) > MAX_CLAUSE_SUBJECT_TOKENS or not text_gap_is_space(rest[0], rest[-1]) and len(rest) > 1:
+            return None
+        return Candidate(rest[0].start, rest[-1].end, text[rest[0].start : rest[-1].end], "np")
+    if toks[i].low not in lex.relative_pronouns:
+        return None
+    antecedent = _scan_left(text, toks[:i], lex, names)
+    if antecedent is None:
+        return None
+    tok = toks[i]
+    return Candidate(tok.start, tok.end, tok.text, "relative", antecedent.type, gender=antecedent.gender,
+                     antecedent=antecedent)  # fmt: skip
 
 
 def phrase_right(text: str, start: int, ceiling: int, lex: Lexicon, names: NameIndex) -> Candidate | None:

@@ -20,7 +20,7 @@ from typing import Any, Literal
 from .. import langdata
 from ..models import Mention
 
-CandidateKind = Literal["name", "pronoun", "role", "org", "report", "np"]
+CandidateKind = Literal["name", "pronoun", "role", "org", "report", "np", "relative"]
 TOKEN = re.compile(r"(?:[A-Z]\.){2,}|\w+(?:[-’']\w+)*\.?", re.UNICODE)
 #: Words that make a capitalised run a place ("Baltic Sea", "Palais des Nations").
 PLACE_WORDS = frozenset(
@@ -95,6 +95,8 @@ class Lexicon:
     auxiliaries: frozenset[str]
     prepositions: frozenset[str] = frozenset()
     subject_after_fronted_phrase: bool = False  # verb-second / free word order: "Im Interview sagte X"
+    clause_openers: frozenset[str] = frozenset()
+    relative_pronouns: frozenset[str] = frozenset()
 
 
 @cache
@@ -136,6 +138,8 @@ def _build(lang: str, d: dict[str, Any]) -> Lexicon:
         auxiliaries=low("auxiliaries"),
         prepositions=low("prepositions"),
         subject_after_fronted_phrase=bool(d.get("subject_after_fronted_phrase", False)),
+        clause_openers=low("clause_openers"),
+        relative_pronouns=low("relative_pronouns"),
     )
 
 
@@ -197,6 +201,7 @@ class Candidate:
     type: str | None = None  # PERSON / ORG / PLACE for names, None when unknown
     role: str = ""  # role words seen beside a name, or the role phrase itself
     gender: str | None = None  # m / f / p / n
+    antecedent: Candidate | None = None  # what a relative pronoun ("who") stands for
 
 
 @dataclass

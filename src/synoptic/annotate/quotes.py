@@ -574,17 +574,21 @@ class _Resolver:
         if f.ref is None:
             self._inherit(f, idx)
             return
-        ref = f.ref
+        f.speaker, f.attribution = self._speaker(f.ref, idx)
+
+    def _speaker(self, ref: Candidate, idx: int) -> tuple[Candidate | None, str]:
+        """Who an attributing phrase names, and how it names them."""
+        if ref.kind == "relative" and ref.antecedent is not None:
+            return self._speaker(ref.antecedent, idx)  # "Obama, who said": as if "Obama said"
         if ref.kind == "name":
-            f.speaker, f.attribution = ref, "organisation" if ref.type == "ORG" else "name"
-        elif ref.kind == "pronoun":
-            f.speaker, f.attribution = self._pronoun(ref, idx), "pronoun"
-        elif ref.kind == "role":
-            f.speaker, f.attribution = self._role(ref, idx), "role"
-        elif ref.kind in ("org", "report"):
-            f.speaker, f.attribution = self._org(ref, idx), "organisation"
-        else:
-            f.speaker, f.attribution = ref, "role"
+            return ref, "organisation" if ref.type == "ORG" else "name"
+        if ref.kind == "pronoun":
+            return self._pronoun(ref, idx), "pronoun"
+        if ref.kind == "role":
+            return self._role(ref, idx), "role"
+        if ref.kind in ("org", "report"):
+            return self._org(ref, idx), "organisation"
+        return ref, "role"
 
     def _inherit(self, f: _Found, idx: int) -> None:
         prev = [d for d in self.done if d.speaker is not None and d.start < f.start]

@@ -290,9 +290,10 @@ def own_names(text: str, lex: Lexicon, spans: Sequence[tuple[int, int]] = ()) ->
             else:
                 runs.append([tok])
     out: list[Candidate] = []
+    lowercase = {t.text for t in toks if t.text.islower()}
     for run in runs:
         whole = text[run[0].start : run[-1].end].rstrip(".")
-        if len(run) == 1 and _generic_noun(run[0].low, lex):
+        if len(run) == 1 and (_generic_noun(run[0].low, lex) or _capitalised_word(text, run[0], lowercase)):
             continue
         if _type_of(whole, lex) == "ORG":
             out.append(Candidate(run[0].start, run[-1].end, whole, "name"))
@@ -306,6 +307,12 @@ def own_names(text: str, lex: Lexicon, spans: Sequence[tuple[int, int]] = ()) ->
         role = text[role_start:start] + " " + _left_role(text, role_start, lex)
         out.append(Candidate(start, end, text[start:end].rstrip("."), "name", None, role.strip()))
     return _typed(out, text, lex)
+
+
+def _capitalised_word(text: str, tok: Token, lowercase: set[str]) -> bool:
+    """A sentence's first word that the same text also writes in lower case ("Instead", "About"): not a name."""
+    before = text[max(0, tok.start - 3) : tok.start].strip(" \u00a0\"“”„«»'‘’")
+    return (not before or before[-1] in ".!?\n:") and tok.text.lower() in lowercase
 
 
 def _script(word: str) -> str:

@@ -194,11 +194,17 @@ def _direct(art: _Article) -> list[_Found]:
 
 
 def _embedding_subject(art: _Article, q: QuotedSpan) -> Candidate | None:
-    """The subject of the sentence a cue-less quotation is embedded in, if it opens before the quote."""
+    """Who a cue-less quotation is ascribed to: the subject of the sentence it sits in (a person for a short one)."""
     start, _ = art.bounds(art.sentence_of(q.open_at))
     if any(start <= s < q.open_at for s, _ in art.masks) or len(tokens(art.text, start, q.open_at)) < 2:
         return None
-    return clause_subject(art.text, start, q.open_at, art.lex, art.names)
+    subject = clause_subject(art.text, start, q.open_at, art.lex, art.names)
+    if subject is None or len(tokens(art.text, q.start, q.end)) >= MIN_UNATTRIBUTED_WORDS:
+        return subject
+    # A short phrase is a partial quote when a person uses it ("Trump called it “a disaster”"),
+    # a title or a scare quote when a thing or an organisation is the subject.
+    person = subject.kind in ("pronoun", "role") or (subject.kind == "name" and subject.type == "PERSON")
+    return subject if person and subject.gender != "n" else None
 
 
 def _attribute_after(art: _Article, q: QuotedSpan, found: _Found) -> bool:

@@ -1,0 +1,98 @@
+"""WMT22 news (../shared/eval/wmt22_news) as Synoptic documents, read in memory at benchmark time.
+
+Each `<doc origlang id>` holds an original (`<src>`), one or two professional translations (`<ref>`)
+and two machine translations (`<hyp>`). One `Group` is one such document: its versions become
+articles (first segment the title; a `<p>` a paragraph). The split into calibration and evaluation
+halves is by document id (the parity of a SHA-1 byte), so it is the same in every benchmark and run.
+Nothing here is ever written into the repository.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from synoptic.annotate.sentences import split_sentences
+from synoptic.models import Article, Document, Published
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = next((p / "shared" for p in ROOT.parents if (p / "shared").is_dir()), ROOT.parent / "shared")
+WMT = SHARED / "eval" / "wmt22_news"
+PAIRS = ("de-fr", "fr-de", "ru-en", "en-hr")
+
+
+@dataclass(frozen=True)
+class Version:
+    """One rendering of a WMT22 document: the original, a professional or a machine translation."""
+
+    role: str  # "src", "ref" or "hyp"
+    name: str  # translator or system ("" for the original)
+    language: str
+    paragraphs: tuple[tuple[str, ...], ...]  # segments per <p>
+
+    @property
+    def segments(self) -> list[str]:
+        return [s for p in self.paragraphs for s in p]
+
+
+@dataclass(frozen=True)
+class Group:
+    """One WMT22 document with all its versions."""
+
+    pair: str
+    doc_id: str
+    versions: tuple[Version, ...]
+
+    @property
+    def half(self) -> str:
+        return split_of(self.doc_id)
+
+
+def split_of(doc_id: str) -> str:
+    """"calibration" or "evaluation", by the parity of the first SHA-1 byte of the document id."""
+    return "calibration" if hashlib.sha1(doc_id.encode("utf-8")).digest()[0] % 2 == 0 else "evaluation"
+
+
+def _version(node: ET.Element, role: str) -> Version:
+    paragraphs = tuple(
+        tuple((seg.text or "").strip() for seg in p.iter("seg") if (seg.text or "").strip()) for p in node.iter("p")
+    )
+    name = node.get("translator") or node.get("system") or ""
+    return Version(role, name, node.get("lang") or "", tuple(p for p in paragraphs if p))
+
+
+def load_groups(pairs: Sequence[str] = PAIRS) -> list[Group]:
+    """Every news document of the given language pairs, in file order."""
+    out = []
+    for pair in pairs:
+        tree = ET.parse(WMT / f"wmttest2022.{pair}.news.xml")
+        for doc in tree.getroot().iter("doc"):
+            versions = [_version(n, n.tag) for n in doc if n.tag in ("src", "ref", "hyp")]
+            out.append(Group(pair, doc.get("id") or "", tuple(v for v in versions if v.paragraphs)))
+    return out
+
+
+def article_text(paragraphs: Sequence[Sequence[str]]) -> tuple[str, str]:
+    """(title, text): the first segment is the headline, on its own line; a paragraph per line."""
+    segs = [list(p) for p in paragraphs]
+    title = segs[0].pop(0)
+    lines = [title] + [" ".join(p) for p in segs if p]
+    return title, "\n".join(lines)
+
+
+def document(article_id: str, language: str, paragraphs: Sequence[Sequence[str]]) -> Document:
+    """A Synoptic document with sentences, as the article stages leave it for derivations."""
+    title, text = article_text(paragraphs)
+    article = Article(article_id, f"{article_id}.txt", language, title, None, (), Published(), text)
+    return Document(article, sentences=split_sentences(text, language))
+
+
+def version_id(group: Group, version: Version) -> str:
+    return f"{group.doc_id}#{version.role}{'-' + version.name if version.name else ''}"
+
+
+def documents_of(group: Group) -> list[Document]:
+    return [document(version_id(group, v), v.language, v.paragraphs) for v in group.versions]

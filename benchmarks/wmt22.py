@@ -52,7 +52,7 @@ class Group:
 
 
 def split_of(doc_id: str) -> str:
-    """"calibration" or "evaluation", by the parity of the first SHA-1 byte of the document id."""
+    """ "calibration" or "evaluation", by the parity of the first SHA-1 byte of the document id."""
     return "calibration" if hashlib.sha1(doc_id.encode("utf-8")).digest()[0] % 2 == 0 else "evaluation"
 
 
@@ -71,7 +71,9 @@ def load_groups(pairs: Sequence[str] = PAIRS) -> list[Group]:
         tree = ET.parse(WMT / f"wmttest2022.{pair}.news.xml")
         for doc in tree.getroot().iter("doc"):
             versions = [_version(n, n.tag) for n in doc if n.tag in ("src", "ref", "hyp")]
-            out.append(Group(pair, doc.get("id") or "", tuple(v for v in versions if v.paragraphs)))
+            kept = tuple(v for v in versions if v.paragraphs)
+            if len(kept) > 1:  # one document of en-hr is empty in every version
+                out.append(Group(pair, doc.get("id") or "", kept))
     return out
 
 

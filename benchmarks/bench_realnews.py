@@ -125,7 +125,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     write_report(docs, len(files), first, second, peer)
 
 
-def write_report(docs: Sequence[wmt22.WmtDoc], n: int, first: Any, second: Any, peer: Any) -> None:
+def write_report(docs: Sequence[wmt22.Group], n: int, first: Any, second: Any, peer: Any) -> None:
     run: Run = first.value
     again: Run = second.value
     rate, peer_rate = n / first.seconds, n / peer.seconds

@@ -1,12 +1,10 @@
-"""WMT22 news test documents (`../shared/eval/wmt22_news/`) as articles, with a fixed calibration / evaluation split.
+"""WMT22 news (../shared/eval/wmt22_news) as Synoptic documents, read in memory at benchmark time.
 
-Each `<doc>` holds an original (`src`), one or two professional translations (`ref`) and two machine
-translations (`hyp`). Every version becomes one article: the first segment is its headline, segments
-of one `<p>` are joined by spaces and paragraphs by blank lines. The texts are read from `../shared`
-at run time and never written into the repository.
-
-The split is by document, from a hash of the document id, so every benchmark that uses WMT22 agrees
-on which documents were used for calibration and which are held out for evaluation.
+Each `<doc origlang id>` holds an original (`<src>`), one or two professional translations (`<ref>`)
+and two machine translations (`<hyp>`). One `Group` is one such document: its versions become
+articles (first segment the title; a `<p>` a paragraph). The split into calibration and evaluation
+halves is by document id (the parity of a SHA-1 byte), so it is the same in every benchmark and run.
+Nothing here is ever written into the repository.
 """
 
 from __future__ import annotations
@@ -14,124 +12,135 @@ from __future__ import annotations
 import hashlib
 import json
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+
+from synoptic.annotate.sentences import split_sentences
+from synoptic.models import Article, Document, Published
 
 ROOT = Path(__file__).resolve().parents[1]
-WMT22 = ROOT.parent / "shared" / "eval" / "wmt22_news"
-Half = Literal["calibration", "evaluation"]
+SHARED = next((p / "shared" for p in ROOT.parents if (p / "shared").is_dir()), ROOT.parent / "shared")
+WMT = SHARED / "eval" / "wmt22_news"
+PAIRS = ("de-fr", "fr-de", "ru-en", "en-hr")
 
 
 @dataclass(frozen=True)
 class Version:
-    """One rendering of a document: the original or one translation."""
+    """One rendering of a WMT22 document: the original, a professional or a machine translation."""
 
-    kind: str  # "src", "ref" or "hyp"
-    name: str  # "src", the translator ("A", "stud") or the MT system
-    lang: str
-    title: str
-    body: str
+    role: str  # "src", "ref" or "hyp"
+    name: str  # translator or system ("" for the original)
+    language: str
+    paragraphs: tuple[tuple[str, ...], ...]  # segments per <p>
 
     @property
-    def key(self) -> str:
-        return f"{self.kind}-{self.name}"
+    def segments(self) -> list[str]:
+        return [s for p in self.paragraphs for s in p]
 
 
 @dataclass(frozen=True)
-class WmtDoc:
-    """A WMT22 news document: its id, language pair, original language and every version."""
+class Group:
+    """One WMT22 document with all its versions."""
 
-    id: str
     pair: str
-    origlang: str
+    doc_id: str
     versions: tuple[Version, ...]
 
     @property
-    def source(self) -> Version:
-        return next(v for v in self.versions if v.kind == "src")
-
-    @property
-    def half(self) -> Half:
-        return split_of(self.id)
+    def half(self) -> str:
+        return split_of(self.doc_id)
 
 
-def split_of(doc_id: str) -> Half:
-    """The fixed half a document belongs to (SHA-1 of its id: even first byte is calibration)."""
+def split_of(doc_id: str) -> str:
+    """ "calibration" or "evaluation", by the parity of the first SHA-1 byte of the document id."""
     return "calibration" if hashlib.sha1(doc_id.encode("utf-8")).digest()[0] % 2 == 0 else "evaluation"
 
 
-def _version(node: ET.Element, kind: str) -> Version:
-    paragraphs = [[(s.text or "").strip() for s in p.iter("seg")] for p in node.iter("p")]
-    segs = [s for p in paragraphs for s in p]
-    title = segs[0] if segs else ""
-    rest = [[s for s in p if s] for p in paragraphs]
-    if rest and rest[0] and rest[0][0] == title:
-        rest[0] = rest[0][1:]
-    body = "\n\n".join(" ".join(p) for p in rest if p)
-    name = node.get("translator") or node.get("system") or "src"
-    return Version(kind, name, node.get("lang", ""), title, body)
+def _version(node: ET.Element, role: str) -> Version:
+    paragraphs = tuple(
+        tuple((seg.text or "").strip() for seg in p.iter("seg") if (seg.text or "").strip()) for p in node.iter("p")
+    )
+    name = node.get("translator") or node.get("system") or ""
+    return Version(role, name, node.get("lang") or "", tuple(p for p in paragraphs if p))
 
 
-def load(folder: Path = WMT22) -> list[WmtDoc]:
-    """Every news document of every language pair, in file then document order."""
-    if not folder.is_dir():
-        raise FileNotFoundError(f"WMT22 data not found at {folder} (expected ../shared/eval/wmt22_news)")
-    docs: list[WmtDoc] = []
-    for path in sorted(folder.glob("wmttest2022.*.news.xml")):
-        root = ET.parse(path).getroot()
-        pair = root.get("pair", "")
-        for doc in root.iter("doc"):
-            versions = tuple(_version(node, node.tag) for node in doc if node.tag in ("src", "ref", "hyp"))
-            docs.append(WmtDoc(doc.get("id", ""), pair, doc.get("origlang", ""), versions))
-    return docs
-
-
-def interleaved(docs: Sequence[WmtDoc]) -> list[WmtDoc]:
-    """Documents taken in turn from each language pair, so any prefix mixes every pair."""
-    by_pair: dict[str, list[WmtDoc]] = {}
-    for d in docs:
-        by_pair.setdefault(d.pair, []).append(d)
-    queues = [list(v) for _, v in sorted(by_pair.items())]
-    out: list[WmtDoc] = []
-    while any(queues):
-        for q in queues:
-            if q:
-                out.append(q.pop(0))
+def load_groups(pairs: Sequence[str] = PAIRS) -> list[Group]:
+    """Every news document of the given language pairs, in file order."""
+    out = []
+    for pair in pairs:
+        tree = ET.parse(WMT / f"wmttest2022.{pair}.news.xml")
+        for doc in tree.getroot().iter("doc"):
+            versions = [_version(n, n.tag) for n in doc if n.tag in ("src", "ref", "hyp")]
+            kept = tuple(v for v in versions if v.paragraphs)
+            if len(kept) > 1:  # one document of en-hr is empty in every version
+                out.append(Group(pair, doc.get("id") or "", kept))
     return out
 
 
-def article_id(doc: WmtDoc, version: Version) -> str:
-    """The file stem an article is written under: document id and version."""
-    return f"{doc.id}__{version.key}".replace("/", "_")
+def article_text(paragraphs: Sequence[Sequence[str]]) -> tuple[str, str]:
+    """(title, text): the first segment is the headline, on its own line; a paragraph per line."""
+    segs = [list(p) for p in paragraphs]
+    title = segs[0].pop(0)
+    lines = [title] + [" ".join(p) for p in segs if p]
+    return title, "\n".join(lines)
 
 
-def write_articles(
-    docs: Iterable[WmtDoc], folder: Path, kinds: Sequence[str] = ("src", "ref", "hyp")
-) -> dict[str, str]:
-    """Write each version as a news-please JSON file; returns file path -> document id."""
+def document(article_id: str, language: str, paragraphs: Sequence[Sequence[str]]) -> Document:
+    """A Synoptic document with sentences, as the article stages leave it for derivations."""
+    title, text = article_text(paragraphs)
+    article = Article(article_id, f"{article_id}.txt", language, title, None, (), Published(), text)
+    return Document(article, sentences=split_sentences(text, language))
+
+
+def version_id(group: Group, version: Version) -> str:
+    return f"{group.doc_id}#{version.role}{'-' + version.name if version.name else ''}"
+
+
+def documents_of(group: Group) -> list[Document]:
+    return [document(version_id(group, v), v.language, v.paragraphs) for v in group.versions]
+
+
+def interleaved(groups: Sequence[Group]) -> list[Group]:
+    """Documents taken in turn from each language pair, so any prefix mixes every pair."""
+    queues = [[g for g in groups if g.pair == pair] for pair in sorted({g.pair for g in groups})]
+    out: list[Group] = []
+    while any(queues):
+        for queue in queues:
+            if queue:
+                out.append(queue.pop(0))
+    return out
+
+
+def corpus(max_articles: int, half: str | None = None) -> list[Group]:
+    """Whole documents (every version) from every pair in turn, up to `max_articles` versions in all."""
+    out: list[Group] = []
+    total = 0
+    for group in interleaved(load_groups()):
+        if half is not None and group.half != half:
+            continue
+        if total + len(group.versions) > max_articles:
+            break
+        out.append(group)
+        total += len(group.versions)
+    return out
+
+
+def write_articles(groups: Sequence[Group], folder: Path) -> dict[str, str]:
+    """Each version as a news-please JSON file (its own outlet); returns file path -> document id."""
     folder.mkdir(parents=True, exist_ok=True)
     truth: dict[str, str] = {}
-    for doc in docs:
-        for v in doc.versions:
-            if v.kind not in kinds:
-                continue
-            path = folder / f"{article_id(doc, v)}.json"
-            record = {"title": v.title, "maintext": v.body, "language": v.lang, "source_domain": f"{v.key}.example"}
+    for group in groups:
+        for version in group.versions:
+            title, text = article_text(version.paragraphs)
+            name = version_id(group, version).replace("/", "_").replace("#", "__")
+            record = {
+                "title": title,
+                "maintext": text.split("\n", 1)[1] if "\n" in text else "",
+                "language": version.language,
+                "source_domain": f"{name.split('__')[-1]}.example",
+            }
+            path = folder / f"{name}.json"
             path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
-            truth[str(path)] = doc.id
+            truth[str(path)] = group.doc_id
     return truth
-
-
-def corpus(max_articles: int, half: Half | None = None) -> list[WmtDoc]:
-    """Whole documents (every version) from every pair in turn, up to `max_articles` versions in all."""
-    docs = [d for d in interleaved(load()) if half is None or d.half == half]
-    out: list[WmtDoc] = []
-    total = 0
-    for d in docs:
-        if total + len(d.versions) > max_articles:
-            break
-        out.append(d)
-        total += len(d.versions)
-    return out

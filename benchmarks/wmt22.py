@@ -33,6 +33,7 @@ class Version:
     name: str  # translator or system ("" for the original)
     language: str
     paragraphs: tuple[tuple[str, ...], ...]  # segments per <p>
+    ids: tuple[tuple[str, ...], ...] = ()  # the segment ids, as `paragraphs`
 
     @property
     def segments(self) -> list[str]:
@@ -58,11 +59,12 @@ def split_of(doc_id: str) -> str:
 
 
 def _version(node: ET.Element, role: str) -> Version:
-    paragraphs = tuple(
-        tuple((seg.text or "").strip() for seg in p.iter("seg") if (seg.text or "").strip()) for p in node.iter("p")
-    )
+    segs = [[(seg.get("id", ""), (seg.text or "").strip()) for seg in p.iter("seg")] for p in node.iter("p")]
+    kept = [[(i, t) for i, t in p if t] for p in segs]
+    kept = [p for p in kept if p]
     name = node.get("translator") or node.get("system") or ""
-    return Version(role, name, node.get("lang") or "", tuple(p for p in paragraphs if p))
+    paragraphs = tuple(tuple(t for _, t in p) for p in kept)
+    return Version(role, name, node.get("lang") or "", paragraphs, tuple(tuple(i for i, _ in p) for p in kept))
 
 
 def load_groups(pairs: Sequence[str] = PAIRS) -> list[Group]:
@@ -144,3 +146,73 @@ def write_articles(groups: Sequence[Group], folder: Path) -> dict[str, str]:
             path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
             truth[str(path)] = group.doc_id
     return truth
+
+
+# ---------------------------------------------------------------------------------------------
+# Versions as articles whose segments keep their ids (quote-group gold is aligned by segment id)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A version as an `Article` (the headline as title, the other segments as body, a blank line between
+    paragraphs), with the character range and id of every body segment."""
+
+    article: Article
+    role: str  # "src", "ref:<translator>" or "hyp:<system>"
+    segments: tuple[tuple[int, int, str], ...]  # (start, end, segment id) in article.text
+
+    def segments_of(self, start: int, end: int) -> tuple[str, ...]:
+        """Ids of the segments a character range overlaps, in text order."""
+        return tuple(seg for s, e, seg in self.segments if s < end and start < e)
+
+
+@dataclass(frozen=True)
+class RenderedDoc:
+    """A WMT22 document with every version rendered (the original first)."""
+
+    id: str
+    pair: str
+    versions: tuple[Rendered, ...]
+
+    @property
+    def half(self) -> str:
+        return split_of(self.id)
+
+
+def rendered(group: Group, version: Version) -> Rendered:
+    """One version as an article with segment offsets; its id is `pair:document:role`."""
+    role = f"{version.role}:{version.name}" if version.name else version.role
+    pieces: list[str] = []
+    spans: list[tuple[int, int, str]] = []
+    at = 0
+    for k, (texts, ids) in enumerate(zip(version.paragraphs, version.ids, strict=True)):
+        pairs = [(i, " ".join(t.split())) for i, t in zip(ids, texts, strict=True)][1 if k == 0 else 0 :]
+        line: list[str] = []
+        for seg_id, text in pairs:
+            start = at + sum(len(x) + 1 for x in line)
+            spans.append((start, start + len(text), seg_id))
+            line.append(text)
+        if line:
+            pieces.append(" ".join(line))
+            at += len(pieces[-1]) + 2
+    article_id = f"{group.pair}:{group.doc_id}:{role}"
+    title = version.paragraphs[0][0] if version.paragraphs else None
+    article = Article(article_id, article_id, version.language, title, None, (), Published(), "\n\n".join(pieces))
+    return Rendered(article, role, tuple(spans))
+
+
+def load(pairs: Sequence[str] = PAIRS, *, machine: bool = True) -> list[RenderedDoc]:
+    """Every news document rendered (machine translations too unless `machine=False`)."""
+    out = []
+    for group in load_groups(pairs):
+        versions = [rendered(group, v) for v in group.versions if machine or v.role != "hyp"]
+        out.append(RenderedDoc(group.doc_id, group.pair, tuple(v for v in versions if v.article.text)))
+    return out
+
+
+def halves(docs: Sequence[RenderedDoc]) -> dict[str, list[RenderedDoc]]:
+    """The documents of each half."""
+    out: dict[str, list[RenderedDoc]] = {"calibration": [], "evaluation": []}
+    for doc in docs:
+        out[doc.half].append(doc)
+    return out

@@ -19,17 +19,19 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
-from .pipeline import Context
+from .machine import usable_cpus
+
+if TYPE_CHECKING:
+    from .pipeline import Context
 
 Matrix = npt.NDArray[np.float32]
 
@@ -129,15 +131,6 @@ class StaticEmbedder:
         from static_model import get_embeddings
 
         return _normalise(np.array(get_embeddings([t or " " for t in texts]), dtype=np.float32))
-
-
-def usable_cpus() -> int:
-    """CPUs this process may use (E5 encodes one chunk of texts per CPU at once; the local engine
-    starts one worker process per CPU)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
 
 
 class E5Embedder:

@@ -49,7 +49,7 @@ def embed_units(units: Sequence[ClaimUnit], embedder: Embedder, same_as: Mapping
     (unit -> unit) is a sentence that a derivation aligned with a sentence of its source, a
     translation or copy of it: it takes that sentence's vector instead of its own, so rewrites of one
     story cost E5 once, as they count as one voice."""
-    roots = [_root(i, same_as or {}) for i in range(len(units))]
+    roots = [chain_root(i, same_as or {}) for i in range(len(units))]
     texts = [model_text(u.text) for u in units]
     distinct = list(dict.fromkeys(texts[r] for r in roots))
     if not distinct:
@@ -60,8 +60,8 @@ def embed_units(units: Sequence[ClaimUnit], embedder: Embedder, same_as: Mapping
     return out
 
 
-def _root(i: int, same_as: Mapping[int, int]) -> int:
-    """The first sentence of a chain of derivations (a translation of a copy of ...), cycles cut."""
+def chain_root(i: int, same_as: Mapping[int, int]) -> int:
+    """The first item of a chain of derivations (a translation of a copy of ...), cycles cut."""
     seen = {i}
     while i in same_as and same_as[i] not in seen:
         i = same_as[i]
@@ -69,16 +69,18 @@ def _root(i: int, same_as: Mapping[int, int]) -> int:
     return i
 
 
-def derived_sentences(units: Sequence[ClaimUnit], derivations: Iterable[Derivation]) -> dict[int, int]:
-    """Derived unit -> source unit, for the sentences that derivations aligned one to one (a passage
-    is a diagonal run of aligned sentences; one whose sentence counts differ among the units is skipped)."""
+def carried_over(anchors: Sequence[tuple[str, int]], derivations: Iterable[Derivation]) -> dict[int, int]:
+    """Item -> the source's item it renders, for items (sentences, quotes) given by (article, start
+    offset): those of a derived article inside a passage aligned with its source (a diagonal run of
+    aligned sentences) that holds as many of the source's items, paired in order. A passage whose
+    counts differ, and shared passages (independent voices), carry nothing."""
     by_article: dict[str, list[int]] = {}
-    for k, u in enumerate(units):
-        by_article.setdefault(u.article, []).append(k)
+    for k, (article, _) in enumerate(anchors):
+        by_article.setdefault(article, []).append(k)
 
     def inside(article: str, span: Span) -> list[int]:
-        found = [k for k in by_article.get(article, ()) if span.start <= units[k].start and units[k].end <= span.end]
-        return sorted(found, key=lambda k: units[k].start)
+        found = [k for k in by_article.get(article, ()) if span.start <= anchors[k][1] < span.end]
+        return sorted(found, key=lambda k: anchors[k][1])
 
     out: dict[int, int] = {}
     for d in derivations:
@@ -89,6 +91,11 @@ def derived_sentences(units: Sequence[ClaimUnit], derivations: Iterable[Derivati
             if len(src) == len(dst):
                 out.update(zip(dst, src, strict=True))
     return out
+
+
+def derived_sentences(units: Sequence[ClaimUnit], derivations: Iterable[Derivation]) -> dict[int, int]:
+    """Derived claim unit -> source unit, for sentences that derivations aligned one to one."""
+    return carried_over([(u.article, u.start) for u in units], derivations)
 
 
 def similarities(vectors: Matrix, langs: Sequence[str] = ()) -> Matrix:

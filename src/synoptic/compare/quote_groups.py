@@ -27,7 +27,7 @@ import itertools
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -37,8 +37,9 @@ from rapidfuzz import fuzz
 
 from ..annotate.names import word_key
 from ..embed import Embedder, e5_embedder, static_embedder
-from ..models import Document, Entity, Quote, QuoteGroup, QuoteMention, QuoteVariant, Span
+from ..models import Derivation, Document, Entity, Quote, QuoteGroup, QuoteMention, QuoteVariant, Span
 from ..pipeline import Context, CorpusState, corpus_stage
+from .align import carried_over, chain_root
 
 NEAR_IDENTICAL = 95  # rapidfuzz ratio at which two texts are one quote whoever the speaker is
 SPEAKER_NAME_RATIO = 70  # transliterations: Rjabkow / Ryabkov, Hryzenko / Hrytsenko
@@ -198,17 +199,26 @@ class _Similarity:
     longer quote the best cosine over its sentences. Only quotes in a candidate pair are embedded,
     and sentences only where the lengths differ (E5 is the slowest step of a run)."""
 
-    def __init__(self, items: Sequence[_Item], pairs: Sequence[tuple[int, int]], embedder: Embedder) -> None:
+    def __init__(
+        self,
+        items: Sequence[_Item],
+        pairs: Sequence[tuple[int, int]],
+        embedder: Embedder,
+        same_as: Mapping[int, int] | None = None,
+    ) -> None:
         texts = [i.quote.span.text for i in items]
+        same_as = same_as or {}
         needed = sorted({k for pair in pairs for k in pair})
-        split_needed = sorted({k for a, b in pairs for k in self._partial(texts, a, b)})
+        own = sorted({same_as.get(k, k) for k in needed})
+        split_needed = sorted({k for a, b in pairs for k in self._partial(texts, a, b) if k not in same_as})
         split = {k: _segments(texts[k]) for k in split_needed}
         split = {k: parts for k, parts in split.items() if len(parts) > 1}
-        wanted = [texts[k] for k in needed] + [seg for parts in split.values() for seg in parts]
+        wanted = [texts[k] for k in own] + [seg for parts in split.values() for seg in parts]
         vectors = embedder.encode(wanted) if wanted else np.zeros((0, 1), dtype=np.float32)
-        self.full = {k: vectors[n] for n, k in enumerate(needed)}
+        row = {k: n for n, k in enumerate(own)}
+        self.full = {k: vectors[row[same_as.get(k, k)]] for k in needed}
         self.segments: dict[int, np.ndarray] = {}
-        used = len(needed)
+        used = len(own)
         for k, parts in split.items():
             self.segments[k] = vectors[used : used + len(parts)]
             used += len(parts)
@@ -463,15 +473,28 @@ def describe_group(gid: str, members: Sequence[_Item], sim: _Similarity, index: 
     )
 
 
+def derived_quotes(items: Sequence[_Item], derivations: Iterable[Derivation]) -> dict[int, int]:
+    """Quote -> the quote it renders, for quotes that a translation, copy or spin carried over from its
+    source (`align.carried_over`): they take the source quote's E5 vector, so one statement costs E5
+    once per voice."""
+    same_as = carried_over([(i.quote.span.article, i.quote.span.start) for i in items], derivations)
+    return {k: chain_root(k, same_as) for k in same_as}
+
+
 def group_quotes(
-    items: Sequence[_Item], embedder: Embedder, static: Embedder | None = None, weights: Weights | None = None
+    items: Sequence[_Item],
+    embedder: Embedder,
+    static: Embedder | None = None,
+    weights: Weights | None = None,
+    derivations: Iterable[Derivation] = (),
 ) -> tuple[list[Quote], list[QuoteGroup]]:
     """Quotes with their group ids, and the records of groups with two or more versions. `static`
-    (a fast embedder) prefilters very large blocks; without it they are compared in full."""
+    (a fast embedder) prefilters very large blocks; without it they are compared in full. Quotes
+    that `derivations` carried from a source article share its quote's vector (`derived_quotes`)."""
     if not items:
         return [], []
     pairs = candidate_pairs(items, static)
-    sim = _Similarity(items, pairs, embedder)
+    sim = _Similarity(items, pairs, embedder, derived_quotes(items, derivations))
     index = {i.quote.id: k for k, i in enumerate(items)}
     quotes: dict[str, Quote] = {}
     groups: list[QuoteGroup] = []
@@ -486,9 +509,10 @@ def group_quotes(
     return ordered, sorted(groups, key=lambda g: g.id)
 
 
-@corpus_stage("quote_groups", requires=["quotes", "entities"], provides=["quote_groups"], version="2")
+@corpus_stage("quote_groups", requires=["quotes", "entities", "derivations"], provides=["quote_groups"], version="3")
 def quote_groups_stage(state: CorpusState, ctx: Context) -> CorpusState:
     """Set `state.quotes` (with speakers and groups) and `state.extras["quote_groups"]`."""
     items = build_quotes(state)
-    quotes, groups = group_quotes(items, e5_embedder(ctx), static_embedder(ctx)) if items else ([], [])
+    embedders = (e5_embedder(ctx), static_embedder(ctx))
+    quotes, groups = group_quotes(items, *embedders, derivations=state.derivations) if items else ([], [])
     return replace(state, quotes=tuple(quotes), extras={**state.extras, "quote_groups": tuple(groups)})

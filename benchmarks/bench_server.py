@@ -113,7 +113,9 @@ def main() -> None:
         port = _free_port()
         db = Path(tmp) / "bench.db"
         command = [sys.executable, "-m", "synoptic.cli", "serve", "--db", str(db), "--port", str(port)]
-        proc = subprocess.Popen([*command, "--json", str(FIXTURE)], stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [*command, "--json", str(FIXTURE)], stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL
+        )
         base = f"http://127.0.0.1:{port}"
         try:
             for _ in range(300):

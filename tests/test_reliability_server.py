@@ -25,7 +25,9 @@ from test_web_support import FIXTURE, free_port
 Response = tuple[int, dict[str, str], bytes]
 
 
-def request(url: str, data: bytes | None = None, headers: dict[str, str] | None = None, timeout: float = 10) -> Response:
+def request(
+    url: str, data: bytes | None = None, headers: dict[str, str] | None = None, timeout: float = 10
+) -> Response:
     req = urllib.request.Request(url, data=data, headers=headers or {}, method="POST" if data is not None else "GET")
     try:
         with urllib.request.urlopen(req, timeout=timeout) as answer:
@@ -84,7 +86,9 @@ def job_outcome(base: str, location: str, timeout: float = 240) -> dict[str, Any
 
 def test_reliability_upload_is_a_job_with_a_visible_outcome(tmp_path: Path) -> None:
     with server(tmp_path) as (base, _):
-        status, headers, body = request(base + "/api/v1/articles?name=ferry", article(7), {"content-type": "text/plain"})
+        status, headers, body = request(
+            base + "/api/v1/articles?name=ferry", article(7), {"content-type": "text/plain"}
+        )
         assert status == 202, body
         accepted = json.loads(body)
         assert accepted["state"] in ("queued", "reading", "analysing")
@@ -181,7 +185,9 @@ def test_reliability_upload_reports_stage_rejection_and_keeps_no_article_row(tmp
         "気象庁によると、雨は火曜日の朝まで続く見込みです。市民は外出を控えるよう呼びかけられています。"
     ).encode()
     with server(tmp_path) as (base, _):
-        status, _, body = request(base + "/api/v1/articles?name=tokyo&wait=120", japanese, {"content-type": "text/plain"}, 150)
+        status, _, body = request(
+            base + "/api/v1/articles?name=tokyo&wait=120", japanese, {"content-type": "text/plain"}, 150
+        )
         assert status == 422, body
         answer = json.loads(body)
         assert [r["path"] for r in answer["rejected"]] == ["api/tokyo.txt"]
@@ -199,9 +205,13 @@ def test_reliability_multipart_upload_reads_each_file(tmp_path: Path) -> None:
     parts = b""
     for name, data in (("ferry one.txt", article(11)), ("ferry-two.txt", article(12))):
         parts += (
-            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
-            "Content-Type: text/plain\r\n\r\n"
-        ).encode() + data + b"\r\n"
+            (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+                "Content-Type: text/plain\r\n\r\n"
+            ).encode()
+            + data
+            + b"\r\n"
+        )
     parts += f"--{boundary}--\r\n".encode()
     headers = {"content-type": f"multipart/form-data; boundary={boundary}"}
     with server(tmp_path) as (base, _):
@@ -241,8 +251,8 @@ def test_reliability_client_disconnect_mid_upload_is_quiet(tmp_path: Path) -> No
 def test_reliability_invalid_date_filter_is_422(tmp_path: Path, query: str, status: int) -> None:
     from fastapi.testclient import TestClient
 
-    from synoptic.web.app import create_app, import_document
     from synoptic.report.json import read_json
+    from synoptic.web.app import create_app, import_document
 
     db = tmp_path / "s.db"
     import_document(db, read_json(FIXTURE))

@@ -3,6 +3,7 @@ the store stays intact; no worker process outlives a killed analyzer. Real subpr
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import resource
@@ -22,7 +23,12 @@ CLI = [sys.executable, "-m", "synoptic.cli"]
 
 def _run(*args: str, preexec: object = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [*CLI, *args], capture_output=True, text=True, timeout=600, check=False, preexec_fn=preexec  # type: ignore[arg-type]
+        [*CLI, *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+        preexec_fn=preexec,  # type: ignore[arg-type]
     )
 
 
@@ -194,10 +200,8 @@ def test_reliability_full_disk_writing_the_store_is_one_line_and_store_intact(tm
 def _children(pid: int) -> set[int]:
     found: set[int] = set()
     for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
+        with contextlib.suppress(OSError):  # the task ended meanwhile
             found |= {int(c) for c in (task / "children").read_text().split()}
-        except OSError:
-            pass
     return found
 
 

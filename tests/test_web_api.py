@@ -220,7 +220,9 @@ def test_web_api_upload_of_jsonl_keeps_good_lines(tmp_path: Path) -> None:
     client = TestClient(create_app(store_with(tmp_path, load_fixture()), pipeline=NO_STAGES))
     good = json.dumps({"title": "Line one", "maintext": ARTICLE.split("Text:\n", 1)[1]})
     response = client.post(
-        "/api/v1/articles?wait=60", content=f"{good}\nnot json\n".encode(), headers={"content-type": "application/x-ndjson"}
+        "/api/v1/articles?wait=60",
+        content=f"{good}\nnot json\n".encode(),
+        headers={"content-type": "application/x-ndjson"},
     )
     assert response.status_code == 201
     body = response.json()

@@ -28,7 +28,13 @@ class Settings:
     parallel_min_articles: int = 200
 
     def __post_init__(self) -> None:
-        for name in ("max_file_bytes", "max_article_chars", "max_title_chars", "max_entities_per_article", "batch_size"):
+        for name in (
+            "max_file_bytes",
+            "max_article_chars",
+            "max_title_chars",
+            "max_entities_per_article",
+            "batch_size",
+        ):
             if getattr(self, name) <= 0:
                 raise SettingsError(f"{name} must be positive, got {getattr(self, name)}")
         if self.workers < 0 or self.parallel_min_articles < 0:

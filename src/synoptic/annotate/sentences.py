@@ -14,6 +14,7 @@ from ..pipeline import Context, article_stage
 #: length; the longest sentence in PolNeAr train is 979 characters (of 157k), so 2000 cuts none.
 MAX_SENTENCE_CHARS = 2000
 
+
 def _abbreviations(language: str) -> frozenset[str]:
     if language not in langdata.supported_languages():
         return frozenset()

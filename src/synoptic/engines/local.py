@@ -121,7 +121,10 @@ class LocalEngine:
             self.close()
             method = _START_METHOD if _START_METHOD in get_all_start_methods() else "spawn"
             self._pool = ProcessPoolExecutor(
-                workers, mp_context=get_context(method), initializer=_start_worker, initargs=(refs, settings, os.getpid())
+                workers,
+                mp_context=get_context(method),
+                initializer=_start_worker,
+                initargs=(refs, settings, os.getpid()),
             )
             self._pool_key = (refs, workers)
         return self._pool

@@ -8,7 +8,6 @@ from ..errors import SettingsError
 from ..settings import Settings
 from .app import LOOPBACK_NAMES, create_app, is_loopback
 
-
 #: Connections served at once; more get 503 at once instead of queueing without bound (each slow
 #: upload holds one connection, never a thread).
 MAX_CONNECTIONS = 200

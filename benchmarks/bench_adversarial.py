@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sys
 
-from .common import BENCH_DOCS, ROOT
+from .common import ROOT, write_section
 
 LENGTHS = (6_000, 24_000)
 
@@ -19,7 +19,6 @@ LENGTHS = (6_000, 24_000)
 def main() -> None:
     sys.path.insert(0, str(ROOT / "tests"))
     from reliability_support import ADVERSARIAL, plain_text, stage_seconds
-
     from synoptic.pipeline import Context
 
     ctx = Context()
@@ -42,9 +41,7 @@ def main() -> None:
         *rows,
         "",
     ]
-    BENCH_DOCS.mkdir(parents=True, exist_ok=True)
-    (BENCH_DOCS / "adversarial.md").write_text("\n".join(lines), encoding="utf-8")
-    print("\n".join(lines))
+    write_section("adversarial", lines)
 
 
 if __name__ == "__main__":

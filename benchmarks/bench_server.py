@@ -21,7 +21,7 @@ import urllib.request
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
-from .common import BENCH_DOCS, ROOT
+from .common import ROOT, write_section
 
 FIXTURE = ROOT / "tests" / "fixtures" / "analysis_small.json"
 READ_PATHS = ("/api/v1/stories", "/api/v1/articles?limit=50", "/static/app.js")
@@ -156,9 +156,7 @@ def main() -> None:
         "the read API answers within a second while uploads run.",
         "",
     ]
-    BENCH_DOCS.mkdir(parents=True, exist_ok=True)
-    (BENCH_DOCS / "server.md").write_text("\n".join(lines), encoding="utf-8")
-    print("\n".join(lines))
+    write_section("server", lines)
 
 
 if __name__ == "__main__":

@@ -56,12 +56,11 @@ def _damaged(tmp_path: Path) -> Path:
     return db
 
 
-def _future(tmp_path: Path) -> Path:
-    db = tmp_path / "future.db"
-    conn = sqlite3.connect(db)
-    conn.execute("PRAGMA user_version = 999")
+def _sqlite(path: Path, statement: str) -> Path:
+    conn = sqlite3.connect(path)
+    conn.execute(statement)
     conn.close()
-    return db
+    return path
 
 
 def _not_sqlite(tmp_path: Path) -> Path:
@@ -70,19 +69,14 @@ def _not_sqlite(tmp_path: Path) -> Path:
     return db
 
 
-def _foreign(tmp_path: Path) -> Path:
-    db = tmp_path / "other.db"
-    conn = sqlite3.connect(db)
-    conn.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY)")
-    conn.close()
-    return db
-
-
 BAD_STORES = {
     "not SQLite": (_not_sqlite, "not a database"),
-    "newer schema": (_future, "newer than this Synoptic"),
+    "newer schema": (lambda tmp: _sqlite(tmp / "future.db", "PRAGMA user_version = 999"), "newer than this Synoptic"),
     "damaged": (_damaged, "damaged"),
-    "another program's database": (_foreign, "not a Synoptic store"),
+    "another program's database": (
+        lambda tmp: _sqlite(tmp / "other.db", "CREATE TABLE invoices (id INTEGER PRIMARY KEY)"),
+        "not a Synoptic store",
+    ),
     "missing folder": (lambda tmp: tmp / "missing_dir" / "typo.db", "does not exist"),
 }
 

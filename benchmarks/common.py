@@ -32,6 +32,13 @@ class Measured:
     peak_mb: float
 
 
+def write_section(name: str, lines: Sequence[str]) -> None:
+    """Write a benchmark's section to docs/bench/NAME.md (assembled into docs/benchmarks.md) and print it."""
+    BENCH_DOCS.mkdir(parents=True, exist_ok=True)
+    (BENCH_DOCS / f"{name}.md").write_text("\n".join(lines), encoding="utf-8")
+    print("\n".join(lines))
+
+
 def _measure(fn: Callable[..., Any], args: tuple[Any, ...]) -> Measured:
     start = time.perf_counter()
     value = fn(*args)

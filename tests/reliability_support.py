@@ -13,10 +13,11 @@ from synoptic.models import Article, Document, Published
 from synoptic.pipeline import Context, run_article_stages
 from synoptic.stages import default_pipeline
 
-_WORDS = (
+_PROSE = (
     "the council in Hamburg approved a new budget for schools after a long debate on Monday while "
     "residents of the harbour district asked for more buses and a safer crossing near the station"
-).split()
+)
+_WORDS = tuple(_PROSE.split(" "))
 
 
 def _cut(text: str, n: int) -> str:

@@ -202,8 +202,8 @@ def cmd_serve(args: argparse.Namespace, err: Console) -> int:
     from .web.server import check_bind, serve
 
     check_bind(args.host, args.token)
-    with Store(args.db) as store:  # a bad store fails here, with one line, before anything is served
-        store.check()
+    with Store(args.db, check=True):  # a bad store fails here, with one line, before anything is served
+        pass
     if args.json:
         import_document(args.db, read_json(args.json))
     err.print(f"serving {safe(args.db)} on http://{args.host}:{args.port}/", highlight=False)
@@ -227,12 +227,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             out.print(" ".join(langdata.supported_languages()))
             return EXIT_OK
     except SynopticError as exc:
-        err.print(f"[red]error[/] {safe(str(exc))}", highlight=False)
+        err.print(f"[red]error[/] {safe(str(exc))}", highlight=False, soft_wrap=True)
         return EXIT_NOTHING
     except sqlite3.Error as exc:  # met outside a store transaction (a damaged page found by a read)
-        err.print(
-            f"[red]error[/] {safe(str(StoreError(store_problem(getattr(args, 'db', '?'), exc))))}", highlight=False
-        )
+        problem = StoreError(store_problem(getattr(args, "db", "?"), exc))
+        err.print(f"[red]error[/] {safe(str(problem))}", highlight=False, soft_wrap=True)
         return EXIT_NOTHING
     return EXIT_ERROR
 

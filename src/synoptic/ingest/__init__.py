@@ -182,9 +182,6 @@ def too_big(size: int, settings: Settings) -> str:
     )
 
 
-_too_big = too_big  # the name the web API imported before
-
-
 def _read_file(found: Found, settings: Settings) -> bytes | Rejection:
     """The content of a found file, or the rejection saying why it cannot be read."""
     if found.file is None:

@@ -55,10 +55,12 @@ def store_problem(path: str, exc: sqlite3.Error) -> str:
 class Store:
     """A Synoptic store in one SQLite file (or `:memory:`)."""
 
-    def __init__(self, path: str | Path = ":memory:") -> None:
+    def __init__(self, path: str | Path = ":memory:", *, check: bool = False) -> None:
         """Open (or create) the store; StoreError says why a file cannot be one.
 
         The folder must exist: a mistyped `--db` path must not silently create folders and an empty store.
+        A file that is not a store of this Synoptic is refused before anything is written to it; with
+        `check`, every page is read first (`PRAGMA quick_check`), so damage is found now, not late.
         """
         self.path = str(path)
         if self.path != ":memory:":
@@ -69,11 +71,13 @@ class Store:
             raise StoreError(store_problem(self.path, exc)) from exc
         try:
             self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self._refuse_foreign()
+            if check:
+                self.check()
             if self.path != ":memory:":
                 self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA foreign_keys = ON")
             self.conn.execute("PRAGMA synchronous = NORMAL")
-            self._refuse_foreign()
             self.migrate()
         except sqlite3.Error as exc:
             self.conn.close()
@@ -83,9 +87,16 @@ class Store:
             raise
 
     def _refuse_foreign(self) -> None:
-        """Refuse an SQLite file of another program: tables there, but no Synoptic schema version."""
-        if self.schema_version == 0 and self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+        """Refuse an SQLite file of another program (tables, but no Synoptic schema version) or of a
+        newer Synoptic, before anything is written to it."""
+        version = self.schema_version
+        if version == 0 and self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
             raise StoreError(f"{self.path} is an SQLite database of another program, not a Synoptic store")
+        if version > len(MIGRATIONS):
+            raise StoreError(
+                f"store {self.path} has schema version {version}, newer than this Synoptic "
+                f"({len(MIGRATIONS)}); upgrade Synoptic"
+            )
 
     def check(self) -> None:
         """Read every page (`PRAGMA quick_check`); StoreError when the file is damaged."""

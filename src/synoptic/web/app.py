@@ -22,6 +22,7 @@ from urllib.parse import parse_qs, urlsplit
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.requests import ClientDisconnect
 
 from .. import __version__
 from ..models import Article, Published
@@ -299,7 +300,11 @@ def _add_pages(app: FastAPI, site: Site) -> None:
 
     @app.post("/login", include_in_schema=False)
     async def login(request: Request) -> Response:
-        given = parse_qs((await request.body()).decode("utf-8", "replace")).get("token", [""])[0]
+        try:
+            body = await request.body()  # at most LOGIN_BYTES: web.limits cuts off a longer one
+        except ClientDisconnect:
+            return Response(status_code=400)
+        given = parse_qs(body.decode("utf-8", "replace")).get("token", [""])[0]
         if site.token is None or not hmac.compare_digest(given.encode(), site.token.encode()):
             return page("message.html", Corpus(None), 401, heading="Sign in", message="Wrong token.", login=True)
         response = RedirectResponse("/", status_code=303)

@@ -9,6 +9,7 @@ never holds the event loop or a request thread, and reads stay fast while analys
 
 from __future__ import annotations
 
+import contextlib
 import email.parser
 import email.policy
 import queue
@@ -107,10 +108,8 @@ class JobQueue:
 
     def close(self) -> None:
         """Ask the worker to stop after its current job."""
-        try:
+        with contextlib.suppress(queue.Full):  # a full queue: the worker is busy and a daemon
             self._queue.put_nowait(None)
-        except queue.Full:
-            pass
 
     def _forget_old(self) -> None:
         while len(self._jobs) > KEPT_JOBS:

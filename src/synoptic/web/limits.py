@@ -26,10 +26,6 @@ OTHER_BYTES = 64 * 1024
 UPLOAD_OVERHEAD_BYTES = 64 * 1024
 
 
-class BodyTooLarge(Exception):
-    """Raised from `receive` once a body passes its budget."""
-
-
 class BodyLimit:
     """ASGI middleware: 413 for a request body over its route's budget."""
 
@@ -54,27 +50,31 @@ class BodyLimit:
             await _too_large(send, budget)
             return
         received = 0
-        started = False
+        started = refused = False
 
         async def counted() -> Message:
-            nonlocal received
+            # Past the budget: answer 413 now and tell the app the client left (it stops reading).
+            nonlocal received, refused
+            if refused:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > budget:
-                    raise BodyTooLarge
+                    refused = True
+                    if not started:
+                        await _too_large(send, budget)
+                    return {"type": "http.disconnect"}
             return message
 
         async def watched(message: Message) -> None:
             nonlocal started
+            if refused:
+                return  # the 413 has been sent; what the app answers after it goes nowhere
             started = started or message["type"] == "http.response.start"
             await send(message)
 
-        try:
-            await self.app(scope, counted, watched)
-        except BodyTooLarge:
-            if not started:
-                await _too_large(send, budget)
+        await self.app(scope, counted, watched)
 
 
 def _content_length(scope: Scope) -> int | None:

@@ -28,6 +28,15 @@ def check_bind(host: str, token: str | None) -> None:
         raise SettingsError("the token must be at least 16 characters long")
 
 
+def warm_up() -> None:
+    """Load, before serving, the model whose first load holds the interpreter lock: the static
+    embedder's C code reads its files for 2-3 s without releasing it, which would stall every
+    request during the first upload's analysis (measured by benchmarks/bench_server.py)."""
+    from ..embed import StaticEmbedder
+
+    StaticEmbedder().encode(["warm-up"])
+
+
 def serve(
     db: str | Path,
     *,
@@ -47,6 +56,7 @@ def serve(
     # the app through DNS rebinding.
     hosts = None if token else set(LOOPBACK_NAMES)
     app = create_app(db, token=token, settings=settings, allowed_hosts=hosts)
+    warm_up()
     watcher = Watcher(app.state.site, watch, every, crawl).start() if watch else None
     try:
         uvicorn.run(

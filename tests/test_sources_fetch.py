@@ -168,6 +168,7 @@ def test_a_failing_source_never_stops_the_others(tmp_path: Path) -> None:
         from synoptic.sources.state import sources as source_rows
 
         rows = {r["source"]: r for r in source_rows(store)}
+        assert {r.path: r.reason for r in store.rejections()} == reasons  # kept as for files, without an analysis
     assert rows[site.url("/feed.xml")]["articles"] == 2 and rows[site.url("/feed.xml")]["error"] is None
     assert rows[site.url("/broken.xml")]["error"].startswith("HTTP 500")
 

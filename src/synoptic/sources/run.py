@@ -82,6 +82,7 @@ def fetch(
         except Stopped:
             run.report.stopped = True
         run.report.queued = state.count_queued(store)
+        store.add_rejections(run.report.failures)  # kept, as for files, whether or not an analysis runs
         if crawler.stop.is_set():
             run.report.stopped = True
         if analyse and not run.report.stopped:
@@ -105,7 +106,6 @@ def analyse_pending(
     """Analyse the store's articles when some are new since the last analysis (cached ones are reused)."""
     waiting = state.pending(store)
     if not waiting:
-        store.add_rejections(rejected)
         return None
     analysis = analyze_articles(
         store.articles(), rejected=rejected, settings=settings, db=store, pipeline=pipeline, progress=progress

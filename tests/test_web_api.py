@@ -119,6 +119,7 @@ def test_web_api_openapi_document_lists_every_endpoint(client: TestClient) -> No
         "/api/v1/quote-groups/{group_id}",
         "/api/v1/changes",
         "/api/v1/sources",
+        "/api/v1/jobs/{job_id}",
     }
     assert set(doc["paths"]["/api/v1/articles"]) == {"get", "post"}
     assert "text/html" in doc["paths"]["/api/v1/articles"]["post"]["requestBody"]["content"]
@@ -152,7 +153,7 @@ def test_web_api_bad_upload_gives_cli_reason(
     tmp_path: Path, label: str, media: str, data: bytes, name: str, status: int
 ) -> None:
     client = TestClient(create_app(store_with(tmp_path, load_fixture()), settings=SMALL, pipeline=NO_STAGES))
-    response = client.post("/api/v1/articles", content=data, headers={"content-type": media})
+    response = client.post("/api/v1/articles?wait=60", content=data, headers={"content-type": media})
     assert response.status_code == status, label
     body = response.json()
     reason = cli_reason(tmp_path, name, data, SMALL)
@@ -165,7 +166,7 @@ def test_web_api_oversized_upload_is_413_with_cli_reason(tmp_path: Path, chunked
     client = TestClient(create_app(store_with(tmp_path, load_fixture()), settings=SMALL, pipeline=NO_STAGES))
     data = b"word " * 1_000
     content: Any = iter([data[:3000], data[3000:]]) if chunked else data
-    response = client.post("/api/v1/articles", content=content, headers={"content-type": "text/plain"})
+    response = client.post("/api/v1/articles?wait=60", content=content, headers={"content-type": "text/plain"})
     assert response.status_code == 413
     reason = response.json()["rejected"][0]["reason"]
     assert "over the limit of 2000 bytes" in reason
@@ -195,7 +196,7 @@ def test_web_api_oversized_upload_is_413_with_cli_reason(tmp_path: Path, chunked
 )
 def test_web_api_upload_adds_article_and_reruns_analysis(tmp_path: Path, media: str, data: bytes, title: str) -> None:
     client = TestClient(create_app(store_with(tmp_path, load_fixture()), pipeline=NO_STAGES))
-    response = client.post("/api/v1/articles?name=ferry", content=data, headers={"content-type": media})
+    response = client.post("/api/v1/articles?name=ferry&wait=60", content=data, headers={"content-type": media})
     assert response.status_code == 201, response.text
     body = response.json()
     assert [a["title"] for a in body["articles"]] == [title]
@@ -208,7 +209,7 @@ def test_web_api_upload_adds_article_and_reruns_analysis(tmp_path: Path, media: 
 
 def test_web_api_upload_with_default_pipeline_gives_valid_analysis(tmp_path: Path) -> None:
     client = TestClient(create_app(store_with(tmp_path, load_fixture())))
-    response = client.post("/api/v1/articles", content=ARTICLE.encode(), headers={"content-type": "text/plain"})
+    response = client.post("/api/v1/articles?wait=60", content=ARTICLE.encode(), headers={"content-type": "text/plain"})
     assert response.status_code == 201, response.text
     article = response.json()["articles"][0]
     assert article["language"] == "en"
@@ -221,7 +222,9 @@ def test_web_api_upload_of_jsonl_keeps_good_lines(tmp_path: Path) -> None:
     client = TestClient(create_app(store_with(tmp_path, load_fixture()), pipeline=NO_STAGES))
     good = json.dumps({"title": "Line one", "maintext": ARTICLE.split("Text:\n", 1)[1]})
     response = client.post(
-        "/api/v1/articles", content=f"{good}\nnot json\n".encode(), headers={"content-type": "application/x-ndjson"}
+        "/api/v1/articles?wait=60",
+        content=f"{good}\nnot json\n".encode(),
+        headers={"content-type": "application/x-ndjson"},
     )
     assert response.status_code == 201
     body = response.json()
@@ -269,4 +272,4 @@ def test_web_api_missing_or_wrong_token_is_401(guarded: TestClient, method: str,
 def test_web_api_right_token_is_served(guarded: TestClient, method: str, url: str) -> None:
     headers = {"authorization": f"Bearer {TOKEN}", "content-type": "text/plain"}
     response = guarded.request(method, url, headers=headers, content=ARTICLE.encode() if method == "post" else None)
-    assert response.status_code in (200, 201)
+    assert response.status_code in (200, 202)

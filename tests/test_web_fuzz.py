@@ -44,6 +44,7 @@ OPERATIONS = [
     "GET /api/v1/quote-groups/{group_id}",
     "GET /api/v1/changes",
     "GET /api/v1/sources",
+    "GET /api/v1/jobs/{job_id}",
 ]
 
 

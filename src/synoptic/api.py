@@ -5,13 +5,13 @@ The CLI and the web app are thin layers over these functions.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from .engines import get_engine
-from .ingest import read_paths
+from .ingest import read_paths, with_duplicate
 from .models import Analysis, Article, Document, Rejection
 from .pipeline import Context, CorpusState, Pipeline, run_corpus_stages
 from .progress import NullProgress, Progress
@@ -40,7 +40,7 @@ def analyze(
         paths = [paths]
     progress.phase("reading", None)
     ingest = read_paths(paths, settings, progress=lambda _p: progress.advance())
-    return analyze_articles(
+    analysis = analyze_articles(
         ingest.articles,
         rejected=ingest.rejected,
         settings=settings,
@@ -48,6 +48,7 @@ def analyze(
         pipeline=pipeline,
         progress=progress,
     )
+    return replace(analysis, warnings=ingest.warnings)
 
 
 def analyze_articles(
@@ -60,7 +61,8 @@ def analyze_articles(
     progress: Progress | None = None,
 ) -> Analysis:
     """Analyse articles already read (from the API, a feed, a test). Articles repeated with the same
-    content id (the same text, title and outlet) are analysed once."""
+    content id (the same text, title and outlet) are analysed once, the other paths listed on it.
+    Articles a stage rejects (an unsupported language) leave the store: only their rejection stays."""
     articles = unique_articles(articles)
     settings = settings or Settings()
     pipeline = pipeline or default_pipeline()
@@ -90,6 +92,7 @@ def analyze_articles(
         if store is not None:
             store.update_articles(analysis.articles)
             store.add_rejections(stage_rejected)
+            store.remove_articles({a.id for a in articles} - {a.id for a in analysis.articles})
             store.save_analysis(analysis.to_dict())
         progress.done()
         return analysis
@@ -99,10 +102,16 @@ def analyze_articles(
 
 
 def unique_articles(articles: Sequence[Article]) -> list[Article]:
-    """The articles with repeated ids dropped, in first-seen order."""
+    """The articles with repeated ids kept once, in first-seen order, the later paths listed on it."""
     first: dict[str, Article] = {}
     for article in articles:
-        first.setdefault(article.id, article)
+        seen = first.get(article.id)
+        if seen is None:
+            first[article.id] = article
+            continue
+        for path in (article.path, *article.duplicate_paths):
+            seen = with_duplicate(seen, path)
+        first[article.id] = seen
     return list(first.values())
 
 
@@ -129,11 +138,18 @@ def _annotate(
     finally:
         engine.close()
     by_id = {**cached, **{d.id: d for d in done}}
-    return [_with_provenance(by_id[a.id], a) for a in articles if a.id in by_id], rejected
+    return [_as_given(by_id[a.id], a) for a in articles if a.id in by_id], rejected
 
 
-def _with_provenance(doc: Document, article: Article) -> Document:
-    """A cached document with the article's current provenance: it may have been found under more URLs since."""
-    if doc.article.provenance == article.provenance:
+def _as_given(doc: Document, article: Article) -> Document:
+    """A (cached) document carrying this run's path, duplicates and provenance of its article (it may
+    have been found under more paths or URLs since it was annotated)."""
+    given = (article.path, article.duplicate_paths, article.provenance)
+    if (doc.article.path, doc.article.duplicate_paths, doc.article.provenance) == given:
         return doc
-    return dataclasses.replace(doc, article=dataclasses.replace(doc.article, provenance=article.provenance))
+    return replace(
+        doc,
+        article=replace(
+            doc.article, path=article.path, duplicate_paths=article.duplicate_paths, provenance=article.provenance
+        ),
+    )

@@ -6,19 +6,21 @@
     synoptic watch SOURCES_FILE [--db FILE] [--every 15m]
     synoptic languages
 
-Exit status: 0 when anything was analysed, 2 when nothing was (or on a usage error), 1 on an
-internal error.
+Exit status: 0 when anything was analysed, 2 when nothing was (or on a usage error, or when the
+store or an output cannot be written: one line says why), 1 on an internal error.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import sqlite3
 import sys
 from collections.abc import Sequence
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -30,11 +32,13 @@ from rich.progress import (
 
 from . import __version__, cli_sources, langdata
 from .api import analyze
-from .errors import SynopticError
+from .errors import OutputError, StoreError, SynopticError
+from .ingest.safe import escape_controls
 from .progress import NullProgress
 from .report.json import write_json
 from .settings import Settings
 from .stages import default_pipeline
+from .store.sqlite import Store, store_problem
 
 EXIT_OK, EXIT_ERROR, EXIT_NOTHING = 0, 1, 2
 
@@ -149,18 +153,24 @@ def cmd_analyze(args: argparse.Namespace, out: Console, err: Console) -> int:
         batch_size=args.batch_size,
         workers=args.workers,
     )
-    progress = NullProgress() if args.quiet else RichProgress(err)
     pipeline = default_pipeline().until(args.until) if args.until else None
-    analysis = analyze(args.paths, settings=settings, db=args.db, progress=progress, pipeline=pipeline)
-    for r in analysis.rejected:
-        err.print(f"[yellow]rejected[/] {r.path}: {r.reason}", markup=True, highlight=False)
+    with Store(args.db) as store:  # a bad store fails here, before any input is read
+        progress = NullProgress() if args.quiet else RichProgress(err)
+        try:
+            analysis = analyze(args.paths, settings=settings, db=store, progress=progress, pipeline=pipeline)
+        finally:
+            progress.done()
+    for label, items in (("rejected", analysis.rejected), ("warning", analysis.warnings)):
+        for r in items:
+            line = f"[yellow]{label}[/] {safe(r.path)}: {safe(r.reason)}"
+            err.print(line, markup=True, highlight=False, soft_wrap=True)  # one line per input, never wrapped
     document = analysis.to_dict()
     if args.json:
-        write_json(document, args.json)
+        _write_output("analysis JSON", args.json, lambda: write_json(document, args.json))
     if args.report:
         from .report import write_reports
 
-        write_reports(document, args.report)
+        _write_output("report", args.report, lambda: write_reports(document, args.report))
     if not args.quiet:
         err.print(
             f"analysed {len(analysis.articles)} articles, rejected {len(analysis.rejected)}; "
@@ -172,15 +182,31 @@ def cmd_analyze(args: argparse.Namespace, out: Console, err: Console) -> int:
     return EXIT_OK
 
 
+def safe(text: str) -> str:
+    """`text` fit to print on a terminal: control characters escaped, no rich markup."""
+    return escape(escape_controls(text))
+
+
+def _write_output(what: str, path: str, write: Any) -> None:
+    try:
+        write()
+    except OSError as exc:
+        raise OutputError(
+            f"could not write the {what} {safe(path)} ({exc.strerror or exc}); the analysis is kept in the store"
+        ) from exc
+
+
 def cmd_serve(args: argparse.Namespace, err: Console) -> int:
     from .report.json import read_json
     from .web.app import import_document
     from .web.server import check_bind, serve
 
     check_bind(args.host, args.token)
+    with Store(args.db) as store:  # a bad store fails here, with one line, before anything is served
+        store.check()
     if args.json:
         import_document(args.db, read_json(args.json))
-    err.print(f"serving {args.db} on http://{args.host}:{args.port}/", highlight=False)
+    err.print(f"serving {safe(args.db)} on http://{args.host}:{args.port}/", highlight=False)
     serve(args.db, host=args.host, port=args.port, token=args.token, **cli_sources.serve_watch(args))
     return EXIT_OK
 
@@ -201,7 +227,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             out.print(" ".join(langdata.supported_languages()))
             return EXIT_OK
     except SynopticError as exc:
-        err.print(f"[red]error[/] {exc}", highlight=False)
+        err.print(f"[red]error[/] {safe(str(exc))}", highlight=False)
+        return EXIT_NOTHING
+    except sqlite3.Error as exc:  # met outside a store transaction (a damaged page found by a read)
+        err.print(
+            f"[red]error[/] {safe(str(StoreError(store_problem(getattr(args, 'db', '?'), exc))))}", highlight=False
+        )
         return EXIT_NOTHING
     return EXIT_ERROR
 

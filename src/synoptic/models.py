@@ -91,10 +91,12 @@ class Article:
     text: str
     url: str | None = None
     language_how: DateHow | None = None
+    #: Other inputs of the same run with exactly this content (same id), listed rather than dropped.
+    duplicate_paths: tuple[str, ...] = ()
     provenance: tuple[Provenance, ...] = ()  # one record per URL the article was fetched from
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
+        data: dict[str, Any] = {
             "id": self.id,
             "path": self.path,
             "language": self.language,
@@ -105,9 +107,11 @@ class Article:
             "text": self.text,
             "url": self.url,
         }
+        if self.duplicate_paths:
+            data["duplicate_paths"] = list(self.duplicate_paths)
         if self.provenance:
-            out["provenance"] = [p.to_dict() for p in self.provenance]
-        return out
+            data["provenance"] = [p.to_dict() for p in self.provenance]
+        return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,7 +203,7 @@ class Document:
     timexes: tuple[Timex, ...] = ()
     quantities: tuple[Quantity, ...] = ()
     quotes: tuple[QuoteMention, ...] = ()
-    vector: tuple[float, ...] = ()
+    vector: str = ""  # E5 title + lead vector, float16 bytes in base64 (the `lead_vector` stage)
     rejected_reason: str | None = None
 
     @property
@@ -415,22 +419,68 @@ class Passage:
         return {"source": self.source.to_dict(), "derived": self.derived.to_dict()}
 
 
+DirectionHow = Literal["dates", "text", "undetermined"]
+#: A partial derivation makes the derived article the source's voice only when at least this share of
+#: the derived article's sentences is the source's (it adds less than it takes); below, it stays an
+#: independent voice that quotes a passage. Half: the midpoint, not tuned.
+VOICE_COVERAGE = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """Share of each article's sentence characters covered by the aligned passages."""
+
+    source: float
+    derived: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": round(self.source, 4), "derived": round(self.derived, 4)}
+
+
 @dataclass(frozen=True, slots=True)
 class Derivation:
+    """One article (or part of it) copied, spun or translated from another.
+
+    `direction` says how `source` was told from `derived`: by publication dates, by evidence in the
+    texts (`evidence` names it), or "undetermined" when the evidence was too weak to choose (the
+    two ids are then in an arbitrary but stable order). `common_source` is set when both articles
+    derive from one third article of the corpus (two translations of one original): neither is
+    then the other's source."""
+
     source: str
     derived: str
     kind: DerivationKind
     score: float
     passages: tuple[Passage, ...]
+    coverage: Coverage | None = None
+    partial: bool = False
+    direction: DirectionHow = "undetermined"
+    evidence: tuple[str, ...] = ()
+    common_source: str | None = None
+
+    def same_voice(self) -> bool:
+        """Whether the derived article carries the source's voice: copies, spins and translations do;
+        a shared wire passage does not; a partial one only when it is mostly the source's text."""
+        if self.kind == "shared-passage":
+            return False
+        return not self.partial or self.coverage is None or self.coverage.derived >= VOICE_COVERAGE
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "source": self.source,
             "derived": self.derived,
             "kind": self.kind,
             "score": round(self.score, 4),
             "passages": [p.to_dict() for p in self.passages],
+            "direction": self.direction,
+            "evidence": list(self.evidence),
+            "partial": self.partial,
         }
+        if self.coverage is not None:
+            out["coverage"] = self.coverage.to_dict()
+        if self.common_source is not None:
+            out["common_source"] = self.common_source
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -445,9 +495,11 @@ class Analysis:
     derivations: tuple[Derivation, ...] = ()
     documents: tuple[Document, ...] = field(default=(), compare=False, repr=False)
     quote_groups: tuple[QuoteGroup, ...] = ()
+    #: Inputs analysed after a repair a reader should know of (invalid UTF-8 bytes replaced).
+    warnings: tuple[Rejection, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "schema": SCHEMA_ID,
             "articles": [a.to_dict() for a in self.articles],
             "rejected": [r.to_dict() for r in self.rejected],
@@ -457,6 +509,9 @@ class Analysis:
             "derivations": [d.to_dict() for d in self.derivations],
             "quote_groups": [g.to_dict() for g in self.quote_groups],
         }
+        if self.warnings:
+            data["warnings"] = [w.to_dict() for w in self.warnings]
+        return data
 
     def article(self, article_id: str) -> Article:
         """The article with this id; KeyError names the id when it is unknown."""

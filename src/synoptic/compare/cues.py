@@ -1,4 +1,4 @@
-"""Per-language cue words for comparing sources (`annotate/resources/<iso>/compare.json`), as matchers.
+"""Per-language cue words for comparing sources (`lang/<iso>/compare.json`), as matchers.
 
 The data says which words negate, hedge, load a sentence, signal an outcome ("led to"), name a
 kind of event ("talks", "Gespräche"), count things ("troops", "Soldaten") or approximate an amount
@@ -20,13 +20,11 @@ from ..errors import UnsupportedLanguageError
 
 @cache
 def cues(lang: str) -> dict[str, Any]:
-    """The compare cue data of `lang`; English data for a language without its own file."""
+    """The compare cue data of `lang` (nothing for a language without a data folder: no cue is guessed)."""
     try:
         data: dict[str, Any] = langdata.load(lang, "compare")
     except UnsupportedLanguageError:
         data = {}
-    if not data and lang != "en":
-        return cues("en")
     return data
 
 

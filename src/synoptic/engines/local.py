@@ -11,11 +11,16 @@ and run in-process.
 
 from __future__ import annotations
 
+import os
+import signal
+import sys
+import threading
+import time
 from collections.abc import Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from multiprocessing import get_all_start_methods, get_context
 
-from ..embed import usable_cpus
+from ..machine import usable_cpus
 from ..models import Document, Rejection
 from ..pipeline import Context, Stage, run_article_stages
 from ..progress import NullProgress, Progress
@@ -27,9 +32,39 @@ _START_METHOD = "fork"
 _worker: tuple[list[Stage], Context] | None = None
 
 
-def _start_worker(refs: Sequence[StageRef], settings: Settings) -> None:
+#: How often a worker checks that the process that started it is still alive.
+PARENT_CHECK_SECONDS = 1.0
+_PR_SET_PDEATHSIG = 1
+
+
+def _start_worker(refs: Sequence[StageRef], settings: Settings, parent: int) -> None:
     global _worker
+    _die_with_parent(parent)
     _worker = ([resolve_stage(r) for r in refs], Context(settings))
+
+
+def _die_with_parent(parent: int) -> None:
+    """End this worker when the analyzer that started it dies, even by SIGKILL (no clean-up runs then).
+
+    Linux delivers SIGKILL to the worker at once (`PR_SET_PDEATHSIG`); everywhere a daemon thread also
+    notices the parent is gone and exits, even while the main thread is blocked writing a result.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="synoptic-parent-watch", daemon=True).start()
 
 
 def _run_batch(docs: list[Document]) -> tuple[list[Document], list[Rejection]]:
@@ -86,7 +121,10 @@ class LocalEngine:
             self.close()
             method = _START_METHOD if _START_METHOD in get_all_start_methods() else "spawn"
             self._pool = ProcessPoolExecutor(
-                workers, mp_context=get_context(method), initializer=_start_worker, initargs=(refs, settings)
+                workers,
+                mp_context=get_context(method),
+                initializer=_start_worker,
+                initargs=(refs, settings, os.getpid()),
             )
             self._pool_key = (refs, workers)
         return self._pool

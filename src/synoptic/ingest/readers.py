@@ -11,6 +11,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urlparse
 
@@ -148,9 +149,13 @@ def read_html(path: str, text: str) -> list[RawRecord]:
             text, with_metadata=True, include_comments=False, include_tables=False, include_images=False
         )
     except Exception as exc:  # trafilatura raises assorted lxml/parser errors on broken markup
-        raise ReadError(f"malformed HTML: {type(exc).__name__}: {exc}") from exc
+        if not deep_html_text(text).strip():
+            raise ReadError(f"malformed HTML: {type(exc).__name__}: {exc}") from exc
+        found = None
     doc: dict[str, Any] = {} if found is None else (found if isinstance(found, dict) else found.as_dict())
     body = doc.get("text") or ""
+    if not body.strip():
+        body = deep_html_text(text)
     if not body.strip():
         raise ReadError("no article text found in the HTML page")
     return [
@@ -166,6 +171,56 @@ def read_html(path: str, text: str) -> list[RawRecord]:
             kind="html",
         )
     ]
+
+
+#: Element depth past which lxml (libxml2 stops at 256 levels) and so trafilatura see no text.
+DEEP_HTML_LEVELS = 255
+_SKIPPED_TAGS = frozenset({"script", "style", "head", "nav", "header", "footer", "aside", "noscript", "template"})
+_VOID_TAGS = frozenset({"br", "hr", "img", "meta", "link", "input", "wbr", "source", "area", "base", "col"})
+
+
+class _TextParser(HTMLParser):
+    """Text of an HTML page with a stack-free parser (any depth), minus scripts, styles and furniture."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.depth = 0
+        self.deepest = 0
+        self._skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _VOID_TAGS:
+            return
+        self.depth += 1
+        self.deepest = max(self.deepest, self.depth)
+        self._skipping += tag in _SKIPPED_TAGS
+        if tag in ("p", "div", "li", "h1", "h2", "h3", "h4", "tr", "article", "section"):
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _VOID_TAGS:
+            return
+        self.depth = max(0, self.depth - 1)
+        self._skipping = max(0, self._skipping - (tag in _SKIPPED_TAGS))
+
+    def handle_data(self, data: str) -> None:
+        if not self._skipping:
+            self.parts.append(data)
+
+
+def deep_html_text(html: str) -> str:
+    """The text of a page nested deeper than lxml reads (`DEEP_HTML_LEVELS`), else "".
+
+    Only such pages take this path: for others trafilatura's finding stands, even when it is "no text".
+    """
+    parser = _TextParser()
+    parser.feed(html)
+    parser.close()
+    if parser.deepest <= DEEP_HTML_LEVELS:
+        return ""
+    lines = (" ".join(line.split()) for line in "".join(parser.parts).split("\n"))
+    return "\n".join(line for line in lines if line)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -76,7 +76,16 @@ MIGRATIONS: tuple[str, ...] = (
         last_day INTEGER
     );
     """,
-    # 3 (sources, issue 17): web provenance per article URL, the crawl queue and HTTP validators,
+    # 3: persistent sentence vectors (float16) keyed by model and a hash of the text
+    """
+    CREATE TABLE vectors (
+        model TEXT NOT NULL,
+        key BLOB NOT NULL,
+        vec BLOB NOT NULL,
+        PRIMARY KEY (model, key)
+    ) WITHOUT ROWID;
+    """,
+    # 4 (sources, issue 17): web provenance per article URL, the crawl queue and HTTP validators,
     # each source's state, and the fetched articles still waiting for an analysis run
     """
     CREATE TABLE article_provenance (

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import Any
+
+import numpy as np
+import numpy.typing as npt
 
 from ..codec import decode, to_plain
 from ..errors import StoreError
@@ -24,23 +27,76 @@ from .migrations import MIGRATIONS
 BUSY_TIMEOUT_MS = 60_000
 
 
+def check_store_path(path: str) -> None:
+    """StoreError when `path` cannot hold a store: its folder is missing, or it is a folder."""
+    target = Path(path)
+    folder = target.parent
+    if not folder.is_dir():
+        raise StoreError(f"cannot open store {path}: folder {folder} does not exist (check the --db path)")
+    if target.is_dir():
+        raise StoreError(f"cannot open store {path}: it is a folder, not a store file")
+
+
+def store_problem(path: str, exc: sqlite3.Error) -> str:
+    """One line saying what an SQLite error means for the store at `path` and what to do."""
+    message = str(exc)
+    low = message.lower()
+    if "readonly" in low or "read-only" in low:
+        return f"store {path} is read-only ({message}); nothing was changed: make it writable or use another --db"
+    if "disk is full" in low or "disk i/o" in low:
+        return f"could not write store {path} ({message}); it is unchanged since its last complete write"
+    if "not a database" in low or "malformed" in low or "corrupt" in low:
+        return f"store {path} is damaged or not a Synoptic store ({message}); restore a backup or use another --db"
+    if "unable to open" in low:
+        return f"cannot open store {path} ({message})"
+    return f"store {path}: {message}"
+
+
 class Store:
     """A Synoptic store in one SQLite file (or `:memory:`)."""
 
     def __init__(self, path: str | Path = ":memory:") -> None:
+        """Open (or create) the store; StoreError says why a file cannot be one.
+
+        The folder must exist: a mistyped `--db` path must not silently create folders and an empty store.
+        """
         self.path = str(path)
         if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            check_store_path(self.path)
         try:
             self.conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise StoreError(store_problem(self.path, exc)) from exc
+        try:
             self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             if self.path != ":memory:":
                 self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA foreign_keys = ON")
             self.conn.execute("PRAGMA synchronous = NORMAL")
+            self._refuse_foreign()
             self.migrate()
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"cannot open store {self.path}: {exc}") from exc
+        except sqlite3.Error as exc:
+            self.conn.close()
+            raise StoreError(store_problem(self.path, exc)) from exc
+        except StoreError:
+            self.conn.close()
+            raise
+
+    def _refuse_foreign(self) -> None:
+        """Refuse an SQLite file of another program: tables there, but no Synoptic schema version."""
+        if self.schema_version == 0 and self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+            raise StoreError(f"{self.path} is an SQLite database of another program, not a Synoptic store")
+
+    def check(self) -> None:
+        """Read every page (`PRAGMA quick_check`); StoreError when the file is damaged."""
+        try:
+            rows = [r[0] for r in self.conn.execute("PRAGMA quick_check").fetchall()]
+        except sqlite3.Error as exc:
+            raise StoreError(store_problem(self.path, exc)) from exc
+        if rows != ["ok"]:
+            raise StoreError(
+                f"store {self.path} is damaged ({rows[0]}); restore a backup or start a new store with --db"
+            )
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -55,14 +111,19 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction; rolled back on any exception."""
-        self.conn.execute("BEGIN IMMEDIATE")
+        """One write transaction; rolled back on any exception. SQLite's errors (a read-only file,
+        a full disk, a damaged page) become a StoreError that says what happened to the store."""
         try:
-            yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+                self.conn.execute("COMMIT")
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            raise StoreError(store_problem(self.path, exc)) from exc
 
     @property
     def schema_version(self) -> int:
@@ -109,9 +170,17 @@ class Store:
                 )
                 if cur.rowcount:
                     new.append(a.id)
-                conn.execute("INSERT OR IGNORE INTO article_paths VALUES (?, ?)", (a.id, a.path))
+                conn.executemany(
+                    "INSERT OR IGNORE INTO article_paths VALUES (?, ?)",
+                    [(a.id, path) for path in (a.path, *a.duplicate_paths)],
+                )
                 conn.executemany(provenance.INSERT, provenance.rows(a))
         return new
+
+    def remove_articles(self, ids: Iterable[str]) -> None:
+        """Forget articles (with their paths and cached annotations); their rejections stay."""
+        with self.transaction() as conn:
+            conn.executemany("DELETE FROM articles WHERE id=?", [(i,) for i in ids])
 
     def update_articles(self, articles: Iterable[Article]) -> None:
         """Store what stages learned about stored articles (language, inferred dates)."""
@@ -202,6 +271,30 @@ class Store:
             for article_id, data in rows:
                 out[article_id] = decode(Document, json.loads(data))
         return out
+
+    # -- vectors -----------------------------------------------------------------------------
+
+    def get_vectors(self, model: str, keys: Sequence[bytes]) -> dict[bytes, npt.NDArray[np.float16]]:
+        """Stored float16 vectors of `model` among these text keys."""
+        out: dict[bytes, npt.NDArray[np.float16]] = {}
+        for chunk in range(0, len(keys), 500):
+            part = list(keys[chunk : chunk + 500])
+            marks = ",".join("?" * len(part))
+            rows = self.conn.execute(f"SELECT key, vec FROM vectors WHERE model=? AND key IN ({marks})", [model, *part])
+            for key, vec in rows:
+                out[bytes(key)] = np.frombuffer(vec, dtype=np.float16)
+        return out
+
+    def put_vectors(self, model: str, rows: Mapping[bytes, npt.NDArray[np.float16]]) -> None:
+        """Keep vectors of `model` by text key (a key already stored keeps its vector)."""
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT OR IGNORE INTO vectors (model, key, vec) VALUES (?, ?, ?)",
+                [(model, key, np.asarray(vec, dtype=np.float16).tobytes()) for key, vec in rows.items()],
+            )
+
+    def count_vectors(self, model: str) -> int:
+        return int(self.conn.execute("SELECT COUNT(*) FROM vectors WHERE model=?", (model,)).fetchone()[0])
 
     # -- analyses ----------------------------------------------------------------------------
 

@@ -16,15 +16,15 @@ import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 import numpy as np
 import numpy.typing as npt
 
-from ..embed import e5_embedder, static_embedder
+from ..embed import e5_embedder, pack_vector, static_embedder, unpack_vector
 from ..models import Document, Entity
-from ..pipeline import Context
+from ..pipeline import Context, article_stage
 from .lexical import content_terms
 
 Vector = npt.NDArray[np.float32]
@@ -78,6 +78,22 @@ def title_and_lead(doc: Document, chars: int = LEAD_CHARS) -> str:
     if title and not text.startswith(title):
         return f"{title}\n{lead}"
     return lead
+
+
+@article_stage("lead_vector", requires=["text", "metadata"], provides=["lead_vector"])
+def lead_vector_stage(docs: Sequence[Document], ctx: Context) -> list[Document]:
+    """Each article's E5 vector of title + lead, computed once per article where per-article work runs
+    (worker pool, Ray) and cached with its annotations; stories, events and derivations read it."""
+    vectors = e5_embedder(ctx).encode([title_and_lead(d) for d in docs])
+    return [replace(d, vector=pack_vector(v)) for d, v in zip(docs, vectors, strict=True)]
+
+
+def lead_vectors(docs: Sequence[Document], ctx: Context) -> npt.NDArray[np.float32]:
+    """Title + lead vectors of `docs`: stored ones unpacked, the others encoded now."""
+    missing = [d for d in docs if not d.vector]
+    fresh = iter(e5_embedder(ctx).encode([title_and_lead(d) for d in missing]))
+    rows = [unpack_vector(d.vector or pack_vector(next(fresh))) for d in docs]  # one rounding either way
+    return np.stack(rows) if rows else np.zeros((0, 384), dtype=np.float32)
 
 
 def fold_name(word: str) -> str:
@@ -139,10 +155,7 @@ def build_signals(
     if not docs:
         return []
     coarse = static_embedder(ctx).encode([d.article.text for d in docs])
-    if fine:
-        fine_m = e5_embedder(ctx).encode([title_and_lead(d) for d in docs])
-    else:
-        fine_m = np.zeros((len(docs), 384), dtype=np.float32)
+    fine_m = lead_vectors(docs, ctx) if fine else np.zeros((len(docs), 384), dtype=np.float32)
     canonical = entity_keys(entities)
     out = []
     for i, doc in enumerate(docs):

@@ -1,23 +1,27 @@
 """HTTP API under /api/v1: the analysis contract's objects, paged and filtered, and article upload.
 
-Uploads go through `synoptic.ingest.read_bytes`, so size limits and rejection reasons are the
-CLI's; accepted articles join the store's articles and the analysis is run again and saved.
+Uploads are queued as jobs (`web.jobs`) and read with the CLI's reader, so size limits and rejection
+reasons are the CLI's; accepted articles join the store's articles and the analysis is run again.
 """
 
 from __future__ import annotations
 
+import asyncio
+import time
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
+from starlette.requests import ClientDisconnect
 
-from ..api import analyze_articles
-from ..ingest import _too_big, read_bytes
-from ..models import Article, Rejection
+from ..ingest import too_big
+from ..models import Rejection
 from . import live
 from .app import Site
 from .corpus import Corpus, Filters, Json, items, text_of
+from .jobs import FINAL, Job, Upload, problem, upload_path
+from .limits import UPLOAD_OVERHEAD_BYTES
 
 router = APIRouter(prefix="/api/v1", tags=["analysis"])
 
@@ -25,6 +29,9 @@ MAX_LIMIT = 500
 Offset = Annotated[int, Query(ge=0, le=10**9, description="how many items to skip")]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="how many items at most")]
 Text = Annotated[str, Query(max_length=200)]
+#: A year, year-month or day in ISO form (or nothing); anything else answers 422, not a silent "no filter".
+ISO_DATE = r"^(?:\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?)?$"
+IsoDate = Annotated[str, Query(max_length=10, pattern=ISO_DATE, description="ISO date (YYYY[-MM[-DD]]), inclusive")]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -160,8 +167,8 @@ def list_stories(
     q: Text = "",
     language: Text = "",
     outlet: Text = "",
-    date_from: Annotated[str, Query(max_length=10, description="ISO date, inclusive")] = "",
-    date_to: Annotated[str, Query(max_length=10, description="ISO date, inclusive")] = "",
+    date_from: IsoDate = "",
+    date_to: IsoDate = "",
     since: live.Since = "",
     offset: Offset = 0,
     limit: Limit = 50,
@@ -186,8 +193,8 @@ def list_articles(
     language: Text = "",
     outlet: Text = "",
     story: Text = "",
-    date_from: Annotated[str, Query(max_length=10)] = "",
-    date_to: Annotated[str, Query(max_length=10)] = "",
+    date_from: IsoDate = "",
+    date_to: IsoDate = "",
     since: live.Since = "",
     offset: Offset = 0,
     limit: Limit = 50,
@@ -296,28 +303,33 @@ def get_quote_group(request: Request, group_id: str) -> JSONResponse:
 
 
 # ---------------------------------------------------------------------------------------------
-# Upload
+# Upload: queued as a job, read and analysed by the job worker
 
-_SUFFIX = {
-    "text/plain": ".txt",
-    "text/markdown": ".txt",
-    "text/html": ".html",
-    "application/xhtml+xml": ".html",
-    "application/json": ".json",
-    "application/x-ndjson": ".jsonl",
-    "application/jsonl": ".jsonl",
-}
 _BODY_DOC = {
     "required": True,
     "description": "One article as plain text (optionally with a `Key: value` metadata head), an HTML page, "
-    "or JSON (a news-please record, a list of them, or {'articles': [...]}); JSON Lines also accepted.",
+    "or JSON (a news-please record, a list of them, or {'articles': [...]}); JSON Lines also accepted; "
+    "or a multipart/form-data form whose file parts are read each by its file name.",
     "content": {
         "text/plain": {"schema": {"type": "string"}},
         "text/html": {"schema": {"type": "string"}},
         "application/json": {"schema": {}},
         "application/x-ndjson": {"schema": {"type": "string"}},
+        "multipart/form-data": {"schema": {"type": "object"}},
     },
 }
+#: Longest `?wait=` a client may ask for: the request holds no thread while it waits, only a socket.
+MAX_WAIT_SECONDS = 120
+
+
+class JobModel(BaseModel):
+    id: str
+    url: str
+    state: str
+    created: float
+    finished: float | None
+    status: int
+    result: dict[str, Any] | None
 
 
 async def _body(request: Request, limit: int) -> bytes | None:
@@ -336,65 +348,65 @@ def _declared_size(request: Request) -> int | None:
     return int(value) if value.isdigit() else None
 
 
+def _media(request: Request) -> str:
+    return (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+
+
 @router.post(
     "/articles",
-    status_code=201,
-    response_model=Ingested,
+    status_code=202,
+    response_model=JobModel,
     responses={
-        400: {"model": Problem, "description": "empty or unreadable input"},
+        201: {"model": Ingested, "description": "with ?wait=: the upload was analysed in time"},
+        400: {"model": Problem, "description": "with ?wait=: empty input"},
         413: {"model": Problem, "description": "over the size limit"},
-        422: {"model": Problem, "description": "every article was rejected, with the reasons"},
+        422: {"model": Problem, "description": "with ?wait=: every article was rejected, with the reasons"},
+        503: {"model": Problem, "description": "too many uploads waiting; retry after Retry-After seconds"},
     },
     openapi_extra={"requestBody": _BODY_DOC},
-    summary="Add articles and run the analysis again",
+    summary="Queue articles to add; the analysis runs again in the background",
 )
 async def post_articles(
-    request: Request, name: Annotated[str, Query(max_length=100, pattern=r"^[\w.-]*$")] = ""
-) -> JSONResponse:
+    request: Request,
+    name: Annotated[str, Query(max_length=100, pattern=r"^[\w.-]*$")] = "",
+    wait: Annotated[float, Query(ge=0, le=MAX_WAIT_SECONDS, description="seconds to wait for the outcome")] = 0,
+) -> Response:
     site = _site(request)
-    limit = site.settings.max_file_bytes
+    media = _media(request)
+    limit = site.settings.max_file_bytes + (UPLOAD_OVERHEAD_BYTES if media == "multipart/form-data" else 0)
+    path = upload_path(name, media)
     declared = _declared_size(request)
     if declared is not None and declared > limit:
-        return _rejected(413, Rejection(_path(request, name), _too_big(declared, site.settings)))
-    data = await _body(request, limit)
+        return _refused(413, Rejection(path, too_big(declared, site.settings)))
+    try:
+        data = await _body(request, limit)
+    except ClientDisconnect:
+        return Response(status_code=400)  # nobody reads it; nothing was queued
     if data is None:
-        return _rejected(413, Rejection(_path(request, name), _too_big(declared or limit + 1, site.settings)))
-    articles, rejected = read_bytes(_path(request, name), data, site.settings)
-    if not articles:
-        status = 400 if not data.strip() else 422
-        return _rejected(status, *rejected)
-    from starlette.concurrency import run_in_threadpool
-
-    return await run_in_threadpool(_analyse, site, articles, rejected)
-
-
-def _path(request: Request, name: str) -> str:
-    media = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
-    return f"api/{name or 'upload'}{_SUFFIX.get(media, '')}"
+        return _refused(413, Rejection(path, too_big(declared or limit + 1, site.settings)))
+    upload = Upload(data, media, request.headers.get("content-type") or "", name)
+    job = site.jobs.submit(upload)
+    if job is None:
+        detail = f"{site.jobs.waiting()} uploads are waiting to be analysed; retry later"
+        return JSONResponse({"detail": detail, "rejected": []}, status_code=503, headers={"Retry-After": "10"})
+    return await _answer(job, wait)
 
 
-def _rejected(status: int, *rejected: Rejection) -> JSONResponse:
-    reasons = [r.to_dict() for r in rejected] or [{"path": "api/upload", "reason": "nothing to read"}]
-    detail = "; ".join(f"{r['path']}: {r['reason']}" for r in reasons)
-    return JSONResponse({"detail": detail, "rejected": reasons}, status_code=status)
+async def _answer(job: Job, wait: float) -> JSONResponse:
+    """The job's outcome when it is final within `wait` seconds, else 202 with its URL."""
+    deadline = time.monotonic() + wait
+    while job.state not in FINAL and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    if job.state in FINAL:
+        return JSONResponse(job.result, status_code=job.status)
+    return JSONResponse(job.to_dict(), status_code=202, headers={"Location": job.to_dict()["url"]})
 
 
-def _analyse(site: Site, articles: list[Article], rejected: list[Rejection]) -> JSONResponse:
-    """Re-run the analysis over the store's articles plus the new ones (one run at a time)."""
-    with site.analysis_lock:
-        store = site.store()
-        known = {a.id: a for a in store.articles()}
-        everything = list(known.values()) + [a for a in articles if a.id not in known]
-        analysis = analyze_articles(
-            everything, rejected=rejected, settings=site.settings, db=store, pipeline=site.pipeline
-        )
-    new_ids = {a.id for a in articles}
-    document = analysis.to_dict()
-    stories = [s for s in document["stories"] if new_ids & set(s.get("articles", []))]
-    body = {
-        "articles": [a for a in document["articles"] if a["id"] in new_ids],
-        "rejected": [r.to_dict() for r in rejected],
-        "stories": stories,
-        "run": site.run(),
-    }
-    return JSONResponse(body, status_code=201)
+def _refused(status: int, *rejected: Rejection) -> JSONResponse:
+    return JSONResponse(problem(*rejected), status_code=status)
+
+
+@router.get("/jobs/{job_id}", response_model=JobModel, responses=NOT_FOUND, summary="An upload's state and outcome")
+def get_job(request: Request, job_id: str) -> JSONResponse:
+    job = _site(request).jobs.get(job_id)
+    return JSONResponse(job.to_dict()) if job is not None else _missing("job", job_id)

@@ -8,10 +8,12 @@ data are http(s) only. Bound to loopback by default; when a token is set every A
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import ipaddress
 import threading
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +29,8 @@ from ..pipeline import Pipeline
 from ..settings import Settings
 from ..store.sqlite import Store
 from .corpus import Corpus, Filters
+from .jobs import JobQueue
+from .limits import BodyLimit
 from .render import render
 from .views import AppLinks, article_view, entity_rows, entity_view, index_view, story_view
 
@@ -70,6 +74,19 @@ class Site:
     analysis_lock: threading.Lock = field(default_factory=threading.Lock)
     _local: threading.local = field(default_factory=threading.local)
     _cache: tuple[int, Corpus] | None = None
+    _jobs: JobQueue | None = None
+
+    def close(self) -> None:
+        """Let the upload worker stop after its current job (the server is shutting down)."""
+        if self._jobs is not None:
+            self._jobs.close()
+
+    @property
+    def jobs(self) -> JobQueue:
+        """The upload queue and its worker (made on first use, not at import)."""
+        if self._jobs is None:
+            self._jobs = JobQueue(self)
+        return self._jobs
 
     def store(self) -> Store:
         store: Store | None = getattr(self._local, "store", None)
@@ -104,7 +121,7 @@ def create_app(
     """The ASGI app over the store at `db`. `pipeline` overrides the analysis run after uploads."""
     from .api import router
 
-    # Uploads are analysed in a request thread: per-article stages stay in this process, since forking
+    # Uploads are analysed by the job worker thread: per-article stages stay in this process, since forking
     # a threaded server for worker processes is unsafe (large corpora go through `synoptic analyze`).
     site = Site(str(db), (settings or Settings()).with_(workers=1), token or None, pipeline)
     app = FastAPI(
@@ -115,6 +132,7 @@ def create_app(
         openapi_url="/api/v1/openapi.json",
         docs_url=None,
         redoc_url=None,
+        lifespan=_lifespan(site),
     )
     app.state.site = site
     app.include_router(router)
@@ -125,7 +143,17 @@ def create_app(
     _add_pages(app, site)
     hosts = {h.lower() for h in allowed_hosts} if allowed_hosts is not None else None
     app.middleware("http")(_guard(site, hosts))
+    app.add_middleware(BodyLimit, upload_bytes=site.settings.max_file_bytes)
     return app
+
+
+def _lifespan(site: Site) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        site.close()
+
+    return lifespan
 
 
 # ---------------------------------------------------------------------------------------------
@@ -164,10 +192,16 @@ def _refusal(site: Site, hosts: set[str] | None, request: Request) -> Response |
             status_code=401,
             headers={"WWW-Authenticate": "Bearer"},
         )
-    if hmac.compare_digest(request.cookies.get(COOKIE, "").encode(), site.token.encode()):
+    if hmac.compare_digest(request.cookies.get(COOKIE, "").encode(), session_value(site.token).encode()):
         return None
     html = render("message.html", Corpus(None), heading="Sign in", message="This Synoptic needs a token.", login=True)
     return HTMLResponse(html, status_code=401)
+
+
+def session_value(token: str) -> str:
+    """What the sign-in cookie holds: a keyed hash of the token, never the token itself (a cookie
+    leaked from a browser profile or a log then does not give API access with `Authorization`)."""
+    return hmac.new(token.encode(), b"synoptic-session-v1", hashlib.sha256).hexdigest()
 
 
 def host_name(header: str) -> str:
@@ -269,7 +303,7 @@ def _add_pages(app: FastAPI, site: Site) -> None:
         if site.token is None or not hmac.compare_digest(given.encode(), site.token.encode()):
             return page("message.html", Corpus(None), 401, heading="Sign in", message="Wrong token.", login=True)
         response = RedirectResponse("/", status_code=303)
-        response.set_cookie(COOKIE, site.token, httponly=True, samesite="strict")
+        response.set_cookie(COOKIE, session_value(site.token), httponly=True, samesite="strict")
         return response
 
 

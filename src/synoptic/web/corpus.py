@@ -224,6 +224,21 @@ class Corpus:
         article = self.article(span["article"])
         return text_of(article, "text")[span["start"] : span["end"]] if article else ""
 
+    def derivation_note(self, d: Json) -> str:
+        """One sentence saying what a derivation is: partial or whole, which way, and how sure."""
+        src, dst = self.label(str(d.get("source"))), self.label(str(d.get("derived")))
+        kind = text_of(d, "kind", "derived")
+        cov = d.get("coverage")
+        part = ""
+        if d.get("partial") is True and isinstance(cov, dict) and isinstance(cov.get("source"), int | float):
+            part = f"partial ({cov['source']:.0%} of the source) "
+        common = d.get("common_source")
+        if isinstance(common, str):
+            return f"{dst} and {src}: two renderings of {self.label(common)} ({kind})"
+        if d.get("direction") == "undetermined":
+            return f"{dst} and {src}: {part}{kind}, direction undetermined"
+        return f"{dst} is a {part}{kind} of {src}"
+
     def label(self, article_id: str) -> str:
         """A short human name for an article: its outlet, else its title (quoted), else its file name."""
         a = self.article(article_id)

@@ -10,6 +10,12 @@ from ..sources import CrawlSettings
 from .app import LOOPBACK_NAMES, create_app, is_loopback
 from .live import Watcher
 
+#: Connections served at once; more get 503 at once instead of queueing without bound (each slow
+#: upload holds one connection, never a thread).
+MAX_CONNECTIONS = 200
+#: On SIGTERM or Ctrl-C, open requests (a slow upload) get this long before the server stops anyway.
+GRACEFUL_SHUTDOWN_SECONDS = 5
+
 
 def check_bind(host: str, token: str | None) -> None:
     """Refuse to listen beyond this machine without a token (anyone on the network could read and upload)."""
@@ -43,7 +49,15 @@ def serve(
     app = create_app(db, token=token, settings=settings, allowed_hosts=hosts)
     watcher = Watcher(app.state.site, watch, every, crawl).start() if watch else None
     try:
-        uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
+        uvicorn.run(
+            app,
+            host=host,
+            port=port,
+            log_level="info",
+            server_header=False,
+            limit_concurrency=MAX_CONNECTIONS,
+            timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+        )
     finally:
         if watcher is not None:
             watcher.close()

@@ -56,6 +56,7 @@ class NewsSite:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # headers and body leave at once: no 40 ms delayed-ACK stalls
 
             def do_GET(self) -> None:
                 site._handle(self)

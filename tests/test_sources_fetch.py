@@ -168,6 +168,7 @@ def test_a_failing_source_never_stops_the_others(tmp_path: Path) -> None:
         from synoptic.sources.state import sources as source_rows
 
         rows = {r["source"]: r for r in source_rows(store)}
+        assert {r.path: r.reason for r in store.rejections()} == reasons  # kept as for files, without an analysis
     assert rows[site.url("/feed.xml")]["articles"] == 2 and rows[site.url("/feed.xml")]["error"] is None
     assert rows[site.url("/broken.xml")]["error"].startswith("HTTP 500")
 
@@ -178,3 +179,32 @@ def test_cli_fetch_with_nothing_reachable_exits_2_and_names_the_reason(
     code = main(["fetch", str(tmp_path / "nope.txt"), "--db", str(tmp_path / "x.db"), "--quiet"])
     assert code == 2
     assert "no such file" in capsys.readouterr().err
+
+
+def test_gzipped_sitemap_and_a_feed_saved_as_a_file(tmp_path: Path) -> None:
+    import gzip
+
+    with news_site() as site:
+        serve_stories(site, STORIES)
+        packed = gzip.compress(news_sitemap(site, STORIES[:2]).encode("utf-8"))
+        site.add("/sitemap.xml.gz", packed, content_type="application/x-gzip")
+        saved = tmp_path / "feed.xml"
+        saved.write_text(rss(site, STORIES[2:]), encoding="utf-8")
+        report = fetch([site.url("/sitemap.xml.gz"), str(saved)], db=tmp_path / "x.db", crawl=FAST, analyse=False)
+    assert report.failures == []
+    feeds = {a.provenance[0].url: a.provenance[0].feed for a in report.new}
+    assert feeds == {
+        **{site.url(s.path): site.url("/sitemap.xml.gz") for s in STORIES[:2]},
+        **{site.url(s.path): str(saved) for s in STORIES[2:]},
+    }
+
+
+def test_robots_txt_behind_a_redirect_is_followed(tmp_path: Path) -> None:
+    with news_site() as site:
+        site.add("/robots.txt", "", status=301, validators=False, headers={"Location": "/real-robots.txt"})
+        site.add("/real-robots.txt", "User-agent: *\nDisallow: /news/\n", content_type="text/plain")
+        serve_stories(site, STORIES[:2])
+        report = fetch([site.url(s.path) for s in STORIES[:2]], db=tmp_path / "x.db", crawl=FAST, analyse=False)
+        asked = site.paths()
+    assert [r.reason for r in report.failures] == ["disallowed by robots.txt"]  # /news/... only
+    assert len(report.new) == 1 and STORIES[0].path not in asked

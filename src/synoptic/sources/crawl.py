@@ -32,6 +32,8 @@ SOURCE_TYPES = HTML_TYPES | frozenset(
         "application/feed+json",
         "application/json",
         "text/plain",
+        "application/gzip",  # sitemap.xml.gz
+        "application/x-gzip",
     }
 )
 #: Statuses worth retrying: the server is busy or briefly broken, not refusing this URL.
@@ -204,10 +206,17 @@ class Crawler:
         """Parsed rules; None (allow all) when there is no robots.txt; the reason when it cannot be read."""
         from protego import Protego
 
+        url = f"{origin}/robots.txt"
         try:
-            found = self._get_once(f"{origin}/robots.txt", {}, None)
+            found = self._get_once(url, {}, None)
+            for _hop in range(self.settings.max_redirects):  # RFC 9309: follow at least five redirects
+                if not (300 <= found.status < 400 and found.final_url):
+                    break
+                found = self._get_once(found.final_url, {}, None)
         except FetchError as exc:
             return f"robots.txt unreadable ({exc.reason}): nothing is fetched from this site"
+        if 300 <= found.status < 400:
+            return None  # a redirect loop or no Location: treated as no robots.txt (RFC 9309, 2.3.1.2)
         if found.status >= 500:
             return f"robots.txt answered HTTP {found.status}: nothing is fetched from this site"
         if found.status >= 400:

@@ -82,6 +82,7 @@ def fetch(
         except Stopped:
             run.report.stopped = True
         run.report.queued = state.count_queued(store)
+        store.add_rejections(run.report.failures)  # kept, as for files, whether or not an analysis runs
         if crawler.stop.is_set():
             run.report.stopped = True
         if analyse and not run.report.stopped:
@@ -105,7 +106,6 @@ def analyse_pending(
     """Analyse the store's articles when some are new since the last analysis (cached ones are reused)."""
     waiting = state.pending(store)
     if not waiting:
-        store.add_rejections(rejected)
         return None
     analysis = analyze_articles(
         store.articles(), rejected=rejected, settings=settings, db=store, pipeline=pipeline, progress=progress
@@ -155,7 +155,7 @@ class _Run:
         if path.name.lower().endswith(WARC_SUFFIXES):
             self._warc(source)
             return
-        data = path.read_bytes()
+        data = gunzip(path.read_bytes(), self.crawler.settings.max_bytes)
         found = parse_feed(data, source) or parse_sitemap(data, source)
         if found is not None:
             self._discovered(source, found, None)
@@ -183,7 +183,8 @@ class _Run:
             if self._page(_page_of(fetched, via or url), None):
                 state.add_source_articles(self.store, url, 1)
             return
-        found = parse_feed(fetched.body, url) or parse_sitemap(fetched.body, url)
+        body = gunzip(fetched.body, self.crawler.settings.max_bytes)
+        found = parse_feed(body, url) or parse_sitemap(body, url)
         if found is None:
             raise FetchError(f"not a feed, sitemap or HTML page (content type {fetched.content_type or 'none'})")
         state.save_validators(self.store, url, found.kind, fetched.etag, fetched.last_modified)
@@ -212,7 +213,11 @@ class _Run:
         if fetched.not_modified:
             self.report.not_modified.append(url)
             return []
-        found = parse_sitemap(fetched.body, url)
+        try:
+            found = parse_sitemap(gunzip(fetched.body, self.crawler.settings.max_bytes), url)
+        except FetchError as exc:
+            self.report.fail(url, exc.reason)
+            return []
         if found is None or found.kind != "sitemap":
             self.report.fail(url, "not a sitemap of pages")
             return []
@@ -272,6 +277,22 @@ class _Run:
             self.report.duplicates += 1
             self.log(f"same content as a stored article: {page.url}")
         return new
+
+
+def gunzip(data: bytes, cap: int) -> bytes:
+    """A gzip-compressed body (a `sitemap.xml.gz`) unpacked, at most `cap` bytes; other data as it is."""
+    if not data.startswith(b"\x1f\x8b"):
+        return data
+    import zlib
+
+    inflater = zlib.decompressobj(wbits=31)
+    try:
+        out = inflater.decompress(data, cap + 1)
+    except zlib.error as exc:
+        raise FetchError(f"broken gzip data: {exc}") from exc
+    if len(out) > cap:
+        raise FetchError(f"too large: over the cap of {cap} bytes once unpacked")
+    return out
 
 
 def _head(fetched: Fetched) -> str:

@@ -1,4 +1,4 @@
-"""What the crawler remembers in the store (schema migration 3), so a run resumes where the last stopped.
+"""What the crawler remembers in the store (schema migration 4), so a run resumes where the last stopped.
 
 - `crawl_queue`: every page URL a source named, with its state (`queued`, `done`, `failed`); a URL
   is fetched once, and a page still queued when a run stopped is fetched by the next one.

@@ -1,4 +1,4 @@
-"""Web provenance of stored articles (schema migration 3): one row per article and URL.
+"""Web provenance of stored articles (schema migration 4): one row per article and URL.
 
 Kept apart from the `articles` row because the same content can be fetched under several URLs:
 the article is stored once, and every URL it was found under keeps its own record.

@@ -58,7 +58,6 @@ PLACE_WORDS = frozenset(
         "place",
         "palais",
         "quai",
-        "hofburg",
         "cathedral",
         "kathedrale",
         "cathédrale",

@@ -37,11 +37,12 @@ FITTED = frozenset(
      "handelsminister", "firmenchef"]
 )  # fmt: skip
 #: Rare in wordfreq's general corpora, yet what a linguist lists for any news: a French speech verb,
-#: German feminine role nouns, common Ukrainian and Polish given names, a major intergovernmental
-#: organisation, the WordPress comment-spam line that scraped pages carry everywhere.
+#: the French plural of "cargo" (freighter), German feminine role nouns, common Ukrainian and Polish
+#: given names and a standard transliteration of one, a major intergovernmental organisation, the
+#: WordPress comment-spam line that scraped pages carry everywhere.
 GENERAL = frozenset(
-    ["martelé", "anwohnerin", "bewohnerin", "oberbürgermeisterin", "unterstaatssekretärin", "oleksandr",
-     "zbigniew", "osce", "akismet"]
+    ["martelé", "cargos", "anwohnerin", "bewohnerin", "oberbürgermeisterin", "unterstaatssekretärin",
+     "oleksandr", "olexander", "zbigniew", "osce", "akismet"]
 )  # fmt: skip
 #: Still in the gazetteers: places of the seeds that CLDR lacks. They go once a general city and
 #: geography source replaces the hand-written place entries (issue 14, open).

@@ -59,7 +59,6 @@ PLACE_WORDS = frozenset(
         "place",
         "palais",
         "quai",
-        "hofburg",
         "cathedral",
         "kathedrale",
         "cathédrale",
@@ -383,6 +382,9 @@ def _typed(names: list[Candidate], text: str, lex: Lexicon) -> list[Candidate]:
         line_start = c.start == 0 or text[c.start - 1] == "\n"
         if line_start and c.text.isupper() and re.match(r"\s*[,(]", text[c.end : c.end + 3]):
             c.type = "PLACE"  # a dateline: "LYON, May 20" / "COLOGNE (Allemagne)"
+        article = re.search(r"(\w+)\s+$", text[max(0, c.start - 20) : c.start])
+        if c.type == "PERSON" and article and article.group(1).lower() in lex.determiners:
+            c.type = None  # "Der Nationale Sicherheitsrat", "the Supreme Court": an article does not precede a person
         if c.type != "ORG":
             c.role = (c.role + " " + _apposition(text, c.end)).strip()
         c.gender = _gender_of(c.role, lex)

@@ -227,6 +227,8 @@ def _direct(art: _Article) -> list[_Found]:
 def _embedding_subject(art: _Article, q: QuotedSpan) -> Candidate | None:
     """Who a cue-less quotation is ascribed to: the subject of the sentence it sits in (a person for a short one)."""
     start, _ = art.bounds(art.sentence_of(q.open_at))
+    if not art.text[start : q.open_at].strip() and art.text[: q.open_at].rstrip().endswith(":"):
+        start, _ = art.bounds(art.sentence_of(len(art.text[: q.open_at].rstrip()) - 1))  # He listed them:\n“…”
     if any(start <= s < q.open_at for s, _ in art.masks) or len(tokens(art.text, start, q.open_at)) < 2:
         return None
     subject = clause_subject(art.text, start, q.open_at, art.lex, art.names)

@@ -67,5 +67,7 @@ class CountingE5:
             return
         self._path.parent.mkdir(parents=True, exist_ok=True)
         keys = np.array(list(self._vectors), dtype="U40")
-        np.savez(self._path, keys=keys, vectors=np.stack(list(self._vectors.values())))
+        partial = self._path.with_name(self._path.stem + ".partial.npz")
+        np.savez(partial, keys=keys, vectors=np.stack(list(self._vectors.values())))
+        partial.replace(self._path)  # atomic: a concurrent reader sees the old file or the new one
         self._dirty = False

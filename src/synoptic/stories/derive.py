@@ -62,16 +62,21 @@ COPY_SENTENCE = 0.6
 #: language) or anchor overlap (across languages).
 STATIC_WEIGHT = 0.5
 #: The gate before E5: the cheap alignment at `GATE_SENTENCE` must cover `GATE` of one article (the
-#: derived one). Calibration half: it lets through 95-97% of translation and rewrite pairs, and 1%
-#: (one language), 8% (two languages) and 15% (two scripts) of pairs of unrelated documents.
-GATE_SENTENCE: dict[PairClass, float] = {"same": 0.5, "cross": 0.4, "script": 0.3}
-GATE: dict[PairClass, float] = {"same": 0.5, "cross": 0.4, "script": 0.4}
+#: derived one), or, across languages, its sentence pairs that share an anchor must cover
+#: `GATE_ANCHORED` of it. Calibration half: passes 99.5% (one language), 100% (two languages) and
+#: 95% (two scripts) of translation and rewrite pairs, against 0%, 5% and 27% of unrelated pairs.
+GATE_SENTENCE: dict[PairClass, float] = {"same": 0.55, "cross": 0.35, "script": 0.3}
+GATE: dict[PairClass, float] = {"same": 0.7, "cross": 0.7, "script": 0.55}
+GATE_ANCHORED = 0.25
 #: Sentence pairs above this cheap similarity align without E5. Calibration half: the alignment of
 #: unrelated documents over such pairs covers at most 0.05 / 0.20 / 0.22 of either one, that of
 #: translations and rewrites a median of 0.95 / 0.65 / 0.53.
 TRUST: dict[PairClass, float] = {"same": 0.6, "cross": 0.5, "script": 0.45}
-#: E5 (rescaled, `semantic_matrix`) above which two sentences the cheap step did not trust align.
-E5_SENTENCE: dict[PairClass, float] = {"same": 0.5, "cross": 0.45, "script": 0.45}
+#: E5 (rescaled, `semantic_matrix`) above which two sentences the cheap step did not trust align:
+#: the 99th percentile of E5 between non-corresponding sentences of an original and its translation
+#: (a rewrite) on the calibration half (same 0.60, cross 0.39, script 0.50), which 95-97% of
+#: corresponding sentence pairs exceed; two scripts lowered to 0.45 (98% of corresponding pairs).
+E5_SENTENCE: dict[PairClass, float] = {"same": 0.6, "cross": 0.38, "script": 0.45}
 #: A whole derivation covers at least this much of both articles.
 WHOLE: dict[PairClass, float] = {"same": 0.75, "cross": 0.7, "script": 0.7}
 #: A partial one covers this much of the derived article, with at least `PARTIAL_UNITS` sentences.
@@ -165,12 +170,19 @@ def coverages(ua: Sequence[Unit], ub: Sequence[Unit], align: Sequence[tuple[int,
     return char_coverage(ua, {i for i, _ in align}), char_coverage(ub, {j for _, j in align})
 
 
-def passes_gate(pa: Prepared, pb: Prepared, lex: Matrix | None = None) -> bool:
+def passes_gate(pa: Prepared, pb: Prepared, lex: Matrix | None = None, cheap: Matrix | None = None) -> bool:
     """Whether the cheap alignment leaves a paraphrase or translation possible (E5 decides the rest);
-    `lex` is the pair's `lexical_matrix` when the caller has it."""
+    `lex` and `cheap` are the pair's `lexical_matrix` and `cheap_matrix` when the caller has them."""
     cls = pair_class(pa, pb)
-    align = monotone_alignment(cheap_matrix(pa, pb, cls, lex), GATE_SENTENCE[cls])
-    return max(coverages(pa.units, pb.units, align)) >= GATE[cls]
+    cheap = cheap_matrix(pa, pb, cls, lex) if cheap is None else cheap
+    align = monotone_alignment(cheap, GATE_SENTENCE[cls])
+    if max(coverages(pa.units, pb.units, align)) >= GATE[cls]:
+        return True
+    if cls == "same":
+        return False
+    shared = anchor_matrix(pa.units, pb.units)
+    anchored = [(i, j) for i, j in align if shared[i, j] > 0]
+    return max(coverages(pa.units, pb.units, anchored)) >= GATE_ANCHORED
 
 
 def aligned(
@@ -182,10 +194,12 @@ def aligned(
     either the cheap similarity (above `TRUST`) or E5 vouches for it; E5 vectors are computed only
     for sentences that no trusted pair holds, so a faithful translation costs few or none."""
     cheap = cheap_matrix(pa, pb, cls, lex)
-    if max(coverages(pa.units, pb.units, monotone_alignment(cheap, GATE_SENTENCE[cls]))) < GATE[cls]:
+    if not passes_gate(pa, pb, lex, cheap):
         return []
     margin: Matrix = (cheap - TRUST[cls]).astype(np.float32)
     trusted = monotone_alignment(margin, 0.0)
+    if min(coverages(pa.units, pb.units, trusted)) >= WHOLE[cls]:
+        return trusted  # already a whole derivation: E5 would only add coverage
     rows = sorted(set(range(len(pa.units))) - {i for i, _ in trusted})
     cols = sorted(set(range(len(pb.units))) - {j for _, j in trusted})
     if rows and cols:

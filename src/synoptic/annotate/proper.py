@@ -26,6 +26,10 @@ COMMON_AT_START = 4.0
 # The same, for any capitalised word in a language that capitalises nouns (German). Lower than at
 # sentence start because every German noun is a candidate; set on the German calibration half.
 COMMON_NOUN = 2.5
+# The same, for a capitalised word right after an article in a language that capitalises only
+# names ("la Commission", "les Négociations" are common words; "o Bolsonaro" is a name). Set on
+# the Portuguese calibration halves (PUD and Bosque), where articles before names are frequent.
+COMMON_AFTER_ARTICLE = 5.0
 # A German compound ("Sicherheitsexperten") is a common noun when its last part ("experten") is a
 # common word at least this frequent and this long; rare compounds otherwise pass for names.
 COMPOUND_TAIL_ZIPF = 3.0
@@ -49,6 +53,7 @@ class Language:
     noun_suffixes: tuple[str, ...]
     reference_lists: tuple[str, ...]
     determiners: frozenset[str]
+    plural_determiners: frozenset[str]
 
 
 @cache
@@ -60,6 +65,7 @@ def language(lang: str) -> Language:
         tuple(info["noun_suffixes"]),
         tuple(info.get("name_reference_lists", [])),
         frozenset(info["noun_determiners"]),
+        frozenset(info["plural_determiners"]),
     )
 
 
@@ -92,7 +98,7 @@ def is_common(word: str, lang: str, at_start: bool, determined: bool = False) ->
     if not word[:1].isupper():
         return True  # a particle ("des", "von") never stands alone
     if determined and not info.capitalises_nouns:  # "la Commission", "les Négociations"
-        return zipf(low, info.frequency_list) >= COMMON_NOUN
+        return zipf(low, info.frequency_list) >= COMMON_AFTER_ARTICLE
     if info.capitalises_nouns:
         if determined:
             return True
@@ -119,10 +125,13 @@ def _compound(low: str, info: Language) -> bool:
 
 def trim_common(text: str, run: list[tuple[int, int, str]], lang: str) -> list[list[tuple[int, int, str]]]:
     """The parts of a run of capitalised words left when its common words are taken out."""
-    dets = language(lang).determiners
+    info = language(lang)
     parts: list[list[tuple[int, int, str]]] = [[]]
     for i, tok in enumerate(run):
-        determined = after_determiner(text, tok[0], dets)
+        if after_determiner(text, tok[0], info.plural_determiners):  # "les Négociations": names are rarely plural
+            parts.append([])
+            continue
+        determined = after_determiner(text, tok[0], info.determiners)
         particle = not tok[2][:1].isupper() and 0 < i < len(run) - 1 and bool(parts[-1])
         if not particle and is_common(tok[2], lang, sentence_initial(text, tok[0]), determined):
             parts.append([])

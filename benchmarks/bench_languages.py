@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import json
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
@@ -39,6 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = next((p / "shared" for p in ROOT.parents if (p / "shared").is_dir()), ROOT.parent / "shared")
 UNER = SHARED / "eval" / "uner"
 OUT = ROOT / "docs" / "bench" / "languages.md"
+MEASURED = ROOT / "src" / "synoptic" / "lang" / "_measured.json"  # what `synoptic languages` prints
 FILES = {
     "de": "de_pud-ud-test.dev-half.iob2",
     "en": "en_pud-ud-test.dev-half.iob2",
@@ -317,6 +319,26 @@ def table(results: list[LangResult]) -> list[str]:
     return rows
 
 
+def write_measured(results: list[LangResult], linking: float) -> None:
+    """Per language, the evaluation-half figures `synoptic languages` prints."""
+    out: dict[str, dict[str, str]] = {
+        "_doc": {"about": "Written by benchmarks/bench_languages.py (UNER dev, evaluation halves); do not edit."}
+    }
+    for r in results:
+        if r.half != "evaluation" or r.gold == 0:
+            continue
+        lang = r.lang.split("-")[0]
+        entry = out.setdefault(lang, {})
+        _p, _r, f = r.system.prf()
+        entry[f"NER F1 ({r.lang})"] = f"{f:.2f}"
+        entry[f"typed F1 ({r.lang})"] = f"{r.system.prf(typed=True)[2]:.2f}"
+        entry[f"language ID ({r.lang})"] = f"{r.langid_ok}/{r.langid_n}"
+    for lang in PUD:
+        if lang in out:
+            out[lang]["PUD cross-lingual linking (all pairs)"] = f"{linking:.2f}"
+    MEASURED.write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
 def main() -> None:
     ctx = Context()
     results = [r for key in FILES for half in HALVES if (r := run_language(key, half, ctx)) is not None]
@@ -347,6 +369,7 @@ def main() -> None:
         lines.append(f"| {key} | {found} | {linked} | {linked / found if found else 0:.3f} |")
     lines.append(f"| **all** ({total} gold pairs) | {in_both} | {same} | **{same / in_both if in_both else 0:.3f}** |")
     lines += ["", "Produced by `python -m benchmarks.bench_languages`."]
+    write_measured(results, same / in_both if in_both else 0.0)
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))

@@ -140,7 +140,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_sources.add_serve_options(w)
     cli_sources.add_parsers(sub)
 
-    sub.add_parser("languages", help="list the supported languages")
+    sub.add_parser("languages", help="list the supported languages, their layers and measured figures")
     return parser
 
 
@@ -211,6 +211,30 @@ def cmd_serve(args: argparse.Namespace, err: Console) -> int:
     return EXIT_OK
 
 
+def cmd_languages(out: Console) -> int:
+    """Each supported language with the layers its data covers and what was measured on labelled data."""
+    from rich.table import Table
+
+    table = Table(title="Supported languages", show_lines=False)
+    for column in ("code", "language", "scripts", "layers", "measured (evaluation half)"):
+        table.add_column(column)
+    figures = langdata.measured()
+    for lang in langdata.supported_languages():
+        info = langdata.info(lang)
+        layers = langdata.layers(lang)
+        complete = "all 8" if len(layers) == len(langdata.LAYERS) else ", ".join(layers)
+        table.add_row(lang, info["name"], "+".join(info["scripts"]), complete, _figures(figures.get(lang)))
+    out.print(table)
+    out.print(f"layers: {', '.join(langdata.LAYERS)}; figures from docs/bench/languages.md", highlight=False)
+    return EXIT_OK
+
+
+def _figures(found: dict[str, Any] | None) -> str:
+    if not found:
+        return "no labelled data (layers tested on written cases only)"
+    return "; ".join(f"{k} {v}" for k, v in found.items())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     out, err = Console(), Console(stderr=True)
@@ -224,8 +248,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "watch":
             return cli_sources.cmd_watch(args, err)
         if args.command == "languages":
-            out.print(" ".join(langdata.supported_languages()))
-            return EXIT_OK
+            return cmd_languages(out)
     except SynopticError as exc:
         err.print(f"[red]error[/] {safe(str(exc))}", highlight=False, soft_wrap=True)
         return EXIT_NOTHING

@@ -76,3 +76,40 @@ def info(lang: str) -> dict[str, Any]:
 def cldr_locales(lang: str) -> tuple[str, ...]:
     """The CLDR locales whose names the language's texts use (Serbian: Cyrillic and Latin)."""
     return tuple(info(lang)["cldr_locales"])
+
+
+# Which resources a pipeline layer reads: a language supports the layer when all of them load.
+LAYERS: dict[str, tuple[str, ...]] = {
+    "language ID": ("language",),
+    "sentences": ("sentences",),
+    "boilerplate": ("boilerplate",),
+    "dates": ("timex",),
+    "quantities": ("quantities",),
+    "entities": ("gazetteer", "names"),
+    "quotes": ("quotes", "names"),
+    "comparison": ("compare", "quantities", "timex", "gazetteer"),
+}
+
+
+def layers(lang: str) -> tuple[str, ...]:
+    """The pipeline layers whose data `lang` has complete (see LAYERS)."""
+    out: list[str] = []
+    for layer, resources_ in LAYERS.items():
+        try:
+            for name in resources_:
+                load(lang, name)
+        except LanguageDataError:
+            continue
+        out.append(layer)
+    return tuple(out)
+
+
+@cache
+def measured() -> dict[str, dict[str, Any]]:
+    """Figures measured per language on labelled data (`lang/_measured.json`, written by
+    benchmarks/bench_languages.py); a language without labelled data has no entry."""
+    path = _root().joinpath("_measured.json")
+    if not path.is_file():
+        return {}
+    data: dict[str, dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))
+    return {k: v for k, v in data.items() if not k.startswith("_")}

@@ -217,16 +217,17 @@ def close_spelling(a: str, b: str) -> bool:
 # agree: English/French/German/scholarly/passport schemes differ in how they write ж ш щ ч ц х й я ю
 # (zh/j/ž, sh/sch/š, ch/tsch/č, ts/tz/c, kh/ch/h, y/j/i) and Russian renders English c/q/w as к/кв/в.
 _SKELETON_REWRITES: tuple[tuple[str, str], ...] = (
-    (r"shch|schtsch|sch|sh|ch(?=[aeiou]|$)|tsch|tch", "s"),
+    (r"shch|schtsch|sch|sh|tsch|tch", "s"),
     (r"dzh|dž|dj", "j"),
     (r"zh|ž", "j"),
-    (r"kh", "h"),
-    (r"ts|tz|c(?=[ei])", "z"),
+    (r"kh|ch", "h"),  # German ch is Russian х (kh); English ch is ч, which romanises as ch again
+    (r"ts|tz|c(?=[ei])", "s"),
     (r"ck|qu|q", "k"),
     (r"c", "k"),
     (r"x", "ks"),
     (r"ph", "f"),
     (r"w", "v"),
+    (r"z", "s"),  # Russian з renders English s (Канзас), German s is Russian з (Selenskyj)
     (r"(?<=[^aeiouy])j", "y"),
 )
 _SKELETON_RE = tuple((re.compile(p), r) for p, r in _SKELETON_REWRITES)

@@ -336,16 +336,55 @@ def vote_types(docs: Sequence[Document]) -> list[Document]:
         for m in doc.mentions:
             if m.source != WEAK_SOURCE:
                 votes[fold(m.text)][m.type] += 1
+                votes[skeleton_key(m.text, doc.article.language)][m.type] += 1
     out: list[Document] = []
     for doc in docs:
-        mentions = tuple(
-            replace(m, type=votes[fold(m.text)].most_common(1)[0][0])
-            if m.source == WEAK_SOURCE and votes.get(fold(m.text))
-            else m
-            for m in doc.mentions
-        )
+        mentions = tuple(_voted(m, doc.article.language, votes) for m in doc.mentions)
         out.append(replace(doc, mentions=mentions))
     return out
+
+
+def _voted(m: Mention, lang: str, votes: dict[str, Counter[EntityType]]) -> Mention:
+    """A shape-typed mention with the type its spelling, else its skeleton ("Канзасе" ~ Kansas), has elsewhere."""
+    if m.source != WEAK_SOURCE:
+        return m
+    for key in (fold(m.text), skeleton_key(m.text, lang)):
+        if len(key) >= MIN_SKELETON and votes.get(key):
+            return replace(m, type=votes[key].most_common(1)[0][0])
+    return m
+
+
+def skeleton_key(text: str, lang: str) -> str:
+    """The skeletons of a name's words ("Соединенного Королевства" -> one key per word, space-joined)."""
+    return " ".join(skeleton(w, lang) for w in text.split())
+
+
+def _merge_across_scripts(
+    others: dict[str, list[Ref]], docs: Sequence[Document], types: dict[str, Counter[str]]
+) -> dict[str, list[Ref]]:
+    """Join a place or organisation written only in one script to the one key of another script
+    with the same skeleton and type ("Потомак" and "Potomac", "Теско" and "Tesco")."""
+    info: dict[str, tuple[frozenset[str], str]] = {}
+    for key, refs in others.items():
+        scripts = frozenset(script_of(docs[d].mentions[m].text) for d, m in refs)
+        d0, m0 = refs[0]
+        info[key] = (scripts, skeleton_key(docs[d0].mentions[m0].text, docs[d0].article.language))
+    by_skeleton: dict[str, list[str]] = defaultdict(list)
+    for key, (_scripts, skel) in info.items():
+        if len(skel) >= MIN_SKELETON:
+            by_skeleton[skel].append(key)
+    for keys in by_skeleton.values():
+        for key in keys:
+            scripts, _skel = info[key]
+            if key not in others or len(scripts) != 1:
+                continue
+            etype = types[key].most_common(1)[0][0]
+            targets = [k for k in keys if k != key and k in others and info[k][0] != scripts]
+            targets = [k for k in targets if types[k].most_common(1)[0][0] == etype]
+            if len(targets) == 1:
+                others[targets[0]].extend(others.pop(key))
+                types[targets[0]].update(types.pop(key))
+    return others
 
 
 def resolve(docs: Sequence[Document], gaz: Gazetteer) -> tuple[list[Entity], list[Document]]:
@@ -377,6 +416,7 @@ def resolve(docs: Sequence[Document], gaz: Gazetteer) -> tuple[list[Entity], lis
                 display[key] = place.key if place is not None else m.text
             others[key].append((di, mi))
             types[key][gtype or m.type] += 10 if gtype else 1
+    others = _merge_across_scripts(others, docs, types)
     for key, refs in others.items():
         etype: EntityType = types[key].most_common(1)[0][0]  # type: ignore[assignment]
         groups.append((etype, key, refs))

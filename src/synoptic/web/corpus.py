@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, TypeVar
 
+from .. import langdata
+
 Json = dict[str, Any]
 T = TypeVar("T")
 
@@ -259,7 +261,8 @@ class Corpus:
 
     @cached_property
     def languages(self) -> list[str]:
-        return sorted({text_of(a, "language") for a in self.articles} - {""})
+        """Every supported language, and any other language an article of the corpus carries."""
+        return sorted(set(langdata.supported_languages()) | {text_of(a, "language") for a in self.articles} - {""})
 
     @cached_property
     def outlets(self) -> list[str]:

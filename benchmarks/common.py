@@ -168,6 +168,7 @@ class DiskCache:
             for text, row in zip(missing, self.inner.encode(missing), strict=True):
                 self.vectors[text] = row
             self.fresh += len(missing)
+            self.save()  # at once: a later failure must not lose minutes of encoding
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.stack([self.vectors[t] for t in texts])

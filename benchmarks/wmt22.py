@@ -103,7 +103,9 @@ def load(pairs: Sequence[str] = PAIRS, *, machine: bool = True) -> list[WmtDoc]:
             versions += [_version(doc_id, pair, f"ref:{r.get('translator')}", r) for r in doc.iter("ref")]
             if machine:
                 versions += [_version(doc_id, pair, f"hyp:{h.get('system')}", h) for h in doc.iter("hyp")]
-            out.append(WmtDoc(doc_id, pair, tuple(v for v in versions if v.article.text)))
+            kept = tuple(v for v in versions if v.article.text)
+            if kept and kept[0].role == "src":  # a document of one headline has no body to analyse
+                out.append(WmtDoc(doc_id, pair, kept))
     return out
 
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import itertools
-import pickle
 import subprocess
 import sys
 import tempfile
@@ -45,6 +44,7 @@ from synoptic.pipeline import CorpusState
 from synoptic.stages import default_pipeline
 from synoptic.store.sqlite import Store
 
+from .common import DiskCache
 from .wmt22 import ROOT, Rendered, RenderedDoc, halves, load
 
 OUT = ROOT / "docs" / "bench" / "quote_groups.md"
@@ -88,32 +88,6 @@ class CountingEmbedder:
     def encode(self, texts: Sequence[str]) -> Matrix:
         self.texts += len(texts)
         return self.inner.encode(texts)
-
-
-class DiskCache:
-    """E5 vectors remembered on disk between runs of the benchmark (keyed by text)."""
-
-    def __init__(self, inner: Embedder, path: Path) -> None:
-        self.inner = inner
-        self.name = inner.name
-        self.dim = inner.dim
-        self.path = path
-        self.vectors: dict[str, Matrix] = pickle.loads(path.read_bytes()) if path.exists() else {}
-        self.fresh = 0
-
-    def encode(self, texts: Sequence[str]) -> Matrix:
-        missing = list(dict.fromkeys(t for t in texts if t not in self.vectors))
-        if missing:
-            for text, row in zip(missing, self.inner.encode(missing), strict=True):
-                self.vectors[text] = row
-            self.fresh += len(missing)
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        return np.stack([self.vectors[t] for t in texts])
-
-    def save(self) -> None:
-        if self.fresh:
-            self.path.write_bytes(pickle.dumps(self.vectors))
 
 
 def annotate(docs: Sequence[RenderedDoc], store: Store) -> CorpusState:
@@ -253,7 +227,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--sweep", action="store_true", help="fit weights and sweep the threshold on calibration")
     sweep = parser.parse_args(argv).sweep
-    e5 = DiskCache(E5Embedder(), VECTORS)
+    e5 = DiskCache(E5Embedder, VECTORS)
     baseline = baseline_module()
     results: dict[tuple[str, str], Scores] = {}
     pairs: dict[str, dict[str, Scores]] = {}

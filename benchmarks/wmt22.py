@@ -206,7 +206,9 @@ def load(pairs: Sequence[str] = PAIRS, *, machine: bool = True) -> list[Rendered
     out = []
     for group in load_groups(pairs):
         versions = [rendered(group, v) for v in group.versions if machine or v.role != "hyp"]
-        out.append(RenderedDoc(group.doc_id, group.pair, tuple(v for v in versions if v.article.text)))
+        kept = tuple(v for v in versions if v.article.text)
+        if kept and kept[0].role == "src":  # a document of one headline has no body to analyse
+            out.append(RenderedDoc(group.doc_id, group.pair, kept))
     return out
 
 

@@ -60,6 +60,15 @@ def test_story_page_and_list_update_while_watch_adds_articles(browser: Any, tmp_
                 )
                 card = list_tab.page.locator(f'.story-card[data-story="{story}"]')
                 assert card.get_attribute("data-articles") == "3" and "updated" in card.inner_text()
+                # the swapped-in content behaves as loaded content: one open citation per sentence
+                cites = story_tab.page.locator(".summary-list > li").first.locator("details.cite > summary")
+                assert cites.count() >= 2
+                cites.nth(0).click()
+                cites.nth(1).click()
+                story_tab.page.wait_for_function(
+                    "() => document.querySelector('.summary-list > li').querySelectorAll('details.cite[open]')"
+                    ".length === 1"
+                )
                 assert story_tab.errors == [] and list_tab.errors == []
                 story_tab.shot("live-story.png")
 

@@ -19,10 +19,10 @@ from hypothesis.extra.numpy import arrays
 
 from synoptic.api import analyze
 from synoptic.codec import decode
-from synoptic.compare.align import align, derived_sentences, embed_units
+from synoptic.compare.align import align, carried_over, derived_sentences, embed_units
 from synoptic.compare.claims import ClaimUnit
 from synoptic.engines.local import worker_count
-from synoptic.models import Analysis, Derivation, Mention, Passage, Span
+from synoptic.models import Analysis, Article, Derivation, Document, Mention, Passage, Published, Sentence, Span
 from synoptic.pipeline import Context
 from synoptic.settings import Settings
 from synoptic.stages import default_pipeline
@@ -182,6 +182,17 @@ def _units_at(article: str, texts: Sequence[str], lang: str = "en") -> list[Clai
     return out
 
 
+def _document(units: Sequence[ClaimUnit]) -> Document:
+    """The article the units were cut from: their texts joined by spaces, one sentence each."""
+    text = " ".join(u.text for u in units)
+    article = Article(units[0].article, units[0].article, units[0].lang, None, None, (), Published(), text)
+    return Document(article, sentences=tuple(Sentence(u.start, u.end) for u in units))
+
+
+def _documents(*groups: list[ClaimUnit]) -> dict[str, Document]:
+    return {g[0].article: _document(g) for g in groups}
+
+
 def _derivation(src: list[ClaimUnit], dst: list[ClaimUnit], kind: str = "translation") -> Derivation:
     source = Span(src[0].article, src[0].start, src[-1].end, "")
     derived = Span(dst[0].article, dst[0].start, dst[-1].end, "")
@@ -196,7 +207,7 @@ def test_translated_sentences_take_their_source_vectors() -> None:
     """A translation's aligned sentences cost no E5: they share the source sentence's vector."""
     src, dst = _units_at("a1", SOURCE), _units_at("a2", TRANSLATION, "de")
     units = src + dst
-    same_as = derived_sentences(units, [_derivation(src, dst)])
+    same_as = derived_sentences(units, [_derivation(src, dst)], _documents(src, dst))
     assert same_as == {2: 0, 3: 1}
     embedder = CountingEmbedder()
     vectors = embed_units(units, embedder, same_as)
@@ -215,7 +226,7 @@ def test_unaligned_or_independent_sentences_keep_their_own_vectors(
     dst_texts: list[str], kind: str, expected: dict[int, int]
 ) -> None:
     src, dst = _units_at("a1", SOURCE), _units_at("a2", dst_texts, "de")
-    assert derived_sentences(src + dst, [_derivation(src, dst, kind)]) == expected
+    assert derived_sentences(src + dst, [_derivation(src, dst, kind)], _documents(src, dst)) == expected
 
 
 def test_borrowing_follows_chains_and_stops_at_cycles() -> None:
@@ -226,3 +237,13 @@ def test_borrowing_follows_chains_and_stops_at_cycles() -> None:
     embedder = CountingEmbedder()
     embed_units(units, embedder, {0: 1, 1: 0})  # a cycle: each text keeps its own vector
     assert sorted(embedder.encoded) == sorted([SOURCE[0], TRANSLATION[0], "Le barrage a tenu."])
+
+
+def test_items_carry_over_sentence_by_sentence() -> None:
+    """Quotes map through the aligned sentences of a passage: a sentence whose quote count differs on the
+    two sides carries nothing, the others still do."""
+    src, dst = _units_at("a1", SOURCE), _units_at("a2", TRANSLATION, "de")
+    anchors = [("a1", src[0].start + 4), ("a1", src[1].start + 2), ("a2", dst[0].start + 4), ("a2", dst[0].start + 9)]
+    anchors.append(("a2", dst[1].start + 1))
+    carried = carried_over(anchors, [_derivation(src, dst)], _documents(src, dst))
+    assert carried == {4: 1}  # the first sentence holds one quote in the source and two in the translation

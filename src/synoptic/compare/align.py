@@ -17,7 +17,8 @@ import numpy as np
 import numpy.typing as npt
 
 from ..embed import Embedder, model_text
-from ..models import Derivation, Span
+from ..models import Derivation, Document
+from ..stories.align import units as sentence_units
 from .claims import ClaimUnit
 
 ALIGN = 0.885  # average similarity for two sentences to count as one claim
@@ -69,33 +70,46 @@ def chain_root(i: int, same_as: Mapping[int, int]) -> int:
     return i
 
 
-def carried_over(anchors: Sequence[tuple[str, int]], derivations: Iterable[Derivation]) -> dict[int, int]:
+def carried_over(
+    anchors: Sequence[tuple[str, int]], derivations: Iterable[Derivation], documents: Mapping[str, Document]
+) -> dict[int, int]:
     """Item -> the source's item it renders, for items (sentences, quotes) given by (article, start
-    offset): those of a derived article inside a passage aligned with its source (a diagonal run of
-    aligned sentences) that holds as many of the source's items, paired in order. A passage whose
-    counts differ, and shared passages (independent voices), carry nothing."""
+    offset). A derivation's passage is a diagonal run of aligned sentences, so its k-th sentence on
+    one side renders its k-th on the other; an item of a derived sentence maps to the item of the
+    aligned source sentence when both sentences hold as many items (paired in order). Shared passages
+    are independent voices and carry nothing."""
     by_article: dict[str, list[int]] = {}
     for k, (article, _) in enumerate(anchors):
         by_article.setdefault(article, []).append(k)
 
-    def inside(article: str, span: Span) -> list[int]:
-        found = [k for k in by_article.get(article, ()) if span.start <= anchors[k][1] < span.end]
+    def items_in(article: str, start: int, end: int) -> list[int]:
+        found = [k for k in by_article.get(article, ()) if start <= anchors[k][1] < end]
         return sorted(found, key=lambda k: anchors[k][1])
 
     out: dict[int, int] = {}
     for d in derivations:
         if d.kind == "shared-passage" or d.source not in by_article or d.derived not in by_article:
             continue
+        if d.source not in documents or d.derived not in documents:
+            continue
+        src_units, dst_units = sentence_units(documents[d.source]), sentence_units(documents[d.derived])
         for p in d.passages:
-            src, dst = inside(d.source, p.source), inside(d.derived, p.derived)
-            if len(src) == len(dst):
-                out.update(zip(dst, src, strict=True))
+            src = [u for u in src_units if p.source.start <= u.start and u.end <= p.source.end]
+            dst = [u for u in dst_units if p.derived.start <= u.start and u.end <= p.derived.end]
+            if len(src) != len(dst):
+                continue
+            for us, ud in zip(src, dst, strict=True):
+                a, b = items_in(d.source, us.start, us.end), items_in(d.derived, ud.start, ud.end)
+                if len(a) == len(b):
+                    out.update(zip(b, a, strict=True))
     return out
 
 
-def derived_sentences(units: Sequence[ClaimUnit], derivations: Iterable[Derivation]) -> dict[int, int]:
+def derived_sentences(
+    units: Sequence[ClaimUnit], derivations: Iterable[Derivation], documents: Mapping[str, Document]
+) -> dict[int, int]:
     """Derived claim unit -> source unit, for sentences that derivations aligned one to one."""
-    return carried_over([(u.article, u.start) for u in units], derivations)
+    return carried_over([(u.article, u.start) for u in units], derivations, documents)
 
 
 def similarities(vectors: Matrix, langs: Sequence[str] = ()) -> Matrix:
@@ -171,7 +185,12 @@ def same_text_similarities(units: Sequence[ClaimUnit]) -> Matrix:
     return out
 
 
-def align(units: Sequence[ClaimUnit], embedder: Embedder, derivations: Iterable[Derivation] = ()) -> Aligned:
+def align(
+    units: Sequence[ClaimUnit],
+    embedder: Embedder,
+    derivations: Iterable[Derivation] = (),
+    documents: Mapping[str, Document] | None = None,
+) -> Aligned:
     """Embed, compare and group the claim units of one story. The units of a one-article story are
     never embedded: sentences of one article are never joined into one claim nor compared for
     conflicts, so only repeated sentences (the same text) count as similar there. That keeps E5,
@@ -180,7 +199,7 @@ def align(units: Sequence[ClaimUnit], embedder: Embedder, derivations: Iterable[
     if len({u.article for u in units}) <= 1:
         sims = same_text_similarities(units)
         return Aligned(tuple(units), sims, cluster(units, sims))
-    vectors = embed_units(units, embedder, derived_sentences(units, derivations))
+    vectors = embed_units(units, embedder, derived_sentences(units, derivations, documents or {}))
     sims = similarities(vectors, [u.lang for u in units])
     units = borrow_dates(units, sims)
     return Aligned(tuple(units), sims, cluster(units, sims))

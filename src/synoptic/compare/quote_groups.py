@@ -475,11 +475,13 @@ def describe_group(gid: str, members: Sequence[_Item], sim: _Similarity, index: 
     )
 
 
-def derived_quotes(items: Sequence[_Item], derivations: Iterable[Derivation]) -> dict[int, int]:
+def derived_quotes(
+    items: Sequence[_Item], derivations: Iterable[Derivation], documents: Mapping[str, Document]
+) -> dict[int, int]:
     """Quote -> the quote it renders, for quotes that a translation, copy or spin carried over from its
     source (`align.carried_over`): they take the source quote's E5 vector, so one statement costs E5
     once per voice."""
-    same_as = carried_over([(i.quote.span.article, i.quote.span.start) for i in items], derivations)
+    same_as = carried_over([(i.quote.span.article, i.quote.span.start) for i in items], derivations, documents)
     return {k: chain_root(k, same_as) for k in same_as}
 
 
@@ -489,6 +491,7 @@ def group_quotes(
     static: Embedder | None = None,
     weights: Weights | None = None,
     derivations: Iterable[Derivation] = (),
+    documents: Mapping[str, Document] | None = None,
 ) -> tuple[list[Quote], list[QuoteGroup]]:
     """Quotes with their group ids, and the records of groups with two or more versions. `static`
     (a fast embedder) prefilters very large blocks; without it they are compared in full. Quotes
@@ -496,7 +499,7 @@ def group_quotes(
     if not items:
         return [], []
     pairs = candidate_pairs(items, static)
-    sim = _Similarity(items, pairs, embedder, derived_quotes(items, derivations))
+    sim = _Similarity(items, pairs, embedder, derived_quotes(items, derivations, documents or {}))
     index = {i.quote.id: k for k, i in enumerate(items)}
     quotes: dict[str, Quote] = {}
     groups: list[QuoteGroup] = []
@@ -516,5 +519,7 @@ def quote_groups_stage(state: CorpusState, ctx: Context) -> CorpusState:
     """Set `state.quotes` (with speakers and groups) and `state.extras["quote_groups"]`."""
     items = build_quotes(state)
     embedders = (e5_embedder(ctx), static_embedder(ctx))
-    quotes, groups = group_quotes(items, *embedders, derivations=state.derivations) if items else ([], [])
+    documents = {d.id: d for d in state.documents}
+    found = group_quotes(items, *embedders, derivations=state.derivations, documents=documents) if items else None
+    quotes, groups = found or ([], [])
     return replace(state, quotes=tuple(quotes), extras={**state.extras, "quote_groups": tuple(groups)})

@@ -84,6 +84,7 @@ def claims_stage(state: CorpusState, ctx: Context) -> CorpusState:
     names = {e.id: e.name for e in state.entities}
     voices = voice_of(state)
     embedder = e5_embedder(ctx)
+    by_id = {d.id: d for d in state.documents}
     work: dict[str, StoryWork] = {}
     done: dict[str, Story] = {}
     stories = stories_of(state)
@@ -91,7 +92,7 @@ def claims_stage(state: CorpusState, ctx: Context) -> CorpusState:
         articles = [a for story in family for a in story.articles]
         docs = _documents(state, replace(family[0], articles=tuple(articles)))
         units = [u for doc in docs for u in units_of(doc, names)]
-        aligned = align(parse_slots(units, ctx), embedder, state.derivations)
+        aligned = align(parse_slots(units, ctx), embedder, state.derivations, by_id)
         for story in family:
             view = story_view(aligned, set(story.articles))
             work[story.id] = StoryWork(view)

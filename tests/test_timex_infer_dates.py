@@ -93,3 +93,14 @@ def test_infer_dates_keep_a_match_that_agrees_with_the_text() -> None:
         undated = _doc("u", text, "en", None, {"Putin": "p", "Diaz-Canel": "d"})
         out = infer_publication_dates([OLD, undated], SameEmbedder())
         assert out[1].article.published == Published("2018-12-10", "inferred"), text
+
+
+def test_infer_dates_keep_a_later_match_when_the_text_looks_back() -> None:
+    """An old date the text names (a photo caption of an earlier meeting) does not pull a later match back."""
+    recent = _doc(
+        "d", "Putin and Diaz-Canel spoke by phone on Monday.", "en", "2022-01-26", {"Putin": "p", "Diaz-Canel": "d"}
+    )
+    text = "Putin and Diaz-Canel spoke on Monday (the two met on 2 November 2018 in Moscow)."
+    undated = _doc("u", text, "en", None, {"Putin": "p", "Diaz-Canel": "d"})
+    out = infer_publication_dates([recent, undated], SameEmbedder())
+    assert out[1].article.published == Published("2022-01-24", "inferred")

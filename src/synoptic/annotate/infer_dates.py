@@ -9,7 +9,8 @@ event on that day or later; "yesterday" means the day after). The inferred date 
 bound over confident matches. Without any match, the date of the most similar dated article is used;
 without dated articles, the latest full date written in the text. A date so found must agree
 with the dates the article itself states (`agrees_with_text`): news reports what has happened, so
-an article whose dates name December 2019 was not published in 2018; when it disagrees, the
+an article whose dates name December 2019 was not published in 2018 (an old date it looks back
+at does not hold a later match back); when it disagrees, the
 latest date the text states in its own year is used instead (at its own precision). The article is then marked
 `published.how == "inferred"` and its relative timexes are resolved again against the new date.
 """
@@ -139,9 +140,6 @@ def _latest_written_date(doc: Document) -> date | None:
     return parse_base(max(days)) if days else None
 
 
-YEARS_AFTER = 1  # an article may look back at most this many years after the latest day or month it names
-
-
 def stated_dates(doc: Document) -> list[str]:
     """ISO values of the day- and month-precise dates the text states itself (not relative ones:
     "on 12 December 2019", "im Dezember 2019"); bare years are left out, as they often name plans."""
@@ -159,10 +157,11 @@ def own_year(doc: Document) -> int | None:
 
 
 def agrees_with_text(found: date, doc: Document) -> bool:
-    """Whether a publication date fits the year the text's own dates name: that year, or at most
-    `YEARS_AFTER` later (one stray date, a coming vote, does not move the year)."""
+    """Whether a publication date is no earlier than the year the text's own dates name: news reports
+    what has happened, so it may look back years (a photo caption of an old meeting) but was not
+    published before the year it reports."""
     year = own_year(doc)
-    return year is None or year <= found.year <= year + YEARS_AFTER
+    return year is None or found.year >= year
 
 
 def text_date(doc: Document) -> str:

@@ -8,6 +8,7 @@ import json
 import os
 import resource
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -86,7 +87,10 @@ def test_reliability_serve_refuses_a_bad_store(tmp_path: Path, kind: str) -> Non
     make, words = BAD_STORES[kind]
     db = make(tmp_path)
     before = db.read_bytes() if db.exists() else None
-    run = _run("serve", "--db", str(db), "--port", "1")  # port 1 cannot be bound: serving must not start
+    with socket.socket() as taken:  # a port in use: should the store pass, serving fails instead of running on
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        run = _run("serve", "--db", str(db), "--port", str(taken.getsockname()[1]))
     _one_error_line(run, words)
     assert "serving" not in run.stderr
     assert not (tmp_path / "missing_dir").exists()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import multiprocessing
+import pickle
 import resource
 import time
 from collections.abc import Callable, Sequence
@@ -15,6 +16,10 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
+
+import numpy as np
+
+from synoptic.embed import Embedder, Matrix
 
 from .synth import generate, write_corpus
 
@@ -149,3 +154,32 @@ def remember_stories(store: Any, signals: Sequence[Any], stories: Sequence[str],
         terms.add(sig.id, memory.frequencies.weights_of(sig.id, sig.terms))
         index.add([sig.id], sig.coarse.reshape(1, -1))
     memory.flush()
+
+
+class DiskCache:
+    """Vectors remembered on disk between runs of a benchmark (keyed by text); the model loads only when needed."""
+
+    def __init__(self, make: Callable[[], Embedder], path: Path, name: str = "e5", dim: int = 384) -> None:
+        self.make = make
+        self.inner: Embedder | None = None  # loaded only when a text is missing
+        self.name = name
+        self.dim = dim
+        self.path = path
+        self.vectors: dict[str, Matrix] = pickle.loads(path.read_bytes()) if path.exists() else {}
+        self.fresh = 0
+
+    def encode(self, texts: Sequence[str]) -> Matrix:
+        missing = list(dict.fromkeys(t for t in texts if t not in self.vectors))
+        if missing:
+            self.inner = self.inner or self.make()
+            for text, row in zip(missing, self.inner.encode(missing), strict=True):
+                self.vectors[text] = row
+            self.fresh += len(missing)
+            self.save()  # at once: a later failure must not lose minutes of encoding
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.stack([self.vectors[t] for t in texts])
+
+    def save(self) -> None:
+        if self.fresh:
+            self.path.write_bytes(pickle.dumps(self.vectors))

@@ -54,12 +54,20 @@ def run(name: str) -> bool:
     return True
 
 
+#: Sections shown first, in this order: the headline figures on real news.
+LEAD = ("realnews",)
+
+
+def _section_order(path: Path) -> tuple[int, str]:
+    return (LEAD.index(path.stem) if path.stem in LEAD else len(LEAD), path.stem)
+
+
 def assemble(failed: Sequence[str] = ()) -> str:
-    """docs/benchmarks.md: the intro, then every section in docs/bench/ (sorted by name)."""
+    """docs/benchmarks.md: the intro, the lead sections, then every other section in docs/bench/ (by name)."""
     parts = [INTRO]
     if failed:
         parts.append(f"Benchmarks that failed in the last run (older sections kept): {', '.join(failed)}.\n")
-    for section in sorted(BENCH_DOCS.glob("*.md")):
+    for section in sorted(BENCH_DOCS.glob("*.md"), key=_section_order):
         parts.append(section.read_text(encoding="utf-8").strip() + "\n")
     text = "\n".join(parts)
     DOC.write_text(text, encoding="utf-8")

@@ -21,7 +21,8 @@ if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+# ../shared beside the checkout (or beside a parent folder of it, for a worktree)
+SHARED = next((p / "shared" for p in REPO.parents if (p / "shared").is_dir()), REPO.parent / "shared")
 EXAMPLES = REPO / "examples" / "corpus"
 
 

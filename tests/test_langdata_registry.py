@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from synoptic import langdata
-from synoptic.errors import UnsupportedLanguageError
+from synoptic.errors import LanguageDataError, UnsupportedLanguageError
 
 
 def test_langdata_lists_supported_languages() -> None:
@@ -27,5 +27,15 @@ def test_langdata_boilerplate_cues_exist_per_language(lang: str) -> None:
     assert langdata.load(lang, "boilerplate")["cues"]
 
 
-def test_langdata_missing_resource_is_empty() -> None:
-    assert langdata.load("en", "no_such_resource") == {}
+def test_langdata_missing_resource_fails_loudly() -> None:
+    with pytest.raises(LanguageDataError) as err:
+        langdata.load("en", "no_such_resource")
+    assert "lang/en/no_such_resource.json" in str(err.value)
+    assert err.value.code == "E007"
+
+
+@pytest.mark.parametrize("lang", langdata.supported_languages())
+@pytest.mark.parametrize("resource", sorted(langdata.schema()))
+def test_langdata_every_language_has_every_resource_and_key(lang: str, resource: str) -> None:
+    data = langdata.load(lang, resource)
+    assert all(key in data for key in langdata.schema()[resource])

@@ -95,9 +95,9 @@ def test_lang_identifies_language(text: str, expected: str) -> None:
 
 def test_lang_rejects_unsupported_language_naming_supported_ones() -> None:
     [out] = language_stage.fn(
-        [doc("Rozmowy zakończyły się w poniedziałek w Genewie, a obie strony spotkają się znowu.")], Context()
+        [doc("Samtalen avslutades i måndags i Genève, och båda parter ska träffas igen nästa vecka.")], Context()
     )
-    assert out.article.language == "pl"
+    assert out.article.language == "sv"
     assert out.rejected_reason is not None and "not supported" in out.rejected_reason and "en" in out.rejected_reason
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+import pytest
 
 from synoptic.compare.quote_groups import build_quotes, group_quotes
 from synoptic.embed import Matrix
@@ -122,3 +123,42 @@ def test_quote_groups_speaker_is_the_entity_of_the_speaker_span() -> None:
     first = next(q for q in quotes if q.span.article == "a")
     assert first.speaker == "e1"
     assert first.speaker_span is not None and first.speaker_span.text == "Ryabkov"
+
+
+class CosineEmbedder:
+    """Two texts at a chosen cosine: `first` gets (1, 0), every other text (c, sqrt(1 - c^2))."""
+
+    name = "cosine"
+    dim = 2
+
+    def __init__(self, first: str, cos: float) -> None:
+        self.first, self.cos = first, cos
+
+    def encode(self, texts: Sequence[str]) -> Matrix:
+        other = [self.cos, float(np.sqrt(1 - self.cos**2))]
+        return np.array([[1.0, 0.0] if t == self.first else other for t in texts], dtype=np.float32)
+
+
+EN = "“We will rebuild the bridge over the Havel before winter,” she said. Edda Brunkhorst has led Kremmen since 2019."
+DE = (
+    "„Wir bauen die Brücke über die Havel vor dem Winter wieder auf“, sagte sie. "
+    "Edda Brunkhorst leitet Kremmen seit 2019."
+)
+OTHER = "„Wir bauen die Schule vor dem Winter wieder auf“, sagte sie. Jana Lüdtke leitet Lübars seit 2021."
+
+
+@pytest.mark.parametrize(
+    ("german", "cos", "grouped"),
+    [
+        (DE, 0.90, True),  # a translation whose speaker is only "sie": shared names and E5 carry it
+        (DE, 0.70, False),  # the same article pair, but wordings E5 finds far apart
+        (OTHER, 0.90, False),  # a close wording in an article about another place
+    ],
+)
+def test_quote_groups_translation_without_a_named_speaker(german: str, cos: float, grouped: bool) -> None:
+    q_en, q_de = EN[1 : EN.index("”")], german[1 : german.index("“")]
+    a = doc("en", EN, "en", [(q_en, "Edda Brunkhorst")])  # resolved from "she"
+    b = doc("de", german, "de", [(q_de, "sie")])
+    quotes, groups = group_quotes(build_quotes(CorpusState(documents=(a, b))), CosineEmbedder(q_en, cos))
+    assert (quotes[0].group == quotes[1].group) is grouped
+    assert len(groups) == int(grouped)

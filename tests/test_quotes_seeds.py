@@ -11,7 +11,9 @@ from synoptic.annotate.quotes import extract_quotes
 from synoptic.annotate.sentences import split_sentences
 from synoptic.models import Analysis, QuoteMention
 
-SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
+SEEDS = next(
+    (p / "shared" / "seeds" for p in Path(__file__).resolve().parents if (p / "shared").is_dir()), Path("/nonexistent")
+)
 pytestmark = [
     pytest.mark.seeds,
     pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is absent"),

@@ -19,10 +19,10 @@ from hypothesis.extra.numpy import arrays
 
 from synoptic.api import analyze
 from synoptic.codec import decode
-from synoptic.compare.align import align
+from synoptic.compare.align import align, derived_sentences, embed_units
 from synoptic.compare.claims import ClaimUnit
 from synoptic.engines.local import worker_count
-from synoptic.models import Analysis, Mention, Span
+from synoptic.models import Analysis, Derivation, Mention, Passage, Span
 from synoptic.pipeline import Context
 from synoptic.settings import Settings
 from synoptic.stages import default_pipeline
@@ -155,3 +155,74 @@ def test_negative_worker_settings_are_refused(field: str) -> None:
 
     with pytest.raises(SettingsError, match="must not be negative"):
         Settings(**{field: -1})
+
+
+class CountingEmbedder:
+    """Distinct one-hot vectors per text, counting what it was asked to encode."""
+
+    name = "counting"
+    dim = 8
+
+    def __init__(self) -> None:
+        self.encoded: list[str] = []
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        self.encoded.extend(texts)
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            out[row, sum(map(ord, text)) % self.dim] = 1.0
+        return out
+
+
+def _units_at(article: str, texts: Sequence[str], lang: str = "en") -> list[ClaimUnit]:
+    out, at = [], 0
+    for n, text in enumerate(texts):
+        out.append(ClaimUnit(f"{article}:{n}", article, lang, at, at + len(text), text, None))
+        at += len(text) + 1
+    return out
+
+
+def _derivation(src: list[ClaimUnit], dst: list[ClaimUnit], kind: str = "translation") -> Derivation:
+    source = Span(src[0].article, src[0].start, src[-1].end, "")
+    derived = Span(dst[0].article, dst[0].start, dst[-1].end, "")
+    return Derivation(src[0].article, dst[0].article, kind, 1.0, (Passage(source, derived),))  # type: ignore[arg-type]
+
+
+SOURCE = ["The dam held overnight after heavy rain.", "Crews worked in shifts to reinforce it."]
+TRANSLATION = ["Der Damm hielt nach starkem Regen stand.", "Trupps arbeiteten in Schichten daran."]
+
+
+def test_translated_sentences_take_their_source_vectors() -> None:
+    """A translation's aligned sentences cost no E5: they share the source sentence's vector."""
+    src, dst = _units_at("a1", SOURCE), _units_at("a2", TRANSLATION, "de")
+    units = src + dst
+    same_as = derived_sentences(units, [_derivation(src, dst)])
+    assert same_as == {2: 0, 3: 1}
+    embedder = CountingEmbedder()
+    vectors = embed_units(units, embedder, same_as)
+    assert embedder.encoded == SOURCE
+    assert np.array_equal(vectors[2], vectors[0]) and np.array_equal(vectors[3], vectors[1])
+
+
+@pytest.mark.parametrize(
+    ("dst_texts", "kind", "expected"),
+    [
+        (TRANSLATION[:1], "translation", {}),  # one sentence against two: counts differ, nothing borrowed
+        (TRANSLATION, "shared-passage", {}),  # a shared passage is an independent voice: no borrowing
+    ],
+)
+def test_unaligned_or_independent_sentences_keep_their_own_vectors(
+    dst_texts: list[str], kind: str, expected: dict[int, int]
+) -> None:
+    src, dst = _units_at("a1", SOURCE), _units_at("a2", dst_texts, "de")
+    assert derived_sentences(src + dst, [_derivation(src, dst, kind)]) == expected
+
+
+def test_borrowing_follows_chains_and_stops_at_cycles() -> None:
+    units = _units_at("a1", SOURCE[:1]) + _units_at("a2", TRANSLATION[:1]) + _units_at("a3", ["Le barrage a tenu."])
+    embedder = CountingEmbedder()
+    embed_units(units, embedder, {1: 0, 2: 1})
+    assert embedder.encoded == SOURCE[:1]
+    embedder = CountingEmbedder()
+    embed_units(units, embedder, {0: 1, 1: 0})  # a cycle: each text keeps its own vector
+    assert sorted(embedder.encoded) == sorted([SOURCE[0], TRANSLATION[0], "Le barrage a tenu."])

@@ -5,11 +5,13 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from synoptic import analyze
+from synoptic.embed import pack_vector, text_key, unpack_vector
 from synoptic.errors import StoreError
 from synoptic.ingest import article_id
 from synoptic.models import Article, Document, Mention, Published, Quantity, QuoteMention, Sentence, Timex
@@ -55,7 +57,7 @@ def documents(draw: st.DrawFn) -> Document:
         timexes=(Timex(start, end, art.text[start:end], "2022-01", "month", True),),
         quantities=(Quantity(start, end, art.text[start:end], draw(st.none() | st.floats(0, 1e9)), None, "t", True),),
         quotes=(QuoteMention(start, end, art.text[start:end], "direct", start, end, "x", "said"),),
-        vector=tuple(draw(st.lists(st.floats(-1, 1, width=32), max_size=4))),
+        vector=pack_vector(np.array(draw(st.lists(st.floats(-1, 1, width=16), max_size=4)), dtype=np.float16)),
     )
 
 
@@ -139,3 +141,23 @@ def test_repeated_articles_are_analysed_once(tmp_path: Path, examples_dir: Path)
     analysis = analyze_articles(grain + grain[:1], db=tmp_path / "s.db")
     assert [a.id for a in analysis.articles] == [a.id for a in grain]
     assert len({a for s in analysis.stories for a in s.articles}) == len(grain)
+
+
+@settings(max_examples=40)
+@given(st.dictionaries(st.text(max_size=50), st.lists(st.floats(-1, 1, width=16), min_size=3, max_size=3), max_size=8))
+def test_store_vectors_round_trip(rows: dict[str, list[float]]) -> None:
+    """Vectors come back bit for bit under their text keys; a key stored twice keeps its first vector."""
+    vectors = {text_key(t): np.array(v, dtype=np.float16) for t, v in rows.items()}
+    with Store() as store:
+        store.put_vectors("e5", vectors)
+        store.put_vectors("e5", {k: v + np.float16(1) for k, v in vectors.items()})
+        back = store.get_vectors("e5", [*vectors, text_key("never stored \u2603")])
+        assert store.get_vectors("other-model", list(vectors)) == {}
+    assert set(back) == set(vectors)
+    for key, vec in vectors.items():
+        assert back[key].tobytes() == vec.tobytes()
+
+
+def test_packed_vector_is_the_unit_vector() -> None:
+    row = np.array([3.0, 4.0, 0.0], dtype=np.float32)
+    assert np.allclose(unpack_vector(pack_vector(row)), [0.6, 0.8, 0.0], atol=1e-3)

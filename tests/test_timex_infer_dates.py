@@ -70,3 +70,26 @@ def test_infer_dates_nothing_to_go_by_leaves_article_undated() -> None:
     undated = _doc("u", "Scholz spoke on Monday.", "en", None, {"Scholz": "s"})
     out = infer_publication_dates([DATED, undated], NullEmbedder())
     assert out[1].article.published == Published(None, None)
+
+
+# 2018-12-12 is a Wednesday.
+OLD = _doc("d", "Putin and Diaz-Canel spoke by phone on Monday.", "en", "2018-12-12", {"Putin": "p", "Diaz-Canel": "d"})
+
+
+def test_infer_dates_never_contradict_the_texts_own_year() -> None:
+    text = "Putin and Diaz-Canel spoke on Monday. It was their first call since the summit of 5 December 2019."
+    undated = _doc("u", text, "en", None, {"Putin": "p", "Diaz-Canel": "d"})
+    out = infer_publication_dates([OLD, undated], SameEmbedder())
+    assert out[1].article.published == Published("2019-12-05", "inferred")
+
+
+def test_infer_dates_keep_a_match_that_agrees_with_the_text() -> None:
+    cases = [
+        "Putin and Diaz-Canel spoke on Monday.",  # no date of its own
+        "Putin and Diaz-Canel spoke on Monday about the 2030 plan.",  # a bare year names a plan
+        "Putin and Diaz-Canel spoke on Monday, as agreed on 3 December 2018.",  # the same year
+    ]
+    for text in cases:
+        undated = _doc("u", text, "en", None, {"Putin": "p", "Diaz-Canel": "d"})
+        out = infer_publication_dates([OLD, undated], SameEmbedder())
+        assert out[1].article.published == Published("2018-12-10", "inferred"), text

@@ -117,6 +117,8 @@ def test_web_api_openapi_document_lists_every_endpoint(client: TestClient) -> No
         "/api/v1/quotes",
         "/api/v1/quote-groups",
         "/api/v1/quote-groups/{group_id}",
+        "/api/v1/changes",
+        "/api/v1/sources",
         "/api/v1/jobs/{job_id}",
     }
     assert set(doc["paths"]["/api/v1/articles"]) == {"get", "post"}

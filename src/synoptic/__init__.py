@@ -11,11 +11,14 @@ from .api import analyze, analyze_articles
 from .errors import SynopticError, UnsupportedLanguageError
 from .models import Analysis, Article, Span
 from .settings import Settings
+from .sources import CrawlSettings, FetchReport, fetch, watch
 
 __version__ = "0.1.0"
 __all__ = [
     "Analysis",
     "Article",
+    "CrawlSettings",
+    "FetchReport",
     "Settings",
     "Span",
     "SynopticError",
@@ -23,4 +26,6 @@ __all__ = [
     "__version__",
     "analyze",
     "analyze_articles",
+    "fetch",
+    "watch",
 ]

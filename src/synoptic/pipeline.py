@@ -46,6 +46,10 @@ class Context:
         value: T = self._resources[key]
         return value
 
+    def peek(self, key: str) -> Any:
+        """The resource named `key` if something already built it, else None (for reports and benchmarks)."""
+        return self._resources.get(key)
+
 
 @dataclass(frozen=True)
 class CorpusState:

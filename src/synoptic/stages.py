@@ -15,6 +15,7 @@ from .compare.stages import claims_stage, conflicts_stage, coverage_stage, summa
 from .pipeline import Pipeline
 from .stories.derive import derivations_stage
 from .stories.events import events_stage
+from .stories.features import lead_vector_stage
 from .stories.stage import stories_stage
 
 
@@ -28,11 +29,12 @@ def default_pipeline() -> Pipeline:
             timex_stage,
             quantities_stage,
             quotes_stage,
+            lead_vector_stage,
             resolve_entities_stage,
             infer_dates_stage,
-            quote_groups_stage,
             stories_stage,
             derivations_stage,
+            quote_groups_stage,
             events_stage,
             claims_stage,
             conflicts_stage,

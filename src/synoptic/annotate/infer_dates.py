@@ -7,7 +7,10 @@ are close in meaning (static multilingual embeddings) and name the same canonica
 expression pins the event's date, and so a lower bound on the undated article's date (it reports the
 event on that day or later; "yesterday" means the day after). The inferred date is the latest such
 bound over confident matches. Without any match, the date of the most similar dated article is used;
-without dated articles, the latest full date written in the text. The article is then marked
+without dated articles, the latest full date written in the text. A date so found must agree
+with the dates the article itself states (`agrees_with_text`): news reports what has happened, so
+an article whose dates name December 2019 was not published in 2018; when it disagrees, the
+latest date the text states in its own year is used instead (at its own precision). The article is then marked
 `published.how == "inferred"` and its relative timexes are resolved again against the new date.
 """
 
@@ -15,7 +18,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -136,6 +139,38 @@ def _latest_written_date(doc: Document) -> date | None:
     return parse_base(max(days)) if days else None
 
 
+YEARS_AFTER = 1  # an article may look back at most this many years after the latest day or month it names
+
+
+def stated_dates(doc: Document) -> list[str]:
+    """ISO values of the day- and month-precise dates the text states itself (not relative ones:
+    "on 12 December 2019", "im Dezember 2019"); bare years are left out, as they often name plans."""
+    return sorted(
+        t.value
+        for t in doc.timexes
+        if not t.relative and t.granularity in ("day", "month") and t.value[:4].isdigit() and len(t.value) >= 7
+    )
+
+
+def own_year(doc: Document) -> int | None:
+    """The year most of the text's stated dates fall in (the latest on a tie), or None."""
+    years = Counter(int(v[:4]) for v in stated_dates(doc))
+    return max(years, key=lambda y: (years[y], y)) if years else None
+
+
+def agrees_with_text(found: date, doc: Document) -> bool:
+    """Whether a publication date fits the year the text's own dates name: that year, or at most
+    `YEARS_AFTER` later (one stray date, a coming vote, does not move the year)."""
+    year = own_year(doc)
+    return year is None or year <= found.year <= year + YEARS_AFTER
+
+
+def text_date(doc: Document) -> str:
+    """The latest stated date in the text's own year (day or month precision)."""
+    year = str(own_year(doc))
+    return [v for v in stated_dates(doc) if v.startswith(year)][-1]
+
+
 def infer_publication_dates(docs: Sequence[Document], embedder: Embedder) -> list[Document]:
     """Documents with inferred publication dates where they had none (others unchanged)."""
     dated_idx = [i for i, d in enumerate(docs) if parse_base(d.article.published.date)]
@@ -164,8 +199,11 @@ def infer_publication_dates(docs: Sequence[Document], embedder: Embedder) -> lis
             found, how = _latest_written_date(docs[i]), "latest date in the text"
         if found is None:
             continue
-        log.info("article %s: publication date inferred as %s from %s", docs[i].id, found.isoformat(), how)
-        out[i] = redate(docs[i], found.isoformat())
+        day = found.isoformat()
+        if not agrees_with_text(found, docs[i]):
+            day, how = text_date(docs[i]), f"the text's own dates ({how} gave {day})"
+        log.info("article %s: publication date inferred as %s from %s", docs[i].id, day, how)
+        out[i] = redate(docs[i], day)
     return out
 
 

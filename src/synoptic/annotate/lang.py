@@ -1,23 +1,38 @@
 """Language identification: py3langid for article-length text, lingua for short text.
 
-Articles whose language has no data files leave the run as rejections that name the supported
-languages, rather than being analysed with the wrong rules.
+What an identifier returns is mapped to a supported language through each language's
+`language.json`: `identifier_codes` (Bosnian texts are read as Croatian) and `family` with
+`scripts` (Croatian, Serbian and Bosnian are one family that identifiers confuse: a Cyrillic text
+of that family is Serbian; a Latin one is the member whose `family_markers` it uses most,
+ijekavian "prije", "tisuća" against ekavian "pre", "hiljada", the identifier's choice on a tie). Articles
+whose language has no data folder leave the run as rejections naming the supported languages.
 """
 
 from __future__ import annotations
 
+import json
+import re
+import unicodedata
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import cache
+from importlib import resources
 from typing import Any
 
 from .. import langdata
 from ..models import Document
 from ..pipeline import Context, article_stage
 
-SHORT_TEXT = 200
-# Languages the identifiers choose among: everything py3langid knows, narrowed for lingua (which
-# costs memory per language) to the supported ones plus close neighbours that are often confused.
-_LINGUA_EXTRA = ("nl", "es", "it", "pt", "pl", "ru", "cs", "uk", "sv", "da")
+SHORT_TEXT = 200  # below this many characters py3langid's n-gram model guesses; lingua is built for short text
+_SCRIPT_SAMPLE = 2000  # letters enough to tell the dominant script
+_MARKER_SAMPLE = 5000  # characters read for the family marker words (as many as the identifier reads)
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _neighbours() -> list[str]:
+    text = resources.files("synoptic.lang").joinpath("_identify.json").read_text(encoding="utf-8")
+    return list(json.loads(text)["neighbours"])
 
 
 def _langid(ctx: Context) -> Any:
@@ -33,21 +48,78 @@ def _lingua(ctx: Context) -> Any:
     def build() -> Any:
         from lingua import IsoCode639_1, LanguageDetectorBuilder
 
-        codes = sorted(set(langdata.supported_languages()) | set(_LINGUA_EXTRA))
-        isos = [getattr(IsoCode639_1, c.upper()) for c in codes if hasattr(IsoCode639_1, c.upper())]
+        codes = set(_neighbours())
+        for lang in langdata.supported_languages():
+            codes.update(langdata.info(lang)["identifier_codes"])
+        isos = [getattr(IsoCode639_1, c.upper()) for c in sorted(codes) if hasattr(IsoCode639_1, c.upper())]
         return LanguageDetectorBuilder.from_iso_codes_639_1(*isos).build()
 
     return ctx.resource("lingua", build)
 
 
-def identify(text: str, ctx: Context) -> str:
-    """ISO 639-1 code of the text's language ('' when nothing can be said)."""
+def script_of(text: str) -> str:
+    """The dominant script of `text` as an ISO 15924 code ("Latn", "Cyrl", ...; '' without letters)."""
+    counts: Counter[str] = Counter()
+    for ch in text[:_SCRIPT_SAMPLE]:
+        if ch.isalpha():
+            name = unicodedata.name(ch, "")
+            counts["Cyrl" if name.startswith("CYRILLIC") else "Latn" if name.startswith("LATIN") else "Othr"] += 1
+    return counts.most_common(1)[0][0] if counts else ""
+
+
+@cache
+def _code_table() -> dict[str, str]:
+    """Identifier code -> supported language (its own code, or the language listing it: bs -> hr)."""
+    table: dict[str, str] = {}
+    for lang in langdata.supported_languages():
+        for code in langdata.info(lang)["identifier_codes"]:
+            table.setdefault(code, lang)
+    return table
+
+
+def resolve_code(code: str, text: str) -> str:
+    """The supported language for identifier output `code` on `text` (`code` itself when unsupported)."""
+    lang = _code_table().get(code)
+    if lang is None:
+        return code
+    family = langdata.info(lang)["family"]
+    return _family_choice(lang, family, script_of(text), text) if family else lang
+
+
+def _marker_counts(text: str, members: list[str]) -> dict[str, int]:
+    words = Counter(_WORD.findall(text[:_MARKER_SAMPLE].lower()))
+    return {m: sum(words[w] for w in langdata.info(m)["family_markers"]) for m in members}
+
+
+def _family_choice(lang: str, family: str, script: str, text: str) -> str:
+    """Among the family members written in `script`, the one whose marker words the text uses most."""
+    members = [
+        m
+        for m in langdata.supported_languages()
+        if langdata.info(m)["family"] == family and script in langdata.info(m)["scripts"]
+    ]
+    if len(members) < 2:
+        return members[0] if members else lang
+    counts = _marker_counts(text, members)
+    best = max(counts.values())
+    winners = [m for m, c in counts.items() if c == best]
+    return lang if lang in winners else winners[0]
+
+
+def identify_raw(text: str, ctx: Context) -> str:
+    """The identifier's own ISO 639-1 code for the text ('' when nothing can be said)."""
     sample = text[:5000]
     if len(sample.strip()) < SHORT_TEXT:
         found = _lingua(ctx).detect_language_of(sample)
         return str(found.iso_code_639_1.name).lower() if found is not None else ""
     lang, _score = _langid(ctx).classify(sample)
     return str(lang)
+
+
+def identify(text: str, ctx: Context) -> str:
+    """ISO 639-1 code of the text's language, mapped onto the supported ones ('' when nothing can be said)."""
+    code = identify_raw(text, ctx)
+    return resolve_code(code, text) if code else ""
 
 
 @article_stage("language", requires=["text"], provides=["language"])

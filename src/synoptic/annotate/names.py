@@ -131,6 +131,18 @@ def honorifics() -> frozenset[str]:
 
 
 @cache
+def articles() -> frozenset[str]:
+    """Definite articles of every language ("the", "der", "la"), never part of a role or name."""
+    return frozenset(w for data in langdata.load_all("names").values() for w in data["articles"])
+
+
+@cache
+def function_words() -> frozenset[str]:
+    """Articles and the words after which a role names a department ("du", "of", "für"), pooled."""
+    return articles() | frozenset(w for data in langdata.load_all("names").values() for w in data["role_linkers"])
+
+
+@cache
 def particles() -> frozenset[str]:
     out: set[str] = set()
     for data in langdata.load_all("names").values():
@@ -145,6 +157,7 @@ class PersonName:
     given: tuple[str, ...]
     surname: str
     surname_text: str
+    given_text: str = ""
 
     @property
     def full(self) -> bool:
@@ -167,7 +180,7 @@ def split_person(surface: str) -> PersonName | None:
     key = word_key("".join(surname_words))
     if not key:
         return None
-    return PersonName(tuple(first_name_key(w) for w in given_words), key, surname_text)
+    return PersonName(tuple(first_name_key(w) for w in given_words), key, surname_text, " ".join(given_words))
 
 
 def surface_words_clean(words: list[str]) -> list[str]:
@@ -198,3 +211,54 @@ def close_spelling(a: str, b: str) -> bool:
 
     limit = 1 if min(len(a), len(b)) < 8 else 2
     return bool(DamerauLevenshtein.distance(a, b) <= limit)
+
+
+# Rewrites that make romanisations of one Cyrillic name, and Cyrillic renderings of one Latin name,
+# agree: English/French/German/scholarly/passport schemes differ in how they write ж ш щ ч ц х й я ю
+# (zh/j/ž, sh/sch/š, ch/tsch/č, ts/tz/c, kh/ch/h, y/j/i) and Russian renders English c/q/w as к/кв/в.
+_SKELETON_REWRITES: tuple[tuple[str, str], ...] = (
+    (r"shch|schtsch|sch|sh|tsch|tch", "s"),
+    (r"dzh|dž|dj", "j"),
+    (r"zh|ž", "j"),
+    (r"kh|ch", "h"),  # German ch is Russian х (kh); English ch is ч, which romanises as ch again
+    (r"ts|tz|c(?=[ei])", "s"),
+    (r"ck|qu|q", "k"),
+    (r"c", "k"),
+    (r"x", "ks"),
+    (r"ph", "f"),
+    (r"w", "v"),
+    (r"z", "s"),  # Russian з renders English s (Канзас), German s is Russian з (Selenskyj)
+    (r"(?<=[^aeiouy])j", "y"),
+)
+_SKELETON_RE = tuple((re.compile(p), r) for p, r in _SKELETON_REWRITES)
+_VOWELS = re.compile(r"(?<=.)[aeiouy]+")
+_DOUBLE = re.compile(r"(.)\1+")
+#: A case ending is stripped only when this many letters remain (the stem of "Том" is not "Т").
+MIN_STEM = 3
+
+
+@cache
+def case_endings(lang: str) -> tuple[str, ...]:
+    """The oblique-case endings of surnames in `lang`, longest first (`names.json` `case_endings`)."""
+    if lang not in langdata.supported_languages():
+        return ()
+    return tuple(sorted(langdata.load(lang, "names")["case_endings"], key=len, reverse=True))
+
+
+@lru_cache(maxsize=1 << 16)
+def skeleton(word: str, lang: str = "") -> str:
+    """A script-independent consonant skeleton of a name word: Трампа, Trump -> "trmp"; Рябков, Rjabkow -> "rbkv".
+
+    Lossier than `word_key`: vowels go (English u is Russian а), case endings of the word's language
+    go, the transliteration schemes' spellings of one sound become one letter. Used only to compare
+    names written in different scripts or inflected, with the given names checked besides.
+    """
+    low = word.lower()
+    for ending in case_endings(lang):
+        if low.endswith(ending) and len(low) - len(ending) >= MIN_STEM:
+            low = low[: -len(ending)]
+            break
+    out = _NON_ALNUM.sub("", anyascii(low).lower())
+    for pattern, repl in _SKELETON_RE:
+        out = pattern.sub(repl, out)
+    return _DOUBLE.sub(r"\1", _VOWELS.sub("", out))

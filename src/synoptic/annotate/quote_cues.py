@@ -19,59 +19,9 @@ from .quote_speakers import Candidate, Lexicon, NameIndex, Token, inside_any, le
 
 CueKind = Literal["verb", "naming", "participle", "according", "impersonal", "so"]
 _PUNCT_STOP = re.compile(r"[.;:!?()\[\]“”„\"«»]")
-_PREPOSITIONS = frozenset(
-    [
-        "in",
-        "on",
-        "at",
-        "to",
-        "from",
-        "with",
-        "for",
-        "of",
-        "by",
-        "about",
-        "after",
-        "before",
-        "during",
-        "zu",
-        "vor",
-        "im",
-        "am",
-        "an",
-        "auf",
-        "mit",
-        "von",
-        "bei",
-        "nach",
-        "à",
-        "au",
-        "aux",
-        "dans",
-        "devant",
-        "lors",
-        "pour",
-        "sur",
-        "avec",
-        "en",
-        "v",
-        "ve",
-        "na",
-        "za",
-        "do",
-        "od",
-        "s",
-        "se",
-        "k",
-        "o",
-        "в",
-        "на",
-        "с",
-        "к",
-        "о",
-        "у",
-    ]
-)
+CONJ = r"(?:but|and|aber|und|mais|et|ale|но|и)"
+MAX_FRONTED_TOKENS = 10  # a fronted adverbial longer than this before its comma is not skipped
+MAX_CLAUSE_SUBJECT_TOKENS = 4  # "than most Republican voters say": longer runs are not taken as a subject
 
 
 @dataclass(frozen=True)
@@ -128,12 +78,16 @@ def find_cues(text: str, lang: str, quoted: Sequence[tuple[int, int]]) -> list[C
     return out
 
 
-def _pronoun_of(tok: Token, lex: Lexicon) -> str | None:
+def _pronoun(tok: Token, lex: Lexicon) -> Candidate | None:
+    """A personal pronoun as a speaker phrase; of French "a-t-il" only the pronoun "il" itself."""
     low = tok.low
     if low in lex.pronouns:
-        return low
+        return Candidate(tok.start, tok.end, tok.text, "pronoun", gender=lex.pronouns[low])
     tail = low.rsplit("-", 1)[-1]
-    return tail if "-" in low and tail in lex.pronouns else None
+    if "-" not in low or tail not in lex.pronouns:
+        return None
+    start = tok.start + len(tok.text) - len(tail)
+    return Candidate(start, tok.end, tok.text[-len(tail) :], "pronoun", gender=lex.pronouns[tail])
 
 
 def noun_kind(tok: Token, lex: Lexicon) -> Literal["role", "org", "report"] | None:
@@ -141,9 +95,9 @@ def noun_kind(tok: Token, lex: Lexicon) -> Literal["role", "org", "report"] | No
     low = re.sub(r"^(?:l|d|qu)['’]", "", tok.low.strip("’'"))
     if low in lex.report_nouns or any(low.endswith(n) and len(n) > 5 for n in lex.report_nouns):
         return "report"
-    if low in lex.org_nouns or (lex.lang == "de" and any(low.endswith(n) and len(n) > 3 for n in lex.org_nouns)):
+    if low in lex.org_nouns or (lex.capitalises_nouns and any(low.endswith(n) and len(n) > 3 for n in lex.org_nouns)):
         return "org"
-    if role_key(low) is not None and (tok.text[:1].islower() or lex.lang == "de" or tok.text.isupper()):
+    if role_key(low) is not None and (tok.text[:1].islower() or lex.capitalises_nouns or tok.text.isupper()):
         return "role"
     return None
 
@@ -203,6 +157,52 @@ def phrase_left(text: str, end: int, floor: int, lex: Lexicon, names: NameIndex)
     return _scan_left(text, toks[:k], lex, names)
 
 
+def verb_subject(text: str, cue: Cue, floor: int, ceiling: int, lex: Lexicon, names: NameIndex) -> Candidate | None:
+    """The subject of a speech verb: the phrase before it, or the one after it when the clause
+    opens with a fronted prepositional phrase in a language that then puts the subject after the
+    verb ("In einem Interview mit dem Sender RTVI sagte Rjabkow", "В интервью RTVI заявил Рябков")."""
+    left = phrase_left(text, cue.start, floor, lex, names)
+    if left is not None and not _fronted_phrase(text, floor, left.start, lex):
+        return left
+    right = phrase_right(text, cue.end, ceiling, lex, names)
+    if right is not None or left is None:
+        return right
+    # "В интервью RTVI Рябков заявил, что …": the subject between the fronted phrase and the verb
+    return phrase_left(text, cue.start, left.end, lex, names) or left
+
+
+def _fronted_phrase(text: str, floor: int, before: int, lex: Lexicon) -> bool:
+    """Whether the clause from `floor` opens with a prepositional phrase reaching to `before`."""
+    if not lex.subject_after_fronted_phrase or "," in text[floor:before]:
+        return False
+    toks = tokens(text, floor, before)
+    return bool(toks) and toks[0].low in lex.prepositions
+
+
+def clause_subject(text: str, start: int, end: int, lex: Lexicon, names: NameIndex) -> Candidate | None:
+    """The subject opening a clause (after a fronted adverbial up to its comma): who a quotation
+    embedded later in the clause is ascribed to ("Gov. Pat McCrory blamed the court's “…”")."""
+    toks = tokens(text, start, end)
+    if toks and re.fullmatch(CONJ, toks[0].low):
+        toks = toks[1:]
+    if toks and toks[0].low in lex.prepositions:
+        comma = text.find(",", toks[0].start, end)
+        if comma < 0 or len(tokens(text, toks[0].start, comma)) > MAX_FRONTED_TOKENS:
+            return None
+        toks = tokens(text, comma + 1, end)
+    for i, tok in enumerate(toks[:3]):
+        name = names.at(tok.start, tok.end)
+        if name is not None:
+            return name if name.type != "PLACE" else None
+        pron = _pronoun(tok, lex)
+        if pron is not None:
+            return pron
+        kind = noun_kind(tok, lex)
+        if kind is not None:
+            return _np_candidate(text, toks, i, lex, kind)
+    return None
+
+
 def _scan_left(text: str, toks: Sequence[Token], lex: Lexicon, names: NameIndex) -> Candidate | None:
     """The closest speaker phrase going left; a name of unknown type yields to a typed name or a
     pronoun a few words further in the same clause ("Jan Novák ve středu v Praze uvedl")."""
@@ -212,6 +212,10 @@ def _scan_left(text: str, toks: Sequence[Token], lex: Lexicon, names: NameIndex)
         tok = toks[i]
         if untyped is not None and ("," in text[tok.end : untyped.start] or untyped.start - tok.end > 60):
             return untyped
+        if tok.low in lex.clause_openers and untyped is None:
+            opened = _clause_opened(text, toks, i, lex, names)
+            if opened is not None or i < len(toks) - 1:
+                return opened or place
         name = names.at(tok.start, tok.end)
         if name is not None:
             if name.type == "PLACE":
@@ -221,13 +225,31 @@ def _scan_left(text: str, toks: Sequence[Token], lex: Lexicon, names: NameIndex)
                 untyped = untyped or name
                 continue
             return name
-        pron = _pronoun_of(tok, lex)
+        pron = _pronoun(tok, lex)
         if pron is not None:
-            return untyped or Candidate(tok.start, tok.end, tok.text, "pronoun", gender=lex.pronouns[pron])
+            return untyped or pron
         kind = noun_kind(tok, lex)
         if kind is not None:
             return untyped or _np_candidate(text, toks, i, lex, kind)
     return untyped or place
+
+
+def _clause_opened(text: str, toks: Sequence[Token], i: int, lex: Lexicon, names: NameIndex) -> Candidate | None:
+    """The subject of a clause opened by toks[i] and ending at the cue: the words after the opener
+    ("than aides say", "which critics said"), or what a relative pronoun stands for ("Obama, who said")."""
+    rest = toks[i + 1 :]
+    if rest:
+        if len(rest) > MAX_CLAUSE_SUBJECT_TOKENS or (not text_gap_is_space(rest[0], rest[-1]) and len(rest) > 1):
+            return None
+        return Candidate(rest[0].start, rest[-1].end, text[rest[0].start : rest[-1].end], "np")
+    if toks[i].low not in lex.relative_pronouns:
+        return None
+    antecedent = _scan_left(text, toks[:i], lex, names)
+    if antecedent is None:
+        return None
+    tok = toks[i]
+    return Candidate(tok.start, tok.end, tok.text, "relative", antecedent.type, gender=antecedent.gender,
+                     antecedent=antecedent)  # fmt: skip
 
 
 def phrase_right(text: str, start: int, ceiling: int, lex: Lexicon, names: NameIndex) -> Candidate | None:
@@ -241,16 +263,16 @@ def phrase_right(text: str, start: int, ceiling: int, lex: Lexicon, names: NameI
     head_end = first_comma if first_comma >= 0 else toks[-1].end
     head: list[Token] = []
     for tok in toks:
-        if tok.end > head_end or (head and tok.low in _PREPOSITIONS):
+        if tok.end > head_end or (head and tok.low in lex.prepositions):
             break
         head.append(tok)
     appositive = [t for t in toks if t.start > head_end][:4]
     first_name = next((names.at(t.start, t.end) for t in head[:4] if names.at(t.start, t.end)), None)
     if first_name is not None and first_name.type == "PERSON":
         return first_name
-    pron = _pronoun_of(toks[0], lex)
+    pron = _pronoun(toks[0], lex)
     if pron is not None:
-        return Candidate(toks[0].start, toks[0].end, toks[0].text, "pronoun", gender=lex.pronouns[pron])
+        return pron
     nouns = [(i, noun_kind(t, lex)) for i, t in enumerate(head[:6])]
     nouns = [(i, k) for i, k in nouns if k is not None]
     for i, kind in nouns[-1:]:
@@ -261,14 +283,14 @@ def phrase_right(text: str, start: int, ceiling: int, lex: Lexicon, names: NameI
     if (
         first_name is not None
         and first_name.type != "PLACE"
-        and (first_name.type is not None or lex.lang != "de" or first_name.start == head[0].start)
+        and (first_name.type is not None or not lex.capitalises_nouns or first_name.start == head[0].start)
     ):
         return first_name
     cap = next((t for t in head[:3] if t.text[:1].isupper() and t.low not in lex.not_names), None)
-    if cap is not None and lex.lang != "de":
+    if cap is not None and not lex.capitalises_nouns:
         return Candidate(cap.start, cap.end, cap.text, "name")
     words = [t for t in head[:4] if t.low not in lex.complementizers]
-    if words and words[0] is head[0] and head[0].low not in _PREPOSITIONS and not head[0].text[0].isdigit():
+    if words and words[0] is head[0] and head[0].low not in lex.prepositions and not head[0].text[0].isdigit():
         return Candidate(words[0].start, words[-1].end, text[words[0].start : words[-1].end], "np")
     return None
 
@@ -282,8 +304,9 @@ def source_phrase(text: str, start: int, end: int, lex: Lexicon, names: NameInde
         if inner is not None:
             return inner
     for i, tok in enumerate(toks):
-        if _pronoun_of(tok, lex) is not None:
-            return Candidate(tok.start, tok.end, tok.text, "pronoun", gender=lex.pronouns[_pronoun_of(tok, lex) or ""])
+        pron = _pronoun(tok, lex)
+        if pron is not None:
+            return pron
         kind = noun_kind(tok, lex)
         if kind == "report":
             continue
@@ -293,7 +316,7 @@ def source_phrase(text: str, start: int, end: int, lex: Lexicon, names: NameInde
         if kind is not None:
             return _np_candidate(text, toks, i, lex, kind)
     caps = [t for t in toks if t.text[:1].isupper() and t.low not in lex.not_names and t.low not in lex.determiners]
-    if caps and lex.lang != "de":
+    if caps and not lex.capitalises_nouns:
         return Candidate(caps[0].start, caps[-1].end, text[caps[0].start : caps[-1].end], "name")
     content = [t for t in toks if t.low not in lex.determiners]
     if content:

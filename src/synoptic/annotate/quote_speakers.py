@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -20,7 +21,7 @@ from typing import Any, Literal
 from .. import langdata
 from ..models import Mention
 
-CandidateKind = Literal["name", "pronoun", "role", "org", "report", "np"]
+CandidateKind = Literal["name", "pronoun", "role", "org", "report", "np", "relative"]
 TOKEN = re.compile(r"(?:[A-Z]\.){2,}|\w+(?:[-’']\w+)*\.?", re.UNICODE)
 #: Words that make a capitalised run a place ("Baltic Sea", "Palais des Nations").
 PLACE_WORDS = frozenset(
@@ -58,7 +59,6 @@ PLACE_WORDS = frozenset(
         "place",
         "palais",
         "quai",
-        "hofburg",
         "cathedral",
         "kathedrale",
         "cathédrale",
@@ -93,20 +93,28 @@ class Lexicon:
     subjunctive: frozenset[str]
     time_words: frozenset[str]
     auxiliaries: frozenset[str]
+    capitalises_nouns: bool = False  # German: nouns are capitalised and compound ("Außenministerium")
+    clause_after_comma: bool = False  # "заявил, что ...": the clause may follow the cue after a comma
+    bare_clause_after_comma: bool = False  # "sagte, er sei ...": even without a complementizer
+    role_needs_determiner: bool = False  # "the minister" names a person, bare "minister" does not
+    prepositions: frozenset[str] = frozenset()
+    subject_after_fronted_phrase: bool = False  # verb-second / free word order: "Im Interview sagte X"
+    clause_openers: frozenset[str] = frozenset()
+    relative_pronouns: frozenset[str] = frozenset()
 
 
 @cache
 def lexicon(lang: str) -> Lexicon:
-    """The quote lexicon of `lang`, falling back to English for a language without one."""
-    data: dict[str, Any] = langdata.load(lang, "quotes") if lang in langdata.supported_languages() else {}
-    if not data:
-        return lexicon("en") if lang != "en" else _build("en", langdata.load("en", "quotes"))
+    """The quote lexicon of `lang` (UnsupportedLanguageError for a language without a data folder)."""
+    data: dict[str, Any] = langdata.load(lang, "quotes")
     return _build(lang, data)
 
 
 def _build(lang: str, d: dict[str, Any]) -> Lexicon:
     def low(key: str) -> frozenset[str]:
         return frozenset(w.lower() for w in d.get(key, []))
+
+    info = langdata.info(lang)
 
     return Lexicon(
         lang=lang,
@@ -132,6 +140,14 @@ def _build(lang: str, d: dict[str, Any]) -> Lexicon:
         subjunctive=low("subjunctive"),
         time_words=low("time_words"),
         auxiliaries=low("auxiliaries"),
+        capitalises_nouns=bool(info["capitalises_nouns"]),
+        clause_after_comma=bool(info["clause_after_comma"]),
+        bare_clause_after_comma=bool(info["bare_clause_after_comma"]),
+        role_needs_determiner=bool(info["role_needs_determiner"]),
+        prepositions=low("prepositions"),
+        subject_after_fronted_phrase=bool(d.get("subject_after_fronted_phrase", False)),
+        clause_openers=low("clause_openers"),
+        relative_pronouns=low("relative_pronouns"),
     )
 
 
@@ -193,6 +209,7 @@ class Candidate:
     type: str | None = None  # PERSON / ORG / PLACE for names, None when unknown
     role: str = ""  # role words seen beside a name, or the role phrase itself
     gender: str | None = None  # m / f / p / n
+    antecedent: Candidate | None = None  # what a relative pronoun ("who") stands for
 
 
 @dataclass
@@ -288,16 +305,22 @@ def own_names(text: str, lex: Lexicon, spans: Sequence[tuple[int, int]] = ()) ->
     runs: list[list[Token]] = []
     for tok in toks:
         prev = runs[-1][-1] if runs else None
-        joinable = prev is not None and text[prev.end : tok.start] in (" ", "\u00a0") and not prev.text.endswith(".")
+        joinable = (
+            prev is not None
+            and text[prev.end : tok.start] in (" ", "\u00a0")
+            and not prev.text.endswith(".")
+            and _script(prev.text) == _script(tok.text)  # "RTVI Рябков": two names, not one
+        )
         if _is_cap(tok, lex) or (tok.low in ("m.", "m") and tok.text[:1] == "M"):
             if joinable and prev is not None and _is_cap(prev, lex):
                 runs[-1].append(tok)
             else:
                 runs.append([tok])
     out: list[Candidate] = []
+    lowercase = {t.text for t in toks if t.text.islower()}
     for run in runs:
         whole = text[run[0].start : run[-1].end].rstrip(".")
-        if len(run) == 1 and _generic_noun(run[0].low, lex):
+        if len(run) == 1 and (_generic_noun(run[0].low, lex) or _capitalised_word(text, run[0], lowercase)):
             continue
         if _type_of(whole, lex) == "ORG":
             out.append(Candidate(run[0].start, run[-1].end, whole, "name"))
@@ -311,6 +334,18 @@ def own_names(text: str, lex: Lexicon, spans: Sequence[tuple[int, int]] = ()) ->
         role = text[role_start:start] + " " + _left_role(text, role_start, lex)
         out.append(Candidate(start, end, text[start:end].rstrip("."), "name", None, role.strip()))
     return _typed(out, text, lex)
+
+
+def _capitalised_word(text: str, tok: Token, lowercase: set[str]) -> bool:
+    """A sentence's first word that the same text also writes in lower case ("Instead", "About"): not a name."""
+    before = text[max(0, tok.start - 3) : tok.start].strip(" \u00a0\"“”„«»'‘’")
+    return (not before or before[-1] in ".!?\n:") and tok.text.lower() in lowercase
+
+
+def _script(word: str) -> str:
+    """The writing system of a word's first letter ("LATIN", "CYRILLIC", ...)."""
+    letter = next((ch for ch in word if ch.isalpha()), "")
+    return unicodedata.name(letter, "").split(" ", 1)[0] if letter else ""
 
 
 def _generic_noun(low: str, lex: Lexicon) -> bool:
@@ -347,6 +382,9 @@ def _typed(names: list[Candidate], text: str, lex: Lexicon) -> list[Candidate]:
         line_start = c.start == 0 or text[c.start - 1] == "\n"
         if line_start and c.text.isupper() and re.match(r"\s*[,(]", text[c.end : c.end + 3]):
             c.type = "PLACE"  # a dateline: "LYON, May 20" / "COLOGNE (Allemagne)"
+        article = re.search(r"(\w+)\s+$", text[max(0, c.start - 20) : c.start])
+        if c.type == "PERSON" and article and article.group(1).lower() in lex.determiners:
+            c.type = None  # "Der Nationale Sicherheitsrat", "the Supreme Court": an article does not precede a person
         if c.type != "ORG":
             c.role = (c.role + " " + _apposition(text, c.end)).strip()
         c.gender = _gender_of(c.role, lex)

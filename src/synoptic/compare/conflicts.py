@@ -24,6 +24,7 @@ from datetime import date
 
 import numpy as np
 
+from .. import langdata
 from .align import RELATED, Aligned
 from .claims import ClaimUnit
 from .layers import QuantRef, TimeRef, place_key, ranges_overlap, rule_places, same_day, time_label
@@ -237,7 +238,7 @@ def date_conflicts(aligned: Aligned, voices: dict[str, str]) -> list[Finding]:
         labelled = [(labels[_date_key(t)], k) for k, t in firsts.items()]
         if len({lab for lab, _ in labelled}) < 2:
             continue
-        first = units[min(component, key=lambda k: (units[k].lang != "en", len(units[k].text), k))]
+        first = units[min(component, key=lambda k: (units[k].lang != langdata.REPORT_LANGUAGE, len(units[k].text), k))]
         out.append(_merge("date", f"date of “{_brief(first)}”", labelled))
     return out
 

@@ -1,4 +1,4 @@
-"""Per-language cue words for comparing sources (`annotate/resources/<iso>/compare.json`), as matchers.
+"""Per-language cue words for comparing sources (`lang/<iso>/compare.json`), as matchers.
 
 The data says which words negate, hedge, load a sentence, signal an outcome ("led to"), name a
 kind of event ("talks", "Gespräche"), count things ("troops", "Soldaten") or approximate an amount
@@ -20,14 +20,49 @@ from ..errors import UnsupportedLanguageError
 
 @cache
 def cues(lang: str) -> dict[str, Any]:
-    """The compare cue data of `lang`; English data for a language without its own file."""
+    """The compare cue data of `lang` (nothing for a language without a data folder: no cue is guessed).
+
+    `compare.json` holds what only comparison needs (hedges, outcome words, event and unit classes,
+    affiliations); the words the annotation layers already own are read from their one home under
+    the keys comparison uses: month and weekday names from CLDR, relative days from `timex.json`,
+    amounts (decimal mark, approximation and lower-bound words, vague amounts, scale words, number
+    words) from `quantities.json`, place aliases from `gazetteer.json`.
+    """
     try:
-        data: dict[str, Any] = langdata.load(lang, "compare")
+        data: dict[str, Any] = dict(langdata.load(lang, "compare"))
     except UnsupportedLanguageError:
-        data = {}
-    if not data and lang != "en":
-        return cues("en")
+        return {}
+    q = langdata.load(lang, "quantities")
+    bounds = set(q["lower_bound"]) | set(q["upper_bound"])
+    data["decimal_mark"] = q["decimal"]
+    data["approx_words"] = [w for w in q["approx"] if w not in bounds]
+    data["lower_bound_words"] = list(q["lower_bound"])
+    data["vague_amounts"] = dict(q["vague"])
+    data["multipliers"] = dict(q["scales"])
+    data["number_words"] = dict(q["number_words"])
+    days = {k: v for k, (unit, v) in langdata.load(lang, "timex")["relative"].items() if unit == "day"}
+    data["relative_days"] = days
+    data["place_aliases"] = dict(langdata.load(lang, "gazetteer")["PLACE"])
+    data["months"], data["weekdays"] = _calendar(lang)
     return data
+
+
+def _calendar(lang: str) -> tuple[dict[str, int], dict[str, int]]:
+    """Lower-case month names -> 1..12 and weekday names -> 0 (Monday)..6, from CLDR, all locales of `lang`."""
+    from babel import Locale
+
+    months: dict[str, int] = {}
+    weekdays: dict[str, int] = {}
+    for code in langdata.cldr_locales(lang):
+        loc = Locale.parse(code)
+        for ctx in ("format", "stand-alone"):
+            for width in ("wide", "abbreviated"):
+                for num, name in loc.months[ctx][width].items():
+                    if len(name.strip(".")) >= 3:
+                        months.setdefault(name.lower().strip("."), int(num))
+            for num, name in loc.days[ctx]["wide"].items():
+                weekdays.setdefault(name.lower(), int(num))
+    return months, weekdays
 
 
 def phrase_pattern(words: Iterable[str]) -> re.Pattern[str] | None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
+from .. import langdata
 from ..models import Document, Story, Timex
 from ..pipeline import CorpusState
 from . import cues
@@ -353,8 +354,8 @@ def _territories() -> dict[str, str]:
 
     english = Locale("en").territories
     out: dict[str, str] = {}
-    for lang in ("en", "de", "fr"):
-        for code, name in Locale(lang).territories.items():
+    for lang in langdata.supported_languages():
+        for code, name in Locale.parse(langdata.cldr_locales(lang)[0]).territories.items():
             if code.isalpha() and len(name) > 3 and code in english:
                 out[name.lower()] = english[code]
     out.pop("europe", None)
@@ -499,7 +500,9 @@ def story_families(state: CorpusState, stories: Sequence[Story]) -> list[list[St
 
 
 def voice_of(state: CorpusState) -> dict[str, str]:
-    """Article id -> voice id: articles linked by a derivation (copy, spin, translation) share a voice."""
+    """Article id -> voice id: articles linked by a derivation that carries the source's voice share
+    it (copy, spin, translation; a partial one when it is most of the derived article:
+    `Derivation.same_voice`)."""
     parent: dict[str, str] = {d.id: d.id for d in state.documents}
 
     def root(x: str) -> str:
@@ -509,7 +512,7 @@ def voice_of(state: CorpusState) -> dict[str, str]:
         return x
 
     for d in state.derivations:
-        if d.kind in ("copy", "paraphrase", "translation"):
+        if d.same_voice():
             a, b = root(d.source), root(d.derived)
             if a != b:
                 parent[max(a, b)] = min(a, b)

@@ -2,15 +2,17 @@
 
 Every quote found in an article becomes a `models.Quote` with a stable id, its speaker entity
 (the entity one of whose mentions overlaps the speaker span, else whose name or alias is the
-speaker text) and a `group`. Two quotes join one group when their speakers are the same person
-and their wordings are close in multilingual E5 space, taking the best-matching pair of sentences
-so a short rendering matches part of a longer one. Thresholds are calibrated on the example
-corpus (`examples/expected.json`): E5 cosines of the same statement sit at or above ~0.90 within
-a language and ~0.85 across languages, while other statements of the same speaker on the same
-story reach ~0.89; a publication gap of more than two days raises the bar. A group holds at most
-one quote per article, joined best match first, so two statements of one article never merge.
-Only quotes sharing a speaker entity, a speaker-name key or their exact words are compared, so
-the work grows with the quotes per speaker, not with the square of the corpus.
+speaker text) and a `group`. Candidate pairs come without E5: quotes of one speaker entity or
+spelling-tolerant speaker name, quotes with the same words, and all quote pairs of two articles
+sharing rare names (likely one story). Only quotes in a candidate pair are embedded with E5 (and
+their sentences only when one quote is much longer than the other, for a partial rendering). A
+pair joins when its log-odds (`Weights`: E5 cosine, language change, speaker agreement, shared
+names inside the quotes and in the two articles, each the other's closest quote in its article)
+reach the threshold; the weights are a logistic regression fitted on real quote pairs (the
+quotes of WMT22 originals and their translations, calibration half; see
+docs/bench/quote_groups.md). Speaker attribution is noisy across languages, so a speaker
+mismatch weighs little and a quote with no speaker can still join. A group holds at most one
+quote per article, joined best match first, so two statements of one article never merge.
 
 For each group of two or more, `QuoteGroup` keeps every version beside a reference version
 (the earliest direct quote), with the word runs removed and added within a language, so a
@@ -22,8 +24,10 @@ from __future__ import annotations
 import difflib
 import hashlib
 import itertools
+import math
 import re
-from collections.abc import Iterator, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -31,17 +35,39 @@ import numpy as np
 from anyascii import anyascii
 from rapidfuzz import fuzz
 
-from ..embed import Embedder, e5_embedder
-from ..models import Document, Entity, Quote, QuoteGroup, QuoteMention, QuoteVariant, Span
+from ..annotate.names import word_key
+from ..embed import Embedder, e5_embedder, static_embedder
+from ..models import Derivation, Document, Entity, Quote, QuoteGroup, QuoteMention, QuoteVariant, Span
 from ..pipeline import Context, CorpusState, corpus_stage
+from .align import carried_over, chain_root
 
-SAME_LANGUAGE_THRESHOLD = 0.90
-CROSS_LANGUAGE_THRESHOLD = 0.85
-LATE_PENALTY = 0.04  # added to the threshold when the two articles are more than two days apart
 NEAR_IDENTICAL = 95  # rapidfuzz ratio at which two texts are one quote whoever the speaker is
 SPEAKER_NAME_RATIO = 70  # transliterations: Rjabkow / Ryabkov, Hryzenko / Hrytsenko
-LARGE_BLOCK = 300  # a speaker quoted more often than this is compared through a whole-text prefilter
-PREFILTER = 0.80  # whole-text cosine below which two quotes of a large block are not compared further
+LARGE_BLOCK = 300  # a block larger than this is compared through a static-vector prefilter
+STATIC_PREFILTER = 0.30  # static cosine under which large-block quotes are not compared (93% of WMT22 true pairs above)
+# Articles sharing this many rare name keys have all their quote pairs compared. WMT22 calibration
+# F1 0.863 / 0.861 / 0.854 / 0.845 for 2 / 3 / 4 / 5 keys, with 118k / 64k / 40k / 29k pairs scored.
+SHARED_ARTICLE_KEYS = 3
+RARE_KEY_ARTICLES = 50  # a name key in more articles than this is too common to pair articles by
+PARTIAL_LENGTH = 1.6  # a quote this many times longer than its partner is compared sentence by sentence
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Log-odds that two quotes render one statement: a logistic regression fitted on the
+    calibration half of WMT22 (quotes of an original and its translations, aligned by segment id;
+    benchmarks/bench_quote_groups.py), and the join threshold with the best pairwise F1 there."""
+
+    bias: float = -30.08  # fitted with the weights below
+    e5: float = 25.4  # best E5 cosine over whole texts and, for partial renderings, sentences
+    cross_language: float = 2.8  # E5 cosines of one statement sit ~0.06 lower across languages
+    same_speaker: float = 0.65  # the same speaker entity or spelling-tolerant name
+    other_speaker: float = -0.15  # two different named speakers (attribution errors make it weak)
+    shared_names: float = 0.67  # set cosine of name and number keys inside the two quotes
+    shared_article_names: float = 5.44  # set cosine of the two articles' name keys: one story
+    late: float = -1.0  # set by hand (WMT22 is undated): articles published more than two days apart
+    mutual_best: float = 3.2  # each is the other's closest quote in the other's article
+    threshold: float = 0.0  # best calibration F1 (0.861; -0.5: 0.859, 0.5: 0.859)
 
 
 @dataclass(frozen=True)
@@ -53,6 +79,8 @@ class _Item:
     language: str
     published: date | None
     speaker_key: str | None
+    quote_keys: frozenset[str] = frozenset()  # names and numbers inside the quote
+    article_keys: frozenset[str] = frozenset()  # names and numbers of the whole article
 
 
 def quote_id(article_id: str, start: int, end: int) -> str:
@@ -115,6 +143,7 @@ def build_quotes(state: CorpusState) -> list[_Item]:
     spans, names = _entity_index(state.entities)
     items: list[_Item] = []
     for doc in state.documents:
+        article_keys = name_keys(doc.article.text) if doc.quotes else frozenset()
         for qm in doc.quotes:
             entity = _speaker_entity(doc.id, qm, spans, names)
             speaker_span = (
@@ -131,7 +160,8 @@ def build_quotes(state: CorpusState) -> list[_Item]:
                 group="",
             )
             key = entity or _name_key(qm.speaker_text)
-            items.append(_Item(quote, qm, doc.article.language, _published(doc), key))
+            quote_keys = name_keys(qm.text, skip_first=False)
+            items.append(_Item(quote, qm, doc.article.language, _published(doc), key, quote_keys, article_keys))
     return items
 
 
@@ -141,28 +171,75 @@ def _segments(text: str) -> list[str]:
     return parts or [text]
 
 
-class _Similarity:
-    """Each quote's whole-text and sentence vectors; the similarity of two quotes is the best cosine
-    over whole texts and sentence pairs. Computed per compared pair, never as an n x n matrix."""
+_NAME = re.compile(r"(?<![\w])([^\W\d_][\w'’-]{2,}|\d[\d.,:]*)", re.UNICODE)
 
-    def __init__(self, items: Sequence[_Item], embedder: Embedder) -> None:
+
+def name_keys(text: str, skip_first: bool = True) -> frozenset[str]:
+    """Transliteration-insensitive keys of the capitalised words not opening a sentence, and of
+    the numbers, of a text: what stays the same across renderings and languages."""
+    keys: set[str] = set()
+    for m in _NAME.finditer(text):
+        word = m.group(1)
+        if word[0].isdigit():
+            keys.add(re.sub(r"\D", "", word))
+            continue
+        before = text[max(0, m.start() - 3) : m.start()].rstrip(" \t\"'“„«‘(")
+        if not word[0].isupper() or (skip_first and (not before or before[-1] in ".!?:\n")):
+            continue
+        key = word_key(word)
+        if len(key) >= 3:
+            keys.add(key)
+    return frozenset(keys)
+
+
+def _set_cosine(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / math.sqrt(len(a) * len(b)) if a and b else 0.0
+
+
+class _Similarity:
+    """E5 similarity of compared quotes: the whole-text cosine, or for a short rendering of a
+    longer quote the best cosine over its sentences. Only quotes in a candidate pair are embedded,
+    and sentences only where the lengths differ (E5 is the slowest step of a run)."""
+
+    def __init__(
+        self,
+        items: Sequence[_Item],
+        pairs: Sequence[tuple[int, int]],
+        embedder: Embedder,
+        same_as: Mapping[int, int] | None = None,
+    ) -> None:
         texts = [i.quote.span.text for i in items]
-        self.full = embedder.encode(texts)
-        split = [_segments(t) for t in texts]
-        extra = [seg for parts in split if len(parts) > 1 for seg in parts]
-        vectors = embedder.encode(extra) if extra else np.zeros((0, self.full.shape[1]), dtype=np.float32)
-        self.segments: list[np.ndarray] = []
-        used = 0
-        for k, parts in enumerate(split):
-            if len(parts) > 1:
-                self.segments.append(vectors[used : used + len(parts)])
-                used += len(parts)
-            else:  # a single-sentence quote reuses its whole-text vector
-                self.segments.append(self.full[k : k + 1])
+        same_as = same_as or {}
+        needed = sorted({k for pair in pairs for k in pair})
+        own = sorted({same_as.get(k, k) for k in needed})
+        split_needed = sorted({k for a, b in pairs for k in self._partial(texts, a, b) if k not in same_as})
+        split = {k: _segments(texts[k]) for k in split_needed}
+        split = {k: parts for k, parts in split.items() if len(parts) > 1}
+        wanted = [texts[k] for k in own] + [seg for parts in split.values() for seg in parts]
+        vectors = embedder.encode(wanted) if wanted else np.zeros((0, 1), dtype=np.float32)
+        row = {k: n for n, k in enumerate(own)}
+        self.full = {k: vectors[row[same_as.get(k, k)]] for k in needed}
+        self.segments: dict[int, np.ndarray] = {}
+        used = len(own)
+        for k, parts in split.items():
+            self.segments[k] = vectors[used : used + len(parts)]
+            used += len(parts)
+        self.embedded = len(wanted)
+
+    @staticmethod
+    def _partial(texts: Sequence[str], a: int, b: int) -> tuple[int, ...]:
+        """The longer quote of a pair when it is `PARTIAL_LENGTH` times the length of the other."""
+        la, lb = len(texts[a]), len(texts[b])
+        if la >= PARTIAL_LENGTH * lb:
+            return (a,)
+        return (b,) if lb >= PARTIAL_LENGTH * la else ()
 
     def __call__(self, a: int, b: int) -> float:
         whole = float(self.full[a] @ self.full[b])
-        return max(whole, float((self.segments[a] @ self.segments[b].T).max()))
+        for long, short in ((a, b), (b, a)):
+            if long in self.segments:
+                whole = max(whole, float((self.segments[long] @ self.full[short]).max()))
+        return whole
 
 
 def _blocks(items: Sequence[_Item]) -> list[list[int]]:
@@ -181,6 +258,29 @@ def _blocks(items: Sequence[_Item]) -> list[list[int]]:
     return [members for members in by.values() if len(members) > 1]
 
 
+def related_articles(items: Sequence[_Item]) -> set[tuple[str, str]]:
+    """Article pairs sharing at least `SHARED_ARTICLE_KEYS` rare name keys (an inverted index, so
+    only articles that share a name are ever paired): likely reports of one story."""
+    keys: dict[str, frozenset[str]] = {i.quote.span.article: i.article_keys for i in items}
+    postings: dict[str, list[str]] = defaultdict(list)
+    for article in sorted(keys):
+        for key in keys[article]:
+            postings[key].append(article)
+    shared: Counter[tuple[str, str]] = Counter()
+    for members in postings.values():
+        if len(members) <= RARE_KEY_ARTICLES:
+            shared.update(itertools.combinations(members, 2))
+    return {pair for pair, n in shared.items() if n >= SHARED_ARTICLE_KEYS}
+
+
+def _article_blocks(items: Sequence[_Item]) -> list[list[int]]:
+    """The quotes of each related article pair, as one block each."""
+    by_article: dict[str, list[int]] = defaultdict(list)
+    for k, item in enumerate(items):
+        by_article[item.quote.span.article].append(k)
+    return [by_article[a] + by_article[b] for a, b in sorted(related_articles(items))]
+
+
 def _same_speaker(a: _Item, b: _Item) -> bool:
     if a.speaker_key is None or b.speaker_key is None:
         return False
@@ -189,47 +289,117 @@ def _same_speaker(a: _Item, b: _Item) -> bool:
     return a.speaker_key == b.speaker_key or fuzz.ratio(a.speaker_key, b.speaker_key) >= SPEAKER_NAME_RATIO
 
 
-def _threshold(a: _Item, b: _Item) -> float:
-    base = SAME_LANGUAGE_THRESHOLD if a.language == b.language else CROSS_LANGUAGE_THRESHOLD
-    if a.published and b.published and abs((a.published - b.published).days) > 2:
-        base += LATE_PENALTY
-    return base
+def _named(item: _Item) -> bool:
+    """The speaker is a name (or an entity), not a pronoun, a role or nobody."""
+    return item.speaker_key is not None and (item.quote.speaker is not None or item.mention.attribution == "name")
 
 
-def _block_pairs(block: Sequence[int], sim: _Similarity) -> Iterator[tuple[int, int]]:
-    """Pairs of a block: all of them, or for a large block those whose whole texts are close."""
-    if len(block) <= LARGE_BLOCK:
+def _block_pairs(block: Sequence[int], items: Sequence[_Item], static: Embedder | None) -> Iterator[tuple[int, int]]:
+    """Pairs of a block: all of them, or for a large block those whose static vectors are close."""
+    if len(block) <= LARGE_BLOCK or static is None:
         yield from itertools.combinations(block, 2)
         return
-    vectors = sim.full[list(block)]
+    vectors = static.encode([items[k].quote.span.text for k in block])
     for offset in range(0, len(block), 512):
-        close = np.nonzero(vectors[offset : offset + 512] @ vectors.T >= PREFILTER)
+        close = np.nonzero(vectors[offset : offset + 512] @ vectors.T >= STATIC_PREFILTER)
         for row, col in zip(*close, strict=True):
             if offset + row < col:
                 yield block[offset + row], block[col]
 
 
-def _candidate_pairs(items: Sequence[_Item], sim: _Similarity) -> list[tuple[float, int, int]]:
-    """Pairs that may join a group, scored (2.0 for the same words), best first."""
-    pairs: list[tuple[float, int, int]] = []
+def candidate_pairs(items: Sequence[_Item], static: Embedder | None) -> list[tuple[int, int]]:
+    """Pairs of quotes of different articles that may render one statement: the same speaker,
+    the same words, or articles sharing rare names."""
     seen: set[tuple[int, int]] = set()
-    for block in _blocks(items):
-        for a, b in _block_pairs(block, sim):
+    for block in _blocks(items) + _article_blocks(items):
+        for a, b in _block_pairs(block, items, static):
             pair = (min(a, b), max(a, b))
-            x, y = items[pair[0]], items[pair[1]]
-            if pair in seen or x.quote.span.article == y.quote.span.article:
-                continue
-            seen.add(pair)
-            unknown = x.speaker_key is None or y.speaker_key is None
-            same = _same_speaker(x, y)
-            identical = (same or unknown) and fuzz.ratio(x.quote.span.text, y.quote.span.text) >= NEAR_IDENTICAL
-            score = sim(*pair) if same and not identical else 0.0
-            if identical or (same and score >= _threshold(x, y)):
-                pairs.append((2.0 if identical else score, *pair))
-    return sorted(pairs, reverse=True)
+            if items[pair[0]].quote.span.article != items[pair[1]].quote.span.article:
+                seen.add(pair)
+    return sorted(seen)
 
 
-def cluster(items: Sequence[_Item], sim: _Similarity) -> list[list[int]]:
+@dataclass(frozen=True)
+class PairFeatures:
+    """What decides whether two quotes render one statement (see `Weights`)."""
+
+    e5: float
+    cross_language: float
+    same_speaker: float
+    other_speaker: float
+    shared_names: float
+    shared_article_names: float
+    late: float
+    mutual_best: float
+
+    def logit(self, w: Weights) -> float:
+        return (
+            w.bias
+            + w.e5 * self.e5
+            + w.cross_language * self.cross_language
+            + w.same_speaker * self.same_speaker
+            + w.other_speaker * self.other_speaker
+            + w.shared_names * self.shared_names
+            + w.shared_article_names * self.shared_article_names
+            + w.late * self.late
+            + w.mutual_best * self.mutual_best
+        )
+
+
+def pair_features(x: _Item, y: _Item, similarity: float, mutual_best: bool) -> PairFeatures:
+    same = _same_speaker(x, y)
+    gap = x.published and y.published and abs((x.published - y.published).days) > 2
+    return PairFeatures(
+        e5=similarity,
+        cross_language=float(x.language != y.language),
+        same_speaker=float(same),
+        other_speaker=float(not same and _named(x) and _named(y)),
+        shared_names=_set_cosine(x.quote_keys, y.quote_keys),
+        shared_article_names=_set_cosine(x.article_keys, y.article_keys),
+        late=float(bool(gap)),
+        mutual_best=float(mutual_best),
+    )
+
+
+def similarities(
+    items: Sequence[_Item], pairs: Sequence[tuple[int, int]], sim: _Similarity
+) -> list[tuple[int, int, float, bool]]:
+    """Each pair with its similarity and whether each quote is the other's closest in its article."""
+    scores = [sim(a, b) for a, b in pairs]
+    best: dict[tuple[int, str], float] = {}
+    for (a, b), v in zip(pairs, scores, strict=True):
+        for k, other in ((a, b), (b, a)):
+            key = (k, items[other].quote.span.article)
+            best[key] = max(best.get(key, -1.0), v)
+    return [
+        (a, b, v, v >= best[(a, items[b].quote.span.article)] and v >= best[(b, items[a].quote.span.article)])
+        for (a, b), v in zip(pairs, scores, strict=True)
+    ]
+
+
+def _identical(x: _Item, y: _Item) -> bool:
+    """The same words, and no sign of two different speakers."""
+    unknown = x.speaker_key is None or y.speaker_key is None
+    return (unknown or _same_speaker(x, y)) and fuzz.ratio(x.quote.span.text, y.quote.span.text) >= NEAR_IDENTICAL
+
+
+def scored_pairs(
+    items: Sequence[_Item], pairs: Sequence[tuple[int, int]], sim: _Similarity, weights: Weights
+) -> list[tuple[float, int, int]]:
+    """Pairs whose log-odds reach the threshold (the same words: always, first), best first."""
+    out: list[tuple[float, int, int]] = []
+    for a, b, similarity, mutual in similarities(items, pairs, sim):
+        x, y = items[a], items[b]
+        if _identical(x, y):
+            out.append((math.inf, a, b))
+            continue
+        logit = pair_features(x, y, similarity, mutual).logit(weights)
+        if logit >= weights.threshold:
+            out.append((logit, a, b))
+    return sorted(out, reverse=True)
+
+
+def cluster(items: Sequence[_Item], scored: Sequence[tuple[float, int, int]]) -> list[list[int]]:
     """Groups of item indices: best pairs first, at most one quote per article in a group."""
     parent = list(range(len(items)))
     articles = [{i.quote.span.article} for i in items]
@@ -240,7 +410,7 @@ def cluster(items: Sequence[_Item], sim: _Similarity) -> list[list[int]]:
             k = parent[k]
         return k
 
-    for _score, a, b in _candidate_pairs(items, sim):
+    for _score, a, b in scored:
         ra, rb = root(a), root(b)
         if ra == rb or articles[ra] & articles[rb]:
             continue
@@ -305,15 +475,32 @@ def describe_group(gid: str, members: Sequence[_Item], sim: _Similarity, index: 
     )
 
 
-def group_quotes(items: Sequence[_Item], embedder: Embedder) -> tuple[list[Quote], list[QuoteGroup]]:
-    """Quotes with their group ids, and the records of groups with two or more versions."""
+def derived_quotes(items: Sequence[_Item], derivations: Iterable[Derivation]) -> dict[int, int]:
+    """Quote -> the quote it renders, for quotes that a translation, copy or spin carried over from its
+    source (`align.carried_over`): they take the source quote's E5 vector, so one statement costs E5
+    once per voice."""
+    same_as = carried_over([(i.quote.span.article, i.quote.span.start) for i in items], derivations)
+    return {k: chain_root(k, same_as) for k in same_as}
+
+
+def group_quotes(
+    items: Sequence[_Item],
+    embedder: Embedder,
+    static: Embedder | None = None,
+    weights: Weights | None = None,
+    derivations: Iterable[Derivation] = (),
+) -> tuple[list[Quote], list[QuoteGroup]]:
+    """Quotes with their group ids, and the records of groups with two or more versions. `static`
+    (a fast embedder) prefilters very large blocks; without it they are compared in full. Quotes
+    that `derivations` carried from a source article share its quote's vector (`derived_quotes`)."""
     if not items:
         return [], []
-    sim = _Similarity(items, embedder)
+    pairs = candidate_pairs(items, static)
+    sim = _Similarity(items, pairs, embedder, derived_quotes(items, derivations))
     index = {i.quote.id: k for k, i in enumerate(items)}
     quotes: dict[str, Quote] = {}
     groups: list[QuoteGroup] = []
-    for members_idx in cluster(items, sim):
+    for members_idx in cluster(items, scored_pairs(items, pairs, sim, weights or Weights())):
         members = [items[k] for k in members_idx]
         gid = _group_id([m.quote.id for m in members])
         for m in members:
@@ -324,9 +511,10 @@ def group_quotes(items: Sequence[_Item], embedder: Embedder) -> tuple[list[Quote
     return ordered, sorted(groups, key=lambda g: g.id)
 
 
-@corpus_stage("quote_groups", requires=["quotes", "entities"], provides=["quote_groups"], version="2")
+@corpus_stage("quote_groups", requires=["quotes", "entities", "derivations"], provides=["quote_groups"], version="3")
 def quote_groups_stage(state: CorpusState, ctx: Context) -> CorpusState:
     """Set `state.quotes` (with speakers and groups) and `state.extras["quote_groups"]`."""
     items = build_quotes(state)
-    quotes, groups = group_quotes(items, e5_embedder(ctx)) if items else ([], [])
+    embedders = (e5_embedder(ctx), static_embedder(ctx))
+    quotes, groups = group_quotes(items, *embedders, derivations=state.derivations) if items else ([], [])
     return replace(state, quotes=tuple(quotes), extras={**state.extras, "quote_groups": tuple(groups)})

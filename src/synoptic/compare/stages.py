@@ -91,7 +91,7 @@ def claims_stage(state: CorpusState, ctx: Context) -> CorpusState:
         articles = [a for story in family for a in story.articles]
         docs = _documents(state, replace(family[0], articles=tuple(articles)))
         units = [u for doc in docs for u in units_of(doc, names)]
-        aligned = align(parse_slots(units, ctx), embedder)
+        aligned = align(parse_slots(units, ctx), embedder, state.derivations)
         for story in family:
             view = story_view(aligned, set(story.articles))
             work[story.id] = StoryWork(view)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from .. import langdata
 from ..models import Article, Claim, Span, SummarySentence
 from . import cues
 from .align import Aligned
@@ -46,7 +47,7 @@ def representative(aligned: Aligned, members: Sequence[int]) -> int:
     return min(
         members,
         key=lambda u: (
-            aligned.units[u].lang != "en",
+            aligned.units[u].lang != langdata.REPORT_LANGUAGE,
             _PRONOUN_START.match(aligned.units[u].text) is not None,
             _loaded(aligned.units[u].text, aligned.units[u].lang),
             u,
@@ -61,7 +62,7 @@ def _claim_sentence(
     n = count_voices(reporting, voices)
     rep = aligned.units[representative(aligned, members)]
     statement = rep.text.strip().rstrip(".") + "."
-    if rep.lang != "en":
+    if rep.lang != langdata.REPORT_LANGUAGE:
         statement = f"({rep.lang}) {statement}"
     if n >= 2:
         text = f"Reported by {n} independent sources ({_names(reporting, articles)}): {statement}"
@@ -102,7 +103,7 @@ def summarise(
     def weight(g: int) -> tuple[int, int, bool, int]:
         members = aligned.groups[g]
         n = count_voices([aligned.units[u].article for u in members], voices)
-        return (-n, -len(members), all(aligned.units[u].lang != "en" for u in members), g)
+        return (-n, -len(members), all(aligned.units[u].lang != langdata.REPORT_LANGUAGE for u in members), g)
 
     order = sorted(range(len(claims)), key=weight)
     chosen: list[int] = []

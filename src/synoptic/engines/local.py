@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from multiprocessing import get_all_start_methods, get_context
 
-from ..embed import usable_cpus
+from ..machine import usable_cpus
 from ..models import Document, Rejection
 from ..pipeline import Context, Stage, run_article_stages
 from ..progress import NullProgress, Progress

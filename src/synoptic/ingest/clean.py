@@ -2,7 +2,7 @@
 
 The method is general rather than a list of known strings: page furniture is recognised by where
 it stands (before the first or after the last real paragraph), how long it is, whether it repeats
-inside the document, and by per-language cue words (`annotate/resources/<iso>/boilerplate.json`).
+inside the document, and by per-language cue words (`lang/<iso>/boilerplate.json`).
 A trailing byline is an author-name line followed by a date line, as many outlets print them.
 """
 
@@ -17,8 +17,6 @@ from .dates import parse_date_line, parse_metadata_date
 
 _TERMINAL = tuple(".?!:;,…\"”“»«'’)")
 _NAME_TOKEN = re.compile(r"^[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’.-]*$")
-_PARTICLES = frozenset({"von", "van", "de", "da", "del", "der", "den", "le", "la", "di", "du", "bin", "al"})
-_BY_LINE = re.compile(r"^(?:by|von|par|por|di|от)\s+(?P<names>[^\d]{3,80})$", re.IGNORECASE)
 _LONG_WORDS = 15
 # "LYON, May 20, 2025 —", "Köln, 6. April 2025 –", "COLOGNE (Allemagne), 8 avril 2025 –": place, date, dash.
 _DATELINE = re.compile(r"^(?P<place>[^\W\d][^,\n]{0,60}),\s*(?P<date>[^—–\n]{6,40}?)\s+[—–-]{1,2}\s")
@@ -32,6 +30,31 @@ class Cleaned:
     title: str | None = None
     authors: tuple[str, ...] = ()
     date: str | None = None
+
+
+@cache
+def _particles() -> frozenset[str]:
+    """Name particles of every language ("von", "de", "bin"), from `names.json`."""
+    return frozenset(w for data in langdata.load_all("names").values() for w in data["particles"])
+
+
+def _pooled(key: str) -> list[str]:
+    """One `boilerplate.json` word list pooled over every language, longest first."""
+    words = {w for data in langdata.load_all("boilerplate").values() for w in data[key]}
+    return sorted(words, key=len, reverse=True)
+
+
+@cache
+def _by_line() -> re.Pattern[str]:
+    """A byline: a byline word of any language ("By", "Von", "Автор:") and up to 80 characters of names."""
+    words = "|".join(re.escape(w) for w in _pooled("byline_words"))
+    return re.compile(rf"^(?:{words})\s+(?P<names>[^\d]{{3,80}})$", re.IGNORECASE)
+
+
+@cache
+def _author_split() -> re.Pattern[str]:
+    words = "|".join(re.escape(w) for w in _pooled("author_separators"))
+    return re.compile(rf"\s*(?:,|\b(?:{words})\b|&)\s*")
 
 
 @cache
@@ -65,12 +88,12 @@ def is_name_line(line: str) -> bool:
     tokens = line.strip().split()
     if not 2 <= len(tokens) <= 5 or len(line) > 60 or line.rstrip().endswith(_TERMINAL):
         return False
-    named = [t for t in tokens if t.lower() not in _PARTICLES]
+    named = [t for t in tokens if t.lower() not in _particles()]
     return len(named) >= 2 and all(_NAME_TOKEN.match(t) for t in named)
 
 
 def _split_authors(names: str) -> tuple[str, ...]:
-    parts = re.split(r"\s*(?:,|\band\b|\bund\b|\bet\b|&)\s*", names.strip())
+    parts = _author_split().split(names.strip())
     return tuple(p.strip() for p in parts if p.strip())
 
 
@@ -86,7 +109,7 @@ def _is_title_block(block: list[str], rest: list[list[str]]) -> bool:
     if len(block) != 1 or not rest:
         return False
     line = block[0].strip()
-    if _BY_LINE.match(line):
+    if _by_line().match(line):
         return False
     return 2 <= _words(line) <= 25 and not line.endswith((".", ",", ";", ":")) and len(line) <= 200
 
@@ -131,7 +154,7 @@ def clean_body(raw: str, title: str | None = None) -> Cleaned:
         for i in range(start, len(lines)):
             keep[i] = False
     for i, line in enumerate(lines[:3]):
-        m = _BY_LINE.match(line)
+        m = _by_line().match(line)
         if m and not authors and _words(line) <= 8:
             authors = _split_authors(m.group("names"))
             keep[i] = False

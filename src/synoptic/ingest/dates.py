@@ -6,6 +6,8 @@ import re
 from datetime import date, datetime
 from typing import Any
 
+from .. import langdata
+
 _ISO = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?\s*$")
 _DATE_TOKEN = re.compile(
     r"\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}\.? \w+ \d{4}\b|\b\w+ \d{1,2},? \d{4}\b"
@@ -21,7 +23,8 @@ _DATEPARSER_SETTINGS: dict[str, Any] = {
 def _dateparser_parse(text: str) -> datetime | None:
     import dateparser  # heavy import, only when a non-ISO date needs it
 
-    result: datetime | None = dateparser.parse(text, languages=["en", "de", "fr"], settings=_DATEPARSER_SETTINGS)
+    languages = list(langdata.supported_languages())
+    result: datetime | None = dateparser.parse(text, languages=languages, settings=_DATEPARSER_SETTINGS)
     return result
 
 

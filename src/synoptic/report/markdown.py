@@ -176,8 +176,5 @@ def _derivations(corpus: Corpus, arts: list[Json]) -> list[str]:
     for d in found:
         score = d.get("score")
         shown = f", score {score:.2f}" if isinstance(score, int | float) else ""
-        lines.append(
-            f"- {_md(corpus.label(str(d.get('derived'))))} is a {_md(text_of(d, 'kind'))} of "
-            f"{_md(corpus.label(str(d.get('source'))))}{shown}"
-        )
+        lines.append(f"- {_md(corpus.derivation_note(d))}{shown}")
     return [*lines, ""]

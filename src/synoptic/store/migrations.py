@@ -76,4 +76,67 @@ MIGRATIONS: tuple[str, ...] = (
         last_day INTEGER
     );
     """,
+    # 3: persistent sentence vectors (float16) keyed by model and a hash of the text
+    """
+    CREATE TABLE vectors (
+        model TEXT NOT NULL,
+        key BLOB NOT NULL,
+        vec BLOB NOT NULL,
+        PRIMARY KEY (model, key)
+    ) WITHOUT ROWID;
+    """,
+    # 4 (sources, issue 17): web provenance per article URL, the crawl queue and HTTP validators,
+    # each source's state, and the fetched articles still waiting for an analysis run
+    """
+    CREATE TABLE article_provenance (
+        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        url TEXT NOT NULL,
+        canonical_url TEXT,
+        feed TEXT,
+        fetched_at TEXT,
+        http_status INTEGER,
+        published TEXT,
+        published_from TEXT,
+        outlet TEXT,
+        outlet_from TEXT,
+        PRIMARY KEY (article_id, url)
+    );
+    CREATE TABLE crawl_queue (
+        url TEXT PRIMARY KEY,
+        source TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'queued',
+        feed_date TEXT,
+        title TEXT,
+        outlet TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        error TEXT,
+        article_id TEXT,
+        added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        done_at TEXT
+    );
+    CREATE INDEX crawl_queue_state ON crawl_queue(state);
+    CREATE TABLE http_validators (
+        url TEXT PRIMARY KEY,
+        etag TEXT,
+        last_modified TEXT,
+        kind TEXT,
+        checked_at TEXT NOT NULL
+    );
+    CREATE TABLE source_state (
+        source TEXT PRIMARY KEY,
+        kind TEXT,
+        last_fetch TEXT,
+        last_ok TEXT,
+        http_status INTEGER,
+        error TEXT,
+        links INTEGER NOT NULL DEFAULT 0,
+        articles INTEGER NOT NULL DEFAULT 0,
+        failures INTEGER NOT NULL DEFAULT 0,
+        rounds INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE analysis_pending (
+        article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE
+    );
+    CREATE INDEX articles_added ON articles(added_at);
+    """,
 )

@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
 from ..codec import decode, to_plain
 from ..errors import StoreError
 from ..models import Article, Document, Published, Rejection
+from . import provenance
 from .migrations import MIGRATIONS
 
 BUSY_TIMEOUT_MS = 60_000
@@ -181,6 +185,7 @@ class Store:
                     "INSERT OR IGNORE INTO article_paths VALUES (?, ?)",
                     [(a.id, path) for path in (a.path, *a.duplicate_paths)],
                 )
+                conn.executemany(provenance.INSERT, provenance.rows(a))
         return new
 
     def remove_articles(self, ids: Iterable[str]) -> None:
@@ -219,8 +224,8 @@ class Store:
         """Stored articles (all, or those with the given ids, in that order)."""
         if ids is None:
             rows = self.conn.execute(f"SELECT {self._COLUMNS} FROM articles ORDER BY rowid").fetchall()
-            return [self._article(r) for r in rows]
-        found = {a.id: a for a in self._articles_by_ids(ids)}
+            return provenance.attach(self.conn, [self._article(r) for r in rows])
+        found = {a.id: a for a in provenance.attach(self.conn, list(self._articles_by_ids(ids)))}
         return [found[i] for i in ids if i in found]
 
     def _articles_by_ids(self, ids: Sequence[str]) -> Iterator[Article]:
@@ -233,7 +238,7 @@ class Store:
 
     def article(self, article_id: str) -> Article | None:
         row = self.conn.execute(f"SELECT {self._COLUMNS} FROM articles WHERE id=?", (article_id,)).fetchone()
-        return self._article(row) if row else None
+        return provenance.attach(self.conn, [self._article(row)])[0] if row else None
 
     def count_articles(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM articles").fetchone()[0])
@@ -277,6 +282,30 @@ class Store:
             for article_id, data in rows:
                 out[article_id] = decode(Document, json.loads(data))
         return out
+
+    # -- vectors -----------------------------------------------------------------------------
+
+    def get_vectors(self, model: str, keys: Sequence[bytes]) -> dict[bytes, npt.NDArray[np.float16]]:
+        """Stored float16 vectors of `model` among these text keys."""
+        out: dict[bytes, npt.NDArray[np.float16]] = {}
+        for chunk in range(0, len(keys), 500):
+            part = list(keys[chunk : chunk + 500])
+            marks = ",".join("?" * len(part))
+            rows = self.conn.execute(f"SELECT key, vec FROM vectors WHERE model=? AND key IN ({marks})", [model, *part])
+            for key, vec in rows:
+                out[bytes(key)] = np.frombuffer(vec, dtype=np.float16)
+        return out
+
+    def put_vectors(self, model: str, rows: Mapping[bytes, npt.NDArray[np.float16]]) -> None:
+        """Keep vectors of `model` by text key (a key already stored keeps its vector)."""
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT OR IGNORE INTO vectors (model, key, vec) VALUES (?, ?, ?)",
+                [(model, key, np.asarray(vec, dtype=np.float16).tobytes()) for key, vec in rows.items()],
+            )
+
+    def count_vectors(self, model: str) -> int:
+        return int(self.conn.execute("SELECT COUNT(*) FROM vectors WHERE model=?", (model,)).fetchone()[0])
 
     # -- analyses ----------------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ coverage, while an independent report that happens to share some facts does not.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,6 +19,7 @@ import numpy.typing as npt
 from ..embed import e5_embedder
 from ..models import Document, Passage, Span
 from ..pipeline import Context
+from .features import light_keys
 
 Matrix = npt.NDArray[np.float32]
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
@@ -26,14 +27,26 @@ _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 E5_FLOOR = 0.80
 
 
+_NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f ]\d{3})*")
+
+
 @dataclass(frozen=True)
 class Unit:
-    """One sentence of an article: its offsets, text and lower-cased tokens."""
+    """One sentence of an article: its offsets, text, lower-cased tokens and anchors (language-free
+    keys of its names and numbers, which a translation keeps)."""
 
     start: int
     end: int
     text: str
     tokens: tuple[str, ...]
+    anchors: frozenset[str] = frozenset()
+
+
+def anchors(text: str, language: str) -> frozenset[str]:
+    """Name keys (capitalised words inside the sentence, transliterated and folded) and numbers
+    (digits only, group separators dropped): what survives translation into any language."""
+    numbers = {"#" + re.sub(r"\D", "", m.group(0)) for m in _NUMBER.finditer(text)}
+    return light_keys(text, language) | frozenset(numbers)
 
 
 def units(doc: Document) -> list[Unit]:
@@ -44,25 +57,35 @@ def units(doc: Document) -> list[Unit]:
         piece = text[s.start : s.end]
         tokens = tuple(t.lower() for t in _TOKEN.findall(piece))
         if len(tokens) >= 3:
-            out.append(Unit(s.start, s.end, piece, tokens))
+            out.append(Unit(s.start, s.end, piece, tokens, anchors(piece, doc.article.language)))
     return out
 
 
-def sentence_vectors(doc: Document, ctx: Context) -> Matrix:
-    """E5 vectors of a document's units (the run's E5 embedder memoises them for events and derivations)."""
-    return e5_embedder(ctx).encode([u.text for u in units(doc)])
+def unit_vectors(us: Sequence[Unit], ctx: Context) -> Matrix:
+    """E5 vectors of some units (the run's E5 embedder memoises them for events and derivations)."""
+    return e5_embedder(ctx).encode([u.text for u in us])
 
 
 def lexical_matrix(a: Sequence[Unit], b: Sequence[Unit]) -> Matrix:
-    """Dice overlap of the token sets of every sentence pair (shared tokens counted by one sparse product)."""
+    """Dice overlap of the token sets of every sentence pair."""
+    return dice_matrix([u.tokens for u in a], [u.tokens for u in b])
+
+
+def anchor_matrix(a: Sequence[Unit], b: Sequence[Unit]) -> Matrix:
+    """Dice overlap of the anchor sets (names, numbers) of every sentence pair, in any two languages."""
+    return dice_matrix([u.anchors for u in a], [u.anchors for u in b])
+
+
+def dice_matrix(a: Sequence[Collection[str]], b: Sequence[Collection[str]]) -> Matrix:
+    """Dice overlap of every pair of sets (shared items counted by one sparse product; 0 when both are empty)."""
     if not a or not b:
         return np.zeros((len(a), len(b)), dtype=np.float32)
     from scipy.sparse import csr_matrix
 
     vocab: dict[str, int] = {}
     sides = []
-    for us in (a, b):
-        sets = [{vocab.setdefault(t, len(vocab)) for t in u.tokens} for u in us]
+    for items in (a, b):
+        sets = [{vocab.setdefault(t, len(vocab)) for t in x} for x in items]
         indptr = np.cumsum([0] + [len(x) for x in sets])
         indices = np.fromiter((i for x in sets for i in x), dtype=np.int64, count=int(indptr[-1]))
         sides.append((sets, indptr, indices))
@@ -70,7 +93,8 @@ def lexical_matrix(a: Sequence[Unit], b: Sequence[Unit]) -> Matrix:
     inter = (mats[0] @ mats[1].T).toarray()
     sizes_a = np.array([len(x) for x in sides[0][0]], dtype=np.float64)
     sizes_b = np.array([len(x) for x in sides[1][0]], dtype=np.float64)
-    out: Matrix = (2 * inter / (sizes_a[:, None] + sizes_b[None, :])).astype(np.float32)
+    total = np.maximum(sizes_a[:, None] + sizes_b[None, :], 1.0)
+    out: Matrix = (2 * inter / total).astype(np.float32)
     return out
 
 

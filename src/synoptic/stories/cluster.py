@@ -43,6 +43,7 @@ class Calibration:
     coarse: float = 0.0
     keys: float = 1.65
     lexical: float = 11.96
+    names: float = 0.0  # IDF cosine of name keys (a rare shared name weighs more than a capital city)
     lexical_unknown: float = 0.158  # median lexical score of ECB+ train pairs: stands in across languages
     cross_lingual: float = 0.04  # E5 cosines of one story sit ~0.04 lower across languages
     gap_free_days: float = 14.0  # a story runs for weeks; beyond that, the same kind of event recurs
@@ -76,6 +77,12 @@ def lexical_scores(sig: Signals, others: Sequence[Signals], freq: TermFrequencie
     ]
 
 
+def name_scores(sig: Signals, others: Sequence[Signals], freq: TermFrequencies) -> list[float]:
+    """IDF cosine of name keys against each other article, in any language pair."""
+    mine = freq.weights_of(sig.id, sig.terms, names=True)
+    return [cosine(mine, freq.weights_of(o.id, o.terms, names=True)) if mine else 0.0 for o in others]
+
+
 def pair_logits(
     sig: Signals, others: Sequence[Signals], cal: Calibration, freq: TermFrequencies | None = None
 ) -> npt.NDArray[np.float64]:
@@ -88,7 +95,10 @@ def pair_logits(
     lexical = np.array(
         lexical_scores(sig, others, freq, cal) if freq is not None else [cal.lexical_unknown] * len(others)
     )
-    logits = cal.bias + cal.fine * fine + cal.coarse * coarse + cal.keys * keys + cal.lexical * lexical
+    names = np.array(name_scores(sig, others, freq) if freq is not None and cal.names else [0.0] * len(others))
+    logits = (
+        cal.bias + cal.fine * fine + cal.coarse * coarse + cal.keys * keys + cal.lexical * lexical + cal.names * names
+    )
     if sig.day is not None:
         gaps = np.array([abs(o.day - sig.day) - cal.gap_free_days if o.day is not None else 0.0 for o in others])
         logits -= cal.gap_weight * np.maximum(gaps, 0.0) / 7.0

@@ -7,25 +7,32 @@
   and folded so that "Rjabkow", "Ryabkov" and "Kuba", "Cuba" meet), which also work before it.
 - `day`: the publication date as a day number, when known.
 - `terms`: counts of folded content terms of the full text, for the IDF-weighted lexical score
-  (`synoptic.stories.lexical`); empty when unknown.
+  (`synoptic.stories.lexical`), and the name keys as marked terms, for the IDF-weighted name score;
+  empty when unknown.
+
+All of them are computed without scraped boilerplate (`boilerplate`): lines that two articles of
+a run share while sharing little else (a newsletter box, a cookie notice, an outlet's standard
+paragraph), which would otherwise make unrelated stories look alike. Articles that share most of
+their lines are copies, and keep them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 import numpy as np
 import numpy.typing as npt
 
-from ..embed import e5_embedder, static_embedder
+from ..embed import e5_embedder, pack_vector, static_embedder, unpack_vector
 from ..models import Document, Entity
-from ..pipeline import Context
-from .lexical import content_terms
+from ..pipeline import Context, article_stage
+from .lexical import content_terms, name_terms
 
 Vector = npt.NDArray[np.float32]
 
@@ -33,6 +40,9 @@ Vector = npt.NDArray[np.float32]
 #: BCubed F1 of 600 (0.866, weights refitted) at half the cost; 150 lost 0.004 and split the seed story.
 LEAD_CHARS = 300
 KEY_PREFIX = 5
+COPY_SHARE = 0.5  # two articles sharing at least this share of either's characters are copies, not boilerplate
+COMMON_LINE = 20  # a line in this many articles of a run is boilerplate whatever else they share
+MIN_LINE = 12  # characters: shorter lines ("Berlin", "Updated") are too short to tell anything
 _WORD = re.compile(r"\b[^\W\d_][^\W_]*(?:[-'’][^\W\d_]+)*", re.UNICODE)
 _FOLDS = (("ph", "f"), ("w", "v"), ("j", "y"), ("c", "k"), ("z", "s"), ("ou", "u"))
 
@@ -78,6 +88,22 @@ def title_and_lead(doc: Document, chars: int = LEAD_CHARS) -> str:
     if title and not text.startswith(title):
         return f"{title}\n{lead}"
     return lead
+
+
+@article_stage("lead_vector", requires=["text", "metadata"], provides=["lead_vector"])
+def lead_vector_stage(docs: Sequence[Document], ctx: Context) -> list[Document]:
+    """Each article's E5 vector of title + lead, computed once per article where per-article work runs
+    (worker pool, Ray) and cached with its annotations; stories, events and derivations read it."""
+    vectors = e5_embedder(ctx).encode([title_and_lead(d) for d in docs])
+    return [replace(d, vector=pack_vector(v)) for d, v in zip(docs, vectors, strict=True)]
+
+
+def lead_vectors(docs: Sequence[Document], ctx: Context) -> npt.NDArray[np.float32]:
+    """Title + lead vectors of `docs`: stored ones unpacked, the others encoded now."""
+    missing = [d for d in docs if not d.vector]
+    fresh = iter(e5_embedder(ctx).encode([title_and_lead(d) for d in missing]))
+    rows = [unpack_vector(d.vector or pack_vector(next(fresh))) for d in docs]  # one rounding either way
+    return np.stack(rows) if rows else np.zeros((0, 384), dtype=np.float32)
 
 
 def fold_name(word: str) -> str:
@@ -132,17 +158,58 @@ def entity_keys(entities: Sequence[Entity]) -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
+def _lines(text: str) -> dict[str, int]:
+    """Whitespace-normalised lines of a text (at least `MIN_LINE` characters) and their lengths."""
+    out: dict[str, int] = {}
+    for line in text.split("\n"):
+        key = " ".join(line.split()).lower()
+        if len(key) >= MIN_LINE:
+            out[key] = len(key)
+    return out
+
+
+def boilerplate(docs: Sequence[Document]) -> list[frozenset[str]]:
+    """For each document, the normalised lines it shares with another document of the run that
+    shares less than `COPY_SHARE` of either's text (or with `COMMON_LINE` documents or more)."""
+    lines = [_lines(d.article.text) for d in docs]
+    postings: dict[str, list[int]] = defaultdict(list)
+    for i, own in enumerate(lines):
+        for line in own:
+            postings[line].append(i)
+    out: list[set[str]] = [set() for _ in docs]
+    shared: dict[tuple[int, int], list[str]] = defaultdict(list)
+    for line, members in postings.items():
+        if len(members) >= COMMON_LINE:
+            for i in members:
+                out[i].add(line)
+        elif len(members) > 1:
+            for i, j in itertools.combinations(members, 2):
+                shared[(i, j)].append(line)
+    for (i, j), common in shared.items():
+        size = sum(lines[i][line] for line in common)
+        if size < COPY_SHARE * sum(lines[i].values()) and size < COPY_SHARE * sum(lines[j].values()):
+            out[i].update(common)
+            out[j].update(common)
+    return [frozenset(x) for x in out]
+
+
+def without_lines(doc: Document, lines: frozenset[str]) -> Document:
+    """The document with these (normalised) lines taken out of its text, for comparison only."""
+    if not lines:
+        return doc
+    kept = [line for line in doc.article.text.split("\n") if " ".join(line.split()).lower() not in lines]
+    return replace(doc, article=replace(doc.article, text="\n".join(kept)))
+
+
 def build_signals(
     docs: Sequence[Document], ctx: Context, entities: Sequence[Entity] = (), *, fine: bool = True
 ) -> list[Signals]:
     """Signals of each document; `fine=False` skips E5 (zero vectors) for cheap tests and ablations."""
     if not docs:
         return []
+    docs = [without_lines(d, lines) for d, lines in zip(docs, boilerplate(docs), strict=True)]
     coarse = static_embedder(ctx).encode([d.article.text for d in docs])
-    if fine:
-        fine_m = e5_embedder(ctx).encode([title_and_lead(d) for d in docs])
-    else:
-        fine_m = np.zeros((len(docs), 384), dtype=np.float32)
+    fine_m = lead_vectors(docs, ctx) if fine else np.zeros((len(docs), 384), dtype=np.float32)
     canonical = entity_keys(entities)
     out = []
     for i, doc in enumerate(docs):
@@ -156,7 +223,7 @@ def build_signals(
                 keys=keys,
                 coarse=coarse[i],
                 fine=fine_m[i],
-                terms=content_terms(doc.article.text),
+                terms=content_terms(doc.article.text) | name_terms(keys),
             )
         )
     return out

@@ -8,6 +8,12 @@ tokens shorter than three characters are dropped unless they hold a digit, and f
 document frequencies are counted incrementally as articles arrive, so the weights follow the
 stream without any per-language list. Across languages the terms barely overlap, so the score is
 only informative for two articles in the same language (`cluster.pair_logits` handles the rest).
+
+An article's name keys (`features.Signals.keys`, language-independent) are counted among its terms
+with a `NAME_MARK` prefix, so their document frequencies are kept (and stored) with the others:
+`names=True` weighs only those, an IDF cosine of shared names that works across languages and
+tells a rare shared name (a victim, a village) from a common one (the capital both events happened
+in). The lexical score leaves them out.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from collections.abc import Iterable, Mapping
 
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 MAX_TERMS = 400  # per article, the most frequent: bounds memory and comparison cost
+NAME_MARK = "#"  # prefix of name-key terms; content terms are letters and digits only, so never start with it
 
 
 def content_terms(text: str) -> dict[str, int]:
@@ -33,13 +40,18 @@ def content_terms(text: str) -> dict[str, int]:
     return dict(counts.most_common(MAX_TERMS))
 
 
+def name_terms(keys: Iterable[str]) -> dict[str, int]:
+    """An article's name keys as terms (counted once each)."""
+    return {NAME_MARK + k: 1 for k in keys}
+
+
 class TermFrequencies:
     """Document frequencies of terms over the articles seen so far, and the IDF cosine they give."""
 
     def __init__(self) -> None:
         self.documents = 0
         self.df: Counter[str] = Counter()
-        self._weights: dict[str, dict[str, float]] = {}  # by article id, valid until the next `observe`
+        self._weights: dict[tuple[str, bool], dict[str, float]] = {}  # valid until the next `observe`
 
     def observe(self, terms: Iterable[Mapping[str, int]]) -> None:
         """Count the terms of newly seen articles (each article once)."""
@@ -48,17 +60,22 @@ class TermFrequencies:
             self.documents += 1
             self.df.update(t.keys())
 
-    def weights_of(self, article_id: str, terms: Mapping[str, int]) -> dict[str, float]:
+    def weights_of(self, article_id: str, terms: Mapping[str, int], names: bool = False) -> dict[str, float]:
         """`weights`, remembered per article while the frequencies do not change."""
-        found = self._weights.get(article_id)
+        found = self._weights.get((article_id, names))
         if found is None:
-            found = self._weights[article_id] = self.weights(terms)
+            found = self._weights[(article_id, names)] = self.weights(terms, names)
         return found
 
-    def weights(self, terms: Mapping[str, int]) -> dict[str, float]:
-        """Unit-length sublinear TF-IDF weights of one article's terms."""
+    def weights(self, terms: Mapping[str, int], names: bool = False) -> dict[str, float]:
+        """Unit-length sublinear TF-IDF weights of one article's content terms (or, with `names`,
+        of its name keys only)."""
         n = self.documents + 1
-        raw = {w: (1.0 + math.log(c)) * math.log(n / (self.df[w] + 1)) for w, c in terms.items()}
+        raw = {
+            w: (1.0 + math.log(c)) * math.log(n / (self.df[w] + 1))
+            for w, c in terms.items()
+            if w.startswith(NAME_MARK) == names
+        }
         raw = {w: x for w, x in raw.items() if x > 0}
         norm = math.sqrt(sum(x * x for x in raw.values()))
         return {w: x / norm for w, x in raw.items()} if norm else {}

@@ -19,8 +19,6 @@ from .cluster import Clusterer, StreamingClusterer
 from .features import Signals, build_signals
 from .memory import MemoryStoryMemory, StoryMemory
 
-SIGNALS_KEY = "stories:signals"
-
 
 def default_clusterer(ctx: Context) -> Clusterer:
     """The run's clusterer: streaming, with the store's memory when a store is open."""
@@ -66,6 +64,4 @@ def stories_stage(state: CorpusState, ctx: Context) -> CorpusState:
     signals = build_signals(docs, ctx, state.entities)
     clusterer = default_clusterer(ctx)
     assignment = clusterer.assign(signals)
-    extras = dict(state.extras)
-    extras[SIGNALS_KEY] = {s.id: s for s in signals}
-    return replace(state, stories=tuple(build_stories(signals, assignment, clusterer)), extras=extras)
+    return replace(state, stories=tuple(build_stories(signals, assignment, clusterer)))

@@ -17,6 +17,7 @@ from starlette.requests import ClientDisconnect
 
 from ..ingest import too_big
 from ..models import Rejection
+from . import live
 from .app import Site
 from .corpus import Corpus, Filters, Json, items, text_of
 from .jobs import FINAL, Job, Upload, problem, upload_path
@@ -168,11 +169,15 @@ def list_stories(
     outlet: Text = "",
     date_from: IsoDate = "",
     date_to: IsoDate = "",
+    since: live.Since = "",
     offset: Offset = 0,
     limit: Limit = 50,
 ) -> JSONResponse:
     f = Filters(q=q, language=language, outlet=outlet, date_from=date_from, date_to=date_to)
-    return _page(_corpus(request).filter_stories(f), offset, limit)
+    found = _corpus(request).filter_stories(f)
+    if since:
+        found = live.stories_since(_site(request), found, since)
+    return _page(found, offset, limit)
 
 
 @router.get("/stories/{story_id}", response_model=StoryModel, responses=NOT_FOUND, summary="One story")
@@ -190,12 +195,15 @@ def list_articles(
     story: Text = "",
     date_from: IsoDate = "",
     date_to: IsoDate = "",
+    since: live.Since = "",
     offset: Offset = 0,
     limit: Limit = 50,
 ) -> JSONResponse:
     corpus = _corpus(request)
     f = Filters(q=q, language=language, outlet=outlet, date_from=date_from, date_to=date_to)
     found = corpus.filter_articles(f)
+    if since:
+        found = live.articles_since(_site(request), found, since)
     if story:
         in_story = _story_ids(corpus, story)
         found = [a for a in found if a["id"] in in_story]

@@ -137,6 +137,9 @@ def create_app(
     )
     app.state.site = site
     app.include_router(router)
+    from .live import router as live_router
+
+    app.include_router(live_router)
     app.mount("/static", StaticFiles(packages=[("synoptic.web", "static")]), name="static")
     _add_pages(app, site)
     hosts = {h.lower() for h in allowed_hosts} if allowed_hosts is not None else None

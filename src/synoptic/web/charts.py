@@ -342,7 +342,7 @@ def _edge(corpus: Corpus, d: Json, pos: dict[str, tuple[float, float]], w: int, 
     kind = text_of(d, "kind", "derived")
     score = d.get("score")
     shown = f"{score:.2f}" if isinstance(score, int | float) else ""
-    note = f"{corpus.label(d['derived'])} is a {kind} of {corpus.label(d['source'])}"
+    note = corpus.derivation_note(d)
     return Edge(round(x1, 1), round(y1, 1), round(x2, 1), round(y2, 1), kind, shown, note)
 
 

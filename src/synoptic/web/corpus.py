@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, TypeVar
 
+from .. import langdata
+
 Json = dict[str, Any]
 T = TypeVar("T")
 
@@ -224,6 +226,21 @@ class Corpus:
         article = self.article(span["article"])
         return text_of(article, "text")[span["start"] : span["end"]] if article else ""
 
+    def derivation_note(self, d: Json) -> str:
+        """One sentence saying what a derivation is: partial or whole, which way, and how sure."""
+        src, dst = self.label(str(d.get("source"))), self.label(str(d.get("derived")))
+        kind = text_of(d, "kind", "derived")
+        cov = d.get("coverage")
+        part = ""
+        if d.get("partial") is True and isinstance(cov, dict) and isinstance(cov.get("source"), int | float):
+            part = f"partial ({cov['source']:.0%} of the source) "
+        common = d.get("common_source")
+        if isinstance(common, str):
+            return f"{dst} and {src}: two renderings of {self.label(common)} ({kind})"
+        if d.get("direction") == "undetermined":
+            return f"{dst} and {src}: {part}{kind}, direction undetermined"
+        return f"{dst} is a {part}{kind} of {src}"
+
     def label(self, article_id: str) -> str:
         """A short human name for an article: its outlet, else its title (quoted), else its file name."""
         a = self.article(article_id)
@@ -244,7 +261,8 @@ class Corpus:
 
     @cached_property
     def languages(self) -> list[str]:
-        return sorted({text_of(a, "language") for a in self.articles} - {""})
+        """Every supported language, and any other language an article of the corpus carries."""
+        return sorted(set(langdata.supported_languages()) | {text_of(a, "language") for a in self.articles} - {""})
 
     @cached_property
     def outlets(self) -> list[str]:

@@ -6,7 +6,9 @@ from pathlib import Path
 
 from ..errors import SettingsError
 from ..settings import Settings
+from ..sources import CrawlSettings
 from .app import LOOPBACK_NAMES, create_app, is_loopback
+from .live import Watcher
 
 #: Connections served at once; more get 503 at once instead of queueing without bound (each slow
 #: upload holds one connection, never a thread).
@@ -42,8 +44,11 @@ def serve(
     port: int = 8000,
     token: str | None = None,
     settings: Settings | None = None,
+    watch: str | Path | None = None,
+    every: float = 900.0,
+    crawl: CrawlSettings | None = None,
 ) -> None:
-    """Serve the store at `db` until interrupted."""
+    """Serve the store at `db` until interrupted; with `watch`, also poll that file's sources every `every` s."""
     import uvicorn
 
     check_bind(host, token)
@@ -52,12 +57,17 @@ def serve(
     hosts = None if token else set(LOOPBACK_NAMES)
     app = create_app(db, token=token, settings=settings, allowed_hosts=hosts)
     warm_up()
-    uvicorn.run(
-        app,
-        host=host,
-        port=port,
-        log_level="info",
-        server_header=False,
-        limit_concurrency=MAX_CONNECTIONS,
-        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
-    )
+    watcher = Watcher(app.state.site, watch, every, crawl).start() if watch else None
+    try:
+        uvicorn.run(
+            app,
+            host=host,
+            port=port,
+            log_level="info",
+            server_header=False,
+            limit_concurrency=MAX_CONNECTIONS,
+            timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+        )
+    finally:
+        if watcher is not None:
+            watcher.close()

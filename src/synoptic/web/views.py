@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 from urllib.parse import quote, urlsplit
 
+from .. import langdata
 from . import charts
 from .charts import clip
 from .corpus import Corpus, Filters, Json, items, published, spans, story_events, text_of
@@ -166,6 +167,7 @@ def index_view(corpus: Corpus, f: Filters, page: int = 1) -> dict[str, Any]:
         "filters": f,
         "query": {k: v for k, v in asdict(f).items() if v},
         "languages": corpus.languages,
+        "language_names": {lang: langdata.info(lang)["name"] for lang in langdata.supported_languages()},
         "outlets": corpus.outlets,
         "total_stories": len(corpus.stories),
         "total_articles": len(corpus.articles),

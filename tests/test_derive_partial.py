@@ -1,0 +1,127 @@
+"""Partial derivations, their coverage and voices, and the direction of a derivation: decided from
+dates, from which side holds details the other lacks, from source-language traces, or left
+"undetermined". The E5 embedder is the null one: only the cheap alignment step counts here."""
+
+from __future__ import annotations
+
+import pytest
+
+from synoptic.annotate.sentences import split_sentences
+from synoptic.embed import NullEmbedder
+from synoptic.models import Article, Coverage, Derivation, Document, Published, Story
+from synoptic.pipeline import Context
+from synoptic.stories.derive import independent_voices, story_derivations
+from synoptic.stories.direction import orient, quote_cue, siblings
+
+LONG = (
+    "The regional water authority said on Tuesday that the reservoir had fallen to its lowest level in thirty years. "
+    "Engineers will begin releasing water from a second basin next week, the director told reporters in Valdora. "
+    "Farmers in the southern valley warned of crop losses of up to 40 percent as the drought deepened. "
+    "Local councils asked residents to cut their water use by a fifth until the autumn rains arrive.\n"
+    "Several villages already depend on tanker deliveries, according to the council of the southern district. "
+    "The authority plans a new pipeline from the northern lakes, which would cost 120 million euros. "
+    "Construction could start in 2027 if parliament approves the budget in the spring session. "
+    "Environmental groups said the pipeline would harm the wetlands around Lake Morvan."
+)
+EXTRACT = LONG.split("\n", 1)[0]
+UNRELATED = (
+    "Bakers from across the region gathered in Burlington on Saturday for the annual pie fair. "
+    "A retired teacher won the blue ribbon for a maple pecan tart, the organisers said. "
+    "More than four thousand visitors tasted entries in twelve categories over the weekend. "
+    "Next year the fair will move to a larger hall near the river."
+)
+
+
+def doc(article_id: str, text: str, lang: str = "en", date: str | None = None) -> Document:
+    article = Article(article_id, f"{article_id}.txt", lang, None, None, (), Published(date, "given"), text)
+    return Document(article, sentences=split_sentences(text, lang))
+
+
+@pytest.fixture(scope="module")
+def ctx() -> Context:
+    context = Context()
+    context.resource("embedder:e5", lambda: NullEmbedder(384))
+    return context
+
+
+def derive(ctx: Context, *docs: Document) -> list[Derivation]:
+    story = Story("s", "s", tuple(d.id for d in docs))
+    by_id = {d.id: d for d in docs}
+    found = story_derivations(story, by_id, ctx)
+    for d in found:
+        for p in d.passages:
+            for span in (p.source, p.derived):
+                assert by_id[span.article].article.text[span.start : span.end] == span.text
+    return found
+
+
+def test_extract_is_a_partial_copy_with_coverage_and_source(ctx: Context) -> None:
+    found = derive(ctx, doc("part", EXTRACT), doc("full", LONG), doc("other", UNRELATED))
+    assert [(d.kind, d.source, d.derived, d.partial) for d in found] == [("copy", "full", "part", True)]
+    d = found[0]
+    assert d.coverage is not None and d.coverage.derived == pytest.approx(1.0)
+    assert 0.3 < d.coverage.source < 0.7
+    assert d.direction == "text" and d.evidence == ("holds details the other lacks",)
+    assert d.to_dict()["coverage"] == {"source": round(d.coverage.source, 4), "derived": 1.0}
+    assert d.passages and d.passages[0].derived.start == 0
+
+
+@pytest.mark.parametrize("text", [UNRELATED, EXTRACT.replace("water", "grain").replace("reservoir", "silo")[:90]])
+def test_unrelated_or_too_short_is_no_derivation(ctx: Context, text: str) -> None:
+    assert derive(ctx, doc("a", LONG), doc("b", text)) == []
+
+
+@pytest.mark.parametrize(
+    ("derived_coverage", "voices"),
+    [(1.0, 1), (0.6, 1), (0.3, 2)],
+)
+def test_partial_derivation_counts_as_the_source_voice_only_when_it_is_most_of_the_article(
+    derived_coverage: float, voices: int
+) -> None:
+    d = Derivation("a", "b", "translation", 0.9, (), Coverage(0.4, derived_coverage), partial=True)
+    assert independent_voices(["a", "b"], [d]) == voices
+
+
+def test_shared_passage_never_merges_voices() -> None:
+    d = Derivation("a", "b", "shared-passage", 0.9, (), Coverage(0.9, 0.9))
+    assert independent_voices(["a", "b"], [d]) == 2
+
+
+GERMAN = "Der Europa-Park in Rust lud am Samstag zum Fantag des SC Freiburg ein, teilte der Park mit."
+FRENCH_FROM_GERMAN = "Samedi, l'Europa-Park de Rust a invité les fans du SC Freiburg, a indiqué le parc."
+
+
+@pytest.mark.parametrize(
+    ("dates", "covers", "partial", "expected"),
+    [
+        (("2024-05-02", "2024-05-01"), (1.0, 1.0), False, (False, "dates")),
+        ((None, None), (0.5, 1.0), True, (True, "text")),
+        ((None, None), (1.0, 1.0), False, (True, "undetermined")),  # no dates, no cue: ids order, undetermined
+    ],
+)
+def test_direction_from_dates_details_or_undetermined(
+    dates: tuple[str | None, str | None], covers: tuple[float, float], partial: bool, expected: tuple[bool, str]
+) -> None:
+    a = doc("a", "Plain words about nothing in particular here.", "en", dates[0])
+    b = doc("b", "Einfache Worte über nichts Besonderes hier.", "de", dates[1])
+    way = orient(a, b, "translation", covers, partial, ("latn", "latn"))
+    assert (way.a_is_source, way.how) == expected
+
+
+def test_quote_marks_of_the_source_typography_point_to_the_source() -> None:
+    german = doc("de", "Er sagte: „Wir kommen wieder.“ Das war am Montag.", "de")
+    french = doc("fr", "Il a dit : „Nous reviendrons.“ C'était lundi.", "fr")
+    assert quote_cue(german, french) > 0
+    assert quote_cue(french, german) < 0
+    plain = doc("fr2", "Il a dit : « Nous reviendrons. » C'était lundi.", "fr")
+    assert quote_cue(german, plain) == 0
+
+
+def test_two_translations_of_one_original_are_siblings() -> None:
+    src = doc("src", GERMAN, "de")
+    one, two = doc("fr1", FRENCH_FROM_GERMAN, "fr"), doc("fr2", FRENCH_FROM_GERMAN.replace("Samedi, ", ""), "fr")
+    pairs = [(src, one, "translation"), (src, two, "translation"), (one, two, "paraphrase")]
+    ways = [orient(a, b, k, (1.0, 1.0), False, ("latn", "latn")) for a, b, k in pairs]
+    marked = siblings(pairs, ways)
+    assert marked[2].common_source == "src" and marked[2].how == "undetermined"
+    assert [w.common_source for w in marked[:2]] == [None, None]

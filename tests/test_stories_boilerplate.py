@@ -1,0 +1,54 @@
+"""Scraped boilerplate is left out when stories are compared; copies keep what they share."""
+
+from __future__ import annotations
+
+from synoptic.models import Article, Document, Published
+from synoptic.pipeline import Context
+from synoptic.stories.features import boilerplate, build_signals, without_lines
+
+BOX = "Sign up for the Morning Briefing newsletter from Danube Courier Media Group."
+NOTICE = "Photos: Harald Obermayr / Danube Courier. All rights reserved, reuse only with permission."
+FIRE = (
+    "A fire destroyed a warehouse in the harbour of Linz on Monday night.\n"
+    "Firefighters from Enns and Steyr fought the flames until the morning.\n"
+    "Nobody was hurt, but the stored grain and two lorries were lost, the operator said.\n"
+    "The harbour will stay closed to traffic until the site is safe, according to the city."
+)
+VOTE = (
+    "Voters in Eisenstadt elected a new council on Sunday.\n"
+    "The turnout was the highest since the reform of the electoral law.\n"
+    "The mayor's list lost two seats and will need a partner to govern.\n"
+    "Coalition talks are expected to begin next week and to last until the spring."
+)
+FIRE_COPY = FIRE + "\nThe police are investigating the cause."
+
+
+def doc(article_id: str, text: str) -> Document:
+    return Document(Article(article_id, article_id, "en", None, None, (), Published(), text))
+
+
+def test_boilerplate_lines_shared_by_unrelated_articles() -> None:
+    docs = [doc("fire", f"{FIRE}\n{BOX}\n{NOTICE}"), doc("vote", f"{VOTE}\n{BOX}\n{NOTICE}")]
+    found = boilerplate(docs)
+    assert found[0] == found[1] == {" ".join(BOX.lower().split()), " ".join(NOTICE.lower().split())}
+    cleaned = without_lines(docs[0], found[0])
+    assert cleaned.article.text == FIRE
+
+
+def test_boilerplate_spares_copies_and_finds_nothing_alone() -> None:
+    cases = [
+        [doc("fire", FIRE), doc("copy", FIRE_COPY)],  # a copy shares most of its lines
+        [doc("fire", f"{FIRE}\n{BOX}")],  # one article: nothing to compare with
+        [doc("fire", FIRE), doc("vote", VOTE)],  # nothing shared
+        [doc("a", "Updated\n" + FIRE), doc("b", "Updated\n" + VOTE)],  # too short to count
+    ]
+    for docs in cases:
+        assert all(not lines for lines in boilerplate(docs)), [d.id for d in docs]
+
+
+def test_boilerplate_does_not_reach_the_signals() -> None:
+    docs = [doc("fire", f"{FIRE}\n{BOX}\n{NOTICE}"), doc("vote", f"{VOTE}\n{BOX}\n{NOTICE}")]
+    fire, vote = build_signals(docs, Context(), fine=False)
+    assert "newsletter" not in fire.terms and "obermayr" not in vote.terms
+    assert not fire.keys & vote.keys
+    assert "linz" in fire.terms and "eisenstadt" in vote.terms

@@ -70,8 +70,11 @@ def test_web_fuzz_api_never_fails_on_the_server(operations: dict[str, Any], name
     def check(data: st.DataObject) -> None:
         case = data.draw(operation.as_strategy(generation_mode=mode))
         response = case.call()
-        case.validate_response(response, checks=[not_a_server_error])
         seen.append(response.status_code)
+        if name == "POST /api/v1/articles" and response.status_code == 503:
+            assert response.headers["retry-after"]  # the upload queue is full: a documented answer, not a failure
+            return
+        case.validate_response(response, checks=[not_a_server_error])
 
     check()
-    assert seen and max(seen) < 500
+    assert seen and all(code < 500 or (code == 503 and name == "POST /api/v1/articles") for code in seen)

@@ -13,6 +13,7 @@ store or an output cannot be written: one line says why), 1 on an internal error
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sqlite3
 import sys
@@ -41,6 +42,8 @@ from .stages import default_pipeline
 from .store.sqlite import Store, store_problem
 
 EXIT_OK, EXIT_ERROR, EXIT_NOTHING = 0, 1, 2
+#: Errors of the machine, not of Synoptic: a full disk or quota, a file too large, a read-only file system.
+_FULL_OR_READ_ONLY = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS})
 
 
 class RichProgress:
@@ -251,6 +254,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_languages(out)
     except SynopticError as exc:
         err.print(f"[red]error[/] {safe(str(exc))}", highlight=False, soft_wrap=True)
+        return EXIT_NOTHING
+    except OSError as exc:
+        if exc.errno not in _FULL_OR_READ_ONLY:
+            raise
+        where = f" {safe(str(exc.filename))}" if exc.filename else ""
+        line = f"could not write{where} ({exc.strerror}); the store is unchanged since its last complete write"
+        err.print(f"[red]error[/] {line}", highlight=False, soft_wrap=True)
         return EXIT_NOTHING
     except sqlite3.Error as exc:  # met outside a store transaction (a damaged page found by a read)
         problem = StoreError(store_problem(getattr(args, "db", "?"), exc))

@@ -42,7 +42,8 @@ from synoptic.annotate.sentences import split_sentences
 from synoptic.models import QuoteMention
 
 ROOT = Path(__file__).resolve().parents[1]
-EVAL = ROOT.parent / "shared" / "eval"
+SHARED = next((p / "shared" for p in ROOT.parents if (p / "shared").is_dir()), ROOT.parent / "shared")
+EVAL = SHARED / "eval"
 OUT = ROOT / "docs" / "bench" / "quotes.md"
 _MARKS = "“”„\"«»‹›‘’‚'"
 _STRIP = " \t\n\u00a0.,;:!?—–-" + _MARKS

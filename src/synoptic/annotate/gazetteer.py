@@ -198,7 +198,8 @@ class Gazetteer:
 def _reinflect(word: str, rule: str) -> str:
     """`word` with the ending of `rule` ("ы>а") replaced ('' when the word lacks it or would be too short)."""
     suffix, _sep, base = rule.partition(">")
-    if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+    # a stripped ending must leave three letters; a replaced one two ("Києва" -> "Київ")
+    if word.endswith(suffix) and len(word) - len(suffix) >= (2 if base else 3):
         return word[: -len(suffix)] + base
     return ""
 

@@ -27,7 +27,8 @@ from synoptic.models import Article, Document, Published
 from synoptic.pipeline import Context
 
 ROOT = Path(__file__).resolve().parents[1]
-ECB = ROOT.parent / "shared" / "eval" / "ecbplus"
+SHARED = next((p / "shared" for p in ROOT.parents if (p / "shared").is_dir()), ROOT.parent / "shared")
+ECB = SHARED / "eval" / "ecbplus"
 OUT = ROOT / "docs" / "bench" / "entities.md"
 SPLITS = ("Train", "Dev")
 TYPES = ("HUM", "LOC")

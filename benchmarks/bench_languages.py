@@ -297,6 +297,30 @@ def _f(x: float) -> str:
     return f"{x:.3f}"
 
 
+F1_TARGET = 0.65  # issue 16: mention F1 in every supported language with data
+LINK_TARGET = 0.80  # issue 16: share of PUD pairs found in both renderings that share one entity id
+
+
+def verdict(results: list[LangResult]) -> list[str]:
+    """Which files reach the mention F1 target on each half, which do not."""
+    out = [f"Target: mention F1 at least {F1_TARGET:.2f} in every supported language with data."]
+    for half in HALVES:
+        rows = [r for r in results if r.half == half and r.gold]
+        met = [f"{r.lang} {r.system.prf()[2]:.3f}" for r in rows if r.system.prf()[2] >= F1_TARGET]
+        missed = [f"{r.lang} {r.system.prf()[2]:.3f}" for r in rows if r.system.prf()[2] < F1_TARGET]
+        out.append(f"- {half} half: met by {', '.join(met) or 'none'}; missed by {', '.join(missed) or 'none'}.")
+    out += [
+        "- Typed F1 is well below untyped F1 outside English: words the recogniser finds by their shape",
+        "  only (a capitalised word that is not a common word) get their type from the gazetteer, a company",
+        "  suffix or capitals, else PERSON; in the pipeline they also take the type the same name has in",
+        "  other articles (resolve), which this per-file benchmark does not exercise.",
+        "- Thresholds set on the calibration halves (annotate/proper.py): COMMON_AT_START, COMMON_NOUN,",
+        "  COMPOUND_TAIL_ZIPF, INTERNATIONAL_MARGIN / INTERNATIONAL_MIN (German), COMMON_AFTER_ARTICLE",
+        "  (Portuguese), LONE_INITIAL_NEEDS_EVIDENCE (all but German).",
+    ]
+    return out
+
+
 def table(results: list[LangResult]) -> list[str]:
     rows = [
         "| data | half | sentences | gold mentions | language ID | P | R | F1 | typed F1 "
@@ -356,6 +380,8 @@ def main() -> None:
         "",
         *table(results),
         "",
+        *verdict(results),
+        "",
         "### Cross-lingual linking on PUD (de, en, ru, pt)",
         "",
         "A gold pair: one sentence, two languages, an entity type occurring exactly once in both renderings.",
@@ -367,7 +393,16 @@ def main() -> None:
     ]
     for key, (found, linked) in per_pair.items():
         lines.append(f"| {key} | {found} | {linked} | {linked / found if found else 0:.3f} |")
-    lines.append(f"| **all** ({total} gold pairs) | {in_both} | {same} | **{same / in_both if in_both else 0:.3f}** |")
+    share = same / in_both if in_both else 0.0
+    lines.append(f"| **all** ({total} gold pairs) | {in_both} | {same} | **{share:.3f}** |")
+    lines += [
+        "",
+        f"Target: at least {LINK_TARGET:.2f} of the pairs found in both renderings share one entity id: "
+        + ("met." if share >= LINK_TARGET else f"**not met** ({share:.3f})."),
+        "What still fails: translated names of places and organisations that CLDR lacks (Senado / Senate,",
+        "Nilo / Nile), multi-word names whose later words are lower-case common nouns in Slavic and Romance",
+        "languages (Средиземного моря, Partido Republicano), and a capitalised run that joins two names.",
+    ]
     lines += ["", "Produced by `python -m benchmarks.bench_languages`."]
     write_measured(results, same / in_both if in_both else 0.0)
     OUT.parent.mkdir(parents=True, exist_ok=True)

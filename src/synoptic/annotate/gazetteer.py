@@ -123,7 +123,7 @@ def _cldr_surfaces(lang: str) -> Iterator[tuple[str, Place]]:
     from babel.dates import get_timezone_location
 
     en = babel.Locale("en")
-    loc = babel.Locale(lang)
+    loc = babel.Locale.parse(lang)
     for code, name in loc.territories.items():
         if code in _TERRITORY_SKIP or "(" in name or code not in en.territories:
             continue
@@ -198,7 +198,8 @@ class Gazetteer:
 def _reinflect(word: str, rule: str) -> str:
     """`word` with the ending of `rule` ("ы>а") replaced ('' when the word lacks it or would be too short)."""
     suffix, _sep, base = rule.partition(">")
-    if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+    # a stripped ending must leave three letters; a replaced one two ("Києва" -> "Київ")
+    if word.endswith(suffix) and len(word) - len(suffix) >= (2 if base else 3):
         return word[: -len(suffix)] + base
     return ""
 
@@ -243,6 +244,7 @@ def build_gazetteer() -> Gazetteer:
         suffixes[lang] = tuple(data["inflection_suffixes"])
         modifiers[lang] = tuple(data["modifier_suffixes"])
     for lang in langdata.supported_languages():
-        for surface, place in _cldr_surfaces(lang):
-            add(surface, place)
+        for code in langdata.cldr_locales(lang):  # Serbian: Cyrillic and Latin names
+            for surface, place in _cldr_surfaces(code):
+                add(surface, place)
     return Gazetteer(entries, suffixes, modifiers)

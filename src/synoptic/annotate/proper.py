@@ -161,6 +161,23 @@ def type_of(surface: str, words: list[str], lang: str, gazetteer: Gazetteer) -> 
     return "PERSON"
 
 
+def type_in_context(
+    text: str, start: int, surface: str, words: list[str], lang: str, gazetteer: Gazetteer
+) -> EntityType:
+    """`type_of`, except that an unknown name right after a preposition of place is a PLACE ("v Praze")."""
+    found = type_of(surface, words, lang, gazetteer)
+    if found == "PERSON" and gazetteer.lookup(surface, lang) is None:
+        before = text[max(0, start - 12) : start].split()
+        if before and before[-1].lower() in place_prepositions(lang):
+            return "PLACE"
+    return found
+
+
+@cache
+def place_prepositions(lang: str) -> frozenset[str]:
+    return frozenset(langdata.load(lang, "gazetteer")["place_prepositions"])
+
+
 def _inside(text: str, runs: list[list[tuple[int, int, str]]]) -> set[str]:
     """Capitalised words the text writes inside a sentence somewhere (evidence they are names)."""
     return {t[2] for run in runs for t in run if not sentence_initial(text, t[0])}
@@ -183,5 +200,6 @@ def proper_names(text: str, lang: str, runs: list[list[tuple[int, int, str]]], g
             lone = evidence and len(part) == 1 and sentence_initial(text, start)
             if lone and part[0][2] not in inside and gazetteer.lookup(surface, lang) is None:
                 continue
-            out.append(Mention(start, end, surface, type_of(surface, [t[2] for t in part], lang, gazetteer), "proper"))
+            etype = type_in_context(text, start, surface, [t[2] for t in part], lang, gazetteer)
+            out.append(Mention(start, end, surface, etype, "proper"))
     return out

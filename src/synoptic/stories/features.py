@@ -93,7 +93,7 @@ def title_and_lead(doc: Document, chars: int = LEAD_CHARS) -> str:
 @article_stage("lead_vector", requires=["text", "metadata"], provides=["lead_vector"])
 def lead_vector_stage(docs: Sequence[Document], ctx: Context) -> list[Document]:
     """Each article's E5 vector of title + lead, computed once per article where per-article work runs
-    (worker pool, Ray) and cached with its annotations; stories, events and derivations read it."""
+    (worker pool, Ray) and cached with its annotations; the stories stage reads it."""
     vectors = e5_embedder(ctx).encode([title_and_lead(d) for d in docs])
     return [replace(d, vector=pack_vector(v)) for d, v in zip(docs, vectors, strict=True)]
 

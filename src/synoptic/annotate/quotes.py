@@ -619,11 +619,13 @@ class _Resolver:
                 f.speaker, f.attribution = org, "implicit"
 
     def _sentence_subject(self, before: int, idx: int) -> Candidate | None:
-        """The first name of the sentence before `before`: who "saying" or "adding" continues."""
+        """Who "saying" or "adding" continues: the subject opening the sentence, else its first name."""
         start, _ = self.art.bounds(idx)
-        return next(
-            (c for c in self.art.names.names if start <= c.start < before and c.type in ("PERSON", "ORG")), None
-        )
+        art = self.art
+        subject = clause_subject(art.text, start, before, art.lex, art.names)
+        if subject is not None:
+            return subject
+        return next((c for c in art.names.names if start <= c.start < before and c.type in ("PERSON", "ORG")), None)
 
     @staticmethod
     def _latest(focus: dict[int, Candidate], idx: int, window: int = 4) -> Candidate | None:

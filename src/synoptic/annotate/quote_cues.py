@@ -227,6 +227,8 @@ def _scan_left(text: str, toks: Sequence[Token], lex: Lexicon, names: NameIndex)
         pron = _pronoun(tok, lex)
         if pron is not None:
             return untyped or pron
+        if tok.low in lex.share_words or (tok.text.isdigit() and text.startswith("%", tok.end)):
+            return untyped or _np_candidate(text, toks, i, lex, "np")  # "74 percent said", "62 % sagten"
         kind = noun_kind(tok, lex)
         if kind is not None:
             return untyped or _np_candidate(text, toks, i, lex, kind)

@@ -198,7 +198,8 @@ def _embedding_subject(art: _Article, q: QuotedSpan) -> Candidate | None:
     start, _ = art.bounds(art.sentence_of(q.open_at))
     if not art.text[start : q.open_at].strip() and art.text[: q.open_at].rstrip().endswith(":"):
         start, _ = art.bounds(art.sentence_of(len(art.text[: q.open_at].rstrip()) - 1))  # He listed them:\n“…”
-    if any(start <= s < q.open_at for s, _ in art.masks) or len(tokens(art.text, start, q.open_at)) < 2:
+    introduced = art.text[start : q.open_at].rstrip().endswith(":")  # "Trump: “We will win.”"
+    if any(start <= s < q.open_at for s, _ in art.masks) or len(tokens(art.text, start, q.open_at)) < 2 - introduced:
         return None
     subject = clause_subject(art.text, start, q.open_at, art.lex, art.names)
     if subject is None or len(tokens(art.text, q.start, q.end)) >= MIN_UNATTRIBUTED_WORDS:

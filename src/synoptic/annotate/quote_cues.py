@@ -240,7 +240,7 @@ def _clause_opened(text: str, toks: Sequence[Token], i: int, lex: Lexicon, names
     ("than aides say", "which critics said"), or what a relative pronoun stands for ("Obama, who said")."""
     rest = toks[i + 1 :]
     if rest:
-        if len(rest) > MAX_CLAUSE_SUBJECT_TOKENS or not text_gap_is_space(rest[0], rest[-1]) and len(rest) > 1:
+        if len(rest) > MAX_CLAUSE_SUBJECT_TOKENS or (not text_gap_is_space(rest[0], rest[-1]) and len(rest) > 1):
             return None
         return Candidate(rest[0].start, rest[-1].end, text[rest[0].start : rest[-1].end], "np")
     if toks[i].low not in lex.relative_pronouns:

@@ -23,8 +23,8 @@ from ..models import Document, Mention, QuoteKind, QuoteMention, Sentence
 from ..pipeline import Context, article_stage
 from .quote_cues import (
     CONJ,
-    clause_subject,
     Cue,
+    clause_subject,
     find_cues,
     noun_kind,
     phrase_left,
@@ -419,7 +419,8 @@ def _forward(art: _Article, cue: Cue, floor: int, s_end: int) -> list[_Found]:
     end = _content_end(art, start, s_end)
     if cue.kind == "participle":
         return _statements(art, start, end, cue, None, "sentence")
-    ref = verb_subject(art.text, cue, floor, start, art.lex, art.names) or subject_np(art.text, cue.start, floor, art.lex)
+    ref = verb_subject(art.text, cue, floor, start, art.lex, art.names)
+    ref = ref or subject_np(art.text, cue.start, floor, art.lex)
     if ref is None:
         ref = phrase_right(art.text, cue.end, start, art.lex, art.names)
     return _statements(art, start, end, cue, ref, "implicit")

@@ -1,26 +1,31 @@
 """Benchmark: quote extraction and speaker attribution against public gold, beside a quote-marks baseline.
 
-Data (read from ../shared/eval, never copied): PolNeAR dev (English news, brat standoff: Source /
-Cue / Content spans linked by attribution relations) and quotes_cs_ru (Czech and Russian
-sentences, token TSV with source / cue / content tags). Scores, for Synoptic and for the
-baseline (a regular expression pairing quote marks, speaker = the nearest capitalised word run in
-the sentence), in the same run:
+Data (read from ../shared/eval, never copied): PolNeAR (English news, brat standoff: Source /
+Cue / Content spans linked by attribution relations), train = calibration, dev = evaluation; and
+quotes_cs_ru (Czech and Russian sentences, token TSV with source / cue / content tags), split by
+source document (CRC32 of the document id, even = calibration, odd = evaluation). Scores, for
+Synoptic and for the baseline (a regular expression pairing quote marks, speaker = the nearest
+capitalised word run in the sentence), in the same run:
 
 - content spans: exact P/R/F1 (bounds equal once a leading complementizer, surrounding quote marks,
   punctuation and spaces are stripped from both sides) and partial P/R/F1 (any character overlap,
   each gold span matched at most once);
 - speaker accuracy: among partially matched pairs, the share whose predicted speaker (the
-  attributing words, "he", "the minister", or the name they resolve to) overlaps the gold source or
-  names it (same last word at another mention);
+  attributing words, "he", "who", "the minister", or the name they resolve to) overlaps the gold
+  source or names it (same last word at another mention);
 - all of the above for direct quotes (gold content mostly inside quote marks) and indirect apart.
 
 Notes for reading the numbers. PolNeAR annotates every attribution, beliefs and polls included ("X
 believes", "a poll showed"), one label per token: recall against it counts more than speech (the
 speech-cue share of gold is given below), and a short quoted phrase inside reported speech, which
 Synoptic also reports as a direct quote, counts against direct precision. The quotes stage runs
-alone here (no entity mentions; the pipeline adds them). Development: English rules were tuned on
-PolNeAR train errors and the example corpus; the Czech and Russian cue lists were extended after
-reading errors on quotes_cs_ru itself, which has no held-out split, so its figures are optimistic.
+alone here (no entity mentions; the pipeline adds them). Development: the English rules were
+changed only after reading PolNeAR train errors (issue 14: subject after a fronted phrase, clause
+openers and relative pronouns, the subject of a sentence a quotation is embedded in, appositions,
+shares of people); dev was measured, not read. The Czech and Russian cue lists were extended in an
+earlier round after reading errors on all of quotes_cs_ru, so both of its halves are optimistic;
+nothing Czech or Russian was tuned in issue 14 beyond the word-order rule. Before issue 14
+(commit dde97b9, same scorer) speaker accuracy was 0.818 on PolNeAR train and 0.813 on dev.
 
 Run: `.venv/bin/python -m benchmarks.bench_quotes`; writes docs/bench/quotes.md.
 """
@@ -31,6 +36,7 @@ import csv
 import json
 import re
 import time
+import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -132,6 +138,19 @@ def _runs(offsets: Sequence[tuple[int, int, str]], tag: str) -> list[tuple[int, 
             runs[-1:] = [(runs[-1][0], end)] if previous == tag else [*runs[-1:], (start, end)]
         previous = t
     return runs
+
+
+def source_document(sentence_id: str, lang: str) -> str:
+    """The document a quotes_cs_ru sentence comes from ("cmpr9406-002-p18s1A" -> "cmpr9406-002")."""
+    return sentence_id.rsplit("-", 1)[0] if lang == "cs" else sentence_id.rsplit("_", 1)[0]
+
+
+def halves(docs: Sequence[Doc]) -> tuple[list[Doc], list[Doc]]:
+    """Calibration and evaluation halves of quotes_cs_ru, whole source documents on one side."""
+    cal, ev = [], []
+    for doc in docs:
+        (ev if zlib.crc32(source_document(doc.name, doc.lang).encode()) % 2 else cal).append(doc)
+    return cal, ev
 
 
 def cs_ru(lang: str) -> list[Doc]:
@@ -367,18 +386,19 @@ def _speech_share(docs: Sequence[Doc]) -> float:
 def main() -> None:
     sections = ["## Quotes and speakers (`quotes` stage)", "", (__doc__ or "").split("\n\n", 1)[1].strip(), ""]
     if (EVAL / "polnear").is_dir():
-        docs = polnear("dev")
-        n = sum(len(d.gold) for d in docs)
-        sections += [f"PolNeAR dev: {len(docs)} articles, {n} gold attributions; "
-                     f"{_speech_share(docs):.0%} have a speech cue near them or are direct.", ""]  # fmt: skip
-        sections += run_dataset("PolNeAR dev (English)", docs)
+        for split, role in (("train", "calibration"), ("dev", "evaluation")):
+            docs = polnear(split)
+            n = sum(len(d.gold) for d in docs)
+            sections += [f"PolNeAR {split} ({role}): {len(docs)} articles, {n} gold attributions; "
+                         f"{_speech_share(docs):.0%} have a speech cue near them or are direct.", ""]  # fmt: skip
+            sections += run_dataset(f"PolNeAR {split} (English, {role})", docs)
     for lang, label in (("cs", "Czech"), ("ru", "Russian")):
         if (EVAL / "quotes_cs_ru").is_dir():
-            docs = cs_ru(lang)
-            n = sum(len(d.gold) for d in docs)
-            sections += [f"quotes_cs_ru {label}: {len(docs)} sentences, {n} gold content spans "
-                         "(single sentences, so pronoun speakers are scored by the pronoun itself).", ""]  # fmt: skip
-            sections += run_dataset(f"quotes_cs_ru ({label})", docs)
+            for role, docs in zip(("calibration", "evaluation"), halves(cs_ru(lang)), strict=True):
+                n = sum(len(d.gold) for d in docs)
+                sections += [f"quotes_cs_ru {label}, {role} half: {len(docs)} sentences, {n} gold content "
+                             "spans (single sentences: a pronoun speaker is scored by the pronoun).", ""]  # fmt: skip
+                sections += run_dataset(f"quotes_cs_ru ({label}, {role})", docs)
     sections += examples_section()
     sections += groups_section()
     OUT.parent.mkdir(parents=True, exist_ok=True)

@@ -7,13 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from conftest import SHARED
 from synoptic.annotate.quotes import extract_quotes
 from synoptic.annotate.sentences import split_sentences
 from synoptic.models import Analysis, QuoteMention
 
-SEEDS = next(
-    (p / "shared" / "seeds" for p in Path(__file__).resolve().parents if (p / "shared").is_dir()), Path("/nonexistent")
-)
+SEEDS = SHARED / "seeds"
 pytestmark = [
     pytest.mark.seeds,
     pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is absent"),

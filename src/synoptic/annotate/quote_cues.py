@@ -116,6 +116,8 @@ def _np_left(toks: Sequence[Token], i: int, lex: Lexicon) -> int:
             return j - 1
         if prev.low in lex.pronouns or prev.low in lex.auxiliaries or _PUNCT_STOP.search(prev.text):
             break
+        if prev.low in lex.clause_openers or prev.low in lex.prepositions:
+            break
         j -= 1
     return j
 
@@ -192,8 +194,10 @@ def clause_subject(text: str, start: int, end: int, lex: Lexicon, names: NameInd
         toks = tokens(text, comma + 1, end)
     for i, tok in enumerate(toks[:3]):
         name = names.at(tok.start, tok.end)
+        if name is not None and name.type == "PLACE":
+            continue  # "Florida Gov. Rick Scott"
         if name is not None:
-            return name if name.type != "PLACE" else None
+            return name
         pron = _pronoun(tok, lex)
         if pron is not None:
             return pron
@@ -216,6 +220,10 @@ def _scan_left(text: str, toks: Sequence[Token], lex: Lexicon, names: NameIndex)
             opened = _clause_opened(text, toks, i, lex, names)
             if opened is not None or i < len(toks) - 1:
                 return opened or place
+            if re.fullmatch(CONJ, tok.low):  # "X blasted Congress and said": the subject of the first verb
+                subject = clause_subject(text, toks[0].start, tok.start, lex, names)
+                if subject is not None:
+                    return subject
         name = names.at(tok.start, tok.end)
         if name is not None:
             if name.type == "PLACE":
@@ -228,6 +236,8 @@ def _scan_left(text: str, toks: Sequence[Token], lex: Lexicon, names: NameIndex)
         pron = _pronoun(tok, lex)
         if pron is not None:
             return untyped or pron
+        if tok.low in lex.share_words or (tok.text.isdigit() and text.startswith("%", tok.end)):
+            return untyped or _np_candidate(text, toks, i, lex, "np")  # "74 percent said", "62 % sagten"
         kind = noun_kind(tok, lex)
         if kind is not None:
             return untyped or _np_candidate(text, toks, i, lex, kind)

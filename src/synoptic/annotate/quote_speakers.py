@@ -101,6 +101,7 @@ class Lexicon:
     subject_after_fronted_phrase: bool = False  # verb-second / free word order: "Im Interview sagte X"
     clause_openers: frozenset[str] = frozenset()
     relative_pronouns: frozenset[str] = frozenset()
+    share_words: frozenset[str] = frozenset()
 
 
 @cache
@@ -148,6 +149,7 @@ def _build(lang: str, d: dict[str, Any]) -> Lexicon:
         subject_after_fronted_phrase=bool(d.get("subject_after_fronted_phrase", False)),
         clause_openers=low("clause_openers"),
         relative_pronouns=low("relative_pronouns"),
+        share_words=low("share_words"),
     )
 
 

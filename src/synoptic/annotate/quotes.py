@@ -229,7 +229,8 @@ def _embedding_subject(art: _Article, q: QuotedSpan) -> Candidate | None:
     start, _ = art.bounds(art.sentence_of(q.open_at))
     if not art.text[start : q.open_at].strip() and art.text[: q.open_at].rstrip().endswith(":"):
         start, _ = art.bounds(art.sentence_of(len(art.text[: q.open_at].rstrip()) - 1))  # He listed them:\n“…”
-    if any(start <= s < q.open_at for s, _ in art.masks) or len(tokens(art.text, start, q.open_at)) < 2:
+    introduced = art.text[start : q.open_at].rstrip().endswith(":")  # "Trump: “We will win.”"
+    if any(start <= s < q.open_at for s, _ in art.masks) or len(tokens(art.text, start, q.open_at)) < 2 - introduced:
         return None
     subject = clause_subject(art.text, start, q.open_at, art.lex, art.names)
     if subject is None or len(tokens(art.text, q.start, q.end)) >= MIN_UNATTRIBUTED_WORDS:
@@ -671,11 +672,13 @@ class _Resolver:
                 f.speaker, f.attribution = org, "implicit"
 
     def _sentence_subject(self, before: int, idx: int) -> Candidate | None:
-        """The first name of the sentence before `before`: who "saying" or "adding" continues."""
+        """Who "saying" or "adding" continues: the subject opening the sentence, else its first name."""
         start, _ = self.art.bounds(idx)
-        return next(
-            (c for c in self.art.names.names if start <= c.start < before and c.type in ("PERSON", "ORG")), None
-        )
+        art = self.art
+        subject = clause_subject(art.text, start, before, art.lex, art.names)
+        if subject is not None:
+            return subject
+        return next((c for c in art.names.names if start <= c.start < before and c.type in ("PERSON", "ORG")), None)
 
     @staticmethod
     def _latest(focus: dict[int, Candidate], idx: int, window: int = 4) -> Candidate | None:

@@ -250,17 +250,13 @@ def wmt_stories(docs: Sequence[RenderedDoc], signals: Sequence[Signals], cal: Ca
     )
 
 
-# The calibration in the code before the name score (the baseline of the WMT22 table).
-PREVIOUS = Calibration(bias=-17.03, fine=16.15, keys=1.65, lexical=11.96, lexical_unknown=0.158, names=0.0)
-
-
 def wmt_report(ctx: Context, cal: Calibration) -> dict[tuple[str, str], WmtStories]:
     """WMT22 story figures of both halves, for the fitted calibration and the code's defaults."""
     wmt: dict[tuple[str, str], WmtStories] = {}
     for half, docs in wmt22.halves(wmt22.load()).items():
         sig = wmt_signals(docs, ctx)
-        wmt[(half, "ECB+ train fit")] = wmt_stories(docs, sig, cal)
-        wmt[(half, "previous weights")] = wmt_stories(docs, sig, PREVIOUS)
+        wmt[(half, "code calibration")] = wmt_stories(docs, sig, Calibration())
+        wmt[(half, "refit with name score (not adopted)")] = wmt_stories(docs, sig, cal)
     return wmt
 
 
@@ -275,14 +271,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     gold_train, gold_dev = {d: g for d, _, g in train}, {d: g for d, _, g in dev}
     fitted, neutral = fit_calibration(sig_train, gold_train)
     cal = replace(tune_threshold(sig_train, gold_train, fitted), lexical_unknown=neutral)
-    ours = {"train": bcubed(cluster(sig_train, cal), gold_train), "dev": bcubed(cluster(sig_dev, cal), gold_dev)}
-    defaults = {
-        split: bcubed(cluster(s, Calibration()), g)
-        for split, s, g in (("train", sig_train, gold_train), ("dev", sig_dev, gold_dev))
-    }
+    splits = (("train", sig_train, gold_train), ("dev", sig_dev, gold_dev))
+    ours = {split: bcubed(cluster(s, Calibration()), g) for split, s, g in splits}
+    refit = {split: bcubed(cluster(s, cal), g) for split, s, g in splits}
     wmt = wmt_report(ctx, cal)
     for split in ("train", "dev"):
-        print(split, "fitted", [round(x, 3) for x in ours[split]], "defaults", [round(x, 3) for x in defaults[split]])
+        print(split, "code", [round(x, 3) for x in ours[split]], "refit", [round(x, 3) for x in refit[split]])
     print(cal)
     for key, value in wmt.items():
         print(key, value)
@@ -294,12 +288,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     sig_live = build_signals(as_documents(dev), live)
     embed_rate = len(dev) / (time.perf_counter() - start)
     start = time.perf_counter()
-    cluster(sig_live, cal)
+    cluster(sig_live, Calibration())
     assign_rate = len(sig_live) / (time.perf_counter() - start)
     b_threshold = tune_baseline(train)
     base = {"train": baseline_scores(train, b_threshold), "dev": baseline_scores(dev, b_threshold)}
-    costs = {n: incremental_cost(sig_train, sig_dev, n, cal) for n in (1_000, 20_000)}
-    write_report(cal, b_threshold, ours, base, embed_rate, assign_rate, costs, len(train), len(dev), wmt)
+    costs = {n: incremental_cost(sig_train, sig_dev, n, Calibration()) for n in (1_000, 20_000)}
+    write_report(cal, b_threshold, ours, base, refit, embed_rate, assign_rate, costs, len(train), len(dev), wmt)
     print(OUT.read_text(encoding="utf-8"))
 
 
@@ -369,6 +363,7 @@ def write_report(
     b_threshold: float,
     ours: dict[str, tuple[float, float, float]],
     base: dict[str, tuple[float, float, float]],
+    refit: dict[str, tuple[float, float, float]],
     embed_rate: float,
     assign_rate: float,
     costs: dict[int, float],
@@ -385,21 +380,29 @@ def write_report(
         "document frequencies counted as articles arrive; weights fitted by logistic regression on train",
         "pairs, lexical scale, group link and join threshold tuned on train) against TF-IDF + average-link",
         f"agglomerative clustering (cosine distance threshold {b_threshold:.2f}, tuned on train). Dev is held",
-        "out for both.",
+        'out for both: train is the calibration part, dev the evaluation part. "previous weights": the',
+        "calibration in the code before the name score and boilerplate removal (same process, same signals;",
+        "ECB+ has no shared boilerplate).",
         "",
         "| split | system | BCubed P | BCubed R | BCubed F1 |",
         "|---|---|---|---|---|",
     ]
     for split in ("train", "dev"):
-        for name, scores in (("Synoptic streaming", ours[split]), ("TF-IDF + agglomerative", base[split])):
-            p, r, f = scores
-            lines.append(f"| {split} | {name} | {p:.3f} | {r:.3f} | {f:.3f} |")
+        label = "train (calibration)" if split == "train" else "dev (evaluation)"
+        rows = (
+            ("Synoptic streaming (code calibration)", ours[split]),
+            ("Synoptic refit on train, name score on (not adopted)", refit[split]),
+            ("TF-IDF + agglomerative", base[split]),
+        )
+        for name, (p, r, f) in rows:
+            lines.append(f"| {label} | {name} | {p:.3f} | {r:.3f} | {f:.3f} |")
     ratio = ours["dev"][2] / base["dev"][2] if base["dev"][2] else float("nan")
     lines += [
         "",
         f"Dev F1 ratio Synoptic / baseline: {ratio:.3f}.",
         "",
-        f"Calibration: bias {cal.bias:.2f}, E5 {cal.fine:.2f}, keys {cal.keys:.2f}, lexical {cal.lexical:.2f}"
+        f"Refit calibration (not adopted): bias {cal.bias:.2f}, E5 {cal.fine:.2f}, keys {cal.keys:.2f},"
+        f" lexical {cal.lexical:.2f}"
         f" (unknown: {cal.lexical_unknown:.3f}), names {cal.names:.2f}, group link {cal.group_link},"
         f" join threshold {cal.threshold}.",
         "",

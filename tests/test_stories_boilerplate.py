@@ -23,8 +23,8 @@ VOTE = (
 FIRE_COPY = FIRE + "\nThe police are investigating the cause."
 
 
-def doc(article_id: str, text: str) -> Document:
-    return Document(Article(article_id, article_id, "en", None, None, (), Published(), text))
+def doc(article_id: str, text: str, outlet: str | None = "danube-courier.example") -> Document:
+    return Document(Article(article_id, article_id, "en", None, outlet, (), Published(), text))
 
 
 def test_boilerplate_lines_shared_by_unrelated_articles() -> None:
@@ -41,6 +41,11 @@ def test_boilerplate_spares_copies_and_finds_nothing_alone() -> None:
         [doc("fire", f"{FIRE}\n{BOX}")],  # one article: nothing to compare with
         [doc("fire", FIRE), doc("vote", VOTE)],  # nothing shared
         [doc("a", "Updated\n" + FIRE), doc("b", "Updated\n" + VOTE)],  # too short to count
+        [
+            doc("fire", f"{FIRE}\n{BOX}"),
+            doc("vote", f"{VOTE}\n{BOX}", "other.example"),
+        ],  # two outlets: a shared wire line
+        [doc("fire", f"{FIRE}\n{BOX}", None), doc("vote", f"{VOTE}\n{BOX}", None)],  # outlets unknown
     ]
     for docs in cases:
         assert all(not lines for lines in boilerplate(docs)), [d.id for d in docs]

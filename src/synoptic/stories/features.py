@@ -11,9 +11,9 @@
   empty when unknown.
 
 All of them are computed without scraped boilerplate (`boilerplate`): lines that two articles of
-a run share while sharing little else (a newsletter box, a cookie notice, an outlet's standard
-paragraph), which would otherwise make unrelated stories look alike. Articles that share most of
-their lines are copies, and keep them.
+one outlet share while sharing little else (a newsletter box, a cookie notice, an outlet's standard
+paragraph), or that very many articles of a run share, which would otherwise make unrelated stories
+look alike. Articles that share most of their lines are copies, and keep them.
 """
 
 from __future__ import annotations
@@ -169,8 +169,10 @@ def _lines(text: str) -> dict[str, int]:
 
 
 def boilerplate(docs: Sequence[Document]) -> list[frozenset[str]]:
-    """For each document, the normalised lines it shares with another document of the run that
-    shares less than `COPY_SHARE` of either's text (or with `COMMON_LINE` documents or more)."""
+    """For each document, the normalised lines it shares with another document of the same outlet
+    that shares less than `COPY_SHARE` of either's text, or with `COMMON_LINE` documents or more.
+    Lines shared across outlets are left alone below that: a wire paragraph two outlets both
+    carry is evidence of one story, not page furniture."""
     lines = [_lines(d.article.text) for d in docs]
     postings: dict[str, list[int]] = defaultdict(list)
     for i, own in enumerate(lines):
@@ -182,8 +184,9 @@ def boilerplate(docs: Sequence[Document]) -> list[frozenset[str]]:
         if len(members) >= COMMON_LINE:
             for i in members:
                 out[i].add(line)
-        elif len(members) > 1:
-            for i, j in itertools.combinations(members, 2):
+            continue
+        for i, j in itertools.combinations(members, 2):
+            if docs[i].article.outlet and docs[i].article.outlet == docs[j].article.outlet:
                 shared[(i, j)].append(line)
     for (i, j), common in shared.items():
         size = sum(lines[i][line] for line in common)

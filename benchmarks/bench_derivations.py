@@ -415,7 +415,7 @@ def settings() -> list[str]:
         "  holding details the other lacks; else a weighted sum of source-language traces, "
         + ", ".join(f"{k} x{v}" for k, v in WEIGHTS.items())
         + f", decided when |sum| >= {DECIDE}",
-        "  (`--fit` prints the logistic fit). `names`: language ID (py3langid, restricted to the two",
+        "  (`--fit` prints the logistic fit). `names`: language ID (lingua, restricted to the two",
         "  languages) of the words both texts share verbatim; `transliteration`: across scripts, whether the",
         "  Latin side spells shared names as the Cyrillic side transliterates; `quote-marks`: quotation marks",
         "  of the other language's typography. Tried and dropped: digit grouping of the other language",

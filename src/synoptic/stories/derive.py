@@ -249,10 +249,12 @@ def compare(pa: Prepared, pb: Prepared, ctx: Context) -> Pair | None:
         return judged(pa, pb, "translation", cls, aligned(pa, pb, cls, ctx))
     lex = lexical_matrix(ua, ub)
     copy = copy_score(pa.shingles, pb.shingles)
-    if copy:  # a copy aligns on wording alone
-        found = judged(pa, pb, "copy", cls, monotone_alignment(lex, COPY_SENTENCE))
-        if found is not None:
-            return replace(found, score=copy)
+    if copy:  # a copy aligns on wording alone; its coverage is that of the shingles, which does not
+        # depend on where the sentence splitter cut a shortened text
+        inter = len(pa.shingles & pb.shingles)
+        cov_a, cov_b = inter / len(pa.shingles), inter / len(pb.shingles)
+        align = tuple(monotone_alignment(lex, COPY_SENTENCE))
+        return Pair(pa, pb, "copy", copy, align, cov_a, cov_b, partial=min(cov_a, cov_b) < WHOLE[cls])
     found = judged(pa, pb, "paraphrase", cls, aligned(pa, pb, cls, ctx, lex))
     if found is not None:
         return found

@@ -11,7 +11,7 @@ from synoptic.embed import NullEmbedder
 from synoptic.models import Article, Coverage, Derivation, Document, Published, Story
 from synoptic.pipeline import Context
 from synoptic.stories.derive import independent_voices, story_derivations
-from synoptic.stories.direction import orient, quote_cue, siblings
+from synoptic.stories.direction import names_cue, orient, quote_cue, siblings, transliteration_cue
 
 LONG = (
     "The regional water authority said on Tuesday that the reservoir had fallen to its lowest level in thirty years. "
@@ -125,3 +125,45 @@ def test_two_translations_of_one_original_are_siblings() -> None:
     marked = siblings(pairs, ways)
     assert marked[2].common_source == "src" and marked[2].how == "undetermined"
     assert [w.common_source for w in marked[:2]] == [None, None]
+
+
+def test_shared_untranslated_words_read_as_the_source_language() -> None:
+    german = doc(
+        "de",
+        "Der Europa-Park in Rust lud die Fans des Sport-Club Freiburg ein. Aus dem Breisgau und dem "
+        "Schwarzwald kamen viele Besucher zum Fantag, sagte Geschäftsführer Mack.",
+        "de",
+    )
+    french = doc(
+        "fr",
+        "L'Europa-Park de Rust a invité les supporters du Sport-Club Freiburg. De nombreux visiteurs du "
+        "Breisgau et de la Schwarzwald sont venus, a déclaré le directeur Mack.",
+        "fr",
+    )
+    assert names_cue(german, french) > 0
+    assert names_cue(french, german) < 0
+    assert names_cue(german, doc("x", "Rien en commun ici.", "fr")) == 0
+
+
+@pytest.mark.parametrize(
+    ("russian", "english", "russian_is_source"),
+    [
+        (
+            "Рябков и Песков встретились с Шойгу и Лавровым в Хабаровске.",
+            "Ryabkov and Peskov met Shoygu and Lavrov in Khabarovsk.",
+            True,
+        ),
+        (
+            "Джонсон, Байден и Трамп обсудили Вашингтон и Чикаго.",
+            "Johnson, Biden and Trump discussed Washington and Chicago.",
+            False,
+        ),
+    ],
+)
+def test_transliterated_names_point_to_the_script_they_came_from(
+    russian: str, english: str, russian_is_source: bool
+) -> None:
+    ru, en = doc("ru", russian, "ru"), doc("en", english, "en")
+    cue = transliteration_cue(ru, en, "cyrl", "latn")
+    assert (cue > 0) is russian_is_source and cue != 0
+    assert transliteration_cue(en, ru, "latn", "cyrl") == -cue

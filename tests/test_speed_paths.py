@@ -26,8 +26,8 @@ from synoptic.models import Analysis, Article, Derivation, Document, Mention, Pa
 from synoptic.pipeline import Context
 from synoptic.settings import Settings
 from synoptic.stages import default_pipeline
-from synoptic.stories.align import monotone_alignment
-from synoptic.stories.derive import passes_gate, prepare
+from synoptic.stories.align import Unit, monotone_alignment
+from synoptic.stories.derive import Pair, Prepared, StandIns, passes_gate, prepare
 
 
 def best_total_gain(sim: np.ndarray, threshold: float) -> float:
@@ -247,3 +247,26 @@ def test_items_carry_over_sentence_by_sentence() -> None:
     anchors.append(("a2", dst[1].start + 1))
     carried = carried_over(anchors, [_derivation(src, dst)], _documents(src, dst))
     assert carried == {4: 1}  # the first sentence holds one quote in the source and two in the translation
+
+
+def _prepared(article_id: str, texts: Sequence[str]) -> Prepared:
+    doc = _document(_units_at(article_id, texts))
+    units = [Unit(s.start, s.end, doc.article.text[s.start : s.end], ()) for s in doc.sentences]
+    return Prepared(doc, units, np.zeros((len(units), 4), dtype=np.float32), frozenset(), "latn")
+
+
+def test_siblings_in_one_language_share_e5_vectors() -> None:
+    """Once a paraphrase aligns two articles of one language, the second article's aligned sentences take
+    the first one's vectors: comparing both with a translation encodes each sentence once."""
+    embedder = CountingEmbedder()
+    ctx = Context()
+    ctx.resource("embedder:e5", lambda: embedder)
+    first, second = _prepared("a1", SOURCE), _prepared("a2", ["The dam held after heavy rain overnight.", "New text."])
+    vectors = StandIns([first, second], ctx)
+    vectors.learn(Pair(first, second, "paraphrase", 0.9, ((0, 0),), 0.5, 0.5))
+    rows = vectors(second, [0, 1])
+    assert embedder.encoded == [SOURCE[0], "New text."]
+    assert np.array_equal(rows[0], vectors(first, [0])[0])
+    vectors.learn(Pair(first, second, "shared-passage", 0.9, ((1, 1),), 0.5, 0.5))  # an independent voice
+    vectors(second, [1])
+    assert embedder.encoded[-1] == "New text."

@@ -187,8 +187,45 @@ def passes_gate(pa: Prepared, pb: Prepared, lex: Matrix | None = None, cheap: Ma
     return max(coverages(pa.units, pb.units, anchored)) >= GATE_ANCHORED
 
 
+class StandIns:
+    """E5 vectors of a story's sentences, where a sentence that a same-language copy or paraphrase
+    aligned with a sentence of another article takes that sentence's vector: two translations of one
+    original in one language (siblings) then cost E5 once when each is compared with the original,
+    as they count as one voice."""
+
+    def __init__(self, prepared: Sequence[Prepared], ctx: Context) -> None:
+        self._ctx = ctx
+        self._units = {p.doc.id: p.units for p in prepared}
+        self._same: dict[tuple[str, int], tuple[str, int]] = {}
+
+    def _root(self, key: tuple[str, int]) -> tuple[str, int]:
+        seen = {key}
+        while key in self._same and self._same[key] not in seen:
+            key = self._same[key]
+            seen.add(key)
+        return key
+
+    def learn(self, pair: Pair) -> None:
+        """Let the aligned sentences of a same-language copy or paraphrase stand in for each other."""
+        if pair.kind not in ("copy", "paraphrase"):
+            return
+        for i, j in pair.alignment:
+            source, derived = self._root((pair.a.doc.id, i)), (pair.b.doc.id, j)
+            if derived not in self._same and source != derived:
+                self._same[derived] = source
+
+    def __call__(self, p: Prepared, rows: Sequence[int]) -> Matrix:
+        keys = [self._root((p.doc.id, i)) for i in rows]
+        return unit_vectors([self._units[doc][i] for doc, i in keys], self._ctx)
+
+
 def aligned(
-    pa: Prepared, pb: Prepared, cls: PairClass, ctx: Context, lex: Matrix | None = None
+    pa: Prepared,
+    pb: Prepared,
+    cls: PairClass,
+    ctx: Context,
+    lex: Matrix | None = None,
+    vectors: StandIns | None = None,
 ) -> list[tuple[int, int]]:
     """The order-preserving sentence alignment of a pair, or [] when the gate stops it.
 
@@ -205,7 +242,8 @@ def aligned(
     rows = sorted(set(range(len(pa.units))) - {i for i, _ in trusted})
     cols = sorted(set(range(len(pb.units))) - {j for _, j in trusted})
     if rows and cols:
-        va, vb = unit_vectors([pa.units[i] for i in rows], ctx), unit_vectors([pb.units[j] for j in cols], ctx)
+        vectors = vectors or StandIns((pa, pb), ctx)
+        va, vb = vectors(pa, rows), vectors(pb, cols)
         block = margin[np.ix_(rows, cols)]
         margin[np.ix_(rows, cols)] = np.maximum(block, semantic_matrix(va, vb) - E5_SENTENCE[cls])
         return monotone_alignment(margin, 0.0)
@@ -241,14 +279,14 @@ def judged(
     return None
 
 
-def compare(pa: Prepared, pb: Prepared, ctx: Context) -> Pair | None:
+def compare(pa: Prepared, pb: Prepared, ctx: Context, vectors: StandIns | None = None) -> Pair | None:
     """The derivation relation between two articles of one story, or None for independent reports."""
     ua, ub = pa.units, pb.units
     if not ua or not ub:
         return None
     cls = pair_class(pa, pb)
     if cls != "same":
-        return judged(pa, pb, "translation", cls, aligned(pa, pb, cls, ctx))
+        return judged(pa, pb, "translation", cls, aligned(pa, pb, cls, ctx, vectors=vectors))
     lex = lexical_matrix(ua, ub)
     copy = copy_score(pa.shingles, pb.shingles)
     if copy:  # a copy aligns on wording alone; its coverage is that of the shingles, which does not
@@ -257,7 +295,7 @@ def compare(pa: Prepared, pb: Prepared, ctx: Context) -> Pair | None:
         cov_a, cov_b = inter / len(pa.shingles), inter / len(pb.shingles)
         align = tuple(monotone_alignment(lex, COPY_SENTENCE))
         return Pair(pa, pb, "copy", copy, align, cov_a, cov_b, partial=min(cov_a, cov_b) < WHOLE[cls])
-    found = judged(pa, pb, "paraphrase", cls, aligned(pa, pb, cls, ctx, lex))
+    found = judged(pa, pb, "paraphrase", cls, aligned(pa, pb, cls, ctx, lex, vectors))
     if found is not None:
         return found
     run = shared_run(ua, ub, lex)
@@ -306,8 +344,16 @@ def independent_voices(articles: Sequence[str], derivations: Sequence[Derivation
 
 def story_derivations(story: Story, by_id: dict[str, Document], ctx: Context) -> list[Derivation]:
     """Every derivation between two articles of one story, oriented."""
-    docs = [by_id[i] for i in story.articles if i in by_id]
-    pairs = [p for a, b in itertools.combinations(prepare(docs, ctx), 2) if (p := compare(a, b, ctx)) is not None]
+    prepared = prepare([by_id[i] for i in story.articles if i in by_id], ctx)
+    vectors = StandIns(prepared, ctx)
+    combos = list(itertools.combinations(prepared, 2))
+    found: dict[int, Pair] = {}
+    for k in sorted(range(len(combos)), key=lambda k: pair_class(*combos[k]) != "same"):  # one language first
+        pair = compare(*combos[k], ctx, vectors)
+        if pair is not None:
+            found[k] = pair
+            vectors.learn(pair)
+    pairs = [found[k] for k in sorted(found)]
     ways = [
         orient(p.a.doc, p.b.doc, p.kind, (p.cover_a, p.cover_b), p.partial, (p.a.script, p.b.script)) for p in pairs
     ]

@@ -187,6 +187,11 @@ def passes_gate(pa: Prepared, pb: Prepared, lex: Matrix | None = None, cheap: Ma
     return max(coverages(pa.units, pb.units, anchored)) >= GATE_ANCHORED
 
 
+def _dice(a: Sequence[str], b: Sequence[str]) -> float:
+    sa, sb = set(a), set(b)
+    return 2 * len(sa & sb) / (len(sa) + len(sb)) if sa or sb else 0.0
+
+
 class StandIns:
     """E5 vectors of a story's sentences, where a sentence that a same-language copy or paraphrase
     aligned with a sentence of another article takes that sentence's vector: two translations of one
@@ -206,10 +211,13 @@ class StandIns:
         return key
 
     def learn(self, pair: Pair) -> None:
-        """Let the aligned sentences of a same-language copy or paraphrase stand in for each other."""
+        """Let the aligned sentences of a same-language copy or paraphrase that keep the wording
+        (`COPY_SENTENCE`) stand in for each other."""
         if pair.kind not in ("copy", "paraphrase"):
             return
         for i, j in pair.alignment:
+            if _dice(pair.a.units[i].tokens, pair.b.units[j].tokens) < COPY_SENTENCE:
+                continue
             source, derived = self._root((pair.a.doc.id, i)), (pair.b.doc.id, j)
             if derived not in self._same and source != derived:
                 self._same[derived] = source

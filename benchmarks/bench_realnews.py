@@ -17,14 +17,14 @@ import json
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from synoptic.pipeline import Context, Pipeline, Stage
+from synoptic.pipeline import Pipeline
 
 from . import wmt22
-from .common import BENCH_DOCS, isolated, ratio, table
+from .common import BENCH_DOCS, instrumented, isolated, ratio, table
 
 OUT = BENCH_DOCS / "realnews.md"
 PER_ARTICLE = "per-article stages, reading, store"
@@ -42,25 +42,6 @@ class Run:
     lead_encoded: int  # title + lead vectors computed by the per-article stage (articles annotated this run)
 
 
-def _encoded(ctx: Context) -> int:
-    stats = getattr(ctx.peek("embedder:e5"), "stats", None)
-    return int(stats.encoded) if stats is not None else 0
-
-
-def _instrumented(stage: Stage, seconds: dict[str, float], encoded: dict[str, int]) -> Stage:
-    """The same corpus stage, adding its running time and the E5 texts it encoded to the sinks."""
-
-    def run(arg: Any, ctx: Context) -> Any:
-        before = _encoded(ctx)
-        start = time.perf_counter()
-        out = stage.fn(arg, ctx)
-        seconds[stage.name] = seconds.get(stage.name, 0.0) + time.perf_counter() - start
-        encoded[stage.name] = encoded.get(stage.name, 0) + _encoded(ctx) - before
-        return out
-
-    return replace(stage, fn=run)
-
-
 def _annotated(store: Any) -> int:
     return int(store.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
 
@@ -73,7 +54,7 @@ def run_synoptic(folder: str, db: str) -> Run:
 
     seconds: dict[str, float] = {}
     encoded: dict[str, int] = {}
-    stages = tuple(s if s.scope == "article" else _instrumented(s, seconds, encoded) for s in default_pipeline().stages)
+    stages = tuple(s if s.scope == "article" else instrumented(s, seconds, encoded) for s in default_pipeline().stages)
     with Store(db) as store:
         annotated_before = _annotated(store)
         start = time.perf_counter()

@@ -17,13 +17,13 @@ import argparse
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from synoptic.pipeline import Context, Pipeline, Stage
+from synoptic.pipeline import Pipeline
 
-from .common import BENCH_DOCS, isolated, ratio, svg_bars, table, write_html_corpus, write_jsonl_corpus
+from .common import BENCH_DOCS, instrumented, isolated, ratio, svg_bars, table, write_html_corpus, write_jsonl_corpus
 
 OUT = BENCH_DOCS / "throughput.md"
 PLOT = BENCH_DOCS / "throughput.svg"
@@ -35,18 +35,6 @@ class SynopticRun:
     rejected: int
     stage_seconds: dict[str, float]
     stories: dict[str, str]  # article path -> story id (empty when the pipeline has no story stage)
-
-
-def _timed(stage: Stage, sink: dict[str, float]) -> Stage:
-    """The same stage, adding its running time to `sink[stage.name]`."""
-
-    def run(arg: Any, ctx: Context) -> Any:
-        start = time.perf_counter()
-        out = stage.fn(arg, ctx)
-        sink[stage.name] = sink.get(stage.name, 0.0) + time.perf_counter() - start
-        return out
-
-    return replace(stage, fn=run)
 
 
 PER_ARTICLE = "per-article stages, reading, store"
@@ -66,7 +54,7 @@ def run_synoptic(folder: str, db: str, engine: str = "local") -> SynopticRun:
     sink: dict[str, float] = {}
     pipeline = default_pipeline()
     if engine == "local":
-        pipeline = Pipeline(tuple(s if s.scope == "article" else _timed(s, sink) for s in pipeline.stages))
+        pipeline = Pipeline(tuple(s if s.scope == "article" else instrumented(s, sink) for s in pipeline.stages))
     start = time.perf_counter()
     analysis = analyze(folder, db=db, pipeline=pipeline, settings=Settings(engine=engine))
     total = time.perf_counter() - start

@@ -167,8 +167,14 @@ class DiskCache:
         self.path = path
         self.vectors: dict[str, Matrix] = pickle.loads(path.read_bytes()) if path.exists() else {}
         self.fresh = 0
+        self.seen: set[str] = set()  # distinct texts asked for, cached or not: the E5 cost without this cache
+
+    @property
+    def requested(self) -> int:
+        return len(self.seen)
 
     def encode(self, texts: Sequence[str]) -> Matrix:
+        self.seen.update(texts)
         missing = list(dict.fromkeys(t for t in texts if t not in self.vectors))
         if missing:
             self.inner = self.inner or self.make()
@@ -183,3 +189,23 @@ class DiskCache:
     def save(self) -> None:
         if self.fresh:
             self.path.write_bytes(pickle.dumps(self.vectors))
+
+
+def _e5_encoded(ctx: Any) -> int:
+    stats = getattr(ctx.peek("embedder:e5"), "stats", None)
+    return int(stats.encoded) if stats is not None else 0
+
+
+def instrumented(stage: Any, seconds: dict[str, float], encoded: dict[str, int] | None = None) -> Any:
+    """The same stage, adding its running time to `seconds` and, with `encoded`, the E5 texts it encoded."""
+
+    def run(arg: Any, ctx: Any) -> Any:
+        before = _e5_encoded(ctx)
+        start = time.perf_counter()
+        out = stage.fn(arg, ctx)
+        seconds[stage.name] = seconds.get(stage.name, 0.0) + time.perf_counter() - start
+        if encoded is not None:
+            encoded[stage.name] = encoded.get(stage.name, 0) + _e5_encoded(ctx) - before
+        return out
+
+    return replace(stage, fn=run)

@@ -17,6 +17,7 @@ $(STAMP): requirements.txt pyproject.toml
 	@touch $(STAMP)
 
 demo: setup
+	@mkdir -p $(OUT)
 	$(BIN)/synoptic analyze examples/corpus --db $(OUT)/synoptic.db --json $(OUT)/analysis.json --report $(OUT)/report
 	@echo "Analysis JSON: $(OUT)/analysis.json"
 	@echo "Report:        $(OUT)/report/index.html and $(OUT)/report/report.md"

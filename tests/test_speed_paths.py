@@ -251,7 +251,10 @@ def test_items_carry_over_sentence_by_sentence() -> None:
 
 def _prepared(article_id: str, texts: Sequence[str]) -> Prepared:
     doc = _document(_units_at(article_id, texts))
-    units = [Unit(s.start, s.end, doc.article.text[s.start : s.end], ()) for s in doc.sentences]
+    text = doc.article.text
+    units = [
+        Unit(s.start, s.end, text[s.start : s.end], tuple(text[s.start : s.end].lower().split())) for s in doc.sentences
+    ]
     return Prepared(doc, units, np.zeros((len(units), 4), dtype=np.float32), frozenset(), "latn")
 
 

@@ -132,7 +132,7 @@ class Recogniser:
         taken += [(m.start, m.end) for m in people]
         caps = acronyms(text, lang, taken)
         taken += [(m.start, m.end) for m in caps]
-        runs = _name_runs(text, free_tokens(text, taken), name_rules(lang))
+        runs = name_runs(text, free_tokens(text, taken), name_rules(lang))
         rest = proper_names(text, lang, runs, self.gazetteer)
         return sorted(found + people + caps + rest, key=lambda m: m.start)
 
@@ -140,7 +140,7 @@ class Recogniser:
         self, text: str, lang: str, taken: list[tuple[int, int]], known: frozenset[str] = frozenset()
     ) -> list[Mention]:
         scan = _Scan(text, lang, name_rules(lang), free_tokens(text, taken), set(known))
-        runs = _name_runs(text, scan.toks, scan.rules)
+        runs = name_runs(text, scan.toks, scan.rules)
         out: list[Mention] = []
         for run in runs:
             mention = scan.person(run)
@@ -233,7 +233,7 @@ def _matches_known(run: list[tuple[int, int, str]], surnames: set[str] | frozens
     return key in surnames or (len(key) >= 6 and any(close_spelling(key, s) for s in surnames if len(s) >= 6))
 
 
-def _name_runs(text: str, toks: list[tuple[int, int, str]], rules: NameRules) -> list[list[tuple[int, int, str]]]:
+def name_runs(text: str, toks: list[tuple[int, int, str]], rules: NameRules) -> list[list[tuple[int, int, str]]]:
     """Maximal runs of capitalised words (with name particles inside) that could be a name."""
     runs: list[list[tuple[int, int, str]]] = []
     current: list[tuple[int, int, str]] = []

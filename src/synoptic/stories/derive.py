@@ -48,7 +48,7 @@ from .align import (
     unit_vectors,
     units,
 )
-from .direction import Oriented, orient, siblings
+from .direction import Oriented, orient, pooled, siblings
 
 PairClass = Literal["same", "cross", "script"]
 
@@ -365,7 +365,8 @@ def story_derivations(story: Story, by_id: dict[str, Document], ctx: Context) ->
     ways = [
         orient(p.a.doc, p.b.doc, p.kind, (p.cover_a, p.cover_b), p.partial, (p.a.script, p.b.script)) for p in pairs
     ]
-    ways = siblings([(p.a.doc, p.b.doc, p.kind) for p in pairs], ways)
+    linked = [(p.a.doc, p.b.doc, p.kind) for p in pairs]
+    ways = siblings(linked, pooled(linked, ways))
     return [derivation(p, w) for p, w in zip(pairs, ways, strict=True)]
 
 

@@ -16,7 +16,7 @@ import hashlib
 import heapq
 import math
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -27,6 +27,16 @@ from .features import Signals
 from .index import HyperplaneLSH, TermIndex, VectorIndex
 from .lexical import TermFrequencies, cosine
 from .memory import StoryMemory
+
+#: Two groups each naming what the other never does are two events (`distinct_events`), fitted on
+#: ECB+ train (two events of one kind per topic). Gold sub-topics against random halves of one
+#: sub-topic: names in half of a group's articles and in none of the other's, at least 2 on each
+#: side, tell apart 11 of 25 pairs of events and 0 of 46 halves of one event. Clustering ECB+ train,
+#: BCubed F1 0.903 without; with share 0.5, 2 names, 4 articles: 0.924 (share 0.4: 0.926; 1 name,
+#: 5 articles: 0.926; 3 articles: 0.913, as 3 articles' names are too few to speak for an event).
+DISTINCT_SHARE = 0.5
+DISTINCT_NAMES = 2
+DISTINCT_MIN = 4
 
 
 @dataclass(frozen=True)
@@ -117,13 +127,44 @@ def story_logit(member_logits: Sequence[float], cal: Calibration) -> float:
     return cal.link_max * best + (1.0 - cal.link_max) * mean
 
 
+def distinct_events(a: Sequence[Signals], b: Sequence[Signals]) -> bool:
+    """Whether two groups of articles report two events of one kind (two fires at one supermarket
+    chain, two title defences of one boxer): in a language both groups hold, each group has at least
+    `DISTINCT_NAMES` name keys that `DISTINCT_SHARE` of its articles in that language mention and
+    none of the other group's do (the other fire's town, the other challenger). Groups with fewer
+    than `DISTINCT_MIN` articles in that language are never kept apart this way (one article's
+    names are too few to speak for an event). Compared within one language, as name spellings
+    differ across languages ("Moskau", "Moscow")."""
+    for language in {s.language for s in a} & {s.language for s in b}:
+        ka = [s.keys for s in a if s.language == language]
+        kb = [s.keys for s in b if s.language == language]
+        if min(len(ka), len(kb)) < DISTINCT_MIN:
+            continue
+        if _own_names(ka, kb) >= DISTINCT_NAMES and _own_names(kb, ka) >= DISTINCT_NAMES:
+            return True
+    return False
+
+
+def _own_names(group: Sequence[frozenset[str]], other: Sequence[frozenset[str]]) -> int:
+    """Name keys that `DISTINCT_SHARE` of `group` mention and no member of `other` does."""
+    counts = Counter(k for keys in group for k in keys)
+    seen = set().union(*other)
+    return sum(1 for k, c in counts.items() if c >= DISTINCT_SHARE * len(group) and k not in seen)
+
+
 def probability(logit: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, logit))))
 
 
-def average_link(n: int, links: dict[tuple[int, int], float], threshold: float) -> list[set[int]]:
+def average_link(
+    n: int,
+    links: dict[tuple[int, int], float],
+    threshold: float,
+    apart: Callable[[set[int], set[int]], bool] | None = None,
+) -> list[set[int]]:
     """Average-link agglomeration of n items over sparse similarities (a missing pair counts 0),
-    merging the closest pair of groups while their average similarity reaches `threshold`."""
+    merging the closest pair of groups while their average similarity reaches `threshold`, unless
+    `apart` says the two groups must stay apart."""
     groups: dict[int, set[int]] = {i: {i} for i in range(n)}
     sums: dict[int, dict[int, float]] = defaultdict(dict)  # group -> neighbour group -> summed similarity
     for (a, b), v in links.items():
@@ -135,6 +176,8 @@ def average_link(n: int, links: dict[tuple[int, int], float], threshold: float) 
         if a not in groups or b not in groups or b not in sums[a]:
             continue
         if abs(sums[a][b] / (len(groups[a]) * len(groups[b])) + neg) > 1e-12:
+            continue
+        if apart is not None and apart(groups[a], groups[b]):
             continue
         groups[a] |= groups.pop(b)
         for other, v in sums.pop(b).items():
@@ -228,7 +271,12 @@ class StreamingClusterer:
         for i, sig in enumerate(batch[:-1]):
             for j, logit in enumerate(pair_logits(sig, batch[i + 1 :], self.cal, self.memory.frequencies), i + 1):
                 links[(i, j)] = float(logit)
-        groups = average_link(len(batch), links, self.cal.group_link)
+        groups = average_link(
+            len(batch),
+            links,
+            self.cal.group_link,
+            lambda x, y: distinct_events([batch[i] for i in x], [batch[i] for i in y]),
+        )
         return [[batch[i] for i in sorted(g)] for g in sorted(groups, key=min)]
 
     def candidates(self, sig: Signals, index: VectorIndex) -> list[str]:
@@ -252,7 +300,7 @@ class StreamingClusterer:
         freq = self.memory.frequencies
         for story in stories:
             members = self.memory.recent_members(story, self.members_per_story)
-            if not members:
+            if not members or distinct_events(group, members):
                 continue
             logits = [story_logit(list(pair_logits(sig, members, self.cal, freq)), self.cal) for sig in group]
             p = sum(probability(x) for x in logits) / len(logits)

@@ -227,8 +227,10 @@ class StreamingClusterer:
         members_per_story: int = 24,
         batch_limit: int = 1000,
         max_stories: int = 64,
+        keep_apart: bool = True,
     ) -> None:
         self.memory = memory
+        self.keep_apart = keep_apart  # apply `distinct_events` (off only to measure what it changes)
         self.cal = calibration or Calibration()
         self.max_candidates = max_candidates
         self.members_per_story = members_per_story
@@ -275,9 +277,12 @@ class StreamingClusterer:
             len(batch),
             links,
             self.cal.group_link,
-            lambda x, y: distinct_events([batch[i] for i in x], [batch[i] for i in y]),
+            lambda x, y: self._apart([batch[i] for i in x], [batch[i] for i in y]),
         )
         return [[batch[i] for i in sorted(g)] for g in sorted(groups, key=min)]
+
+    def _apart(self, a: Sequence[Signals], b: Sequence[Signals]) -> bool:
+        return self.keep_apart and distinct_events(a, b)
 
     def candidates(self, sig: Signals, index: VectorIndex) -> list[str]:
         """Stored articles to compare one article with: its LSH neighbours, then those sharing its
@@ -300,7 +305,7 @@ class StreamingClusterer:
         freq = self.memory.frequencies
         for story in stories:
             members = self.memory.recent_members(story, self.members_per_story)
-            if not members or distinct_events(group, members):
+            if not members or self._apart(group, members):
                 continue
             logits = [story_logit(list(pair_logits(sig, members, self.cal, freq)), self.cal) for sig in group]
             p = sum(probability(x) for x in logits) / len(logits)

@@ -1,9 +1,9 @@
 """Which of two derived articles is the source, and on what evidence; "undetermined" when it is weak.
 
-Evidence, strongest first:
-- publication dates at day precision: the earlier article is the source;
+Evidence:
+- publication dates at day precision: the earlier article is the source (decides alone);
 - details one side holds that the other lacks: a partial derivation covers all of the derived
-  article and part of its source, so the less-covered side is the source;
+  article and part of its source, so the less-covered side is likely the source;
 - source-language traces in the derived text (translations only): the words both texts share
   untranslated (names, institutions, brands) read as the source's language more than as the
   derived one's (a German article translated into French keeps "Europa-Park" and "Breisgau"; lingua

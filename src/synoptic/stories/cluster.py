@@ -6,6 +6,9 @@ proposes candidate articles (sub-linear in the store size); their stories are sc
 calibrated logistic combination of E5 similarity of title + lead, static similarity, overlap
 of language-independent name keys (canonical entities when resolved) and the time gap. The
 article joins the best story when its probability clears the threshold, or starts a new story.
+Two groups of articles that each consistently name someone or somewhere the other never names
+(two shootings in one city, with their own victims and streets) stay apart whatever the join
+probability says (`distinct_events`).
 Old articles are never re-clustered, so story ids stay stable across runs: a story's id is
 derived from the article that started it.
 """

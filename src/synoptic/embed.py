@@ -64,6 +64,9 @@ class EmbedStats:
 MAX_WORDS = 80
 #: ... and at most this many characters, for text without spaces (a hostile 60,000-character title).
 MAX_CHARS = 800
+#: Fewest texts per model instance in one call: a text costs tens of milliseconds, starting a thread
+#: a fraction of one, so even two texts are split over both cores.
+TEXTS_PER_CALL = 1
 
 
 def model_text(text: str) -> str:
@@ -159,7 +162,7 @@ class E5Embedder:
 
     def _encode(self, texts: list[str]) -> Matrix:
         """Unit vectors of `texts`, in chunks encoded at once (threads exist only during the call)."""
-        k = min(self._calls, len(texts) // 4 or 1)
+        k = min(self._calls, len(texts) // TEXTS_PER_CALL or 1)
         if k == 1:
             return _normalise(self._models[0].query(texts))
         chunks = [texts[i::k] for i in range(k)]  # interleaved, so long and short texts spread evenly

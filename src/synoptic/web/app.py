@@ -22,7 +22,8 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.requests import ClientDisconnect
 
-from ..models import Article, Published
+from ..codec import from_json
+from ..models import Article
 from ..pipeline import Pipeline
 from ..present.corpus import Corpus, Filters
 from ..present.render import render
@@ -270,17 +271,18 @@ def import_document(db: str | Path, document: dict[str, Any]) -> int:
         return store.save_analysis(document)
 
 
+#: What an article of a hand-made or older document may leave out (the contract requires the rest).
+ARTICLE_DEFAULTS: dict[str, Any] = {
+    "language": "",
+    "title": None,
+    "outlet": None,
+    "authors": [],
+    "published": {},
+    "text": "",
+}
+
+
 def _article(data: dict[str, Any]) -> Article:
-    pub = data.get("published") if isinstance(data.get("published"), dict) else {}
-    assert isinstance(pub, dict)
-    return Article(
-        id=str(data["id"]),
-        path=str(data.get("path") or data["id"]),
-        language=str(data.get("language") or ""),
-        title=data.get("title"),
-        outlet=data.get("outlet"),
-        authors=tuple(str(a) for a in data.get("authors") or ()),
-        published=Published(pub.get("date"), pub.get("how")),
-        text=str(data.get("text") or ""),
-        url=data.get("url"),
-    )
+    """The record of one article of an analysis document, read by the codec (missing keys defaulted)."""
+    given = {k: v for k, v in data.items() if v is not None}
+    return from_json(Article, {**ARTICLE_DEFAULTS, "path": data["id"], **given})

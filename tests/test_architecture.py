@@ -30,7 +30,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("models", ("models", "codec")),
     ("pipeline", ("pipeline", "engines")),
     ("stages", ("ingest", "annotate", "stories", "compare", "embed", "lang")),
-    ("wiring", ("store", "default_pipeline", "stages")),
+    ("wiring", ("store", "default_pipeline")),
     ("api", ("api", "sources")),
     ("present", ("present",)),
     ("top", ("web", "report", "cli", "cli_sources", "cli_progress", "")),  # "" is the package itself (its facade)

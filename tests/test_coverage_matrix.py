@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from synoptic.compare.conflicts import Finding
+from synoptic.compare.corpus_stages import build_claims
 from synoptic.compare.coverage import affiliation, coverage_matrix, first_reporter, sides_quoted
-from synoptic.compare.stages import build_claims
 from synoptic.models import Article, Published, Story
 from test_summary_citations import setup
 

@@ -11,13 +11,13 @@ from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
+from .default_pipeline import default_pipeline
 from .engines import get_engine
 from .ingest import read_paths, with_duplicate
 from .models import Analysis, Article, Document, Rejection
 from .pipeline import Context, CorpusState, Pipeline, run_corpus_stages
 from .progress import NullProgress, Progress
 from .settings import Settings
-from .stages import default_pipeline
 from .store.sqlite import Store
 from .store.stories import SqliteStoryMemory
 from .stories.memory import STORY_MEMORY

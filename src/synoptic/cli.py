@@ -26,12 +26,12 @@ from rich.markup import escape
 from . import cli_sources, langdata
 from .api import analyze
 from .cli_progress import RichProgress
+from .default_pipeline import default_pipeline
 from .errors import OutputError, StoreError, SynopticError
 from .ingest.safe import escape_controls
 from .progress import NullProgress
 from .report.json import write_json
 from .settings import Settings
-from .stages import default_pipeline
 from .store.sqlite import Store, store_problem
 from .version import __version__
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from ..models import Article, Claim, Entity, Quote
 from . import cues
-from .align import Aligned
+from .claim_groups import Aligned
 from .conflicts import Finding
 
 

@@ -31,7 +31,7 @@ from ..present.views import AppLinks, article_view, entity_rows, entity_view, in
 from ..settings import Settings
 from ..store.sqlite import Store
 from ..version import __version__
-from .api import router
+from .api_routes import router
 from .limits import BodyLimit
 from .live import router as live_router
 from .site import Site

@@ -23,7 +23,6 @@ from synoptic.models import (
     Entity,
     Event,
     Passage,
-    Provenance,
     Published,
     Quote,
     QuoteGroup,
@@ -33,6 +32,7 @@ from synoptic.models import (
     Story,
     SummarySentence,
 )
+from test_sources_store import PROVENANCE
 
 text = st.text(max_size=12)
 opt_text = st.none() | text
@@ -50,18 +50,6 @@ json_object = st.dictionaries(text, json_value, max_size=3)
 spans = st.builds(Span, article=ids, start=st.integers(0, 500), end=st.integers(0, 500), text=text)
 span_list = st.lists(spans, max_size=2).map(tuple)
 published = st.builds(Published, date=opt_text, how=st.none() | st.sampled_from(["given", "inferred"]))
-provenance = st.builds(
-    Provenance,
-    url=text,
-    canonical_url=opt_text,
-    feed=opt_text,
-    fetched_at=opt_text,
-    http_status=st.none() | st.integers(100, 599),
-    published=opt_text,
-    published_from=st.none() | st.sampled_from(["feed", "page"]),
-    outlet=opt_text,
-    outlet_from=st.none() | st.sampled_from(["site-name", "domain"]),
-)
 articles = st.builds(
     Article,
     id=ids,
@@ -74,7 +62,7 @@ articles = st.builds(
     text=text,
     url=opt_text,
     duplicate_paths=short,
-    provenance=st.lists(provenance, max_size=2).map(tuple),
+    provenance=st.lists(PROVENANCE, max_size=2).map(tuple),
 )
 rejections = st.builds(Rejection, path=text, reason=text)
 kinds = st.sampled_from(["PERSON", "ORG", "PLACE", "EVENT", "OTHER"])

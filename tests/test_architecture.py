@@ -324,3 +324,22 @@ def test_checker_finds_a_private_name_across_packages(tmp_path: Path) -> None:
         "synoptic.web.api:1 imports synoptic.ingest._too_big",
         "synoptic.web.api:2 imports synoptic.annotate.entities._name_runs",
     ]
+
+
+def _external_imports(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+@pytest.mark.parametrize("package", ["web", "report"])
+def test_web_and_report_compare_no_texts(package: str) -> None:
+    """Word differences and similarities come from the analysis (read through `present/`), so the
+    packages that show them import no text-comparison library."""
+    comparing = {"difflib", "rapidfuzz", "numpy"}
+    found = {p.name: _external_imports(p) & comparing for p in (SRC / ROOT / package).rglob("*.py")}
+    assert {name: libs for name, libs in found.items() if libs} == {}

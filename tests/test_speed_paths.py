@@ -20,15 +20,15 @@ from hypothesis.extra.numpy import arrays
 from synoptic.annotate.gazetteer import Gazetteer, build_gazetteer
 from synoptic.api import analyze
 from synoptic.codec import decode
-from synoptic.compare.align import align, carried_over, derived_sentences, embed_units
+from synoptic.compare.claim_groups import align, carried_over, derived_sentences, embed_units
 from synoptic.compare.claims import ClaimUnit
+from synoptic.default_pipeline import default_pipeline
 from synoptic.engines.local import worker_count
 from synoptic.models import Analysis, Article, Derivation, Document, Mention, Passage, Published, Sentence, Span
 from synoptic.pipeline import Context
 from synoptic.settings import Settings
-from synoptic.stages import default_pipeline
-from synoptic.stories.align import Unit, monotone_alignment
 from synoptic.stories.derive import Pair, Prepared, StandIns, passes_gate, prepare
+from synoptic.stories.passage_alignment import Unit, monotone_alignment
 
 
 def best_total_gain(sim: np.ndarray, threshold: float) -> float:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
@@ -29,23 +29,12 @@ import numpy as np
 import numpy.typing as npt
 
 from .machine import usable_cpus
+from .pipeline import VectorCache
 
 if TYPE_CHECKING:
     from .pipeline import Context
 
 Matrix = npt.NDArray[np.float32]
-
-
-class VectorCache(Protocol):
-    """Persistent vectors by text key (the store implements it); values are float16 rows."""
-
-    def get_vectors(self, model: str, keys: Sequence[bytes]) -> Mapping[bytes, npt.NDArray[np.float16]]:
-        """The stored vectors among `keys`."""
-        ...
-
-    def put_vectors(self, model: str, rows: Mapping[bytes, npt.NDArray[np.float16]]) -> None:
-        """Store these vectors (existing keys are kept)."""
-        ...
 
 
 @dataclass(slots=True)

@@ -13,6 +13,7 @@ from typing import Any
 from rich.console import Console
 from rich.markup import escape
 
+from .cli_progress import RichProgress
 from .report.json import write_json
 from .sources import CrawlSettings, FetchReport, fetch, parse_duration, watch
 from .sources.watch import DEFAULT_EVERY_S, Round, stop_on_signals
@@ -163,8 +164,6 @@ class _AnalysisProgress:
 
     def phase(self, name: str, total: int | None) -> None:
         if self.bars is None:
-            from .cli import RichProgress  # cli imports this module first
-
             self.bars = RichProgress(self.err)
         self.bars.phase(name, total)
 

@@ -25,7 +25,7 @@ from datetime import date
 import numpy as np
 
 from .. import langdata
-from .align import RELATED, Aligned
+from .claim_groups import RELATED, Aligned
 from .claims import ClaimUnit
 from .layers import QuantRef, TimeRef, place_key, ranges_overlap, rule_places, same_day, time_label
 

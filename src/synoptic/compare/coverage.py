@@ -8,7 +8,7 @@ from typing import Any
 
 from ..models import Article, Claim, Entity, Quote
 from . import cues
-from .align import Aligned
+from .claim_groups import Aligned
 from .conflicts import Finding
 
 
@@ -42,7 +42,11 @@ def coverage_matrix(
     findings: Sequence[Finding],
     voices: dict[str, str],
 ) -> dict[str, Any]:
-    """The source x claim matrix (reported / omitted / contradicted) and first reporters."""
+    """The source x claim matrix and first reporters.
+
+    A cell is "reported" (the article states the claim), "contradicted" (it states another value in
+    a conflict about the claim), "both" (it states the claim, but with a value that another reporter
+    contradicts) or "omitted"."""
     against = contradicted_by(aligned, findings)
     matrix: dict[str, dict[str, str]] = {}
     first: dict[str, dict[str, Any]] = {}
@@ -50,9 +54,10 @@ def coverage_matrix(
         reporting = {aligned.units[u].article for u in members}
         row: dict[str, str] = {}
         for art in articles:
+            contradicting = art.id in against.get(g, set())
             if art.id in reporting:
-                row[art.id] = "reported"
-            elif art.id in against.get(g, set()):
+                row[art.id] = "both" if contradicting else "reported"
+            elif contradicting:
                 row[art.id] = "contradicted"
             else:
                 row[art.id] = "omitted"

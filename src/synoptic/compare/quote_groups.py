@@ -39,7 +39,7 @@ from ..annotate.names import word_key
 from ..embed import Embedder, e5_embedder, static_embedder
 from ..models import Derivation, Document, Entity, Quote, QuoteGroup, QuoteMention, QuoteVariant, Span
 from ..pipeline import Context, CorpusState, corpus_stage
-from .align import carried_over, chain_root
+from .claim_groups import carried_over, chain_root
 
 NEAR_IDENTICAL = 95  # rapidfuzz ratio at which two texts are one quote whoever the speaker is
 SPEAKER_NAME_RATIO = 70  # transliterations: Rjabkow / Ryabkov, Hryzenko / Hrytsenko

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from .. import langdata
 from ..models import Article, Claim, Span, SummarySentence
 from . import cues
-from .align import Aligned
+from .claim_groups import Aligned
 from .conflicts import Finding
 from .coverage import source_name
 from .layers import count_voices

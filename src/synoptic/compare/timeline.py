@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..models import Claim, Event
-from .align import Aligned
+from .claim_groups import Aligned
 
 
 def _claim_date(aligned: Aligned, members: Sequence[int]) -> str | None:

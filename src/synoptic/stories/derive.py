@@ -36,7 +36,8 @@ import numpy as np
 from ..embed import static_embedder
 from ..models import Coverage, Derivation, DerivationKind, Document, Story
 from ..pipeline import Context, CorpusState, corpus_stage
-from .align import (
+from .direction import Oriented, orient, pooled, siblings
+from .passage_alignment import (
     Matrix,
     Unit,
     anchor_matrix,
@@ -48,7 +49,6 @@ from .align import (
     unit_vectors,
     units,
 )
-from .direction import Oriented, orient, pooled, siblings
 
 PairClass = Literal["same", "cross", "script"]
 

@@ -10,13 +10,13 @@ from .annotate.quotes import quotes_stage
 from .annotate.resolve import resolve_entities_stage
 from .annotate.sentences import sentences_stage
 from .annotate.timex import timex_stage
+from .compare.corpus_stages import claims_stage, conflicts_stage, coverage_stage, summary_stage
 from .compare.quote_groups import quote_groups_stage
-from .compare.stages import claims_stage, conflicts_stage, coverage_stage, summary_stage
 from .pipeline import Pipeline
+from .stories.clustering_stage import stories_stage
 from .stories.derive import derivations_stage
 from .stories.events import events_stage
 from .stories.features import lead_vector_stage
-from .stories.stage import stories_stage
 
 
 def default_pipeline() -> Pipeline:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from ..embed import e5_embedder
 from ..models import Article, Claim, Conflict, ConflictValue, Document, Span, Story
 from ..pipeline import Context, CorpusState, corpus_stage
-from .align import Aligned, align
+from .claim_groups import Aligned, align
 from .claims import ClaimUnit, parse_slots, units_of
 from .conflicts import Finding, find_conflicts
 from .coverage import coverage_matrix, voices_quoted

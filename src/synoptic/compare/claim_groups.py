@@ -18,7 +18,7 @@ import numpy.typing as npt
 
 from ..embed import Embedder, model_text
 from ..models import Derivation, Document
-from ..stories.align import units as sentence_units
+from ..stories.passage_alignment import units as sentence_units
 from .claims import ClaimUnit
 
 ALIGN = 0.885  # average similarity for two sentences to count as one claim

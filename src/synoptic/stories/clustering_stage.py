@@ -1,7 +1,8 @@
 """The corpus stage `stories`: cluster this run's documents into stories (incrementally with a store).
 
-With `ctx.store` set, clustering state persists in the store (migration 2), so a later run only
-places its new articles; without it, state lives in memory for the run. The clusterer can be
+When the composition root (`api.py`) fills the `STORY_MEMORY` slot (with the store's memory, migration
+2), clustering state persists, so a later run only places its new articles; without it, state lives
+in memory for the run. The clusterer can be
 swapped through the context resource `stories:clusterer` (`SingletonClusterer` switches it off).
 """
 
@@ -17,21 +18,14 @@ from ..models import Story
 from ..pipeline import Context, CorpusState, corpus_stage
 from .cluster import Clusterer, StreamingClusterer
 from .features import Signals, build_signals
-from .memory import MemoryStoryMemory, StoryMemory
+from .memory import STORY_MEMORY, MemoryStoryMemory
 
 
 def default_clusterer(ctx: Context) -> Clusterer:
-    """The run's clusterer: streaming, with the store's memory when a store is open."""
+    """The run's clusterer: streaming, with the provided (store's) memory, else one in memory."""
 
     def build() -> Clusterer:
-        memory: StoryMemory
-        if ctx.store is not None:
-            from ..store.stories import SqliteStoryMemory
-
-            memory = SqliteStoryMemory(ctx.store)
-        else:
-            memory = MemoryStoryMemory()
-        return StreamingClusterer(memory)
+        return StreamingClusterer(ctx.provided(STORY_MEMORY) or MemoryStoryMemory())
 
     return ctx.resource("stories:clusterer", build)
 

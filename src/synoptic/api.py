@@ -87,7 +87,7 @@ def analyze_articles(
             stories=state.stories,
             derivations=state.derivations,
             documents=state.documents,
-            quote_groups=tuple(state.extras.get("quote_groups", ())),
+            quote_groups=state.quote_groups,
         )
         if store is not None:
             store.update_articles(analysis.articles)

@@ -5,6 +5,10 @@ Two scopes exist. An *article* stage is a pure function over a batch of document
 per article. A *corpus* stage sees every document and the corpus-level results so far
 (`(state, ctx) -> state`); clustering, entity resolution and comparison are corpus stages.
 `Pipeline.check` refuses an order in which a stage needs a layer no earlier stage provides.
+
+Everything corpus stages pass on is a declared, typed layer: a field of `CorpusState` for what the
+analysis keeps, or a `CorpusLayer` subclass (named by its `layer`) for intermediate results that
+only later stages read (the comparison's alignments), so requires/provides see every hand-over.
 """
 
 from __future__ import annotations
@@ -12,16 +16,18 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
 
 from .errors import PipelineError
-from .models import Derivation, Document, Entity, Quote, Rejection, Story
+from .models import Derivation, Document, Entity, Quote, QuoteGroup, Rejection, Story
+from .params import Params
 from .settings import Settings
 
 if TYPE_CHECKING:
     from .store.sqlite import Store
 
 T = TypeVar("T")
+P = TypeVar("P", bound=Params)
 
 #: Layers every document has on entering the pipeline (set by ingest).
 BASE_LAYERS = frozenset({"text", "metadata"})
@@ -46,9 +52,23 @@ class Context:
         value: T = self._resources[key]
         return value
 
+    def params(self, cls: type[P]) -> P:
+        """The run's values of the parameters `cls` declares (defaults with the run's overrides)."""
+        return self.resource(f"params:{cls.__module__}.{cls.__qualname__}", lambda: self.settings.params_for(cls))
+
     def peek(self, key: str) -> Any:
         """The resource named `key` if something already built it, else None (for reports and benchmarks)."""
         return self._resources.get(key)
+
+
+class CorpusLayer:
+    """Base of an intermediate result one corpus stage hands to later ones (not part of the analysis).
+    A subclass (a frozen dataclass) names its layer in `layer`, the name stages require and provide."""
+
+    layer: ClassVar[str] = ""
+
+
+L = TypeVar("L", bound=CorpusLayer)
 
 
 @dataclass(frozen=True)
@@ -61,8 +81,22 @@ class CorpusState:
     quotes: tuple[Quote, ...] = ()
     stories: tuple[Story, ...] = ()
     derivations: tuple[Derivation, ...] = ()
-    extras: dict[str, Any] = field(default_factory=dict, compare=False)
+    quote_groups: tuple[QuoteGroup, ...] = ()
+    #: Intermediate layers, at most one of each `CorpusLayer` class (read with `layer`).
+    intermediate: tuple[CorpusLayer, ...] = field(default=(), compare=False)
     provided: frozenset[str] = BASE_LAYERS
+
+    def layer(self, kind: type[L]) -> L:
+        """The intermediate layer of class `kind`; PipelineError when no earlier stage provided it."""
+        for item in self.intermediate:
+            if type(item) is kind:
+                return item
+        raise PipelineError(f"layer {kind.layer!r} is missing: no earlier stage provided it")
+
+    def with_layer(self, item: CorpusLayer) -> CorpusState:
+        """A copy holding `item` in place of any earlier layer of its class."""
+        kept = tuple(x for x in self.intermediate if type(x) is not type(item))
+        return replace(self, intermediate=(*kept, item))
 
 
 ArticleFn = Callable[[Sequence[Document], Context], list[Document]]

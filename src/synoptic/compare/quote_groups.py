@@ -516,10 +516,10 @@ def group_quotes(
 
 @corpus_stage("quote_groups", requires=["quotes", "entities", "derivations"], provides=["quote_groups"], version="3")
 def quote_groups_stage(state: CorpusState, ctx: Context) -> CorpusState:
-    """Set `state.quotes` (with speakers and groups) and `state.extras["quote_groups"]`."""
+    """Set `state.quotes` (with speakers and groups) and `state.quote_groups`."""
     items = build_quotes(state)
     embedders = (e5_embedder(ctx), static_embedder(ctx))
     documents = {d.id: d for d in state.documents}
     found = group_quotes(items, *embedders, derivations=state.derivations, documents=documents) if items else None
     quotes, groups = found or ([], [])
-    return replace(state, quotes=tuple(quotes), extras={**state.extras, "quote_groups": tuple(groups)})
+    return replace(state, quotes=tuple(quotes), quote_groups=tuple(groups))

@@ -1,6 +1,7 @@
 """Command line: a few lines per command over the library API.
 
-    synoptic analyze PATH... [--json FILE] [--db FILE] [--report DIR] [--quiet]
+    synoptic analyze PATH... [--json FILE] [--db FILE] [--report DIR] [--quiet] [--config FILE] [--set S=V]...
+    synoptic settings [--config FILE] [--set S=V]...
     synoptic serve [--db FILE] [--host 127.0.0.1] [--port 8000] [--token T] [--json FILE] [--watch SOURCES_FILE]
     synoptic fetch SOURCE... [--db FILE] [--json FILE]
     synoptic watch SOURCES_FILE [--db FILE] [--every 15m]
@@ -18,6 +19,7 @@ import os
 import sqlite3
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -33,15 +35,19 @@ from rich.progress import (
 
 from . import __version__, cli_sources, langdata
 from .api import analyze
+from .engines import ENGINES
 from .errors import OutputError, StoreError, SynopticError
 from .ingest.safe import escape_controls
+from .params import Scalar, parse_assignments, read_config
 from .progress import NullProgress
 from .report.json import write_json
 from .settings import Settings
-from .stages import default_pipeline
+from .stages import check_params, default_pipeline, known_params
 from .store.sqlite import Store, store_problem
 
 EXIT_OK, EXIT_ERROR, EXIT_NOTHING = 0, 1, 2
+#: Read for parameter overrides when it is in the working directory and no --config is given.
+CONFIG_FILE = "synoptic.toml"
 #: Errors of the machine, not of Synoptic: a full disk or quota, a file too large, a read-only file system.
 _FULL_OR_READ_ONLY = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS})
 
@@ -111,7 +117,7 @@ def _parser() -> argparse.ArgumentParser:
         default=Settings.max_entities_per_article,
         help="reject articles with more entity mentions (default: %(default)s)",
     )
-    a.add_argument("--engine", choices=["local", "ray"], default="local", help="where per-article stages run")
+    a.add_argument("--engine", default="local", help="where per-article stages run: local or ray (default: local)")
     a.add_argument("--until", metavar="STAGE", help="stop after this stage of the pipeline (quick partial runs)")
     a.add_argument(
         "--batch-size",
@@ -128,6 +134,10 @@ def _parser() -> argparse.ArgumentParser:
         help="processes for the per-article stages of the local engine, used from "
         f"{Settings.parallel_min_articles} new articles on (default: %(default)s = one per CPU)",
     )
+
+    _add_settings_options(a)
+    s = sub.add_parser("settings", help="list every tuned parameter: name, value in effect, default, reason")
+    _add_settings_options(s)
 
     w = sub.add_parser("serve", help="browse the store's latest analysis in a web browser, with an HTTP API")
     w.add_argument("--db", metavar="FILE", default="synoptic.db", help="SQLite store (default: synoptic.db)")
@@ -147,7 +157,32 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_settings_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        help=f"parameter overrides in TOML, [section] name = value (default: ./{CONFIG_FILE} when present)",
+    )
+    parser.add_argument(
+        "--set",
+        dest="assignments",
+        action="append",
+        default=[],
+        metavar="SECTION.NAME=VALUE",
+        help="override one parameter, after --config (repeatable); `synoptic settings` lists them",
+    )
+
+
+def param_overrides(args: argparse.Namespace) -> tuple[tuple[str, Scalar], ...]:
+    """The run's parameter overrides: the TOML file's, then each --set; type-checked."""
+    config = args.config or (CONFIG_FILE if Path(CONFIG_FILE).is_file() else None)
+    overrides: dict[str, Any] = read_config(config) if config else {}
+    overrides.update(parse_assignments(args.assignments))
+    return check_params(overrides)
+
+
 def cmd_analyze(args: argparse.Namespace, out: Console, err: Console) -> int:
+    ENGINES.get(args.engine)  # an unknown engine fails here, naming the registered ones
     settings = Settings(
         max_file_bytes=args.max_file_size,
         max_article_chars=args.max_article_chars,
@@ -155,6 +190,7 @@ def cmd_analyze(args: argparse.Namespace, out: Console, err: Console) -> int:
         engine=args.engine,
         batch_size=args.batch_size,
         workers=args.workers,
+        params=param_overrides(args),
     )
     pipeline = default_pipeline().until(args.until) if args.until else None
     with Store(args.db) as store:  # a bad store fails here, before any input is read
@@ -232,6 +268,22 @@ def cmd_languages(out: Console) -> int:
     return EXIT_OK
 
 
+def cmd_settings(args: argparse.Namespace, out: Console) -> int:
+    """Every declared parameter with the value this configuration gives it, its default and why."""
+    from rich.table import Table
+
+    overrides = dict(param_overrides(args))
+    table = Table(title="Settings (override with --set section.name=value or synoptic.toml)")
+    for column in ("name", "value", "default", "reason"):
+        table.add_column(column, overflow="fold")
+    for p in known_params():
+        value = overrides.get(p.name, p.default)
+        shown = f"[bold]{value!r}[/]" if p.name in overrides else repr(value)
+        table.add_row(escape(p.name), shown, repr(p.default), escape(p.reason))
+    out.print(table)
+    return EXIT_OK
+
+
 def _figures(found: dict[str, Any] | None) -> str:
     if not found:
         return "no labelled data (layers tested on written cases only)"
@@ -252,6 +304,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cli_sources.cmd_watch(args, err)
         if args.command == "languages":
             return cmd_languages(out)
+        if args.command == "settings":
+            return cmd_settings(args, out)
     except SynopticError as exc:
         err.print(f"[red]error[/] {safe(str(exc))}", highlight=False, soft_wrap=True)
         return EXIT_NOTHING

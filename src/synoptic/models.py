@@ -484,6 +484,18 @@ class Derivation:
 
 
 @dataclass(frozen=True, slots=True)
+class RunSettings:
+    """How an analysis was made: the value of every declared parameter in the run (by `section.name`)
+    and which of them the run overrode (from `synoptic.toml` or `--set`)."""
+
+    values: tuple[tuple[str, bool | int | float | str], ...] = ()
+    overridden: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"params": dict(self.values), "overridden": list(self.overridden)}
+
+
+@dataclass(frozen=True, slots=True)
 class Analysis:
     """Everything one analysis found; `to_dict` is the analysis JSON."""
 
@@ -497,9 +509,11 @@ class Analysis:
     quote_groups: tuple[QuoteGroup, ...] = ()
     #: Inputs analysed after a repair a reader should know of (invalid UTF-8 bytes replaced).
     warnings: tuple[Rejection, ...] = ()
+    #: The parameters the analysis ran with; None for an analysis made outside `api` (not recorded).
+    settings: RunSettings | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        data = {
+        data: dict[str, Any] = {
             "schema": SCHEMA_ID,
             "articles": [a.to_dict() for a in self.articles],
             "rejected": [r.to_dict() for r in self.rejected],
@@ -511,6 +525,8 @@ class Analysis:
         }
         if self.warnings:
             data["warnings"] = [w.to_dict() for w in self.warnings]
+        if self.settings is not None:
+            data["settings"] = self.settings.to_dict()
         return data
 
     def article(self, article_id: str) -> Article:

@@ -17,6 +17,7 @@ import difflib
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import MISSING, dataclass, field, fields
+from pathlib import Path
 from typing import Any, ClassVar, TypeVar, cast
 
 from .errors import SettingsError
@@ -80,7 +81,7 @@ def coerce(info: ParamInfo, value: Any) -> Scalar:
         value = float(value)
     if type(value) is not kind:
         raise SettingsError(
-            f"setting {info.name} takes a {kind.__name__} (default {info.default!r}), got {value!r} "
+            f"setting {info.name} takes {_article(kind.__name__)} (default {info.default!r}), got {value!r} "
             f"({type(value).__name__})"
         )
     if isinstance(value, float) and not math.isfinite(value):
@@ -99,7 +100,7 @@ def _parse(info: ParamInfo, text: str) -> Any:
         return kind(text)
     except ValueError:
         raise SettingsError(
-            f"setting {info.name} takes a {kind.__name__} (default {info.default!r}), got {text!r}"
+            f"setting {info.name} takes {_article(kind.__name__)} (default {info.default!r}), got {text!r}"
         ) from None
 
 
@@ -123,3 +124,45 @@ def apply(cls: type[P], overrides: Iterable[tuple[str, Scalar]]) -> P:
     prefix = f"{cls.section}."
     changes = {name[len(prefix) :]: value for name, value in overrides if name.startswith(prefix)}
     return cls(**changes)
+
+
+def read_config(path: str | Path) -> dict[str, Any]:
+    """Parameter overrides from a TOML file (`synoptic.toml`): `[section]` tables of `name = value`,
+    flattened to `section.name`. SettingsError says what is wrong with an unreadable or odd file."""
+    import tomllib
+
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise SettingsError(f"cannot read the settings file {path} ({exc.strerror or exc})") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise SettingsError(f"the settings file {path} is not valid TOML: {exc}") from None
+    out: dict[str, Any] = {}
+    for section, table in data.items():
+        if not isinstance(table, dict):
+            raise SettingsError(
+                f"{path}: {section!r} must be a [section] table, e.g. [derivations] translation_threshold = 0.5"
+            )
+        for name, value in table.items():
+            if isinstance(value, dict | list):
+                raise SettingsError(f"{path}: setting {section}.{name} must be a number, true/false or text")
+            out[f"{section}.{name}"] = value
+    return out
+
+
+def parse_assignments(items: Iterable[str]) -> dict[str, str]:
+    """`--set section.name=value` arguments as a mapping (a later one wins); SettingsError for a malformed one."""
+    out: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        name = name.strip()
+        if not sep or "." not in name:
+            raise SettingsError(
+                f"--set takes section.name=value (e.g. derivations.translation_threshold=0.5), got {item!r}"
+            )
+        out[name] = value
+    return out
+
+
+def _article(word: str) -> str:
+    return f"an {word}" if word[:1] in "aeiou" else f"a {word}"

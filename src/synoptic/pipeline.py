@@ -105,7 +105,8 @@ CorpusFn = Callable[[CorpusState, Context], CorpusState]
 
 @dataclass(frozen=True)
 class Stage:
-    """A named step. `version` changes whenever its output would change, to invalidate caches."""
+    """A named step. `version` changes whenever its output would change, to invalidate caches;
+    `params` are the parameter sections (`Params` classes) the stage reads, listed by `synoptic settings`."""
 
     name: str
     scope: Literal["article", "corpus"]
@@ -113,26 +114,35 @@ class Stage:
     provides: frozenset[str]
     fn: Callable[..., Any]
     version: str = "1"
+    params: tuple[type[Params], ...] = ()
 
 
 def article_stage(
-    name: str, requires: Iterable[str], provides: Iterable[str], version: str = "1"
+    name: str,
+    requires: Iterable[str],
+    provides: Iterable[str],
+    version: str = "1",
+    params: Iterable[type[Params]] = (),
 ) -> Callable[[ArticleFn], Stage]:
     """Decorator: declare a per-article stage."""
 
     def wrap(fn: ArticleFn) -> Stage:
-        return Stage(name, "article", frozenset(requires), frozenset(provides), fn, version)
+        return Stage(name, "article", frozenset(requires), frozenset(provides), fn, version, tuple(params))
 
     return wrap
 
 
 def corpus_stage(
-    name: str, requires: Iterable[str], provides: Iterable[str], version: str = "1"
+    name: str,
+    requires: Iterable[str],
+    provides: Iterable[str],
+    version: str = "1",
+    params: Iterable[type[Params]] = (),
 ) -> Callable[[CorpusFn], Stage]:
     """Decorator: declare a corpus-level stage."""
 
     def wrap(fn: CorpusFn) -> Stage:
-        return Stage(name, "corpus", frozenset(requires), frozenset(provides), fn, version)
+        return Stage(name, "corpus", frozenset(requires), frozenset(provides), fn, version, tuple(params))
 
     return wrap
 
@@ -171,9 +181,14 @@ class Pipeline:
     def corpus_stages(self) -> tuple[Stage, ...]:
         return tuple(s for s in self.stages if s.scope == "corpus")
 
-    def article_signature(self) -> str:
-        """Identifies the per-article stages and their versions; cached annotations carry it."""
+    def article_signature(self, overrides: Iterable[tuple[str, Any]] = ()) -> str:
+        """Identifies the per-article stages, their versions and the overridden values of their
+        parameters (`Settings.params`); cached annotations carry it, so a changed setting re-annotates."""
         key = "|".join(f"{s.name}@{s.version}" for s in self.article_stages)
+        sections = {cls.section for s in self.article_stages for cls in s.params}
+        changed = [f"{name}={value!r}" for name, value in overrides if name.split(".", 1)[0] in sections]
+        if changed:
+            key += "|" + ",".join(sorted(changed))
         return hashlib.sha256(key.encode()).hexdigest()[:16]
 
     def without(self, *names: str) -> Pipeline:

@@ -95,6 +95,7 @@ def _documents(state: CorpusState, story: Story) -> list[Document]:
         "events",
     ],
     provides=["claims", "alignments"],
+    params=[ClaimParams],
 )
 def claims_stage(state: CorpusState, ctx: Context) -> CorpusState:
     """Claims of every story: sentence claims with slots, aligned across articles and languages
@@ -149,7 +150,9 @@ def _with_contradictions(claims: tuple[Claim, ...], aligned: Aligned, findings: 
     )
 
 
-@corpus_stage("conflicts", requires=["claims", "alignments"], provides=["conflicts", "findings"])
+@corpus_stage(
+    "conflicts", requires=["claims", "alignments"], provides=["conflicts", "findings"], params=[ConflictParams]
+)
 def conflicts_stage(state: CorpusState, ctx: Context) -> CorpusState:
     """Conflicts of every story (place, date, number, outcome), and the spans contradicting each claim."""
     voices = voice_of(state)
@@ -199,6 +202,7 @@ def _with_work(state: CorpusState, build: Callable[[Story, StoryWork], Story]) -
     "coverage",
     requires=["conflicts", "quote_groups", "alignments", "findings"],
     provides=["coverage", "framing", "timeline"],
+    params=[FramingParams],
 )
 def coverage_stage(state: CorpusState, ctx: Context) -> CorpusState:
     """Per story: source x claim coverage, first reporters, voices quoted, framing and timeline."""
@@ -220,7 +224,7 @@ def coverage_stage(state: CorpusState, ctx: Context) -> CorpusState:
     return _with_work(state, build)
 
 
-@corpus_stage("summary", requires=["coverage", "alignments", "findings"], provides=["summary"])
+@corpus_stage("summary", requires=["coverage", "alignments", "findings"], provides=["summary"], params=[SummaryParams])
 def summary_stage(state: CorpusState, ctx: Context) -> CorpusState:
     """The cited neutral summary of every story."""
     voices = voice_of(state)

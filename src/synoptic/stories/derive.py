@@ -433,7 +433,7 @@ def story_derivations(story: Story, by_id: dict[str, Document], ctx: Context) ->
     return [derivation(p, w) for p, w in zip(pairs, ways, strict=True)]
 
 
-@corpus_stage("derivations", requires=["stories", "sentences"], provides=["derivations"])
+@corpus_stage("derivations", requires=["stories", "sentences"], provides=["derivations"], params=[DerivationParams])
 def derivations_stage(state: CorpusState, ctx: Context) -> CorpusState:
     by_id = {d.id: d for d in state.documents}
     found: list[Derivation] = []

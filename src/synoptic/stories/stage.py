@@ -1,39 +1,65 @@
 """The corpus stage `stories`: cluster this run's documents into stories (incrementally with a store).
 
 With `ctx.store` set, clustering state persists in the store (migration 2), so a later run only
-places its new articles; without it, state lives in memory for the run. The clusterer can be
-swapped through the context resource `stories:clusterer` (`SingletonClusterer` switches it off).
+places its new articles; without it, state lives in memory for the run. The clusterer is chosen by
+name (`--set stories.clusterer=singleton` switches clustering off) from `CLUSTERERS`, where a user
+registers their own factory; a context resource `stories:clusterer` set beforehand wins over both.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import ClassVar
 
 import numpy as np
 
 from ..models import Story
+from ..params import Params, param
 from ..pipeline import Context, CorpusState, corpus_stage
-from .cluster import Clusterer, StreamingClusterer
+from ..registry import Registry
+from .cluster import Clusterer, SingletonClusterer, StreamingClusterer
 from .features import Signals, build_signals
 from .memory import MemoryStoryMemory, StoryMemory
 
 
+@dataclass(frozen=True)
+class StoryParams(Params):
+    """The stories stage's choice of clusterer (its weights are `cluster.Calibration`, fitted on ECB+)."""
+
+    section: ClassVar[str] = "stories"
+    clusterer: str = param(
+        "streaming", "the clusterer registered under this name; 'singleton' keeps every article apart"
+    )
+
+
+def streaming_clusterer(ctx: Context) -> Clusterer:
+    """Streaming clustering, with the store's memory when a store is open."""
+    memory: StoryMemory
+    if ctx.store is not None:
+        from ..store.stories import SqliteStoryMemory
+
+        memory = SqliteStoryMemory(ctx.store)
+    else:
+        memory = MemoryStoryMemory()
+    return StreamingClusterer(memory)
+
+
+def _singleton(ctx: Context) -> Clusterer:
+    return SingletonClusterer()
+
+
+#: Clusterer factories by name; `stories.clusterer` picks one.
+CLUSTERERS: Registry[Callable[[Context], Clusterer]] = Registry(
+    "clusterer", lambda: {"streaming": streaming_clusterer, "singleton": _singleton}
+)
+
+
 def default_clusterer(ctx: Context) -> Clusterer:
-    """The run's clusterer: streaming, with the store's memory when a store is open."""
-
-    def build() -> Clusterer:
-        memory: StoryMemory
-        if ctx.store is not None:
-            from ..store.stories import SqliteStoryMemory
-
-            memory = SqliteStoryMemory(ctx.store)
-        else:
-            memory = MemoryStoryMemory()
-        return StreamingClusterer(memory)
-
-    return ctx.resource("stories:clusterer", build)
+    """The run's clusterer: the one named by `stories.clusterer`, made once per run."""
+    make = CLUSTERERS.get(ctx.params(StoryParams).clusterer)
+    return ctx.resource("stories:clusterer", lambda: make(ctx))
 
 
 def representative_title(members: Sequence[Signals], fallback: str | None) -> str:
@@ -58,7 +84,7 @@ def build_stories(signals: Sequence[Signals], assignment: dict[str, str], cluste
     return sorted(stories, key=lambda s: (-len(s.articles), s.id))
 
 
-@corpus_stage("stories", requires=["text", "metadata", "entities"], provides=["stories"])
+@corpus_stage("stories", requires=["text", "metadata", "entities"], provides=["stories"], params=[StoryParams])
 def stories_stage(state: CorpusState, ctx: Context) -> CorpusState:
     docs = state.documents
     signals = build_signals(docs, ctx, state.entities)

@@ -26,7 +26,7 @@ from synoptic.pipeline import Context
 from synoptic.store.sqlite import Store
 from synoptic.store.stories import SqliteStoryMemory
 from synoptic.stories.cluster import Calibration, StreamingClusterer, key_overlap
-from synoptic.stories.features import LEAD_CHARS, Signals, build_signals
+from synoptic.stories.features import SignalParams, Signals, build_signals
 from synoptic.stories.lexical import TermFrequencies, cosine
 from synoptic.stories.memory import MemoryStoryMemory
 
@@ -99,7 +99,7 @@ def bcubed(pred: dict[str, str], gold: dict[str, str]) -> tuple[float, float, fl
 def signals_for(split: str, rows: Sequence[tuple[str, str, str]], ctx: Context) -> list[Signals]:
     """Signals of a split, cached between runs of the benchmark (E5 is the slow part)."""
     CACHE.mkdir(parents=True, exist_ok=True)
-    path = CACHE / f"{split}-lead{LEAD_CHARS}.npz"
+    path = CACHE / f"{split}-lead{SignalParams.lead_chars}.npz"
     fresh = build_signals(as_documents(rows), ctx, fine=False)
     if path.exists():
         fine = np.load(path)["fine"]

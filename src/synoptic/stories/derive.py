@@ -49,7 +49,7 @@ from .align import (
     unit_vectors,
     units,
 )
-from .direction import Oriented, orient, siblings
+from .direction import DirectionParams, Oriented, orient, siblings
 
 PairClass = Literal["same", "cross", "script"]
 
@@ -100,6 +100,9 @@ class DerivationParams(Params):
     )
     trust_script: float = param(
         0.45, "cheap similarity aligning without E5, two scripts: unrelated cover <= 0.22 (WMT22 calibration)"
+    )
+    e5_floor: float = param(
+        0.8, "E5 cosine mapped to 0 before the e5_sentence thresholds (unrelated sentences sit near 0.75); not tuned"
     )
     e5_sentence_same: float = param(
         0.6, "rescaled E5 aligning two sentences, one language: 99th pct of non-corresponding pairs (WMT22 calib.)"
@@ -311,7 +314,7 @@ def aligned(
         vectors = vectors or StandIns((pa, pb), ctx)
         va, vb = vectors(pa, rows), vectors(pb, cols)
         block = margin[np.ix_(rows, cols)]
-        margin[np.ix_(rows, cols)] = np.maximum(block, semantic_matrix(va, vb) - p.e5_sentence(cls))
+        margin[np.ix_(rows, cols)] = np.maximum(block, semantic_matrix(va, vb, p.e5_floor) - p.e5_sentence(cls))
         return monotone_alignment(margin, 0.0)
     return trusted
 
@@ -426,14 +429,21 @@ def story_derivations(story: Story, by_id: dict[str, Document], ctx: Context) ->
             found[k] = pair
             vectors.learn(pair)
     pairs = [found[k] for k in sorted(found)]
+    way = ctx.params(DirectionParams)
     ways = [
-        orient(p.a.doc, p.b.doc, p.kind, (p.cover_a, p.cover_b), p.partial, (p.a.script, p.b.script)) for p in pairs
+        orient(p.a.doc, p.b.doc, p.kind, (p.cover_a, p.cover_b), p.partial, (p.a.script, p.b.script), way)
+        for p in pairs
     ]
     ways = siblings([(p.a.doc, p.b.doc, p.kind) for p in pairs], ways)
     return [derivation(p, w) for p, w in zip(pairs, ways, strict=True)]
 
 
-@corpus_stage("derivations", requires=["stories", "sentences"], provides=["derivations"], params=[DerivationParams])
+@corpus_stage(
+    "derivations",
+    requires=["stories", "sentences"],
+    provides=["derivations"],
+    params=[DerivationParams, DirectionParams],
+)
 def derivations_stage(state: CorpusState, ctx: Context) -> CorpusState:
     by_id = {d.id: d for d in state.documents}
     found: list[Derivation] = []

@@ -10,8 +10,8 @@ Evidence, strongest first:
   restricted to the two languages reads them); across
   scripts, names the Latin side spells exactly as the Cyrillic side transliterates were taken from
   it; quote marks of the other language's typography left in a text.
-Text evidence is a weighted sum (`WEIGHTS`, fitted on the calibration half of WMT22 news, where the
-direction of every translation is known); below `DECIDE` in absolute value, the direction is
+Text evidence is a weighted sum (`DirectionParams.weights`, fitted on the calibration half of WMT22 news, where the
+direction of every translation is known); below `direction.decide` in absolute value, the direction is
 "undetermined". Two articles in one language that both derive from a third one in another
 language (two translations of one original) are siblings: neither is the other's source.
 """
@@ -23,9 +23,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache
-from typing import Any
+from typing import Any, ClassVar
 
 from ..models import DerivationKind, DirectionHow, Document
+from ..params import Params, param
 from .features import day_number
 
 #: Quotation marks of each language's own typography (CLDR delimiters, outer and inner, both ends).
@@ -37,20 +38,36 @@ QUOTE_MARKS: dict[str, str] = {
     "cs": "„“‚‘",
     "hr": "„“‚‘»«",
 }
-#: Weights of the text cues (see `text_cues`): logistic regression without intercept on the 352
-#: original -> translation pairs of the calibration half (`bench_derivations --fit`).
-WEIGHTS: dict[str, float] = {"names": 4.2, "transliteration": 6.2, "quote-marks": 2.3}
-#: Below this absolute weighted sum the direction is "undetermined". Calibration half: decided on
-#: 85% of translation pairs, right on 94% of those (0.25: 86% / 94%; 0.75: 80% / 97%).
-DECIDE = 0.5
-#: Coverage difference of a partial derivation that makes the less-covered side the source.
-DETAIL_MARGIN = 0.1
-#: Shared untranslated words needed for the names cue (fewer say nothing about a language).
-MIN_SHARED = 3
-#: rapidfuzz ratio at which a Latin word and a transliterated Cyrillic one are one name.
-NAME_MATCH = 75
-#: Letters a Cyrillic inflection adds to a name ("Рябкова" for "Рябков").
-CASE_ENDING = 3
+_FIT = "logistic regression without intercept on the 352 original -> translation pairs of the WMT22 calibration half"
+
+
+@dataclass(frozen=True)
+class DirectionParams(Params):
+    """Which side of a derivation is the source (docs/bench/derivations.md, `bench_derivations --fit`)."""
+
+    section: ClassVar[str] = "direction"
+    weight_names: float = param(4.2, f"weight of the names cue; {_FIT}")
+    weight_transliteration: float = param(6.2, f"weight of the transliteration cue; {_FIT}")
+    weight_quote_marks: float = param(2.3, f"weight of the quote-marks cue; {_FIT}")
+    decide: float = param(
+        0.5, "below this |weighted sum| undetermined; WMT22 calibration: decided 85%, right 94% (0.75: 80%/97%)"
+    )
+    detail_margin: float = param(
+        0.1, "coverage difference of a partial derivation making the less-covered side the source; not tuned"
+    )
+    min_shared: int = param(3, "shared untranslated words needed for the names cue (fewer say nothing); not tuned")
+    name_match: int = param(75, "rapidfuzz ratio at which a Latin word and a transliterated Cyrillic one are one name")
+    case_ending: int = param(3, "letters a Cyrillic inflection may add to a name ('Рябкова' for 'Рябков')")
+
+    def weights(self) -> dict[str, float]:
+        """Weight of each text cue, by the names `text_cues` gives them."""
+        return {
+            "names": self.weight_names,
+            "transliteration": self.weight_transliteration,
+            "quote-marks": self.weight_quote_marks,
+        }
+
+
 _WORD = re.compile(r"[^\W\d_]{3,}(?:-[^\W\d_]+)*", re.UNICODE)
 _CAPITAL = re.compile(r"\b[^\W\d_][^\W\d_]{2,}", re.UNICODE)
 
@@ -73,14 +90,14 @@ def _detector(languages: tuple[str, str]) -> Any:
     return LanguageDetectorBuilder.from_iso_codes_639_1(*(getattr(IsoCode639_1, x.upper()) for x in languages)).build()
 
 
-def names_cue(a: Document, b: Document) -> float:
+def names_cue(a: Document, b: Document, min_shared: int = DirectionParams.min_shared) -> float:
     """How much more the words both texts share verbatim (same script only) read as language a than
     as language b (lingua confidence, between -1 and 1): positive when a is the source."""
     from lingua import IsoCode639_1
 
     la, lb = a.article.language, b.article.language
     shared = sorted(set(_WORD.findall(a.article.text)) & set(_WORD.findall(b.article.text)))
-    if la == lb or len(shared) < MIN_SHARED or not all(hasattr(IsoCode639_1, x.upper()) for x in (la, lb)):
+    if la == lb or len(shared) < min_shared or not all(hasattr(IsoCode639_1, x.upper()) for x in (la, lb)):
         return 0.0
     detector = _detector(tuple(sorted((la, lb))))
     text = " ".join(shared)
@@ -90,15 +107,18 @@ def names_cue(a: Document, b: Document) -> float:
     return float(confidence.get(la, 0.0) - confidence.get(lb, 0.0))
 
 
-def transliteration_cue(a: Document, b: Document, a_script: str, b_script: str) -> float:
+def transliteration_cue(
+    a: Document, b: Document, a_script: str, b_script: str, p: DirectionParams | None = None
+) -> float:
     """Across scripts: of the Latin side's capitalised words that match a Cyrillic word of the other
-    side once transliterated (anyascii, `NAME_MATCH`), the share spelled as the transliteration gives
+    side once transliterated (anyascii, `name_match`), the share spelled as the transliteration gives
     them (up to a case ending) minus the share spelled otherwise; signed so that positive means a is
     the source. Names taken from a Cyrillic text keep its transliteration ("Ryabkov", "Peskov");
     names of a Latin text come back from Cyrillic changed ("Джонсон" -> "Dzhonson")."""
     from anyascii import anyascii
     from rapidfuzz import fuzz, process
 
+    p = p or DirectionParams()
     if a_script == b_script:
         return 0.0
     latin, cyrillic = (a, b) if a_script == "latn" else (b, a)
@@ -108,16 +128,16 @@ def transliteration_cue(a: Document, b: Document, a_script: str, b_script: str) 
     names = {w.lower() for w in _CAPITAL.findall(latin.article.text) if w[0].isupper() and w.isascii()}
     same = other = 0
     for name in names:
-        found = process.extractOne(name, back, scorer=fuzz.ratio, score_cutoff=NAME_MATCH)
+        found = process.extractOne(name, back, scorer=fuzz.ratio, score_cutoff=p.name_match)
         if found is None:
             continue
         word = str(found[0])
         stem = len(name) - 1
-        if word[:stem] == name[:stem] and len(word) - len(name) <= CASE_ENDING:
+        if word[:stem] == name[:stem] and len(word) - len(name) <= p.case_ending:
             same += 1
         else:
             other += 1
-    if same + other < MIN_SHARED:
+    if same + other < p.min_shared:
         return 0.0
     share = (same - other) / (same + other)
     return share if cyrillic is a else -share
@@ -139,11 +159,12 @@ def quote_cue(a: Document, b: Document) -> float:
     return foreign(b, la) - foreign(a, lb)
 
 
-def text_cues(a: Document, b: Document, scripts: tuple[str, str]) -> dict[str, float]:
+def text_cues(a: Document, b: Document, scripts: tuple[str, str], p: DirectionParams | None = None) -> dict[str, float]:
     """Every text cue of a pair, signed: positive when a looks like the source."""
+    p = p or DirectionParams()
     return {
-        "names": names_cue(a, b) if scripts[0] == scripts[1] else 0.0,
-        "transliteration": transliteration_cue(a, b, *scripts),
+        "names": names_cue(a, b, p.min_shared) if scripts[0] == scripts[1] else 0.0,
+        "transliteration": transliteration_cue(a, b, *scripts, p),
         "quote-marks": quote_cue(a, b),
     }
 
@@ -155,21 +176,25 @@ def orient(
     covers: tuple[float, float],
     partial: bool,
     scripts: tuple[str, str],
+    params: DirectionParams | None = None,
 ) -> Oriented:
-    """Source and derived of a pair, from dates, then partial coverage, then text cues."""
+    """Source and derived of a pair, from dates, then partial coverage, then text cues (`params`: the
+    run's `DirectionParams`; None, the declared defaults)."""
+    p = params or DirectionParams()
     day_a, day_b = day_number(a.article.published.date), day_number(b.article.published.date)
     cover_a, cover_b = covers
     if day_a is not None and day_b is not None and day_a != day_b:
         return Oriented(day_a < day_b, "dates", ("published earlier",))
-    if partial and abs(cover_a - cover_b) >= DETAIL_MARGIN:
+    if partial and abs(cover_a - cover_b) >= p.detail_margin:
         return Oriented(cover_a < cover_b, "text", ("holds details the other lacks",))
     if kind == "copy" and abs(cover_a - cover_b) > 0:
         # a whole copy adds (a credit line, an intro) far more often than it drops
         return Oriented(cover_a > cover_b, "text", ("the other adds to its text",))
-    cues = text_cues(a, b, scripts)
-    total = sum(WEIGHTS[k] * v for k, v in cues.items())
+    cues = text_cues(a, b, scripts, p)
+    weights = p.weights()
+    total = sum(weights[k] * v for k, v in cues.items())
     named = tuple(k for k, v in cues.items() if v and (v > 0) == (total > 0))
-    if abs(total) >= DECIDE:
+    if abs(total) >= p.decide:
         return Oriented(total > 0, "text", named)
     return Oriented(a.id < b.id, "undetermined")
 

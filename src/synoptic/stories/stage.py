@@ -20,7 +20,7 @@ from ..params import Params, param
 from ..pipeline import Context, CorpusState, corpus_stage
 from ..registry import Registry
 from .cluster import Clusterer, SingletonClusterer, StreamingClusterer
-from .features import Signals, build_signals
+from .features import SignalParams, Signals, build_signals
 from .memory import MemoryStoryMemory, StoryMemory
 
 
@@ -84,7 +84,9 @@ def build_stories(signals: Sequence[Signals], assignment: dict[str, str], cluste
     return sorted(stories, key=lambda s: (-len(s.articles), s.id))
 
 
-@corpus_stage("stories", requires=["text", "metadata", "entities"], provides=["stories"], params=[StoryParams])
+@corpus_stage(
+    "stories", requires=["text", "metadata", "entities"], provides=["stories"], params=[StoryParams, SignalParams]
+)
 def stories_stage(state: CorpusState, ctx: Context) -> CorpusState:
     docs = state.documents
     signals = build_signals(docs, ctx, state.entities)

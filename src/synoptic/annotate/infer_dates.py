@@ -31,7 +31,7 @@ from ..embed import Embedder, static_embedder
 from ..models import Document, Published
 from ..params import Params, param
 from ..pipeline import Context, CorpusState, corpus_stage
-from .timex import Expression, find_expressions, find_timexes, parse_base, resolve_expression
+from .timex import Expression, TimexParams, find_expressions, find_timexes, parse_base, resolve_expression
 
 log = logging.getLogger(__name__)
 
@@ -184,7 +184,10 @@ def text_date(doc: Document) -> str:
 
 
 def infer_publication_dates(
-    docs: Sequence[Document], embedder: Embedder, params: InferDateParams | None = None
+    docs: Sequence[Document],
+    embedder: Embedder,
+    params: InferDateParams | None = None,
+    future_penalty: float = TimexParams.future_penalty,
 ) -> list[Document]:
     """Documents with inferred publication dates where they had none (others unchanged)."""
     dated_idx = [i for i, d in enumerate(docs) if parse_base(d.article.published.date)]
@@ -197,7 +200,7 @@ def infer_publication_dates(
     dated: dict[int, list[tuple[_Anchor, date]]] = {}
     for j in needed:
         base = parse_base(docs[j].article.published.date)
-        resolved = [(a, resolve_expression(a.exp, base)) for a in _anchors(docs[j], j)]
+        resolved = [(a, resolve_expression(a.exp, base, future_penalty)) for a in _anchors(docs[j], j)]
         dated[j] = [(a, date.fromisoformat(r[0])) for a, r in resolved if r]
     refs = {i: _anchors(docs[i], i) for i in undated_idx}
     everything = [a for anchors in dated.values() for a, _d in anchors] + [a for rs in refs.values() for a in rs]
@@ -218,14 +221,14 @@ def infer_publication_dates(
         if not agrees_with_text(found, docs[i]):
             day, how = text_date(docs[i]), f"the text's own dates ({how} gave {day})"
         log.info("article %s: publication date inferred as %s from %s", docs[i].id, day, how)
-        out[i] = redate(docs[i], day)
+        out[i] = redate(docs[i], day, future_penalty)
     return out
 
 
-def redate(doc: Document, day: str) -> Document:
+def redate(doc: Document, day: str, future_penalty: float = TimexParams.future_penalty) -> Document:
     """The document with an inferred publication date and its timexes resolved again against it."""
     art = replace(doc.article, published=Published(day, "inferred"))
-    return replace(doc, article=art, timexes=find_timexes(art.text, art.language, day))
+    return replace(doc, article=art, timexes=find_timexes(art.text, art.language, day, future_penalty))
 
 
 @corpus_stage(
@@ -233,9 +236,10 @@ def redate(doc: Document, day: str) -> Document:
     requires=["timexes", "entities"],
     provides=["published_inferred"],
     version="1",
-    params=[InferDateParams],
+    params=[InferDateParams, TimexParams],
 )
 def infer_dates_stage(state: CorpusState, ctx: Context) -> CorpusState:
     """Infer publication dates of undated articles from dated articles about the same events."""
-    found = infer_publication_dates(state.documents, static_embedder(ctx), ctx.params(InferDateParams))
+    penalty = ctx.params(TimexParams).future_penalty
+    found = infer_publication_dates(state.documents, static_embedder(ctx), ctx.params(InferDateParams), penalty)
     return replace(state, documents=tuple(found))

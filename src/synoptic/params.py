@@ -3,7 +3,8 @@
 As spaCy's component `default_config` and trafilatura's `settings.cfg`, each stage (or helper module)
 declares its parameters as one frozen dataclass subclassing `Params`, whose fields are made by
 `param(default, reason)`. The class names its section (the stage's name), so a parameter's full name
-is `section.field`, e.g. `derivations.translation_threshold`. Code reads the values of a run through
+is `section.field`, e.g. `derivations.translation_threshold`; several classes may share a section (a
+stage whose helpers live in several modules), each taking the overrides of its own fields. Code reads the values of a run through
 `Context.params(Cls)` (or `Settings.params_for(Cls)` outside a pipeline), which applies the run's
 overrides (from `synoptic.toml` or `--set`) to the declared defaults; the overrides travel inside
 `Settings`, so worker processes of every engine see the same values.
@@ -122,8 +123,9 @@ def check_overrides(overrides: Mapping[str, Any], known: Iterable[ParamInfo]) ->
 def apply(cls: type[P], overrides: Iterable[tuple[str, Scalar]]) -> P:
     """`cls` with the overrides of its section applied to its defaults."""
     prefix = f"{cls.section}."
+    own = {f.name for f in fields(cls)}
     changes = {name[len(prefix) :]: value for name, value in overrides if name.startswith(prefix)}
-    return cls(**changes)
+    return cls(**{k: v for k, v in changes.items() if k in own})
 
 
 def read_config(path: str | Path) -> dict[str, Any]:

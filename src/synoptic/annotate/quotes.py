@@ -26,6 +26,7 @@ from ..pipeline import Context, article_stage
 from .quote_cues import (
     CONJ,
     Cue,
+    CueParams,
     clause_subject,
     find_cues,
     noun_kind,
@@ -183,9 +184,11 @@ class _Article:
         sentences: Sequence[Sentence],
         mentions: Sequence[Mention],
         params: QuoteParams | None = None,
+        reach: CueParams | None = None,
     ) -> None:
         self.text = text
         self.params = params or QuoteParams()
+        self.reach = reach or CueParams()
         self.lex: Lexicon = lexicon(lang)
         self.sentences = list(sentences) or list(split_sentences(text, lang))
         self._starts = [s.start for s in self.sentences]
@@ -255,7 +258,7 @@ def _embedding_subject(art: _Article, q: QuotedSpan) -> Candidate | None:
     introduced = art.text[start : q.open_at].rstrip().endswith(":")  # "Trump: “We will win.”"
     if any(start <= s < q.open_at for s, _ in art.masks) or len(tokens(art.text, start, q.open_at)) < 2 - introduced:
         return None
-    subject = clause_subject(art.text, start, q.open_at, art.lex, art.names)
+    subject = clause_subject(art.text, start, q.open_at, art.lex, art.names, art.reach)
     if subject is None or len(tokens(art.text, q.start, q.end)) >= art.params.min_unattributed_words:
         return subject
     # A short phrase is a partial quote when a person uses it ("Trump called it “a disaster”"),
@@ -321,7 +324,7 @@ def _ref_for_cue(art: _Article, cue: Cue, floor: int, ceiling: int) -> Candidate
         return source_phrase(text, cue.end, end, lex, names)
     if cue.kind == "so":
         return phrase_right(text, cue.end, ceiling, lex, names)
-    return verb_subject(text, cue, floor, ceiling, lex, names) or phrase_right(text, cue.end, ceiling, lex, names)
+    return verb_subject(text, cue, floor, ceiling, lex, names, art.reach) or phrase_right(text, cue.end, ceiling, lex, names)
 
 
 def _attribute_before(art: _Article, q: QuotedSpan, found: _Found) -> bool:
@@ -479,7 +482,7 @@ def _forward(art: _Article, cue: Cue, floor: int, s_end: int) -> list[_Found]:
     if cue.kind == "participle":
         return _statements(art, start, end, cue, None, "sentence")
     floor = max(floor, cue.start - art.params.speaker_window_chars)
-    ref = verb_subject(art.text, cue, floor, start, art.lex, art.names)
+    ref = verb_subject(art.text, cue, floor, start, art.lex, art.names, art.reach)
     ref = ref or subject_np(art.text, cue.start, floor, art.lex)
     if ref is None:
         ref = phrase_right(art.text, cue.end, start, art.lex, art.names)
@@ -515,7 +518,7 @@ def _backward(art: _Article, cue: Cue, s_start: int, s_end: int) -> list[_Found]
     if cue.kind == "so":
         ref = phrase_right(text, cue.end, s_end, art.lex, art.names)
     else:
-        ref = phrase_left(text, cue.start, comma + 1, art.lex, art.names) or phrase_right(
+        ref = phrase_left(text, cue.start, comma + 1, art.lex, art.names, art.reach) or phrase_right(
             text, cue.end, s_end, art.lex, art.names
         )
         ref = ref or subject_np(text, cue.start, comma + 1, art.lex)
@@ -689,7 +692,7 @@ class _Resolver:
         """Who "saying" or "adding" continues: the subject opening the sentence, else its first name."""
         start, _ = self.art.bounds(idx)
         art = self.art
-        subject = clause_subject(art.text, start, before, art.lex, art.names)
+        subject = clause_subject(art.text, start, before, art.lex, art.names, art.reach)
         if subject is not None:
             return subject
         return next((c for c in art.names.names if start <= c.start < before and c.type in ("PERSON", "ORG")), None)
@@ -801,9 +804,10 @@ def extract_quotes(
     sentences: Sequence[Sentence] = (),
     mentions: Sequence[Mention] = (),
     params: QuoteParams | None = None,
+    reach: CueParams | None = None,
 ) -> tuple[QuoteMention, ...]:
     """Direct and reported quotes of one article with their speakers, in text order."""
-    art = _Article(text, lang, sentences, mentions, params)
+    art = _Article(text, lang, sentences, mentions, params, reach)
     least = art.params.min_unattributed_words
     direct = _direct(art)
     reported = _reported(art)
@@ -826,12 +830,14 @@ def extract_quotes(
     requires=["text", "language", "sentences", "mentions"],
     provides=["quotes"],
     version="2",
-    params=[QuoteParams],
+    params=[QuoteParams, CueParams],
 )
 def quotes_stage(docs: Sequence[Document], ctx: Context) -> list[Document]:
     """Add `Document.quotes`, using entity mentions when an earlier stage found them."""
-    p = ctx.params(QuoteParams)
+    p, reach = ctx.params(QuoteParams), ctx.params(CueParams)
     return [
-        replace(doc, quotes=extract_quotes(doc.article.text, doc.article.language, doc.sentences, doc.mentions, p))
+        replace(
+            doc, quotes=extract_quotes(doc.article.text, doc.article.language, doc.sentences, doc.mentions, p, reach)
+        )
         for doc in docs
     ]

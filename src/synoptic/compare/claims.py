@@ -39,6 +39,10 @@ class ClaimParams(Params):
     same_language_offset: float = param(
         0.035, f"E5 scores unrelated sentences of one language this much higher than across languages; {_SEEDS}"
     )
+    family_shared: int = param(
+        5, "stories sharing this many entities (and family_jaccard of them) align claims together; set on the seeds"
+    )
+    family_jaccard: float = param(0.15, "... and this share of their entities (set on the seeds' split story)")
     borrow: float = param(0.88, f"similarity for a weekday to take its date from another source's weekday; {_SEEDS}")
 
 

@@ -47,6 +47,9 @@ class ConflictParams(Params):
         120, "dates farther apart are two events, not one dated differently (about a news cycle); not tuned"
     )
     number_align: float = param(0.865, f"similarity for two numbers of one unit to be compared; {_BY_HAND}")
+    approx_tolerance: float = param(
+        0.05, "slack on the bounds of an approximate amount ('about 100,000') when ranges are compared; not tuned"
+    )
     number_context_align: float = param(0.83, f"... when the sentences share a place or an actor; {_BY_HAND}")
 
 
@@ -312,7 +315,7 @@ def number_conflicts(aligned: Aligned, voices: dict[str, str], p: ConflictParams
         if not _different_voice(units[i], units[j], voices) or not _comparable(aligned, i, j, p):
             continue
         edges.append((x, y))
-        if not ranges_overlap(qa, qb):
+        if not ranges_overlap(qa, qb, p.approx_tolerance):
             clash.add(frozenset((x, y)))
     edges.sort()  # the order of a scan over all pairs, so components come out in the same order
     out: list[Finding] = []

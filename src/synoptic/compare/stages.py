@@ -108,7 +108,7 @@ def claims_stage(state: CorpusState, ctx: Context) -> CorpusState:
     work: dict[str, Aligned] = {}
     done: dict[str, Story] = {}
     stories = stories_of(state)
-    for family in story_families(state, stories):
+    for family in story_families(state, stories, params.family_shared, params.family_jaccard):
         articles = [a for story in family for a in story.articles]
         docs = _documents(state, replace(family[0], articles=tuple(articles)))
         units = [u for doc in docs for u in units_of(doc, names, params.min_words)]

@@ -4,12 +4,12 @@ As spaCy's component `default_config` and trafilatura's `settings.cfg`, each sta
 declares its parameters as one frozen dataclass subclassing `Params`, whose fields are made by
 `param(default, reason)`. The class names its section (the stage's name), so a parameter's full name
 is `section.field`, e.g. `derivations.translation_threshold`; several classes may share a section (a
-stage whose helpers live in several modules), each taking the overrides of its own fields. Code reads the values of a run through
-`Context.params(Cls)` (or `Settings.params_for(Cls)` outside a pipeline), which applies the run's
-overrides (from `synoptic.toml` or `--set`) to the declared defaults; the overrides travel inside
-`Settings`, so worker processes of every engine see the same values.
+stage whose helpers live in several modules), each taking the overrides of its own fields.
+Code reads the values of a run through `Context.params(Cls)` (or `Settings.params_for(Cls)` outside
+a pipeline), which applies the run's overrides (from `synoptic.toml` or `--set`) to the declared
+defaults; the overrides travel inside `Settings`, so worker processes of every engine see them.
 
-This module holds only the declaration machinery; the list of every section lives in `registry`.
+This module holds only the declaration machinery; `stages.known_params` lists every parameter.
 """
 
 from __future__ import annotations

@@ -226,9 +226,7 @@ def clause_subject(
     return None
 
 
-def _scan_left(
-    text: str, toks: Sequence[Token], lex: Lexicon, names: NameIndex, reach: CueParams
-) -> Candidate | None:
+def _scan_left(text: str, toks: Sequence[Token], lex: Lexicon, names: NameIndex, reach: CueParams) -> Candidate | None:
     """The closest speaker phrase going left; a name of unknown type yields to a typed name or a
     pronoun a few words further in the same clause ("Jan Novák ve středu v Praze uvedl")."""
     place: Candidate | None = None

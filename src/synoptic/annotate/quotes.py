@@ -324,7 +324,8 @@ def _ref_for_cue(art: _Article, cue: Cue, floor: int, ceiling: int) -> Candidate
         return source_phrase(text, cue.end, end, lex, names)
     if cue.kind == "so":
         return phrase_right(text, cue.end, ceiling, lex, names)
-    return verb_subject(text, cue, floor, ceiling, lex, names, art.reach) or phrase_right(text, cue.end, ceiling, lex, names)
+    found = verb_subject(text, cue, floor, ceiling, lex, names, art.reach)
+    return found or phrase_right(text, cue.end, ceiling, lex, names)
 
 
 def _attribute_before(art: _Article, q: QuotedSpan, found: _Found) -> bool:

@@ -7,6 +7,7 @@ shapes of the analysis contract (`schemas/report.schema.json`, `docs/contract.md
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -376,6 +377,136 @@ class SummarySentence:
         return {"text": self.text, "citations": [c.to_dict() for c in self.citations]}
 
 
+ClaimState = Literal["reported", "omitted", "contradicted"]
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageSource:
+    """One source of a story's coverage matrix: its article, how a reader names it, its outlet and the
+    independent voice it belongs to (the article id of its voice's root)."""
+
+    article: str
+    name: str
+    outlet: str | None
+    voice: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"article": self.article, "name": self.name, "outlet": self.outlet, "voice": self.voice}
+
+
+@dataclass(frozen=True, slots=True)
+class FirstReporter:
+    """The earliest-published article reporting a claim; `tied` lists articles of the same day
+    (None when no article is dated, with `how` saying so)."""
+
+    article: str | None
+    published: str | None
+    how: str
+    tied: tuple[str, ...] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"article": self.article, "published": self.published}
+        if self.tied is not None:
+            out["tied"] = list(self.tied)
+        out["how"] = self.how
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class StoryCoverage:
+    """A story's source x claim matrix (claim id -> article id -> state) and each claim's first reporter."""
+
+    sources: tuple[CoverageSource, ...]
+    matrix: Mapping[str, Mapping[str, ClaimState]]
+    first_reporter: Mapping[str, FirstReporter]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "sources": [s.to_dict() for s in self.sources],
+            "matrix": {claim: dict(row) for claim, row in self.matrix.items()},
+            "first_reporter": {claim: f.to_dict() for claim, f in self.first_reporter.items()},
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CueCount:
+    """Framing cues of one kind in one article: how many, per 100 sentences, and the first spans."""
+
+    count: int
+    per_100_sentences: float
+    spans: tuple[Span, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "count": self.count,
+            "per_100_sentences": self.per_100_sentences,
+            "spans": [s.to_dict() for s in self.spans],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class QuotedVoice:
+    """A speaker an article quotes: entity id (None when unresolved), name, type, role, the side it
+    speaks for, and how many quotes it is given."""
+
+    speaker: str | None
+    name: str
+    type: str | None
+    role: str | None
+    side: str | None
+    quotes: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "speaker": self.speaker,
+            "name": self.name,
+            "type": self.type,
+            "role": self.role,
+            "side": self.side,
+            "quotes": self.quotes,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFraming:
+    """One article's framing: loaded and hedged wording, the voices it quotes and quotes per side."""
+
+    loaded: CueCount
+    hedged: CueCount
+    voices: tuple[QuotedVoice, ...] = ()
+    sides: Mapping[str, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "loaded": self.loaded.to_dict(),
+            "hedged": self.hedged.to_dict(),
+            "voices": [v.to_dict() for v in self.voices],
+            "sides": dict(self.sides),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    """A dated event or claim of a story's timeline, with the sources reporting it and the evidence."""
+
+    date: str | None
+    kind: Literal["event", "claim"]
+    id: str
+    what: str
+    sources: tuple[str, ...]
+    evidence: tuple[Span, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "date": self.date,
+            "kind": self.kind,
+            "id": self.id,
+            "what": self.what,
+            "sources": list(self.sources),
+            "evidence": [s.to_dict() for s in self.evidence],
+        }
+
+
 @dataclass(frozen=True, slots=True)
 class Story:
     id: str
@@ -386,11 +517,11 @@ class Story:
     conflicts: tuple[Conflict, ...] = ()
     summary: tuple[SummarySentence, ...] = ()
     voices: int | None = None  # independent voices after collapsing copies, spins, translations
-    # Extras of the comparison stages (JSON-ready, spans as dicts): the source x claim matrix,
-    # wording and voices per source, and the dated timeline.
-    coverage: dict[str, Any] | None = field(default=None, compare=False)
-    framing: dict[str, Any] | None = field(default=None, compare=False)
-    timeline: list[dict[str, Any]] | None = field(default=None, compare=False)
+    # Layers of the coverage stage: the source x claim matrix, wording and voices per source
+    # (article id -> its framing), and the dated timeline; None before that stage runs.
+    coverage: StoryCoverage | None = field(default=None, compare=False)
+    framing: Mapping[str, ArticleFraming] | None = field(default=None, compare=False)
+    timeline: tuple[TimelineEntry, ...] | None = field(default=None, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -403,10 +534,12 @@ class Story:
             "summary": [s.to_dict() for s in self.summary],
             "voices": self.voices if self.voices is not None else len(self.articles),
         }
-        for key in ("coverage", "framing", "timeline"):
-            value = getattr(self, key)
-            if value is not None:
-                out[key] = value
+        if self.coverage is not None:
+            out["coverage"] = self.coverage.to_dict()
+        if self.framing is not None:
+            out["framing"] = {article: f.to_dict() for article, f in self.framing.items()}
+        if self.timeline is not None:
+            out["timeline"] = [e.to_dict() for e in self.timeline]
         return out
 
 

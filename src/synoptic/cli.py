@@ -3,7 +3,7 @@
     synoptic analyze PATH... [--json FILE] [--db FILE] [--report DIR] [--quiet] [--config FILE] [--set S=V]...
     synoptic settings [--config FILE] [--set S=V]...
     synoptic serve [--db FILE] [--host 127.0.0.1] [--port 8000] [--token T] [--json FILE] [--watch SOURCES_FILE]
-    synoptic fetch SOURCE... [--db FILE] [--json FILE]
+    synoptic fetch SOURCE... [--db FILE] [--json FILE] [--config FILE] [--set S=V]...
     synoptic watch SOURCES_FILE [--db FILE] [--every 15m]
     synoptic languages
 
@@ -19,7 +19,6 @@ import os
 import sqlite3
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -38,16 +37,13 @@ from .api import analyze
 from .engines import ENGINES
 from .errors import OutputError, StoreError, SynopticError
 from .ingest.safe import escape_controls
-from .params import Scalar, parse_assignments, read_config
 from .progress import NullProgress
 from .report.json import write_json
 from .settings import Settings
-from .stages import check_params, default_pipeline, known_params
+from .stages import default_pipeline, known_params
 from .store.sqlite import Store, store_problem
 
 EXIT_OK, EXIT_ERROR, EXIT_NOTHING = 0, 1, 2
-#: Read for parameter overrides when it is in the working directory and no --config is given.
-CONFIG_FILE = "synoptic.toml"
 #: Errors of the machine, not of Synoptic: a full disk or quota, a file too large, a read-only file system.
 _FULL_OR_READ_ONLY = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS})
 
@@ -135,9 +131,9 @@ def _parser() -> argparse.ArgumentParser:
         f"{Settings.parallel_min_articles} new articles on (default: %(default)s = one per CPU)",
     )
 
-    _add_settings_options(a)
+    cli_sources.add_settings_options(a)
     s = sub.add_parser("settings", help="list every tuned parameter: name, value in effect, default, reason")
-    _add_settings_options(s)
+    cli_sources.add_settings_options(s)
 
     w = sub.add_parser("serve", help="browse the store's latest analysis in a web browser, with an HTTP API")
     w.add_argument("--db", metavar="FILE", default="synoptic.db", help="SQLite store (default: synoptic.db)")
@@ -157,30 +153,6 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_settings_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--config",
-        metavar="FILE",
-        help=f"parameter overrides in TOML, [section] name = value (default: ./{CONFIG_FILE} when present)",
-    )
-    parser.add_argument(
-        "--set",
-        dest="assignments",
-        action="append",
-        default=[],
-        metavar="SECTION.NAME=VALUE",
-        help="override one parameter, after --config (repeatable); `synoptic settings` lists them",
-    )
-
-
-def param_overrides(args: argparse.Namespace) -> tuple[tuple[str, Scalar], ...]:
-    """The run's parameter overrides: the TOML file's, then each --set; type-checked."""
-    config = args.config or (CONFIG_FILE if Path(CONFIG_FILE).is_file() else None)
-    overrides: dict[str, Any] = read_config(config) if config else {}
-    overrides.update(parse_assignments(args.assignments))
-    return check_params(overrides)
-
-
 def cmd_analyze(args: argparse.Namespace, out: Console, err: Console) -> int:
     ENGINES.get(args.engine)  # an unknown engine fails here, naming the registered ones
     settings = Settings(
@@ -190,7 +162,7 @@ def cmd_analyze(args: argparse.Namespace, out: Console, err: Console) -> int:
         engine=args.engine,
         batch_size=args.batch_size,
         workers=args.workers,
-        params=param_overrides(args),
+        params=cli_sources.param_overrides(args),
     )
     pipeline = default_pipeline().until(args.until) if args.until else None
     with Store(args.db) as store:  # a bad store fails here, before any input is read
@@ -272,7 +244,7 @@ def cmd_settings(args: argparse.Namespace, out: Console) -> int:
     """Every declared parameter with the value this configuration gives it, its default and why."""
     from rich.table import Table
 
-    overrides = dict(param_overrides(args))
+    overrides = dict(cli_sources.param_overrides(args))
     table = Table(title="Settings (override with --set section.name=value or synoptic.toml)")
     for column in ("name", "value", "default", "reason"):
         table.add_column(column, overflow="fold")

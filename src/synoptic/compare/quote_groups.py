@@ -66,7 +66,9 @@ class Weights(Params):
     threshold: float = param(0.0, "the fit's boundary (p = 0.5): calibration F1 is flat over -0.5..0.5 (0.871-0.872)")
     late_days: int = param(2, "days between publications after which the late weight applies; set by hand")
     near_identical: int = param(95, "rapidfuzz ratio at which two texts are one quote whoever the speaker is")
-    speaker_name_ratio: int = param(70, "rapidfuzz ratio of one speaker's spellings (Rjabkow / Ryabkov); not tuned")
+    speaker_name_ratio: int = param(
+        70, "rapidfuzz ratio of one speaker's spellings across transliterations (Tschaikowski / Chaikovsky); not tuned"
+    )
     large_block: int = param(300, "a block of more quotes than this is compared through a static-vector prefilter")
     static_prefilter: float = param(
         0.3, "static cosine under which large-block quotes are not compared (93% of WMT22 true pairs above)"

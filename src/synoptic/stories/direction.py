@@ -57,7 +57,7 @@ class DirectionParams(Params):
     )
     min_shared: int = param(3, "shared untranslated words needed for the names cue (fewer say nothing); not tuned")
     name_match: int = param(75, "rapidfuzz ratio at which a Latin word and a transliterated Cyrillic one are one name")
-    case_ending: int = param(3, "letters a Cyrillic inflection may add to a name ('Рябкова' for 'Рябков')")
+    case_ending: int = param(3, "letters a Cyrillic inflection may add to a name ('Иванова' for 'Иванов')")
 
     def weights(self) -> dict[str, float]:
         """Weight of each text cue, by the names `text_cues` gives them."""

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from synoptic.api import analyze_articles
+from synoptic.api import analyze, analyze_articles
 from synoptic.errors import SettingsError
 from synoptic.ingest.clean import CleanParams, clean_body
 from synoptic.models import Article, Document, Published
@@ -231,9 +231,11 @@ def test_settings_record_lists_every_value_and_the_overridden_ones() -> None:
     assert record.to_dict()["overridden"] == ["claims.min_words"]
 
 
-def test_settings_wrong_override_fails_before_any_work() -> None:
-    with pytest.raises(SettingsError, match="unknown setting"):
+def test_settings_wrong_override_or_engine_fails_before_any_work(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match=r"did you mean claims\.min_words"):
         analyze_articles([], settings=Settings(params=(("claims.min_word", 7),)))
+    with pytest.raises(SettingsError, match="unknown engine 'rya'; did you mean ray"):
+        analyze(tmp_path / "missing", settings=Settings(engine="rya"))
 
 
 def test_settings_reach_worker_processes() -> None:

@@ -21,6 +21,7 @@ from .annotate.sentences import sentences_stage
 from .annotate.timex import timex_stage
 from .compare.quote_groups import quote_groups_stage
 from .compare.stages import claims_stage, conflicts_stage, coverage_stage, summary_stage
+from .engines import ENGINES
 from .errors import SettingsError
 from .ingest.clean import CleanParams
 from .models import RunSettings
@@ -132,5 +133,6 @@ def run_settings(settings: Settings, pipeline: Pipeline | None = None) -> RunSet
 
 
 def checked_settings(settings: Settings, pipeline: Pipeline | None = None) -> Settings:
-    """`settings` with its parameter overrides checked (SettingsError names a wrong one)."""
+    """`settings` with its engine and parameter overrides checked (SettingsError names a wrong one)."""
+    ENGINES.get(settings.engine)
     return settings.with_(params=check_params(dict(settings.params), pipeline))

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from synoptic import analyze
-from synoptic.compare.align import Aligned
+from synoptic.compare.claim_groups import Aligned
 from synoptic.compare.claims import ClaimUnit
 from synoptic.compare.conflicts import ConflictParams
 
@@ -103,7 +103,7 @@ def evaluate(path: Path, labels: list[tuple[str, tuple[set[str], ...]]], by: str
 
 def _aligned_for(analysis: Any, story_id: str) -> Aligned | None:
     """Rebuild the story's aligned units (claims stage internals) for the baseline."""
-    from synoptic.compare.align import align
+    from synoptic.compare.claim_groups import align
     from synoptic.compare.claims import parse_slots, units_of
     from synoptic.embed import e5_embedder
     from synoptic.pipeline import Context

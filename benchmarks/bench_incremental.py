@@ -22,10 +22,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from synoptic.api import analyze_articles
+from synoptic.default_pipeline import default_pipeline
 from synoptic.ingest import article_id
 from synoptic.models import Article, Document, Published
 from synoptic.pipeline import Context, run_article_stages
-from synoptic.stages import default_pipeline
 from synoptic.store.sqlite import Store
 from synoptic.stories.features import Signals, build_signals
 

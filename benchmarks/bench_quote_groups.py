@@ -38,10 +38,10 @@ import numpy as np
 
 from synoptic.api import analyze_articles
 from synoptic.compare import quote_groups as qg
+from synoptic.default_pipeline import default_pipeline
 from synoptic.embed import E5Embedder, Embedder, Matrix, StaticEmbedder
 from synoptic.models import Quote
 from synoptic.pipeline import CorpusState
-from synoptic.stages import default_pipeline
 from synoptic.store.sqlite import Store
 
 from .common import DiskCache

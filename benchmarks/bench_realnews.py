@@ -49,7 +49,7 @@ def _annotated(store: Any) -> int:
 def run_synoptic(folder: str, db: str) -> Run:
     """`synoptic.analyze` over the folder (runs in a child process): per-stage seconds and E5 counts."""
     from synoptic.api import analyze
-    from synoptic.stages import default_pipeline
+    from synoptic.default_pipeline import default_pipeline
     from synoptic.store.sqlite import Store
 
     seconds: dict[str, float] = {}

@@ -59,8 +59,8 @@ def run_synoptic(folder: str, db: str, engine: str = "local") -> SynopticRun:
     is timed.
     """
     from synoptic.api import analyze
+    from synoptic.default_pipeline import default_pipeline
     from synoptic.settings import Settings
-    from synoptic.stages import default_pipeline
 
     sink: dict[str, float] = {}
     pipeline = default_pipeline()
@@ -152,7 +152,7 @@ def _ray_row(run: Any) -> tuple[str, int, str, str, str]:
 
 
 def _corpus_seconds(run: SynopticRun) -> float:
-    from synoptic.stages import default_pipeline
+    from synoptic.default_pipeline import default_pipeline
 
     return sum(run.stage_seconds.get(s.name, 0.0) for s in default_pipeline().corpus_stages)
 

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import settings as hypothesis_settings
 
 from synoptic import Analysis, analyze
+from synoptic.default_pipeline import default_pipeline
 from synoptic.pipeline import Pipeline
-from synoptic.stages import default_pipeline
 
 # CI runs property tests with a fixed derivation of examples, so a red build is reproducible;
 # local runs explore new examples every time.

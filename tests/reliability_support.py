@@ -9,9 +9,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from synoptic.default_pipeline import default_pipeline
 from synoptic.models import Article, Document, Published
 from synoptic.pipeline import Context, run_article_stages
-from synoptic.stages import default_pipeline
 
 _PROSE = (
     "the council in Hamburg approved a new budget for schools after a long debate on Monday while "

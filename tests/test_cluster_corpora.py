@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 
 from synoptic import Analysis
+from synoptic.default_pipeline import default_pipeline
 from synoptic.models import Article, Document, Published
 from synoptic.pipeline import Context, CorpusState, run_article_stages
-from synoptic.stages import default_pipeline
-from synoptic.stories.stage import stories_stage
+from synoptic.stories.clustering_stage import stories_stage
 
 UNRELATED = {
     "en": (

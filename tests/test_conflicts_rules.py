@@ -8,7 +8,7 @@ from datetime import date
 import numpy as np
 import pytest
 
-from synoptic.compare.align import Aligned
+from synoptic.compare.claim_groups import Aligned
 from synoptic.compare.claims import ClaimUnit, find_frames, find_outcomes
 from synoptic.compare.conflicts import (
     date_conflicts,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from synoptic.compare.conflicts import Finding
+from synoptic.compare.corpus_stages import build_claims
 from synoptic.compare.coverage import affiliation, coverage_matrix, first_reporter, sides_quoted
-from synoptic.compare.stages import build_claims
 from synoptic.models import Article, Published, QuotedVoice, Story
 from test_summary_citations import setup
 
@@ -23,6 +23,19 @@ def test_coverage_marks_reported_omitted_and_contradicted() -> None:
     assert cov.first_reporter[claims[0].id].article == "a"
     assert cov.first_reporter[claims[2].id].published == "2025-03-09"
     assert cov.to_dict()["first_reporter"][claims[0].id]["article"] == "a"
+
+
+def test_coverage_marks_a_reporter_that_states_another_value_as_both() -> None:
+    aligned, articles = setup()
+    story = Story("s", "t", tuple(a.id for a in articles))
+    claims = build_claims(story, aligned, {})
+    members = aligned.groups[0]
+    first, rest = members[0], tuple(members[1:])
+    finding = Finding("place", "place of the talks", (("Geneva", (first,)), ("Lausanne", rest)))
+    row = coverage_matrix(aligned, claims, articles, [finding], {}).matrix[claims[0].id]
+    reporters = {aligned.units[u].article for u in members}
+    assert {a for a, state in row.items() if state == "both"} == reporters
+    assert all(state == "omitted" for a, state in row.items() if a not in reporters)
 
 
 def test_first_reporter_without_dates_says_so() -> None:

@@ -72,12 +72,12 @@ def test_unrelated_or_too_short_is_no_derivation(ctx: Context, text: str) -> Non
 def test_partial_derivation_counts_as_the_source_voice_only_when_it_is_most_of_the_article(
     derived_coverage: float, voices: int
 ) -> None:
-    d = Derivation("a", "b", "translation", 0.9, (), Coverage(0.4, derived_coverage), partial=True)
+    d = Derivation("a", "b", "translation", 0.9, (), coverage=Coverage(0.4, derived_coverage), partial=True)
     assert independent_voices(["a", "b"], [d]) == voices
 
 
 def test_shared_passage_never_merges_voices() -> None:
-    d = Derivation("a", "b", "shared-passage", 0.9, (), Coverage(0.9, 0.9))
+    d = Derivation("a", "b", "shared-passage", 0.9, (), coverage=Coverage(0.9, 0.9))
     assert independent_voices(["a", "b"], [d]) == 2
 
 

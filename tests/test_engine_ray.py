@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from synoptic.api import analyze
+from synoptic.default_pipeline import default_pipeline
 from synoptic.engines import get_engine
 from synoptic.engines.ray import RayEngine, pool_size
 from synoptic.engines.refs import resolve_stage, stage_ref
@@ -16,7 +17,6 @@ from synoptic.errors import SettingsError
 from synoptic.models import Article, Document, Published
 from synoptic.pipeline import Context, Pipeline, article_stage
 from synoptic.settings import Settings
-from synoptic.stages import default_pipeline
 
 ray = pytest.importorskip("ray")
 

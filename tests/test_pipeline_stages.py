@@ -9,10 +9,10 @@ import pytest
 
 from synoptic.annotate.lang import language_stage
 from synoptic.annotate.sentences import sentences_stage, split_sentences
+from synoptic.default_pipeline import default_pipeline
 from synoptic.errors import PipelineError
 from synoptic.models import Article, Document, Published
 from synoptic.pipeline import Context, CorpusState, Pipeline, article_stage, corpus_stage, run_article_stages
-from synoptic.stages import default_pipeline
 
 
 def doc(text: str, language: str = "") -> Document:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from synoptic.api import analyze
-from synoptic.stages import default_pipeline
+from synoptic.default_pipeline import default_pipeline
 
 TEXTS = {
     "cs.txt": "Ministr zahraničí Jan Novák ve středu v Praze uvedl, že vláda návrh podpoří. "

@@ -24,8 +24,8 @@ def report() -> str:
         "| 2026-03-02 | Engineers find a crack in the Harbour Bridge | 4 | [^6][^7] |",
         "- length of the crack: **3 metres** [^12][^13][^14]; **5 metres** [^15]",
         "- Northern Wire is a copy of Veloria Courier, score 0.91",
-        "  - Northern Wire (en): “The bridge will ~~stay~~ **remain** closed until **the** engineers are ~~certain~~ "
-        "**sure** it is safe,”",
+        "  - Northern Wire (en): “The bridge will **remain** closed until **the** engineers are **sure** it is safe,” "
+        "without ~~stay~~ ~~certain~~",
         "[^15]: Le Quotidien de Veloria, characters 15–26: “cinq mètres”",
         "- broken.json: malformed JSON: Expecting value at line 1 column 1",
     ],

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from resilience_support import CHECKPOINT, analyze_command, check_json, check_store, query, run_analyze, write_corpus
-from synoptic.stages import default_pipeline
+from synoptic.default_pipeline import default_pipeline
 
 ARTICLES = 2 * CHECKPOINT + 7  # more than two checkpoints
 ARTICLE_STAGES = default_pipeline().article_stages[-1].name  # run until the last article stage

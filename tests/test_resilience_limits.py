@@ -10,12 +10,12 @@ import pytest
 
 from synoptic.api import analyze, analyze_articles
 from synoptic.cli import main
+from synoptic.default_pipeline import default_pipeline
 from synoptic.errors import SettingsError
 from synoptic.ingest import read_bytes, read_paths
 from synoptic.models import Article, Document, Mention, Published
 from synoptic.pipeline import Context, Pipeline, article_stage, run_article_stages
 from synoptic.settings import Settings
-from synoptic.stages import default_pipeline
 
 BODY = "The harbour of Hamburg reopened on Monday after repairs, officials said. " * 4  # 292 characters
 TEXT_FILE = f"Title: Harbour\nText:\n{BODY}".encode()

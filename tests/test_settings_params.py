@@ -12,15 +12,15 @@ import numpy as np
 import pytest
 
 from synoptic.api import analyze, analyze_articles
+from synoptic.default_pipeline import check_params, default_pipeline, known_params, run_settings
 from synoptic.errors import SettingsError
 from synoptic.ingest.clean import CleanParams, clean_body
 from synoptic.models import Article, Document, Published
 from synoptic.params import parse_assignments, read_config
 from synoptic.pipeline import Context
 from synoptic.settings import Settings
-from synoptic.stages import check_params, default_pipeline, known_params, run_settings
-from synoptic.stories.align import Unit
 from synoptic.stories.derive import DerivationParams, Prepared, judged
+from synoptic.stories.passage_alignment import Unit
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "synoptic"
 
@@ -38,6 +38,7 @@ NOT_TUNED: dict[str, str] = {
     "engines/local.py:_PR_SET_PDEATHSIG": "Linux prctl constant",
     "embed.py:MAX_WORDS": "model input limit of E5 (512 tokens); vectors are cached by text, so a run may not vary it",
     "embed.py:MAX_CHARS": "model input limit of E5, as MAX_WORDS",
+    "embed.py:TEXTS_PER_CALL": "thread split of one encoder call (speed only, same vectors)",
     "ingest/clean.py:_KEYED_LINE_CHARS": "cost bound: longer lines are compared whole (a title is at most 1000)",
     "ingest/decode.py:UTF16_NUL_SHARE": "byte-format detection (UTF-16 without BOM) before any text exists",
     "ingest/readers.py:DEEP_HTML_LEVELS": "parser safety limit (nesting depth), rejected inputs are reported",
@@ -55,13 +56,13 @@ NOT_TUNED: dict[str, str] = {
     "sources/state.py:PAGE_ERRORS_SHOWN": "display length of a status page",
     "sources/watch.py:DEFAULT_EVERY_S": "default of the --every option",
     "sources/watch.py:_UNIT_S": "seconds per unit of a duration ('15m'): a format constant",
-    "web/api.py:MAX_LIMIT": "HTTP API page-size limit",
-    "web/api.py:MAX_WAIT_SECONDS": "HTTP API wait limit",
-    "web/charts.py:LANES": "chart layout",
-    "web/charts.py:LABEL_CHARS": "chart layout",
-    "web/charts.py:CHAR_PX": "chart layout (font metrics)",
-    "web/charts.py:WINDOW_DAYS": "chart layout",
-    "web/charts.py:MAX_ROWS": "chart layout",
+    "web/api_routes.py:MAX_LIMIT": "HTTP API page-size limit",
+    "web/api_routes.py:MAX_WAIT_SECONDS": "HTTP API wait limit",
+    "present/charts.py:LANES": "chart layout",
+    "present/charts.py:LABEL_CHARS": "chart layout",
+    "present/charts.py:CHAR_PX": "chart layout (font metrics)",
+    "present/charts.py:WINDOW_DAYS": "chart layout",
+    "present/charts.py:MAX_ROWS": "chart layout",
     "web/jobs.py:QUEUE_CAPACITY": "web job queue limit",
     "web/jobs.py:KEPT_JOBS": "web job history limit",
     "web/limits.py:LOGIN_BYTES": "HTTP body limit",
@@ -69,8 +70,8 @@ NOT_TUNED: dict[str, str] = {
     "web/limits.py:UPLOAD_OVERHEAD_BYTES": "HTTP body limit",
     "web/server.py:MAX_CONNECTIONS": "server connection limit",
     "web/server.py:GRACEFUL_SHUTDOWN_SECONDS": "server shutdown wait",
-    "web/views.py:PAGE_SIZE": "page length of a list view",
-    "web/views.py:LOOSE_SHOWN": "page length of a list view",
+    "present/views.py:PAGE_SIZE": "page length of a list view",
+    "present/views.py:LOOSE_SHOWN": "page length of a list view",
 }
 
 
@@ -224,7 +225,7 @@ def test_settings_article_signature_changes_only_with_article_stage_overrides() 
 
 def test_settings_record_lists_every_value_and_the_overridden_ones() -> None:
     record = run_settings(Settings(params=(("claims.min_words", 7),)))
-    values = dict(record.values)
+    values = record.params
     assert values["claims.min_words"] == 7
     assert values["derivations.translation_threshold"] == DerivationParams.translation_threshold
     assert record.overridden == ("claims.min_words",)

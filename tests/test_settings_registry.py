@@ -10,7 +10,15 @@ from typing import ClassVar
 import pytest
 
 from synoptic.api import analyze_articles
-from synoptic.compare.stages import Alignments
+from synoptic.compare.corpus_stages import Alignments
+from synoptic.default_pipeline import (
+    DEFAULT_STAGES,
+    STAGES,
+    build_pipeline,
+    check_params,
+    default_pipeline,
+    register_stage,
+)
 from synoptic.engines import ENGINES, Engine, get_engine
 from synoptic.errors import PipelineError, SettingsError
 from synoptic.models import Article, Document, Published, Rejection
@@ -18,10 +26,9 @@ from synoptic.params import Params, param
 from synoptic.pipeline import Context, CorpusState, Pipeline, Stage, article_stage, corpus_stage, run_article_stages
 from synoptic.progress import Progress
 from synoptic.settings import Settings
-from synoptic.stages import DEFAULT_STAGES, STAGES, build_pipeline, check_params, default_pipeline, register_stage
 from synoptic.stories.cluster import Clusterer, SingletonClusterer
+from synoptic.stories.clustering_stage import CLUSTERERS
 from synoptic.stories.features import Signals
-from synoptic.stories.stage import CLUSTERERS
 
 
 @dataclass(frozen=True)
@@ -58,7 +65,7 @@ def test_registry_custom_stage_runs_with_its_own_settings(registered: Stage) -> 
     settings = Settings(params=(("shout.marks", 3),))
     analysis = analyze_articles(_articles(), settings=settings, pipeline=pipeline)
     assert [a.title for a in analysis.articles] == ["T0!!!", "T1!!!"]
-    assert analysis.settings is not None and dict(analysis.settings.values)["shout.marks"] == 3
+    assert analysis.settings is not None and analysis.settings.params["shout.marks"] == 3
 
 
 def test_registry_unknown_or_repeated_stage_name_fails(registered: Stage) -> None:

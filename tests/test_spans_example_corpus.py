@@ -46,4 +46,4 @@ def test_coverage_matrix_covers_every_claim_and_source(document: dict[str, Any])
         assert set(matrix) == {c["id"] for c in story["claims"]}
         for row in matrix.values():
             assert set(row) == set(story["articles"])
-            assert set(row.values()) <= {"reported", "omitted", "contradicted"}
+            assert set(row.values()) <= {"reported", "omitted", "contradicted", "both"}

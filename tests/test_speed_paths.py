@@ -17,17 +17,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+from synoptic.annotate.gazetteer import Gazetteer, build_gazetteer
 from synoptic.api import analyze
 from synoptic.codec import decode
-from synoptic.compare.align import align, carried_over, derived_sentences, embed_units
+from synoptic.compare.claim_groups import align, carried_over, derived_sentences, embed_units
 from synoptic.compare.claims import ClaimUnit
+from synoptic.default_pipeline import default_pipeline
 from synoptic.engines.local import worker_count
 from synoptic.models import Analysis, Article, Derivation, Document, Mention, Passage, Published, Sentence, Span
 from synoptic.pipeline import Context
 from synoptic.settings import Settings
-from synoptic.stages import default_pipeline
-from synoptic.stories.align import Unit, monotone_alignment
 from synoptic.stories.derive import DerivationParams, Pair, Prepared, StandIns, passes_gate, prepare
+from synoptic.stories.passage_alignment import Unit, monotone_alignment
 
 
 def best_total_gain(sim: np.ndarray, threshold: float) -> float:
@@ -273,3 +274,28 @@ def test_siblings_in_one_language_share_e5_vectors() -> None:
     vectors.learn(Pair(first, second, "shared-passage", 0.9, ((1, 1),), 0.5, 0.5))  # an independent voice
     vectors(second, [1])
     assert embedder.encoded[-1] == "New text."
+
+
+class _LookEverywhere(Gazetteer):
+    """The gazetteer without its known-word pruning: every span up to the longest entry is looked up."""
+
+    def _known_runs(self, toks: list[tuple[int, int, str]], lang: str) -> list[int]:
+        return [len(toks) - k for k in range(len(toks) + 1)]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("ru", "Президент Соединенных Штатов прилетел из Москвы в Киев, а потом в Вашингтон."),
+        ("de", "Aus dem Kreml hieß es, die Sprecher des Kremls und der Vereinigten Staaten seien in Wien."),
+        ("fr", "Le secrétaire général de l'OTAN s'est rendu aux États-Unis puis à Genève."),
+        ("en", "The United Nations Security Council met in New York; nothing else here is a place."),
+        ("hr", "Predsjednik Sjedinjenih Američkih Država doputovao je u Zagreb."),
+        ("en", ""),
+    ],
+)
+def test_gazetteer_pruning_finds_what_looking_everywhere_finds(lang: str, text: str) -> None:
+    fast = build_gazetteer()
+    slow = _LookEverywhere(fast._entries, fast._suffixes, fast._modifiers)
+    assert fast.find(text, lang) == slow.find(text, lang)
+    assert bool(fast.find(text, lang)) == bool(text)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from synoptic.compare.align import Aligned
+from synoptic.compare.claim_groups import Aligned
 from synoptic.compare.claims import ClaimUnit
 from synoptic.compare.conflicts import Finding
-from synoptic.compare.stages import build_claims
+from synoptic.compare.corpus_stages import build_claims
 from synoptic.models import Article, Published, Story
 
 

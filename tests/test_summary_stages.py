@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from synoptic.annotate.sentences import split_sentences
-from synoptic.compare.stages import claims_stage, conflicts_stage, coverage_stage, summary_stage
+from synoptic.compare.corpus_stages import claims_stage, conflicts_stage, coverage_stage, summary_stage
 from synoptic.embed import NullEmbedder
 from synoptic.models import Article, Document, Published
 from synoptic.pipeline import Context, CorpusState, run_corpus_stages

@@ -68,7 +68,9 @@ def test_web_story_page_has_every_panel(client: TestClient) -> None:
     assert html.count('class="cell st-contradicted"') == 2
     assert html.count('<g class="event"') == 3  # three dated events; the undated one is listed only
     assert html.count('<g class="edge') == 3
-    assert "<del>stay</del><ins>remain</ins>" in html  # word-level diff of the two English wordings
+    assert "will <ins>remain</ins> closed" in html  # the stored word differences of the two English wordings
+    assert "without <del>stay</del>, <del>certain</del>" in html
+    assert "similarity to the reference 0.71" in html
     assert "5 metres" in html and "3 metres" in html
 
 

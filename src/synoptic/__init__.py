@@ -12,8 +12,8 @@ from .errors import SynopticError, UnsupportedLanguageError
 from .models import Analysis, Article, Span
 from .settings import Settings
 from .sources import CrawlSettings, FetchReport, fetch, watch
+from .version import __version__
 
-__version__ = "0.1.0"
 __all__ = [
     "Analysis",
     "Article",

@@ -8,16 +8,19 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
+from .default_pipeline import checked_settings, default_pipeline, run_settings
 from .engines import get_engine
 from .ingest import read_paths, with_duplicate
 from .models import Analysis, Article, Document, Rejection
 from .pipeline import Context, CorpusState, Pipeline, run_corpus_stages
 from .progress import NullProgress, Progress
 from .settings import Settings
-from .stages import checked_settings, default_pipeline, run_settings
 from .store.sqlite import Store
+from .store.stories import SqliteStoryMemory
+from .stories.memory import STORY_MEMORY
 
 
 def analyze(
@@ -72,9 +75,10 @@ def analyze_articles(
     try:
         ctx = Context(settings, store=store)
         if store is not None:
+            ctx.provide(STORY_MEMORY, partial(SqliteStoryMemory, store))
             store.add_articles(articles)
             store.add_rejections(rejected)
-        docs, stage_rejected = _annotate(articles, pipeline, ctx, progress)
+        docs, stage_rejected = _annotate(articles, pipeline, ctx, store, progress)
         state = CorpusState(documents=tuple(docs), rejected=tuple(rejected) + tuple(stage_rejected))
         for stage in pipeline.corpus_stages:
             progress.phase(stage.name, None)
@@ -117,11 +121,10 @@ def unique_articles(articles: Sequence[Article]) -> list[Article]:
 
 
 def _annotate(
-    articles: Sequence[Article], pipeline: Pipeline, ctx: Context, progress: Progress
+    articles: Sequence[Article], pipeline: Pipeline, ctx: Context, store: Store | None, progress: Progress
 ) -> tuple[list[Document], list[Rejection]]:
     """Per-article stages, reusing annotations cached in the store by the same stage versions."""
     signature = pipeline.article_signature(ctx.settings.params)
-    store = ctx.store
     cached = store.cached_documents([a.id for a in articles], signature) if store is not None else {}
     todo = [Document(article=a) for a in articles if a.id not in cached]
     progress.phase("annotating", len(todo))

@@ -23,62 +23,23 @@ from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-)
 
-from . import __version__, cli_sources, langdata
+from . import cli_sources, langdata
 from .api import analyze
+from .cli_progress import RichProgress
+from .default_pipeline import default_pipeline, known_params
 from .engines import ENGINES
 from .errors import OutputError, StoreError, SynopticError
 from .ingest.safe import escape_controls
 from .progress import NullProgress
 from .report.json import write_json
 from .settings import Settings
-from .stages import default_pipeline, known_params
 from .store.sqlite import Store, store_problem
+from .version import __version__
 
 EXIT_OK, EXIT_ERROR, EXIT_NOTHING = 0, 1, 2
 #: Errors of the machine, not of Synoptic: a full disk or quota, a file too large, a read-only file system.
 _FULL_OR_READ_ONLY = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS})
-
-
-class RichProgress:
-    """Progress bars on stderr for interactive and logged runs."""
-
-    def __init__(self, console: Console) -> None:
-        self._bar = Progress(
-            SpinnerColumn(),
-            TextColumn("{task.description:<14}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            transient=False,
-        )
-        self._task: Any = None
-        self._bar.start()
-
-    def phase(self, name: str, total: int | None) -> None:
-        if self._task is not None:
-            task = self._bar.tasks[-1]
-            self._bar.update(self._task, total=task.completed or 1, completed=task.completed or 1)
-        self._task = self._bar.add_task(name, total=total)
-
-    def advance(self, n: int = 1) -> None:
-        if self._task is not None:
-            self._bar.advance(self._task, n)
-
-    def done(self) -> None:
-        if self._task is not None:
-            task = self._bar.tasks[-1]
-            self._bar.update(self._task, total=task.completed or 1, completed=task.completed or 1)
-        self._bar.stop()
 
 
 def _parser() -> argparse.ArgumentParser:

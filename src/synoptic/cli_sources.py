@@ -14,12 +14,13 @@ from typing import Any
 from rich.console import Console
 from rich.markup import escape
 
+from .cli_progress import RichProgress
+from .default_pipeline import check_params
 from .params import Scalar, parse_assignments, read_config
 from .report.json import write_json
 from .settings import Settings
 from .sources import CrawlSettings, FetchReport, fetch, parse_duration, watch
 from .sources.watch import DEFAULT_EVERY_S, Round, stop_on_signals
-from .stages import check_params
 from .store.sqlite import Store
 
 EXIT_OK, EXIT_NOTHING = 0, 2
@@ -199,8 +200,6 @@ class _AnalysisProgress:
 
     def phase(self, name: str, total: int | None) -> None:
         if self.bars is None:
-            from .cli import RichProgress  # cli imports this module first
-
             self.bars = RichProgress(self.err)
         self.bars.phase(name, total)
 

@@ -1,7 +1,13 @@
-"""Generic dataclass <-> JSON-able conversion, driven by type hints.
+"""Generic dataclass <-> JSON-able conversion, driven by type hints: the one serialisation path.
 
-The store caches annotated documents and the analysis, and the distributed engine ships them;
-both need a faithful round trip of the frozen records in `models`, without a serializer per type.
+Two shapes, one walk over the fields:
+
+- `to_plain` / `decode`: every field, for the store's cache of annotated documents and the
+  distributed engine (a faithful round trip of the frozen records in `models`);
+- `to_json` / `from_json`: the analysis contract (`schemas/report.schema.json`). A field's
+  `metadata` says how it appears there: left out (`SKIP`), left out when empty or None
+  (`OMIT_EMPTY`, `OMIT_NONE`), rounded (`rounded(4)`), or filled from the record when None
+  (`{"or": fn}`); a class's `JSON_HEAD` ClassVar is written before its fields.
 """
 
 from __future__ import annotations
@@ -10,7 +16,7 @@ import dataclasses
 import sys
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any, TypeVar, Union
 
@@ -26,6 +32,61 @@ def to_plain(obj: Any) -> Any:
     if isinstance(obj, dict):
         return {str(k): to_plain(v) for k, v in obj.items()}
     return obj
+
+
+#: Field metadata of the analysis-JSON shape (see the module docstring).
+SKIP: dict[str, Any] = {"skip": True}
+OMIT_EMPTY: dict[str, Any] = {"omit": "empty"}
+OMIT_NONE: dict[str, Any] = {"omit": "none"}
+
+
+def rounded(digits: int, **more: Any) -> dict[str, Any]:
+    """Field metadata: numbers are written rounded to `digits` decimals (scores, shares)."""
+    return {"round": digits, **more}
+
+
+def to_json(obj: Any) -> Any:
+    """The analysis-contract JSON of a record tree (lists, dicts and scalars, ready for `json.dumps`)."""
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        out: dict[str, Any] = dict(getattr(obj, "JSON_HEAD", {}))
+        for f in _fields(type(obj)):
+            value = _json_value(obj, f.name, f.metadata)
+            if value is not _LEFT_OUT:
+                out[f.name] = to_json(value)
+        return out
+    if isinstance(obj, list | tuple):
+        return [to_json(x) for x in obj]
+    if isinstance(obj, dict):
+        return {str(k): to_json(v) for k, v in obj.items()}
+    return obj
+
+
+_LEFT_OUT = object()
+
+
+def _json_value(obj: Any, name: str, meta: Mapping[str, Any]) -> Any:
+    """A field's value as the contract writes it, or `_LEFT_OUT`."""
+    if meta.get("skip"):
+        return _LEFT_OUT
+    value = getattr(obj, name)
+    if value is None and "or" in meta:
+        value = meta["or"](obj)
+    omit = meta.get("omit")
+    if (omit == "empty" and not value) or (omit == "none" and value is None):
+        return _LEFT_OUT
+    if "round" in meta and isinstance(value, int | float) and not isinstance(value, bool):
+        return round(value, meta["round"])
+    return value
+
+
+@cache
+def _fields(cls: type) -> tuple[dataclasses.Field[Any], ...]:
+    return dataclasses.fields(cls)
+
+
+def from_json(cls: type[T], data: Any) -> T:
+    """A record rebuilt from its analysis-contract JSON (fields the contract leaves out get their defaults)."""
+    return decode(cls, data)
 
 
 @cache

@@ -20,7 +20,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
@@ -29,23 +29,12 @@ import numpy as np
 import numpy.typing as npt
 
 from .machine import usable_cpus
+from .pipeline import VectorCache
 
 if TYPE_CHECKING:
     from .pipeline import Context
 
 Matrix = npt.NDArray[np.float32]
-
-
-class VectorCache(Protocol):
-    """Persistent vectors by text key (the store implements it); values are float16 rows."""
-
-    def get_vectors(self, model: str, keys: Sequence[bytes]) -> Mapping[bytes, npt.NDArray[np.float16]]:
-        """The stored vectors among `keys`."""
-        ...
-
-    def put_vectors(self, model: str, rows: Mapping[bytes, npt.NDArray[np.float16]]) -> None:
-        """Store these vectors (existing keys are kept)."""
-        ...
 
 
 @dataclass(slots=True)
@@ -64,6 +53,9 @@ class EmbedStats:
 MAX_WORDS = 80
 #: ... and at most this many characters, for text without spaces (a hostile 60,000-character title).
 MAX_CHARS = 800
+#: Fewest texts per model instance in one call: a text costs tens of milliseconds, starting a thread
+#: a fraction of one, so even two texts are split over both cores.
+TEXTS_PER_CALL = 1
 
 
 def model_text(text: str) -> str:
@@ -159,7 +151,7 @@ class E5Embedder:
 
     def _encode(self, texts: list[str]) -> Matrix:
         """Unit vectors of `texts`, in chunks encoded at once (threads exist only during the call)."""
-        k = min(self._calls, len(texts) // 4 or 1)
+        k = min(self._calls, len(texts) // TEXTS_PER_CALL or 1)
         if k == 1:
             return _normalise(self._models[0].query(texts))
         chunks = [texts[i::k] for i in range(k)]  # interleaved, so long and short texts spread evenly

@@ -1,17 +1,32 @@
 """Typed records of Synoptic: what ingest reads, what stages annotate, what the analysis JSON holds.
 
 Every record is a frozen dataclass with tuples for sequences, so stages can share them safely
-and a distributed engine can ship them between workers. `to_dict` methods produce exactly the
-shapes of the analysis contract (`schemas/report.schema.json`, `docs/contract.md`).
+and a distributed engine can ship them between workers. `Record.to_dict` produces exactly the
+shapes of the analysis contract (`schemas/report.schema.json`, `docs/contract.md`) through the one
+codec (`codec.py`); field metadata says where the contract leaves a field out or rounds it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
+
+from .codec import OMIT_EMPTY, OMIT_NONE, SKIP, rounded, to_json
 
 SCHEMA_ID = "synoptic.analysis/1"
+
+
+class Record:
+    """Base of the records of the analysis JSON: `to_dict` is their contract shape, written by the
+    one codec (`codec.to_json`) from the fields and their metadata; `codec.from_json` reads it back."""
+
+    __slots__ = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """This record as the analysis contract writes it."""
+        data: dict[str, Any] = to_json(self)
+        return data
+
 
 DateHow = Literal["given", "inferred"]
 EntityType = Literal["PERSON", "ORG", "PLACE", "EVENT", "OTHER"]
@@ -20,16 +35,13 @@ DerivationKind = Literal["copy", "paraphrase", "translation", "shared-passage"]
 
 
 @dataclass(frozen=True, slots=True)
-class Span:
+class Span(Record):
     """A piece of evidence: `text == article.text[start:end]` for the article with id `article`."""
 
     article: str
     start: int
     end: int
     text: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"article": self.article, "start": self.start, "end": self.end, "text": self.text}
 
     @staticmethod
     def of(article_id: str, text: str, start: int, end: int) -> Span:
@@ -38,18 +50,15 @@ class Span:
 
 
 @dataclass(frozen=True, slots=True)
-class Published:
+class Published(Record):
     """A publication date with its precision kept (`2022-01-24`, `2022-01`) and how it was obtained."""
 
     date: str | None = None
     how: DateHow | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"date": self.date, "how": self.how}
-
 
 @dataclass(frozen=True, slots=True)
-class Provenance:
+class Provenance(Record):
     """Where one copy of an article came from on the web: the URL, the source that named it, when it
     was fetched and with what HTTP status, and the date and outlet that source or page gave.
     An article found under several URLs (the same content) carries one record per URL."""
@@ -64,22 +73,9 @@ class Provenance:
     outlet: str | None = None
     outlet_from: Literal["site-name", "domain"] | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "url": self.url,
-            "canonical_url": self.canonical_url,
-            "feed": self.feed,
-            "fetched_at": self.fetched_at,
-            "http_status": self.http_status,
-            "published": self.published,
-            "published_from": self.published_from,
-            "outlet": self.outlet,
-            "outlet_from": self.outlet_from,
-        }
-
 
 @dataclass(frozen=True, slots=True)
-class Article:
+class Article(Record):
     """One news article. `text` is the cleaned body that every span offset refers to."""
 
     id: str
@@ -91,39 +87,18 @@ class Article:
     published: Published
     text: str
     url: str | None = None
-    language_how: DateHow | None = None
+    language_how: DateHow | None = field(default=None, metadata=SKIP)  # kept in the store, not in the JSON
     #: Other inputs of the same run with exactly this content (same id), listed rather than dropped.
-    duplicate_paths: tuple[str, ...] = ()
-    provenance: tuple[Provenance, ...] = ()  # one record per URL the article was fetched from
-
-    def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "id": self.id,
-            "path": self.path,
-            "language": self.language,
-            "title": self.title,
-            "outlet": self.outlet,
-            "authors": list(self.authors),
-            "published": self.published.to_dict(),
-            "text": self.text,
-            "url": self.url,
-        }
-        if self.duplicate_paths:
-            data["duplicate_paths"] = list(self.duplicate_paths)
-        if self.provenance:
-            data["provenance"] = [p.to_dict() for p in self.provenance]
-        return data
+    duplicate_paths: tuple[str, ...] = field(default=(), metadata=OMIT_EMPTY)
+    provenance: tuple[Provenance, ...] = field(default=(), metadata=OMIT_EMPTY)  # one record per URL fetched
 
 
 @dataclass(frozen=True, slots=True)
-class Rejection:
+class Rejection(Record):
     """An input that could not be analysed, with a reason a person can act on."""
 
     path: str
     reason: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"path": self.path, "reason": self.reason}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -217,25 +192,16 @@ class Document:
 
 
 @dataclass(frozen=True, slots=True)
-class Entity:
+class Entity(Record):
     id: str
     name: str
     type: EntityType
     aliases: tuple[str, ...]
     mentions: tuple[Span, ...]
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "type": self.type,
-            "aliases": list(self.aliases),
-            "mentions": [m.to_dict() for m in self.mentions],
-        }
-
 
 @dataclass(frozen=True, slots=True)
-class Quote:
+class Quote(Record):
     id: str
     span: Span
     kind: QuoteKind
@@ -243,19 +209,9 @@ class Quote:
     speaker_span: Span | None
     group: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "span": self.span.to_dict(),
-            "kind": self.kind,
-            "speaker": self.speaker,
-            "speaker_span": self.speaker_span.to_dict() if self.speaker_span else None,
-            "group": self.group,
-        }
-
 
 @dataclass(frozen=True, slots=True)
-class QuoteVariant:
+class QuoteVariant(Record):
     """One version of a grouped utterance, compared word by word with the group's reference version.
 
     `removed`/`added` list the word runs that differ from the reference (only when both are in the
@@ -266,24 +222,13 @@ class QuoteVariant:
     article: str
     language: str
     text: str
-    similarity: float
+    similarity: float = field(metadata=rounded(4))
     removed: tuple[str, ...] = ()
     added: tuple[str, ...] = ()
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "quote": self.quote,
-            "article": self.article,
-            "language": self.language,
-            "text": self.text,
-            "similarity": round(self.similarity, 4),
-            "removed": list(self.removed),
-            "added": list(self.added),
-        }
-
 
 @dataclass(frozen=True, slots=True)
-class QuoteGroup:
+class QuoteGroup(Record):
     """The same utterance as reported by several articles, with each wording beside the reference one."""
 
     id: str
@@ -294,94 +239,56 @@ class QuoteGroup:
     languages: tuple[str, ...]
     variants: tuple[QuoteVariant, ...]
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "speaker": self.speaker,
-            "speaker_name": self.speaker_name,
-            "reference": self.reference,
-            "quotes": list(self.quotes),
-            "languages": list(self.languages),
-            "variants": [v.to_dict() for v in self.variants],
-        }
-
 
 @dataclass(frozen=True, slots=True)
-class Event:
+class Event(Record):
     id: str
     date: str | None
     description: str
     articles: tuple[str, ...]
     evidence: tuple[Span, ...]
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "date": self.date,
-            "description": self.description,
-            "articles": list(self.articles),
-            "evidence": [s.to_dict() for s in self.evidence],
-        }
-
 
 @dataclass(frozen=True, slots=True)
-class Claim:
+class Claim(Record):
     id: str
     statement: str
     support: tuple[Span, ...]
     contradict: tuple[Span, ...] = ()
     # Extra (not in the minimum contract): slot values (actor, action, object, place, time, quantity)
     # and how many independent voices support the claim.
-    slots: dict[str, list[str]] | None = field(default=None, compare=False)
-    voices: int | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "id": self.id,
-            "statement": self.statement,
-            "support": [s.to_dict() for s in self.support],
-            "contradict": [s.to_dict() for s in self.contradict],
-        }
-        if self.slots is not None:
-            out["slots"] = self.slots
-        if self.voices is not None:
-            out["voices"] = self.voices
-        return out
+    slots: dict[str, list[str]] | None = field(default=None, compare=False, metadata=OMIT_NONE)
+    voices: int | None = field(default=None, metadata=OMIT_NONE)
 
 
 @dataclass(frozen=True, slots=True)
-class ConflictValue:
+class ConflictValue(Record):
     value: str
     spans: tuple[Span, ...]
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"value": self.value, "spans": [s.to_dict() for s in self.spans]}
-
 
 @dataclass(frozen=True, slots=True)
-class Conflict:
+class Conflict(Record):
     id: str
     about: str
     values: tuple[ConflictValue, ...]
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "about": self.about, "values": [v.to_dict() for v in self.values]}
-
 
 @dataclass(frozen=True, slots=True)
-class SummarySentence:
+class SummarySentence(Record):
     text: str
     citations: tuple[Span, ...]
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"text": self.text, "citations": [c.to_dict() for c in self.citations]}
+
+def _article_count(story: Story) -> int:
+    return len(story.articles)
 
 
-ClaimState = Literal["reported", "omitted", "contradicted"]
+ClaimState = Literal["reported", "omitted", "contradicted", "both"]
 
 
 @dataclass(frozen=True, slots=True)
-class CoverageSource:
+class CoverageSource(Record):
     """One source of a story's coverage matrix: its article, how a reader names it, its outlet and the
     independent voice it belongs to (the article id of its voice's root)."""
 
@@ -390,62 +297,38 @@ class CoverageSource:
     outlet: str | None
     voice: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"article": self.article, "name": self.name, "outlet": self.outlet, "voice": self.voice}
-
 
 @dataclass(frozen=True, slots=True)
-class FirstReporter:
+class FirstReporter(Record):
     """The earliest-published article reporting a claim; `tied` lists articles of the same day
-    (None when no article is dated, with `how` saying so)."""
+    (None, and left out, when no article is dated, with `how` saying so)."""
 
     article: str | None
     published: str | None
-    how: str
-    tied: tuple[str, ...] | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"article": self.article, "published": self.published}
-        if self.tied is not None:
-            out["tied"] = list(self.tied)
-        out["how"] = self.how
-        return out
+    tied: tuple[str, ...] | None = field(default=None, metadata=OMIT_NONE)
+    how: str = ""
 
 
 @dataclass(frozen=True, slots=True)
-class StoryCoverage:
+class StoryCoverage(Record):
     """A story's source x claim matrix (claim id -> article id -> state) and each claim's first reporter."""
 
     sources: tuple[CoverageSource, ...]
-    matrix: Mapping[str, Mapping[str, ClaimState]]
-    first_reporter: Mapping[str, FirstReporter]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "sources": [s.to_dict() for s in self.sources],
-            "matrix": {claim: dict(row) for claim, row in self.matrix.items()},
-            "first_reporter": {claim: f.to_dict() for claim, f in self.first_reporter.items()},
-        }
+    matrix: dict[str, dict[str, ClaimState]]
+    first_reporter: dict[str, FirstReporter]
 
 
 @dataclass(frozen=True, slots=True)
-class CueCount:
+class CueCount(Record):
     """Framing cues of one kind in one article: how many, per 100 sentences, and the first spans."""
 
     count: int
     per_100_sentences: float
     spans: tuple[Span, ...]
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "count": self.count,
-            "per_100_sentences": self.per_100_sentences,
-            "spans": [s.to_dict() for s in self.spans],
-        }
-
 
 @dataclass(frozen=True, slots=True)
-class QuotedVoice:
+class QuotedVoice(Record):
     """A speaker an article quotes: entity id (None when unresolved), name, type, role, the side it
     speaks for, and how many quotes it is given."""
 
@@ -456,37 +339,19 @@ class QuotedVoice:
     side: str | None
     quotes: int
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "speaker": self.speaker,
-            "name": self.name,
-            "type": self.type,
-            "role": self.role,
-            "side": self.side,
-            "quotes": self.quotes,
-        }
-
 
 @dataclass(frozen=True, slots=True)
-class ArticleFraming:
+class ArticleFraming(Record):
     """One article's framing: loaded and hedged wording, the voices it quotes and quotes per side."""
 
     loaded: CueCount
     hedged: CueCount
     voices: tuple[QuotedVoice, ...] = ()
-    sides: Mapping[str, int] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "loaded": self.loaded.to_dict(),
-            "hedged": self.hedged.to_dict(),
-            "voices": [v.to_dict() for v in self.voices],
-            "sides": dict(self.sides),
-        }
+    sides: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
-class TimelineEntry:
+class TimelineEntry(Record):
     """A dated event or claim of a story's timeline, with the sources reporting it and the evidence."""
 
     date: str | None
@@ -496,19 +361,9 @@ class TimelineEntry:
     sources: tuple[str, ...]
     evidence: tuple[Span, ...]
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "date": self.date,
-            "kind": self.kind,
-            "id": self.id,
-            "what": self.what,
-            "sources": list(self.sources),
-            "evidence": [s.to_dict() for s in self.evidence],
-        }
-
 
 @dataclass(frozen=True, slots=True)
-class Story:
+class Story(Record):
     id: str
     title: str
     articles: tuple[str, ...]
@@ -516,40 +371,20 @@ class Story:
     claims: tuple[Claim, ...] = ()
     conflicts: tuple[Conflict, ...] = ()
     summary: tuple[SummarySentence, ...] = ()
-    voices: int | None = None  # independent voices after collapsing copies, spins, translations
+    # independent voices after collapsing copies, spins, translations (written as the article count
+    # when no stage counted them)
+    voices: int | None = field(default=None, metadata={"or": _article_count})
     # Layers of the coverage stage: the source x claim matrix, wording and voices per source
-    # (article id -> its framing), and the dated timeline; None before that stage runs.
-    coverage: StoryCoverage | None = field(default=None, compare=False)
-    framing: Mapping[str, ArticleFraming] | None = field(default=None, compare=False)
-    timeline: tuple[TimelineEntry, ...] | None = field(default=None, compare=False)
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "id": self.id,
-            "title": self.title,
-            "articles": list(self.articles),
-            "events": [e.to_dict() for e in self.events],
-            "claims": [c.to_dict() for c in self.claims],
-            "conflicts": [c.to_dict() for c in self.conflicts],
-            "summary": [s.to_dict() for s in self.summary],
-            "voices": self.voices if self.voices is not None else len(self.articles),
-        }
-        if self.coverage is not None:
-            out["coverage"] = self.coverage.to_dict()
-        if self.framing is not None:
-            out["framing"] = {article: f.to_dict() for article, f in self.framing.items()}
-        if self.timeline is not None:
-            out["timeline"] = [e.to_dict() for e in self.timeline]
-        return out
+    # (article id -> its framing), and the dated timeline; None (and left out) before that stage runs.
+    coverage: StoryCoverage | None = field(default=None, compare=False, metadata=OMIT_NONE)
+    framing: dict[str, ArticleFraming] | None = field(default=None, compare=False, metadata=OMIT_NONE)
+    timeline: tuple[TimelineEntry, ...] | None = field(default=None, compare=False, metadata=OMIT_NONE)
 
 
 @dataclass(frozen=True, slots=True)
-class Passage:
+class Passage(Record):
     source: Span
     derived: Span
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"source": self.source.to_dict(), "derived": self.derived.to_dict()}
 
 
 DirectionHow = Literal["dates", "text", "undetermined"]
@@ -560,18 +395,15 @@ VOICE_COVERAGE = 0.5
 
 
 @dataclass(frozen=True, slots=True)
-class Coverage:
+class Coverage(Record):
     """Share of each article's sentence characters covered by the aligned passages."""
 
-    source: float
-    derived: float
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"source": round(self.source, 4), "derived": round(self.derived, 4)}
+    source: float = field(metadata=rounded(4))
+    derived: float = field(metadata=rounded(4))
 
 
 @dataclass(frozen=True, slots=True)
-class Derivation:
+class Derivation(Record):
     """One article (or part of it) copied, spun or translated from another.
 
     `direction` says how `source` was told from `derived`: by publication dates, by evidence in the
@@ -583,13 +415,13 @@ class Derivation:
     source: str
     derived: str
     kind: DerivationKind
-    score: float
+    score: float = field(metadata=rounded(4))
     passages: tuple[Passage, ...]
-    coverage: Coverage | None = None
-    partial: bool = False
     direction: DirectionHow = "undetermined"
     evidence: tuple[str, ...] = ()
-    common_source: str | None = None
+    partial: bool = False
+    coverage: Coverage | None = field(default=None, metadata=OMIT_NONE)
+    common_source: str | None = field(default=None, metadata=OMIT_NONE)
 
     def same_voice(self) -> bool:
         """Whether the derived article carries the source's voice: copies, spins and translations do;
@@ -598,39 +430,21 @@ class Derivation:
             return False
         return not self.partial or self.coverage is None or self.coverage.derived >= VOICE_COVERAGE
 
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "source": self.source,
-            "derived": self.derived,
-            "kind": self.kind,
-            "score": round(self.score, 4),
-            "passages": [p.to_dict() for p in self.passages],
-            "direction": self.direction,
-            "evidence": list(self.evidence),
-            "partial": self.partial,
-        }
-        if self.coverage is not None:
-            out["coverage"] = self.coverage.to_dict()
-        if self.common_source is not None:
-            out["common_source"] = self.common_source
-        return out
-
 
 @dataclass(frozen=True, slots=True)
-class RunSettings:
+class RunSettings(Record):
     """How an analysis was made: the value of every declared parameter in the run (by `section.name`)
     and which of them the run overrode (from `synoptic.toml` or `--set`)."""
 
-    values: tuple[tuple[str, bool | int | float | str], ...] = ()
+    params: dict[str, bool | int | float | str] = field(default_factory=dict)
     overridden: tuple[str, ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"params": dict(self.values), "overridden": list(self.overridden)}
 
 
 @dataclass(frozen=True, slots=True)
-class Analysis:
+class Analysis(Record):
     """Everything one analysis found; `to_dict` is the analysis JSON."""
+
+    JSON_HEAD: ClassVar[dict[str, str]] = {"schema": SCHEMA_ID}
 
     articles: tuple[Article, ...] = ()
     rejected: tuple[Rejection, ...] = ()
@@ -638,29 +452,12 @@ class Analysis:
     quotes: tuple[Quote, ...] = ()
     stories: tuple[Story, ...] = ()
     derivations: tuple[Derivation, ...] = ()
-    documents: tuple[Document, ...] = field(default=(), compare=False, repr=False)
+    documents: tuple[Document, ...] = field(default=(), compare=False, repr=False, metadata=SKIP)
     quote_groups: tuple[QuoteGroup, ...] = ()
     #: Inputs analysed after a repair a reader should know of (invalid UTF-8 bytes replaced).
-    warnings: tuple[Rejection, ...] = ()
-    #: The parameters the analysis ran with; None for an analysis made outside `api` (not recorded).
-    settings: RunSettings | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "schema": SCHEMA_ID,
-            "articles": [a.to_dict() for a in self.articles],
-            "rejected": [r.to_dict() for r in self.rejected],
-            "entities": [e.to_dict() for e in self.entities],
-            "quotes": [q.to_dict() for q in self.quotes],
-            "stories": [s.to_dict() for s in self.stories],
-            "derivations": [d.to_dict() for d in self.derivations],
-            "quote_groups": [g.to_dict() for g in self.quote_groups],
-        }
-        if self.warnings:
-            data["warnings"] = [w.to_dict() for w in self.warnings]
-        if self.settings is not None:
-            data["settings"] = self.settings.to_dict()
-        return data
+    warnings: tuple[Rejection, ...] = field(default=(), metadata=OMIT_EMPTY)
+    #: The parameters the analysis ran with; None (left out) for an analysis made outside `api`.
+    settings: RunSettings | None = field(default=None, metadata=OMIT_NONE)
 
     def article(self, article_id: str) -> Article:
         """The article with this id; KeyError names the id when it is unknown."""

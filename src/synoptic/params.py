@@ -9,7 +9,7 @@ Code reads the values of a run through `Context.params(Cls)` (or `Settings.param
 a pipeline), which applies the run's overrides (from `synoptic.toml` or `--set`) to the declared
 defaults; the overrides travel inside `Settings`, so worker processes of every engine see them.
 
-This module holds only the declaration machinery; `stages.known_params` lists every parameter.
+This module holds only the declaration machinery; `default_pipeline.known_params` lists every parameter.
 """
 
 from __future__ import annotations

@@ -14,20 +14,45 @@ only later stages read (the comparison's alignments), so requires/provides see e
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
+from typing import Any, ClassVar, Generic, Literal, Protocol, TypeVar
+
+import numpy as np
+import numpy.typing as npt
 
 from .errors import PipelineError
 from .models import Derivation, Document, Entity, Quote, QuoteGroup, Rejection, Story
 from .params import Params
 from .settings import Settings
 
-if TYPE_CHECKING:
-    from .store.sqlite import Store
-
 T = TypeVar("T")
 P = TypeVar("P", bound=Params)
+
+
+class VectorCache(Protocol):
+    """Persistent vectors by text key (the store implements it); values are float16 rows.
+
+    Stages reach the store only through this interface and through `Slot`s: the composition root
+    (`api.py`) passes the open store in, so no stage imports the store package."""
+
+    def get_vectors(self, model: str, keys: Sequence[bytes]) -> Mapping[bytes, npt.NDArray[np.float16]]:
+        """The stored vectors among `keys`."""
+        ...
+
+    def put_vectors(self, model: str, rows: Mapping[bytes, npt.NDArray[np.float16]]) -> None:
+        """Store these vectors (existing keys are kept)."""
+        ...
+
+
+@dataclass(frozen=True)
+class Slot(Generic[T]):
+    """The typed name of a service a stage may use and the composition root provides (for example the
+    store-backed story memory of the `stories` stage): the stage declares the slot with its own
+    Protocol as `T`, `api.py` fills it with `Context.provide`, and the type checker matches the two."""
+
+    name: str
+
 
 #: Layers every document has on entering the pipeline (set by ingest).
 BASE_LAYERS = frozenset({"text", "metadata"})
@@ -40,10 +65,23 @@ class Context:
     (or, on a distributed engine, for the worker's lifetime).
     """
 
-    def __init__(self, settings: Settings | None = None, store: Store | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, store: VectorCache | None = None) -> None:
         self.settings = settings or Settings()
         self.store = store
         self._resources: dict[str, Any] = {}
+        self._providers: dict[str, Callable[[], Any]] = {}
+
+    def provide(self, slot: Slot[T], build: Callable[[], T]) -> None:
+        """Fill `slot` with the service `build()` makes (built on first use, once per run)."""
+        self._providers[slot.name] = build
+
+    def provided(self, slot: Slot[T]) -> T | None:
+        """The service in `slot`, or None when the composition root provided none (no store open)."""
+        build = self._providers.get(slot.name)
+        if build is None:
+            return None
+        value: T = self.resource(f"slot:{slot.name}", build)
+        return value
 
     def resource(self, key: str, build: Callable[[], T]) -> T:
         """The resource named `key`, built by `build()` the first time it is asked for."""

@@ -30,7 +30,7 @@ class Settings:
     workers: int = 0
     parallel_min_articles: int = 200
     #: Overridden stage parameters, `(section.name, value)` sorted by name, type-checked against their
-    #: declarations (`stages.check_params`); the declared defaults hold for every other parameter.
+    #: declarations (`default_pipeline.check_params`); the declared defaults hold for every other parameter.
     params: tuple[tuple[str, Scalar], ...] = ()
 
     def __post_init__(self) -> None:

@@ -150,6 +150,7 @@ class Gazetteer:
         self._suffixes = suffixes
         self._modifiers = modifiers or {}
         self._longest = max((len(k) for k in entries), default=1)
+        self._words = frozenset(w for key in entries for w in key)
 
     def lookup(self, surface: str, lang: str = "") -> Place | None:
         """The entry for a surface as written, trying this language's inflection endings ("Kremls")."""
@@ -175,13 +176,28 @@ class Gazetteer:
                 return found
         return None
 
+    def _known_runs(self, toks: list[tuple[int, int, str]], lang: str) -> list[int]:
+        """For each token, how many tokens from it on could each be a word of some entry (as written or
+        reinflected by one of the language's rules): no surface can be longer, so longer spans are not looked up."""
+        rules = (*self._suffixes.get(lang, ()), *self._modifiers.get(lang, ()))
+        words = self._words
+
+        def known(word: str) -> bool:
+            return word in words or any((base := _reinflect(word, r)) and base in words for r in rules)
+
+        runs = [0] * (len(toks) + 1)
+        for k in range(len(toks) - 1, -1, -1):
+            runs[k] = runs[k + 1] + 1 if known(toks[k][2]) else 0
+        return runs
+
     def find(self, text: str, lang: str) -> list[Hit]:
         """Every gazetteer surface in `text`, longest match first, without overlaps."""
         toks = tokens(text)
+        runs = self._known_runs(toks, lang)
         hits: list[Hit] = []
         i = 0
         while i < len(toks):
-            for n in range(min(self._longest, len(toks) - i), 0, -1):
+            for n in range(min(self._longest, runs[i]), 0, -1):
                 span = toks[i : i + n]
                 if not _contiguous(text, span):
                     continue

@@ -15,7 +15,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, Literal
 
 from .. import langdata
@@ -170,6 +170,12 @@ def _all_org_nouns() -> frozenset[str]:
 
 
 @cache
+def _org_noun_endings() -> tuple[str, ...]:
+    """The organisation nouns long enough to end a compound ("Handelsministerium")."""
+    return tuple(n for n in _all_org_nouns() if len(n) > 3)
+
+
+@cache
 def place_names() -> frozenset[str]:
     """Country and territory names in every supported language (CLDR via babel), lower-cased."""
     from babel import Locale
@@ -232,6 +238,7 @@ def _is_cap(tok: Token, lex: Lexicon) -> bool:
     return t[:1].isupper() and tok.low not in lex.not_names and not tok.low.isdigit()
 
 
+@lru_cache(maxsize=1 << 14)
 def _role_key_of(words: str) -> str | None:
     low = words.lower()
     for key, surfaces in _all_roles().items():
@@ -258,7 +265,8 @@ def _type_of(run: str, lex: Lexicon) -> str | None:
     words = low.split()
     if low in place_names() or any(w in PLACE_WORDS for w in words):
         return "PLACE"
-    if any(any(n == w or (len(n) > 3 and w.endswith(n)) for n in _all_org_nouns()) for w in words):
+    nouns, endings = _all_org_nouns(), _org_noun_endings()
+    if any(w in nouns or w.endswith(endings) for w in words):
         return "ORG"
     if len(words) == 1 and run.isupper() and len(run) > 1:
         return "ORG"

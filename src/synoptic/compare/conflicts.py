@@ -27,7 +27,7 @@ import numpy as np
 
 from .. import langdata
 from ..params import Params, param
-from .align import Aligned
+from .claim_groups import Aligned
 from .claims import ClaimUnit
 from .layers import QuantRef, TimeRef, place_key, ranges_overlap, rule_places, same_day, time_label
 
@@ -36,7 +36,7 @@ _BY_HAND = "set by hand on the seeds and example corpus when conflicts were writ
 
 @dataclass(frozen=True)
 class ConflictParams(Params):
-    """Thresholds of the conflicts stage, on the calibrated E5 similarity of `compare.align`
+    """Thresholds of the conflicts stage, on the calibrated E5 similarity of `compare.claim_groups`
     (docs/compare.md); docs/bench/conflicts.md measures the stage with them."""
 
     section: ClassVar[str] = "conflicts"

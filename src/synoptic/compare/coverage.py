@@ -18,7 +18,7 @@ from ..models import (
     StoryCoverage,
 )
 from . import cues
-from .align import Aligned
+from .claim_groups import Aligned
 from .conflicts import Finding
 
 
@@ -52,7 +52,11 @@ def coverage_matrix(
     findings: Sequence[Finding],
     voices: dict[str, str],
 ) -> StoryCoverage:
-    """The source x claim matrix (reported / omitted / contradicted) and first reporters."""
+    """The source x claim matrix and first reporters.
+
+    A cell is "reported" (the article states the claim), "contradicted" (it states another value in
+    a conflict about the claim), "both" (it states the claim, but with a value that another reporter
+    contradicts) or "omitted"."""
     against = contradicted_by(aligned, findings)
     matrix: dict[str, dict[str, ClaimState]] = {}
     first: dict[str, FirstReporter] = {}
@@ -60,9 +64,10 @@ def coverage_matrix(
         reporting = {aligned.units[u].article for u in members}
         row: dict[str, ClaimState] = {}
         for art in articles:
+            contradicting = art.id in against.get(g, set())
             if art.id in reporting:
-                row[art.id] = "reported"
-            elif art.id in against.get(g, set()):
+                row[art.id] = "both" if contradicting else "reported"
+            elif contradicting:
                 row[art.id] = "contradicted"
             else:
                 row[art.id] = "omitted"
@@ -76,10 +81,10 @@ def first_reporter(articles: Sequence[Article]) -> FirstReporter:
     """The earliest-published article among those reporting a claim (ties and unknown dates say so)."""
     dated = sorted((a.published.date, a.id) for a in articles if a.published.date)
     if not dated:
-        return FirstReporter(None, None, "unknown: no publication dates")
+        return FirstReporter(None, None, how="unknown: no publication dates")
     earliest = dated[0][0]
     tied = [i for d, i in dated if d[:10] == earliest[:10]]
-    return FirstReporter(tied[0], earliest, "earliest publication date", tuple(tied[1:]))
+    return FirstReporter(tied[0], earliest, tied=tuple(tied[1:]), how="earliest publication date")
 
 
 def voices_quoted(

@@ -41,7 +41,7 @@ from ..embed import Embedder, e5_embedder, static_embedder
 from ..models import Derivation, Document, Entity, Quote, QuoteGroup, QuoteMention, QuoteVariant, Span
 from ..params import Params, param
 from ..pipeline import Context, CorpusState, corpus_stage
-from .align import carried_over, chain_root
+from .claim_groups import carried_over, chain_root
 
 _FIT = "logistic regression on the WMT22 calibration half (benchmarks/bench_quote_groups.py)"
 

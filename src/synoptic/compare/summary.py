@@ -16,7 +16,7 @@ from .. import langdata
 from ..models import Article, Claim, Span, SummarySentence
 from ..params import Params, param
 from . import cues
-from .align import Aligned
+from .claim_groups import Aligned
 from .conflicts import Finding
 from .coverage import source_name
 from .layers import count_voices

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..models import Claim, Event, TimelineEntry
-from .align import Aligned
+from .claim_groups import Aligned
 
 
 def _claim_date(aligned: Aligned, members: Sequence[int]) -> str | None:

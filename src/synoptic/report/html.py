@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..web.corpus import Corpus
-from ..web.render import render, stylesheet
-from ..web.views import ReportLinks, article_view, entity_view, story_view
+from ..present.corpus import Corpus
+from ..present.render import render, stylesheet
+from ..present.views import ReportLinks, article_view, entity_view, story_view
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; base-uri 'none'"
 

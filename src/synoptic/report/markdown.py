@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..web.charts import cell_state
-from ..web.corpus import Corpus, Json, items, spans, story_events, text_of
-from ..web.views import publication, quote_groups
+from ..present.charts import cell_state
+from ..present.corpus import Corpus, Json, items, spans, story_events, text_of
+from ..present.views import publication, quote_groups
 
 SYMBOL = {"reported": "✓", "contradicted": "✗", "both": "±", "omitted": "·"}
 
@@ -127,7 +127,7 @@ def _agreement(corpus: Corpus, story: Json, arts: list[Json]) -> list[str]:
     lines = ["### Who reports what", "", "✓ reported, ✗ contradicted, ± both, · omitted", "", head]
     lines.append("|---" * (len(arts) + 1) + "|")
     for c in claims:
-        cells = " | ".join(SYMBOL[cell_state(c, a["id"])[0]] for a in arts)
+        cells = " | ".join(SYMBOL.get(cell_state(story, c, a["id"])[0], "?") for a in arts)
         lines.append(f"| {_md(text_of(c, 'statement'))} | {cells} |")
     return [*lines, ""]
 
@@ -155,8 +155,14 @@ def _quotes(corpus: Corpus, arts: list[Json]) -> list[str]:
         lines.append(f"- **{_md(g.speaker)}**, {len(g.wordings)} report(s):")
         for w in g.wordings:
             said = " ".join("".join(_piece(p.text, p.change) for p in w.pieces).split())
-            lines.append(f"  - {_md(w.source)} ({_md(w.language)}): “{said}”")
-    return [*lines, "", "Wording differences: ~~dropped~~ and **added or changed** words against the first report.", ""]
+            dropped = "".join(f" ~~{_md(r)}~~" for r in w.removed)
+            lines.append(f"  - {_md(w.source)} ({_md(w.language)}): “{said}”{' without' + dropped if dropped else ''}")
+    return [
+        *lines,
+        "",
+        "Wording differences: **added or changed** and ~~dropped~~ words against the group's reference.",
+        "",
+    ]
 
 
 def _piece(text: str, change: str) -> str:
@@ -165,7 +171,7 @@ def _piece(text: str, change: str) -> str:
     body = _md(text.strip())
     if not body:
         return _md(text)
-    return f" ~~{body}~~ " if change == "dropped" else f" **{body}** "
+    return f" **{body}** "
 
 
 def _derivations(corpus: Corpus, arts: list[Json]) -> list[str]:

@@ -18,6 +18,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from ..errors import SettingsError, SynopticError
+from ..version import __version__
 
 #: Content types of article pages (the issue: HTML only).
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
@@ -47,8 +48,6 @@ POOL_CONNECTIONS, POOL_KEEPALIVE = 16, 8
 
 def default_user_agent() -> str:
     """`Synoptic/VERSION (...)`: names the tool, so a site's owner can tell who is calling."""
-    from .. import __version__  # the package's own attribute, read once it is initialised
-
     return f"Synoptic/{__version__} (news-story analyser; polite crawler; obeys robots.txt)"
 
 

@@ -37,7 +37,8 @@ from ..embed import static_embedder
 from ..models import Coverage, Derivation, DerivationKind, Document, Story
 from ..params import Params, param
 from ..pipeline import Context, CorpusState, corpus_stage
-from .align import (
+from .direction import DirectionParams, Oriented, orient, siblings
+from .passage_alignment import (
     Matrix,
     Unit,
     anchor_matrix,
@@ -49,7 +50,6 @@ from .align import (
     unit_vectors,
     units,
 )
-from .direction import DirectionParams, Oriented, orient, siblings
 
 PairClass = Literal["same", "cross", "script"]
 

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Protocol
 
+from ..pipeline import Slot
 from .features import Signals
 from .index import BucketStore, MemoryBuckets
 from .lexical import TermFrequencies
@@ -44,6 +45,10 @@ class StoryMemory(Protocol):
     def flush(self) -> None:
         """Make additions durable (a no-op in memory)."""
         ...
+
+
+#: Where the composition root puts a persistent `StoryMemory` (the store's, when one is open).
+STORY_MEMORY: Slot[StoryMemory] = Slot("stories:memory")
 
 
 class MemoryStoryMemory:

@@ -1,6 +1,6 @@
 """Web UI and HTTP API (`synoptic serve`) over a store's latest analysis; see docs/web.md.
 
-`corpus` reads the analysis JSON defensively, `views` and `charts` turn it into page data, the
-templates draw it (inline SVG, autoescaped), `app` serves pages and `api` the JSON API. The static
-report (`synoptic.report.html`) renders the same views without a server.
+`app` serves the pages drawn by `synoptic.present` and `api_routes` the JSON API; `jobs` runs uploads,
+`live` the watched sources, `server` the uvicorn start-up. The static report (`synoptic.report`)
+renders the same views without a server and without this package.
 """

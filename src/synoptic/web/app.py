@@ -11,10 +11,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import ipaddress
-import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -24,16 +22,19 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.requests import ClientDisconnect
 
-from .. import __version__
-from ..models import Article, Published
+from ..codec import from_json
+from ..models import Article
 from ..pipeline import Pipeline
+from ..present.corpus import Corpus, Filters
+from ..present.render import render
+from ..present.views import AppLinks, article_view, entity_rows, entity_view, index_view, story_view
 from ..settings import Settings
 from ..store.sqlite import Store
-from .corpus import Corpus, Filters
-from .jobs import JobQueue
+from ..version import __version__
+from .api_routes import router
 from .limits import BodyLimit
-from .render import render
-from .views import AppLinks, article_view, entity_rows, entity_view, index_view, story_view
+from .live import router as live_router
+from .site import Site
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -60,57 +61,6 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-@dataclass
-class Site:
-    """What the app serves from: a store path, options, and a per-thread store connection.
-
-    SQLite connections belong to the thread that opened them, and request handlers run in a
-    thread pool, so each thread opens its own. The parsed analysis is cached by run number.
-    """
-
-    db: str
-    settings: Settings = field(default_factory=Settings)
-    token: str | None = None
-    pipeline: Pipeline | None = None
-    analysis_lock: threading.Lock = field(default_factory=threading.Lock)
-    _local: threading.local = field(default_factory=threading.local)
-    _cache: tuple[int, Corpus] | None = None
-    _jobs: JobQueue | None = None
-
-    def close(self) -> None:
-        """Let the upload worker stop after its current job (the server is shutting down)."""
-        if self._jobs is not None:
-            self._jobs.close()
-
-    @property
-    def jobs(self) -> JobQueue:
-        """The upload queue and its worker (made on first use, not at import)."""
-        if self._jobs is None:
-            self._jobs = JobQueue(self)
-        return self._jobs
-
-    def store(self) -> Store:
-        store: Store | None = getattr(self._local, "store", None)
-        if store is None:
-            store = Store(self.db)
-            self._local.store = store
-        return store
-
-    def run(self) -> int:
-        """The number of the latest analysis run (0 when there is none)."""
-        row = self.store().conn.execute("SELECT coalesce(max(id), 0) FROM analyses").fetchone()
-        return int(row[0])
-
-    def corpus(self) -> Corpus:
-        run = self.run()
-        cached = self._cache
-        if cached is not None and cached[0] == run:
-            return cached[1]
-        corpus = Corpus(self.store().latest_analysis())
-        self._cache = (run, corpus)
-        return corpus
-
-
 def create_app(
     db: str | Path,
     *,
@@ -120,8 +70,6 @@ def create_app(
     allowed_hosts: Iterable[str] | None = None,
 ) -> FastAPI:
     """The ASGI app over the store at `db`. `pipeline` overrides the analysis run after uploads."""
-    from .api import router
-
     # Uploads are analysed by the job worker thread: per-article stages stay in this process, since forking
     # a threaded server for worker processes is unsafe (large corpora go through `synoptic analyze`).
     site = Site(str(db), (settings or Settings()).with_(workers=1), token or None, pipeline)
@@ -137,10 +85,11 @@ def create_app(
     )
     app.state.site = site
     app.include_router(router)
-    from .live import router as live_router
 
     app.include_router(live_router)
-    app.mount("/static", StaticFiles(packages=[("synoptic.web", "static")]), name="static")
+    app.mount(
+        "/static", StaticFiles(packages=[("synoptic.web", "static"), ("synoptic.present", "static")]), name="static"
+    )
     _add_pages(app, site)
     hosts = {h.lower() for h in allowed_hosts} if allowed_hosts is not None else None
     app.middleware("http")(_guard(site, hosts))
@@ -322,17 +271,18 @@ def import_document(db: str | Path, document: dict[str, Any]) -> int:
         return store.save_analysis(document)
 
 
+#: What an article of a hand-made or older document may leave out (the contract requires the rest).
+ARTICLE_DEFAULTS: dict[str, Any] = {
+    "language": "",
+    "title": None,
+    "outlet": None,
+    "authors": [],
+    "published": {},
+    "text": "",
+}
+
+
 def _article(data: dict[str, Any]) -> Article:
-    pub = data.get("published") if isinstance(data.get("published"), dict) else {}
-    assert isinstance(pub, dict)
-    return Article(
-        id=str(data["id"]),
-        path=str(data.get("path") or data["id"]),
-        language=str(data.get("language") or ""),
-        title=data.get("title"),
-        outlet=data.get("outlet"),
-        authors=tuple(str(a) for a in data.get("authors") or ()),
-        published=Published(pub.get("date"), pub.get("how")),
-        text=str(data.get("text") or ""),
-        url=data.get("url"),
-    )
+    """The record of one article of an analysis document, read by the codec (missing keys defaulted)."""
+    given = {k: v for k, v in data.items() if v is not None}
+    return from_json(Article, {**ARTICLE_DEFAULTS, "path": data["id"], **given})

@@ -27,7 +27,7 @@ from ..ingest import IngestResult, display_path, read_input
 from ..models import Article, Rejection
 
 if TYPE_CHECKING:
-    from .app import Site
+    from .site import Site
 
 #: Uploads that may wait for the worker; one more is refused with 503. Each holds its body in
 #: memory (at most max_file_bytes), so 8 bound the memory of waiting uploads to 8 x 20 MB.

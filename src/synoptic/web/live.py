@@ -15,10 +15,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 
+from ..present.corpus import Json
 from ..sources import CrawlSettings, watch
 from ..sources import state as source_state
-from .app import Site
-from .corpus import Json
+from .site import Site
 
 router = APIRouter(prefix="/api/v1", tags=["sources"])
 

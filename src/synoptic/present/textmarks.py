@@ -1,4 +1,4 @@
-"""Text pieces for display: highlighted article text, evidence in context, word-level quote diffs.
+"""Text pieces for display: highlighted article text, evidence in context, the stored quote differences.
 
 Everything here returns plain strings with labels; the templates escape them. No HTML is built
 from article text in Python, so nothing an article contains can become markup.
@@ -6,12 +6,10 @@ from article text in Python, so nothing an article contains can become markup.
 
 from __future__ import annotations
 
-import difflib
 import itertools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-
-WORD = re.compile(r"\w+|[^\w\s]+|\s+")
 
 
 @dataclass(frozen=True)
@@ -86,42 +84,26 @@ def _one_line(text: str) -> str:
 
 @dataclass(frozen=True)
 class DiffPiece:
-    """A piece of a quote's wording compared with a reference wording: same, added/changed, or dropped."""
+    """A piece of a quote's wording: the same as the reference's, or a run the analysis found added."""
 
     text: str
-    change: str  # "same" | "changed" | "dropped"
+    change: str  # "same" | "changed"
 
 
-def word_diff(reference: str, wording: str) -> list[DiffPiece]:
-    """`wording` word by word against `reference`: changed words marked, dropped ones listed in place."""
-    ref, new = WORD.findall(reference), WORD.findall(wording)
-    matcher = difflib.SequenceMatcher(a=[t.casefold() for t in ref], b=[t.casefold() for t in new], autojunk=False)
+def mark_added(wording: str, added: Sequence[str]) -> list[DiffPiece]:
+    """`wording` cut into pieces, the stored `added` word runs (from the analysis's quote groups, in
+    order) marked "changed". This only locates runs the analysis already found; a run it cannot
+    place is left unmarked rather than guessed."""
     pieces: list[DiffPiece] = []
-    for op, a0, a1, b0, b1 in matcher.get_opcodes():
-        if op == "equal":
-            pieces.append(DiffPiece("".join(new[b0:b1]), "same"))
+    at = 0
+    for run in added:
+        words = run.split()
+        if not words:
             continue
-        dropped = "".join(ref[a0:a1]).strip()
-        if dropped and op in ("delete", "replace"):
-            pieces.append(DiffPiece(dropped, "dropped"))
-        if op in ("insert", "replace"):
-            pieces.append(DiffPiece("".join(new[b0:b1]), "changed"))
-    return _merge(pieces)
-
-
-def _merge(pieces: list[DiffPiece]) -> list[DiffPiece]:
-    out: list[DiffPiece] = []
-    for p in pieces:
-        if out and out[-1].change == p.change:
-            out[-1] = DiffPiece(out[-1].text + p.text, p.change)
-        elif p.text:
-            out.append(p)
-    return out
-
-
-def similarity(reference: str, wording: str) -> float:
-    """Share of words in common (0..1), shown beside each reported wording."""
-    a, b = [t.casefold() for t in re.findall(r"\w+", reference)], [t.casefold() for t in re.findall(r"\w+", wording)]
-    if not a and not b:
-        return 1.0
-    return difflib.SequenceMatcher(a=a, b=b, autojunk=False).ratio()
+        found = re.compile(r"(?<!\w)" + r"\s+".join(map(re.escape, words)) + r"(?!\w)").search(wording, at)
+        if found is None:
+            continue
+        pieces += [DiffPiece(wording[at : found.start()], "same"), DiffPiece(found.group(), "changed")]
+        at = found.end()
+    pieces.append(DiffPiece(wording[at:], "same"))
+    return [p for p in pieces if p.text]

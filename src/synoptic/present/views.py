@@ -14,7 +14,7 @@ from .. import langdata
 from . import charts
 from .charts import clip
 from .corpus import Corpus, Filters, Json, items, published, spans, story_events, text_of
-from .textmarks import DiffPiece, InContext, Mark, Segment, in_context, segments, similarity, word_diff
+from .textmarks import DiffPiece, InContext, Mark, Segment, in_context, mark_added, segments
 
 
 class Links(Protocol):
@@ -181,7 +181,8 @@ def index_view(corpus: Corpus, f: Filters, page: int = 1) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Wording:
-    """One article's report of an utterance, diffed against the group's reference in its language."""
+    """One article's report of an utterance, as the analysis compared it with the group's reference:
+    its similarity to the reference and the word runs it removed and added (same language only)."""
 
     quote_id: str
     article: str
@@ -190,9 +191,9 @@ class Wording:
     kind: str
     pieces: tuple[DiffPiece, ...]
     reference: bool
-    similarity: float
+    similarity: float | None  # the analysis's score against the reference (None: not in a stored group)
     href: str
-    group_similarity: float | None = None  # the analysis's own score against the group's reference
+    removed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -271,10 +272,10 @@ def _conflict(corpus: Corpus, conflict: Json, links: Links) -> Conflict:
 
 
 def quote_groups(corpus: Corpus, article_ids: list[str], links: Links) -> list[QuoteGroup]:
-    """Quotes of these articles grouped by utterance, each wording diffed against its language's reference.
+    """Quotes of these articles grouped by utterance, the group's reference wording first.
 
-    The reference of a language is the group's `reference` quote (from the optional top-level
-    `quote_groups` list) when it is in that language, else the language's first wording.
+    Similarities and removed / added words are read from the analysis's top-level `quote_groups`
+    list; a quote in no stored group is shown alone, without a comparison.
     """
     order = {aid: i for i, aid in enumerate(article_ids)}
     groups: dict[str, list[Json]] = {}
@@ -292,29 +293,25 @@ def quote_groups(corpus: Corpus, article_ids: list[str], links: Links) -> list[Q
     return out
 
 
+def _wording(corpus: Corpus, q: Json, links: Links, info: GroupInfo) -> Wording:
+    said = corpus.span_text(q["span"])
+    variant = info.variants.get(text_of(q, "id"))
+    return Wording(
+        quote_id=text_of(q, "id"),
+        article=q["span"]["article"],
+        source=corpus.label(q["span"]["article"]),
+        language=text_of(corpus.article(q["span"]["article"]), "language"),
+        kind=text_of(q, "kind"),
+        pieces=tuple(mark_added(said, variant.added if variant else ())),
+        reference=q.get("id") == info.reference,
+        similarity=variant.similarity if variant else None,
+        href=links.article(q["span"]["article"], q["span"]),
+        removed=variant.removed if variant else (),
+    )
+
+
 def _quote_group(corpus: Corpus, gid: str, members: list[Json], links: Links, info: GroupInfo) -> QuoteGroup:
-    references: dict[str, str] = {}
-    wordings = []
-    for q in members:
-        article = corpus.article(q["span"]["article"]) or {}
-        lang = text_of(article, "language")
-        said = corpus.span_text(q["span"])
-        is_ref = lang not in references
-        ref = references.setdefault(lang, said)
-        wordings.append(
-            Wording(
-                quote_id=text_of(q, "id"),
-                article=q["span"]["article"],
-                source=corpus.label(q["span"]["article"]),
-                language=lang,
-                kind=text_of(q, "kind"),
-                pieces=(DiffPiece(said, "same"),) if is_ref else tuple(word_diff(ref, said)),
-                reference=is_ref,
-                similarity=1.0 if is_ref else similarity(ref, said),
-                href=links.article(q["span"]["article"], q["span"]),
-                group_similarity=info.similarity.get(text_of(q, "id")) if q.get("id") != info.reference else None,
-            )
-        )
+    wordings = [_wording(corpus, q, links, info) for q in members]
     speaker_id = next((q["speaker"] for q in members if isinstance(q.get("speaker"), str)), None)
     speaker_entity = corpus.entity(speaker_id) if speaker_id else None
     spoken = next((corpus.span_text(q["speaker_span"]) for q in members if _has_span(q, "speaker_span")), "")
@@ -334,25 +331,40 @@ def _has_span(node: Json, key: str) -> bool:
 
 
 @dataclass(frozen=True)
+class Variant:
+    """What the analysis stored about one wording of a group, against the group's reference."""
+
+    similarity: float
+    removed: tuple[str, ...] = ()
+    added: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class GroupInfo:
     """What the analysis's optional top-level `quote_groups` list says about one group."""
 
     reference: str | None = None  # id of the reference quote
     speaker_name: str = ""
-    similarity: dict[str, float] = field(default_factory=dict)  # quote id -> similarity to the reference
+    variants: dict[str, Variant] = field(default_factory=dict)  # quote id -> its comparison with the reference
     notes: tuple[str, ...] = ()
+
+
+def _words(node: Json, key: str) -> tuple[str, ...]:
+    value = node.get(key)
+    return tuple(v for v in value if isinstance(v, str)) if isinstance(value, list) else ()
 
 
 def group_infos(corpus: Corpus) -> dict[str, GroupInfo]:
     """`quote_groups` entries by group id: `{"id", "reference", "speaker_name", "variants": [{"quote",
-    "similarity", ...}]}`; free-text `differences` / `notes` are kept as notes. Malformed parts are skipped."""
+    "similarity", "removed", "added"}]}`; free-text `differences` / `notes` are kept as notes.
+    Malformed parts are skipped."""
     out: dict[str, GroupInfo] = {}
     for g in items(corpus.doc, "quote_groups"):
         gid = g.get("id") or g.get("group")
         if not isinstance(gid, str):
             continue
-        scores = {
-            v["quote"]: float(v["similarity"])
+        variants = {
+            v["quote"]: Variant(float(v["similarity"]), _words(v, "removed"), _words(v, "added"))
             for v in items(g, "variants")
             if isinstance(v.get("quote"), str) and isinstance(v.get("similarity"), int | float)
         }
@@ -365,7 +377,7 @@ def group_infos(corpus: Corpus) -> dict[str, GroupInfo]:
         out[gid] = GroupInfo(
             reference=reference if isinstance(reference, str) else None,
             speaker_name=text_of(g, "speaker_name"),
-            similarity=scores,
+            variants=variants,
             notes=tuple(notes),
         )
     return out
@@ -434,7 +446,7 @@ def article_view(corpus: Corpus, article: Json, highlight: tuple[int, int] | Non
     omitted = 0
     for story in corpus.stories_of_article.get(aid, []):
         for c in items(story, "claims"):
-            state = _claim_states(corpus, c).get(aid, ("omitted", {}))[0]
+            state = _claim_states(corpus, story, c).get(aid, ("omitted", None))[0]
             if state == "omitted":
                 omitted += 1
             else:
@@ -452,8 +464,8 @@ def article_view(corpus: Corpus, article: Json, highlight: tuple[int, int] | Non
     )
 
 
-def _claim_states(corpus: Corpus, claim: Json) -> dict[str, tuple[str, Json]]:
-    return corpus.memo(("claim", id(claim)), lambda: charts.claim_states(claim))
+def _claim_states(corpus: Corpus, story: Json, claim: Json) -> dict[str, tuple[str, Json | None]]:
+    return corpus.memo(("claim", id(claim)), lambda: charts.claim_states(story, claim))
 
 
 def _same_utterance(corpus: Corpus, quote: Json) -> list[Json]:

@@ -14,7 +14,7 @@ from typing import ClassVar
 from ..embed import e5_embedder
 from ..models import Article, Claim, Conflict, ConflictValue, Document, Span, Story
 from ..pipeline import Context, CorpusLayer, CorpusState, corpus_stage
-from .align import Aligned, align
+from .claim_groups import Aligned, align
 from .claims import ClaimParams, ClaimUnit, parse_slots, units_of
 from .conflicts import ConflictParams, Finding, find_conflicts
 from .coverage import coverage_matrix, voices_quoted

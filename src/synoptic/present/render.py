@@ -17,7 +17,7 @@ from .views import anchor, publication
 def environment() -> Environment:
     """Templates from the package; every value is HTML-escaped unless it is our own Markup."""
     env = Environment(
-        loader=PackageLoader("synoptic.web", "templates"),
+        loader=PackageLoader("synoptic.present", "templates"),
         autoescape=True,
         undefined=Undefined,
         trim_blocks=False,
@@ -35,5 +35,5 @@ def render(template: str, corpus: Corpus, **context: Any) -> str:
 @cache
 def stylesheet() -> Markup:
     """Our own stylesheet (package data, not article data), for inlining into the static report."""
-    css = resources.files("synoptic.web").joinpath("static/app.css").read_text(encoding="utf-8")
+    css = resources.files("synoptic.present").joinpath("static/app.css").read_text(encoding="utf-8")
     return Markup(css)

@@ -19,7 +19,7 @@ import numpy.typing as npt
 
 from ..embed import Embedder, model_text
 from ..models import Derivation, Document
-from ..stories.align import units as sentence_units
+from ..stories.passage_alignment import units as sentence_units
 from .claims import ClaimParams, ClaimUnit
 
 Matrix = npt.NDArray[np.float32]

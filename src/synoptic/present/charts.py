@@ -199,23 +199,31 @@ class Matrix:
     hidden: int = 0  # claims not drawn (reported by fewer sources than the drawn ones)
 
 
-def claim_states(claim: Json) -> dict[str, tuple[str, Json]]:
-    """Per article that reports or contradicts the claim: its state and first span (others omit it)."""
-    support: dict[str, Json] = {}
-    contra: dict[str, Json] = {}
-    for s in spans(claim, "support"):
-        support.setdefault(s["article"], s)
-    for s in spans(claim, "contradict"):
-        contra.setdefault(s["article"], s)
-    out: dict[str, tuple[str, Json]] = {aid: ("contradicted", span) for aid, span in contra.items()}
-    for aid, span in support.items():
-        out[aid] = ("both" if aid in contra else "reported", span)
-    return out
+def coverage_row(story: Json, claim_id: str) -> dict[str, str]:
+    """The analysis's own coverage of one claim (article id -> "reported" | "contradicted" | "both" |
+    "omitted"), read from the story's stored `coverage` matrix; {} when the document has none."""
+    cover = story.get("coverage")
+    matrix = cover.get("matrix") if isinstance(cover, dict) else None
+    row = matrix.get(claim_id) if isinstance(matrix, dict) else None
+    return {a: s for a, s in row.items() if isinstance(a, str) and isinstance(s, str)} if isinstance(row, dict) else {}
 
 
-def cell_state(claim: Json, article_id: str) -> tuple[str, Json | None]:
-    """Whether an article reports, contradicts (or both) or omits a claim, with the first span."""
-    return claim_states(claim).get(article_id, ("omitted", None))
+def claim_states(story: Json, claim: Json) -> dict[str, tuple[str, Json | None]]:
+    """Per article that reports or contradicts the claim: its stored coverage state and its first
+    span of the claim (a supporting span, else a contradicting one). Articles left out omit it."""
+    first: dict[str, Json] = {}
+    for s in spans(claim, "support") + spans(claim, "contradict"):
+        first.setdefault(s["article"], s)
+    return {
+        aid: (state, first.get(aid))
+        for aid, state in coverage_row(story, text_of(claim, "id")).items()
+        if state != "omitted"
+    }
+
+
+def cell_state(story: Json, claim: Json, article_id: str) -> tuple[str, Json | None]:
+    """Whether an article reports, contradicts (or both) or omits a claim, with its first span."""
+    return claim_states(story, claim).get(article_id, ("omitted", None))
 
 
 MAX_ROWS = 40
@@ -232,7 +240,7 @@ def matrix(corpus: Corpus, story: Json, max_rows: int = MAX_ROWS) -> Matrix | No
     if not claims or not arts:
         return None
     ids = {a["id"] for a in arts}
-    states = {c["id"]: claim_states(c) for c in claims}
+    states = {c["id"]: claim_states(story, c) for c in claims}
     ranked = sorted(claims, key=lambda c: -len(ids & states[c["id"]].keys()))
     claims, hidden = ranked[:max_rows], len(ranked) - len(ranked[:max_rows])
     cell, left, top = 34, 330, 165

@@ -1,9 +1,10 @@
 """The corpus stage `stories`: cluster this run's documents into stories (incrementally with a store).
 
-With `ctx.store` set, clustering state persists in the store (migration 2), so a later run only
-places its new articles; without it, state lives in memory for the run. The clusterer is chosen by
-name (`--set stories.clusterer=singleton` switches clustering off) from `CLUSTERERS`, where a user
-registers their own factory; a context resource `stories:clusterer` set beforehand wins over both.
+When the composition root (`api.py`) fills the `STORY_MEMORY` slot (with the store's memory, migration
+2), clustering state persists, so a later run only places its new articles; without it, state lives
+in memory for the run. The clusterer is chosen by name (`--set stories.clusterer=singleton` switches
+clustering off) from `CLUSTERERS`, where a user registers their own factory; a context resource
+`stories:clusterer` set beforehand wins over both.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from ..pipeline import Context, CorpusState, corpus_stage
 from ..registry import Registry
 from .cluster import Clusterer, SingletonClusterer, StreamingClusterer
 from .features import SignalParams, Signals, build_signals
-from .memory import MemoryStoryMemory, StoryMemory
+from .memory import STORY_MEMORY, MemoryStoryMemory
 
 
 @dataclass(frozen=True)
@@ -35,15 +36,8 @@ class StoryParams(Params):
 
 
 def streaming_clusterer(ctx: Context) -> Clusterer:
-    """Streaming clustering, with the store's memory when a store is open."""
-    memory: StoryMemory
-    if ctx.store is not None:
-        from ..store.stories import SqliteStoryMemory
-
-        memory = SqliteStoryMemory(ctx.store)
-    else:
-        memory = MemoryStoryMemory()
-    return StreamingClusterer(memory)
+    """Streaming clustering, with the provided (store's) memory, else one in memory."""
+    return StreamingClusterer(ctx.provided(STORY_MEMORY) or MemoryStoryMemory())
 
 
 def _singleton(ctx: Context) -> Clusterer:

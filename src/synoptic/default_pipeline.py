@@ -19,8 +19,8 @@ from .annotate.quotes import quotes_stage
 from .annotate.resolve import resolve_entities_stage
 from .annotate.sentences import sentences_stage
 from .annotate.timex import timex_stage
+from .compare.corpus_stages import claims_stage, conflicts_stage, coverage_stage, summary_stage
 from .compare.quote_groups import quote_groups_stage
-from .compare.stages import claims_stage, conflicts_stage, coverage_stage, summary_stage
 from .engines import ENGINES
 from .errors import SettingsError
 from .ingest.clean import CleanParams
@@ -29,10 +29,10 @@ from .params import ParamInfo, Params, Scalar, check_overrides, declared
 from .pipeline import Pipeline, Stage
 from .registry import Registry
 from .settings import Settings
+from .stories.clustering_stage import stories_stage
 from .stories.derive import derivations_stage
 from .stories.events import events_stage
 from .stories.features import lead_vector_stage
-from .stories.stage import stories_stage
 
 #: The default pipeline, by stage name, in order.
 DEFAULT_STAGES = (
@@ -128,8 +128,8 @@ def check_params(overrides: Mapping[str, Any], pipeline: Pipeline | None = None)
 def run_settings(settings: Settings, pipeline: Pipeline | None = None) -> RunSettings:
     """The record of every parameter's value in a run with `settings` (its overrides checked)."""
     overrides = dict(check_params(dict(settings.params), pipeline))
-    values = tuple((p.name, overrides.get(p.name, p.default)) for p in known_params(pipeline))
-    return RunSettings(values=values, overridden=tuple(sorted(overrides)))
+    values = {p.name: overrides.get(p.name, p.default) for p in known_params(pipeline)}
+    return RunSettings(params=values, overridden=tuple(sorted(overrides)))
 
 
 def checked_settings(settings: Settings, pipeline: Pipeline | None = None) -> Settings:

@@ -17,11 +17,11 @@ from starlette.requests import ClientDisconnect
 
 from ..ingest import too_big
 from ..models import Rejection
+from ..present.corpus import Corpus, Filters, Json, items, text_of
 from . import live
-from .app import Site
-from .corpus import Corpus, Filters, Json, items, text_of
 from .jobs import FINAL, Job, Upload, problem, upload_path
 from .limits import UPLOAD_OVERHEAD_BYTES
+from .site import Site
 
 router = APIRouter(prefix="/api/v1", tags=["analysis"])
 

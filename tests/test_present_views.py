@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from synoptic.web import charts
-from synoptic.web.corpus import Corpus, Filters
-from synoptic.web.textmarks import Mark, in_context, segments, similarity, word_diff
-from synoptic.web.views import AppLinks, ReportLinks, article_marks, article_view, quote_groups, safe_url
+from synoptic.present import charts
+from synoptic.present.corpus import Corpus, Filters
+from synoptic.present.textmarks import Mark, in_context, mark_added, segments
+from synoptic.present.views import AppLinks, ReportLinks, article_marks, article_view, quote_groups, safe_url
 from test_web_support import load_fixture
 
 
@@ -41,31 +41,25 @@ def test_web_segments_anchor_every_mark_start() -> None:
 
 
 @pytest.mark.parametrize(
-    ("reference", "wording", "expected"),
+    ("wording", "added", "expected"),
     [
-        ("we will stay", "we will stay", [("we will stay", "same")]),
-        ("we will stay", "We will remain", [("We will ", "same"), ("stay", "dropped"), ("remain", "changed")]),
-        ("no deal today", "no deal", [("no deal", "same"), ("today", "dropped")]),
+        ("we will stay", [], [("we will stay", "same")]),
+        ("We will remain", ["remain"], [("We will ", "same"), ("remain", "changed")]),
+        ("Wir bleiben heute hier", ["heute"], [("Wir bleiben ", "same"), ("heute", "changed"), (" hier", "same")]),
         (
-            "Wir bleiben hier",
-            "Wir bleiben heute hier",
-            [("Wir bleiben ", "same"), ("heute ", "changed"), ("hier", "same")],
+            "the sure way, the  new way",
+            ["the new"],
+            [("the sure way, ", "same"), ("the  new", "changed"), (" way", "same")],
         ),
-        (
-            "« Nous partons »",
-            "« Nous restons »",
-            [("« Nous ", "same"), ("partons", "dropped"), ("restons", "changed"), (" »", "same")],
-        ),
+        ("« Nous restons »", ["restons"], [("« Nous ", "same"), ("restons", "changed"), (" »", "same")]),
+        ("no deal", ["today"], [("no deal", "same")]),  # a run not in the wording is not guessed at
+        ("the theory", ["the", "the"], [("the", "changed"), (" theory", "same")]),  # whole words only
     ],
 )
-def test_web_word_diff(reference: str, wording: str, expected: list[tuple[str, str]]) -> None:
-    assert [(p.text, p.change) for p in word_diff(reference, wording)] == expected
-
-
-def test_web_similarity_counts_shared_words() -> None:
-    assert similarity("a b c d", "a b c d") == 1.0
-    assert similarity("a b c d", "w x y z") == 0.0
-    assert 0.5 < similarity("the bridge will stay closed", "the bridge will remain closed") < 1.0
+def test_present_marks_the_stored_added_runs(wording: str, added: list[str], expected: list[tuple[str, str]]) -> None:
+    pieces = mark_added(wording, added)
+    assert [(p.text, p.change) for p in pieces] == expected
+    assert "".join(p.text for p in pieces) == wording
 
 
 def test_web_in_context_cuts_at_words_and_one_line() -> None:
@@ -110,7 +104,7 @@ def test_web_links_encode_ids(links: AppLinks | ReportLinks, expected: tuple[str
     assert (links.story("a/b<c>"), links.article("x y", span), links.entity('"e"')) == expected
 
 
-def test_web_matrix_states_follow_spans() -> None:
+def test_web_matrix_states_follow_the_stored_coverage() -> None:
     corpus = Corpus(load_fixture())
     grid = charts.matrix(corpus, corpus.stories[0])
     assert grid is not None
@@ -120,6 +114,21 @@ def test_web_matrix_states_follow_spans() -> None:
     assert states[("a4", "s1-c2")] == "contradicted"
     assert states[("a3", "s1-c2")] == "reported"
     assert states[("a2", "s1-c3")] == "omitted"
+    doc = load_fixture()
+    doc["stories"][0]["coverage"]["matrix"]["s1-c2"]["a3"] = "both"
+    doc["stories"][0]["coverage"]["matrix"]["s1-c2"]["a4"] = "omitted"
+    changed = charts.matrix(Corpus(doc), Corpus(doc).stories[0])
+    assert changed is not None
+    row = next(r for r in changed.rows if r.claim_id == "s1-c2")
+    cells = {(c.article, c.state) for c in changed.cells if c.y + changed.cell / 2 == row.y}
+    assert ("a3", "both") in cells and ("a4", "omitted") in cells
+
+
+def test_web_matrix_without_stored_coverage_shows_every_claim_omitted() -> None:
+    doc = load_fixture()
+    del doc["stories"][0]["coverage"]
+    grid = charts.matrix(Corpus(doc), Corpus(doc).stories[0])
+    assert grid is not None and {c.state for c in grid.cells} == {"omitted"}
 
 
 def test_web_timeline_orders_events_by_date() -> None:
@@ -148,13 +157,16 @@ def test_web_charts_absent_without_data() -> None:
     assert (charts.timeline(corpus, story), charts.matrix(corpus, story), charts.graph(corpus, story)) == (None,) * 3
 
 
-def test_web_quote_groups_diff_within_a_language() -> None:
+def test_web_quote_groups_show_the_stored_differences() -> None:
     corpus = Corpus(load_fixture())
     groups = quote_groups(corpus, ["a1", "a2", "a3", "a4"], AppLinks())
     bridge = groups[0]
     assert (bridge.id, bridge.speaker, bridge.languages) == ("g1", "Ilse Corwin", ("en", "de"))
-    assert [w.reference for w in bridge.wordings] == [True, False, True]  # German is compared with German only
-    assert ("remain", "changed") in [(p.text, p.change) for p in bridge.wordings[1].pieces]
+    assert [w.reference for w in bridge.wordings] == [True, False, False]
+    assert [w.similarity for w in bridge.wordings] == [None, 0.71, 0.83]  # one number per wording, the analysis's
+    assert [p.text for p in bridge.wordings[1].pieces if p.change == "changed"] == ["remain", "the", "sure"]
+    assert bridge.wordings[1].removed == ("stay", "certain")
+    assert bridge.wordings[2].removed == () and len(bridge.wordings[2].pieces) == 1  # another language: no word diff
 
 
 def test_web_article_marks_cover_entities_quotes_and_claims() -> None:
@@ -199,8 +211,8 @@ def test_web_quote_groups_follow_the_analysis_reference() -> None:
     doc["quote_groups"][0]["variants"] = [{"quote": "q1", "similarity": 0.7}, {"quote": "q3", "similarity": 0.83}]
     bridge = quote_groups(Corpus(doc), ["a1", "a2", "a3"], AppLinks())[0]
     assert [w.quote_id for w in bridge.wordings] == ["q2", "q1", "q3"]
-    assert ("stay", "changed") in [(p.text, p.change) for p in bridge.wordings[1].pieces]
-    assert [w.group_similarity for w in bridge.wordings] == [None, 0.7, 0.83]
+    assert [w.reference for w in bridge.wordings] == [True, False, False]
+    assert [w.similarity for w in bridge.wordings] == [None, 0.7, 0.83]
 
 
 @pytest.mark.parametrize(

@@ -49,11 +49,6 @@ short = st.lists(text, max_size=2).map(tuple)
 # Contract numbers are written to 4 decimals, so generated ones have at most 4 (the rebuilt record is then equal).
 share = st.floats(min_value=0, max_value=1, allow_nan=False).map(lambda x: round(x, 4))
 score = st.floats(min_value=-5, max_value=5, allow_nan=False).map(lambda x: round(x, 4))
-json_scalar = st.none() | st.booleans() | st.integers(-1000, 1000) | text
-json_value = st.recursive(
-    json_scalar, lambda inner: st.lists(inner, max_size=2) | st.dictionaries(text, inner, max_size=2), max_leaves=6
-)
-json_object = st.dictionaries(text, json_value, max_size=3)
 
 spans = st.builds(Span, article=ids, start=st.integers(0, 500), end=st.integers(0, 500), text=text)
 span_list = st.lists(spans, max_size=2).map(tuple)

@@ -3,7 +3,7 @@ five seed articles (the three conflicts named in the issue), against a slot-free
 
 Synoptic runs the full default pipeline and reports its story conflicts. The peer baseline, run
 in the same process on the same claim units and calibrated E5 similarities, is what one would
-build without slots: every pair of related sentences (similarity >= RELATED) from different
+build without slots: every pair of related sentences (similarity >= conflicts.related) from different
 articles that write different numbers, places or dates is a conflict. A produced conflict is right
 when two of its values are stated by the two sides of one labelled conflict (by article).
 
@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from synoptic import analyze
-from synoptic.compare.claim_groups import RELATED, Aligned
+from synoptic.compare.claim_groups import Aligned
 from synoptic.compare.claims import ClaimUnit
+from synoptic.compare.conflicts import ConflictParams
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples" / "corpus"
@@ -62,7 +63,7 @@ def baseline(aligned: Aligned) -> list[Sides]:
     for i in range(len(units)):
         for j in range(i + 1, len(units)):
             a, b = units[i], units[j]
-            if a.article == b.article or aligned.sim(i, j) < RELATED:
+            if a.article == b.article or aligned.sim(i, j) < ConflictParams.related:
                 continue
             if _values(a) and _values(b) and not _values(a) & _values(b):
                 out.append([{a.article}, {b.article}])

@@ -36,9 +36,8 @@ from pathlib import Path
 from synoptic.embed import E5Embedder
 from synoptic.models import Derivation, Document, Story
 from synoptic.pipeline import Context
-from synoptic.stories import derive as thresholds
-from synoptic.stories.derive import prepare, story_derivations
-from synoptic.stories.direction import DECIDE, DETAIL_WEIGHT, WEIGHTS, text_cues
+from synoptic.stories.derive import DerivationParams, prepare, story_derivations
+from synoptic.stories.direction import DirectionParams, text_cues
 
 from .common import DiskCache, table
 from .wmt22 import Group, document, documents_of, load_groups, version_id
@@ -297,7 +296,7 @@ def fit_direction(groups: Sequence[Group]) -> None:
     from sklearn.linear_model import LogisticRegression
 
     ctx = Context()
-    rows, names = [], list(WEIGHTS)
+    rows, names = [], list(DirectionParams().weights())
     for g in groups:
         docs = documents_of(g)
         prepped = prepare(docs, ctx)
@@ -404,42 +403,41 @@ def write(results: dict[str, Tally], base: dict[str, Tally], threshold: float, e
 def settings() -> list[str]:
     """The fitted settings as they stand in the library, with what each separated on the calibration half."""
     classes = ("same", "cross", "script")
-    rows = [
-        [name, *(f"{getattr(thresholds, name)[c]:.2f}" for c in classes)]
-        for name in ("GATE_SENTENCE", "GATE", "TRUST", "E5_SENTENCE", "WHOLE")
-    ]
+    p = DerivationParams()
+    by_class = {"gate_sentence": p.gate_sentence, "gate": p.gate, "trust": p.trust, "e5_sentence": p.e5_sentence}
+    rows = [[name, *(f"{get(c):.2f}" for c in classes)] for name, get in {**by_class, "whole": p.whole}.items()]
     return [
         "### Settings fitted on the calibration half",
         "",
         "Per pair class: one language (`same`), two languages in one script (`cross`: de-fr, en-hr),",
-        "two scripts (`script`: ru-en). Each constant's comment in `stories/derive.py` gives its figures.",
+        "two scripts (`script`: ru-en). Each `derivations.*` setting's reason gives its figures.",
         "",
         *table(["constant", *classes], rows),
         "",
-        f"- Partial: the passages cover >= {thresholds.PARTIAL_DERIVED} of the derived article in >= "
-        f"{thresholds.PARTIAL_UNITS} sentences; across languages the gate also passes when sentence pairs",
-        f"  sharing an anchor (name, number) cover >= {thresholds.GATE_ANCHORED} of one article.",
+        f"- Partial: the passages cover >= {p.partial_derived} of the derived article in >= "
+        f"{p.partial_units} sentences; across languages the gate also passes when sentence pairs",
+        f"  sharing an anchor (name, number) cover >= {p.gate_anchored} of one article.",
         "- Direction (`stories/direction.py`): dates when both are known; else a weighted sum of",
         "  source-language traces, "
-        + ", ".join(f"{k} x{v}" for k, v in WEIGHTS.items())
-        + f", plus, for a partial derivation, the coverage gap x{DETAIL_WEIGHT} (the less-covered side holds",
-        "  details the other lacks). Renderings of one text (articles of one language linked as copies or",
-        "  rewrites) are decided together: every pair between the same two language groups takes the mean",
-        f"  of their sums. Decided when |mean| >= {DECIDE}, else `undetermined`. The cue weights are the",
-        "  logistic fit of `--fit` (original -> translation pairs); the pooling, the gap weight and the",
-        "  threshold were chosen on the found pairs of the calibration half (decided 0.827, right 0.978 at",
-        "  0.75, against 0.861 / 0.944 per pair at 0.5, the previous setting). `names`: language ID (lingua,",
-        "  restricted to the two languages) of the words both texts share verbatim; `transliteration`:",
-        "  across scripts, whether the Latin side spells shared names as the Cyrillic side transliterates;",
-        "  `quote-marks`: quotation marks of the other language's typography. Remaining calibration",
-        "  errors: French originals about Germany or an English driver, whose shared names (Merkel,",
-        "  Scholz, Baerbock; Hamilton, Mercedes) read as the other language. Tried and dropped: digit",
-        '  grouping of the other language ("1.000" in a French text), right on only 5 of 17 calibration',
-        "  pairs where it fired (German originals group with spaces too); typographic quote marks of the",
-        "  target language (WMT22 originals carry straight quotes, normalised by the data set, while",
-        "  professional translations carry typographic ones: an artefact, not evidence). The ru-en data",
-        "  holds Russian originals only, so the transliteration cue was never seen on an English original",
-        "  translated into Russian.",
+        + ", ".join(f"{k} x{v}" for k, v in DirectionParams().weights().items())
+        + f", plus, for a partial derivation, the coverage gap x{DirectionParams.detail_weight}",
+        "  (the less-covered side holds details the other lacks). Renderings of one text (articles of one",
+        "  language linked as copies or rewrites) are decided together: every pair between the same two",
+        f"  language groups takes the mean of their sums. Decided when |mean| >= {DirectionParams.decide},",
+        "  else `undetermined`. The cue weights are the logistic fit of `--fit` (original -> translation",
+        "  pairs); the pooling, the gap weight and the threshold were chosen on the found pairs of the",
+        "  calibration half (decided 0.827, right 0.978 at 0.75, against 0.861 / 0.944 per pair at 0.5, the",
+        "  previous setting). `names`: language ID (lingua, restricted to the two languages) of the words",
+        "  both texts share verbatim; `transliteration`: across scripts, whether the Latin side spells",
+        "  shared names as the Cyrillic side transliterates; `quote-marks`: quotation marks of the other",
+        "  language's typography. Remaining calibration errors: French originals about Germany or an",
+        "  English driver, whose shared names (Merkel, Scholz, Baerbock; Hamilton, Mercedes) read as the",
+        '  other language. Tried and dropped: digit grouping of the other language ("1.000" in a French',
+        "  text), right on only 5 of 17 calibration pairs where it fired (German originals group with",
+        "  spaces too); typographic quote marks of the target language (WMT22 originals carry straight",
+        "  quotes, normalised by the data set, while professional translations carry typographic ones: an",
+        "  artefact, not evidence). The ru-en data holds Russian originals only, so the transliteration cue",
+        "  was never seen on an English original translated into Russian.",
         "- E5 texts per article: E5 is asked only for the sentences of a gated pair that no trusted cheap",
         "  sentence pair holds. Here every article has three or four derived partners, the worst case; in a",
         "  feed where most articles are independent reports the gate stops most pairs before E5.",

@@ -314,9 +314,9 @@ def verdict(results: list[LangResult]) -> list[str]:
         "  only (a capitalised word that is not a common word) get their type from the gazetteer, a company",
         "  suffix or capitals, else PERSON; in the pipeline they also take the type the same name has in",
         "  other articles (resolve), which this per-file benchmark does not exercise.",
-        "- Thresholds set on the calibration halves (annotate/proper.py): COMMON_AT_START, COMMON_NOUN,",
-        "  COMPOUND_TAIL_ZIPF, INTERNATIONAL_MARGIN / INTERNATIONAL_MIN (German), COMMON_AFTER_ARTICLE",
-        "  (Portuguese), LONE_INITIAL_NEEDS_EVIDENCE (all but German).",
+        "- Thresholds set on the calibration halves (`entities.*` settings, annotate/proper.py): common_at_start,",
+        "  common_noun, compound_tail_zipf, international_margin / international_min (German),",
+        "  common_after_article (Portuguese); LONE_INITIAL_NEEDS_EVIDENCE (all but German).",
     ]
     return out
 

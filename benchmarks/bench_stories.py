@@ -26,7 +26,7 @@ from synoptic.pipeline import Context
 from synoptic.store.sqlite import Store
 from synoptic.store.stories import SqliteStoryMemory
 from synoptic.stories.cluster import Calibration, StreamingClusterer, key_overlap
-from synoptic.stories.features import LEAD_CHARS, Signals, build_signals
+from synoptic.stories.features import SignalParams, Signals, build_signals
 from synoptic.stories.lexical import TermFrequencies, cosine
 from synoptic.stories.memory import MemoryStoryMemory
 
@@ -99,7 +99,7 @@ def bcubed(pred: dict[str, str], gold: dict[str, str]) -> tuple[float, float, fl
 def signals_for(split: str, rows: Sequence[tuple[str, str, str]], ctx: Context) -> list[Signals]:
     """Signals of a split, cached between runs of the benchmark (E5 is the slow part)."""
     CACHE.mkdir(parents=True, exist_ok=True)
-    path = CACHE / f"{split}-lead{LEAD_CHARS}.npz"
+    path = CACHE / f"{split}-lead{SignalParams.lead_chars}.npz"
     fresh = build_signals(as_documents(rows), ctx, fine=False)
     if path.exists():
         fine = np.load(path)["fine"]
@@ -367,9 +367,9 @@ def write_report(
         "out for both: train is the calibration part, dev the evaluation part. Two groups of articles that",
         "each name what the other never does (names in half of a group's articles of one language and in",
         "none of the other's, at least 2 on each side, groups of at least 4 articles in that language) are",
-        "kept apart as two events of one kind (`cluster.distinct_events`, fitted on train: see its",
-        'constants); "before" is the same clusterer without it, measured in the same process on the same',
-        "signals.",
+        "kept apart as two events of one kind (`cluster.distinct_events`, fitted on train: see",
+        '`Calibration.distinct_*`); "before" is the same clusterer without it, measured in the same process',
+        "on the same signals.",
         "",
         "| split | system | BCubed P | BCubed R | BCubed F1 |",
         "|---|---|---|---|---|",

@@ -26,7 +26,7 @@ ROOT = "synoptic"
 
 # (layer, module prefixes in it); the first matching prefix, longest first, decides a module's layer.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("base", ("errors", "settings", "machine", "progress", "langdata", "version")),
+    ("base", ("errors", "params", "registry", "settings", "machine", "progress", "langdata", "version")),
     ("models", ("models", "codec")),
     ("pipeline", ("pipeline", "engines")),
     ("stages", ("ingest", "annotate", "stories", "compare", "embed", "lang")),

@@ -7,7 +7,10 @@ from datetime import date
 import pytest
 
 from synoptic.compare.claims import find_frames, find_outcomes, is_dateline
+from synoptic.compare.conflicts import ConflictParams
 from synoptic.compare.layers import ranges_overlap, rule_places, rule_quantities, rule_times, same_day
+
+SLACK = ConflictParams.approx_tolerance
 
 
 @pytest.mark.parametrize(
@@ -49,12 +52,12 @@ def test_years_and_uncounted_numbers_are_no_amounts(lang: str, text: str) -> Non
 def test_precision_difference_overlaps_and_contradiction_does_not() -> None:
     (exact,) = rule_quantities("Russia sent 100,000 soldiers", "en")
     (vague,) = rule_quantities("Zehntausende Soldaten", "de")
-    assert ranges_overlap(exact, rule_quantities("an estimated 100,000 troops", "en")[0])
-    assert ranges_overlap(exact, vague)
-    assert not ranges_overlap(exact, rule_quantities("11,000 Soviet troops", "en")[0])
+    assert ranges_overlap(exact, rule_quantities("an estimated 100,000 troops", "en")[0], SLACK)
+    assert ranges_overlap(exact, vague, SLACK)
+    assert not ranges_overlap(exact, rule_quantities("11,000 Soviet troops", "en")[0], SLACK)
     (twelve,) = rule_quantities("At least 12 people have died", "en")
     (fifteen,) = rule_quantities("15 morts", "fr")
-    assert not ranges_overlap(twelve, fifteen)
+    assert not ranges_overlap(twelve, fifteen, SLACK)
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from synoptic.stories.cluster import DISTINCT_MIN, Calibration, StreamingClusterer, average_link, distinct_events
+from synoptic.stories.cluster import Calibration, StreamingClusterer, average_link, distinct_events
 from synoptic.stories.features import Signals, light_keys
 from synoptic.stories.memory import MemoryStoryMemory
 
@@ -44,7 +44,7 @@ def group(prefix: str, texts: list[str], language: str = "en") -> list[Signals]:
         # two halves of one shooting's coverage share their names: one event
         (group("k", SHOOTING_KREUZBERG[:2] * 2), group("l", SHOOTING_KREUZBERG[2:] * 2), False),
         # too few articles on one side to speak for an event
-        (group("k", SHOOTING_KREUZBERG[: DISTINCT_MIN - 1]), group("s", SHOOTING_SPANDAU), False),
+        (group("k", SHOOTING_KREUZBERG[: Calibration().distinct_min - 1]), group("s", SHOOTING_SPANDAU), False),
         # groups in different languages are not compared (name spellings differ across languages)
         (group("k", SHOOTING_KREUZBERG), group("s", SHOOTING_SPANDAU, "de"), False),
         # empty groups: nothing to compare

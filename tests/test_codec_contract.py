@@ -15,22 +15,30 @@ from synoptic.models import (
     SCHEMA_ID,
     Analysis,
     Article,
+    ArticleFraming,
     Claim,
     Conflict,
     ConflictValue,
     Coverage,
+    CoverageSource,
+    CueCount,
     Derivation,
     Entity,
     Event,
+    FirstReporter,
     Passage,
     Published,
     Quote,
+    QuotedVoice,
     QuoteGroup,
     QuoteVariant,
     Rejection,
+    RunSettings,
     Span,
     Story,
+    StoryCoverage,
     SummarySentence,
+    TimelineEntry,
 )
 from test_sources_store import PROVENANCE
 
@@ -41,11 +49,6 @@ short = st.lists(text, max_size=2).map(tuple)
 # Contract numbers are written to 4 decimals, so generated ones have at most 4 (the rebuilt record is then equal).
 share = st.floats(min_value=0, max_value=1, allow_nan=False).map(lambda x: round(x, 4))
 score = st.floats(min_value=-5, max_value=5, allow_nan=False).map(lambda x: round(x, 4))
-json_scalar = st.none() | st.booleans() | st.integers(-1000, 1000) | text
-json_value = st.recursive(
-    json_scalar, lambda inner: st.lists(inner, max_size=2) | st.dictionaries(text, inner, max_size=2), max_leaves=6
-)
-json_object = st.dictionaries(text, json_value, max_size=3)
 
 spans = st.builds(Span, article=ids, start=st.integers(0, 500), end=st.integers(0, 500), text=text)
 span_list = st.lists(spans, max_size=2).map(tuple)
@@ -98,6 +101,48 @@ claims = st.builds(
     slots=st.none() | st.dictionaries(text, st.lists(text, max_size=2), max_size=2),
     voices=st.none() | st.integers(0, 9),
 )
+coverages = st.builds(
+    StoryCoverage,
+    sources=st.lists(st.builds(CoverageSource, article=ids, name=text, outlet=opt_text, voice=ids), max_size=2).map(
+        tuple
+    ),
+    matrix=st.dictionaries(
+        ids,
+        st.dictionaries(ids, st.sampled_from(["reported", "omitted", "contradicted", "both"]), max_size=2),
+        max_size=2,
+    ),
+    first_reporter=st.dictionaries(
+        ids,
+        st.builds(FirstReporter, article=st.none() | ids, published=opt_text, tied=st.none() | short, how=text),
+        max_size=2,
+    ),
+)
+cue_counts = st.builds(CueCount, count=st.integers(0, 9), per_100_sentences=share, spans=span_list)
+voices_quoted = st.builds(
+    QuotedVoice,
+    speaker=st.none() | ids,
+    name=text,
+    type=opt_text,
+    role=opt_text,
+    side=opt_text,
+    quotes=st.integers(0, 9),
+)
+framings = st.builds(
+    ArticleFraming,
+    loaded=cue_counts,
+    hedged=cue_counts,
+    voices=st.lists(voices_quoted, max_size=2).map(tuple),
+    sides=st.dictionaries(text, st.integers(0, 9), max_size=2),
+)
+timeline_entries = st.builds(
+    TimelineEntry,
+    date=opt_text,
+    kind=st.sampled_from(["event", "claim"]),
+    id=ids,
+    what=text,
+    sources=st.lists(ids, max_size=2).map(tuple),
+    evidence=span_list,
+)
 stories = st.builds(
     Story,
     id=ids,
@@ -118,9 +163,9 @@ stories = st.builds(
     ).map(tuple),
     summary=st.lists(st.builds(SummarySentence, text=text, citations=span_list), max_size=2).map(tuple),
     voices=st.integers(0, 9),  # None is written as the article count, so a rebuilt story has the count
-    coverage=st.none() | json_object,
-    framing=st.none() | json_object,
-    timeline=st.none() | st.lists(json_object, max_size=2),
+    coverage=st.none() | coverages,
+    framing=st.none() | st.dictionaries(ids, framings, max_size=2),
+    timeline=st.none() | st.lists(timeline_entries, max_size=2).map(tuple),
 )
 derivations = st.builds(
     Derivation,
@@ -145,6 +190,12 @@ analyses = st.builds(
     derivations=st.lists(derivations, max_size=2).map(tuple),
     quote_groups=st.lists(quote_groups, max_size=2).map(tuple),
     warnings=st.lists(rejections, max_size=2).map(tuple),
+    settings=st.none()
+    | st.builds(
+        RunSettings,
+        params=st.dictionaries(text, st.booleans() | st.integers(-9, 9) | share | text, max_size=3),
+        overridden=short,
+    ),
 )
 
 

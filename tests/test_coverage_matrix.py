@@ -7,7 +7,7 @@ import pytest
 from synoptic.compare.conflicts import Finding
 from synoptic.compare.corpus_stages import build_claims
 from synoptic.compare.coverage import affiliation, coverage_matrix, first_reporter, sides_quoted
-from synoptic.models import Article, Published, Story
+from synoptic.models import Article, Published, QuotedVoice, Story
 from test_summary_citations import setup
 
 
@@ -17,11 +17,12 @@ def test_coverage_marks_reported_omitted_and_contradicted() -> None:
     claims = build_claims(story, aligned, {})
     finding = Finding("place", "place of the talks", (("Geneva", (0, 1, 2)), ("Lausanne", (4,))))
     cov = coverage_matrix(aligned, claims, articles, [finding], {})
-    row = cov["matrix"][claims[0].id]
+    row = cov.matrix[claims[0].id]
     assert row == {"a": "reported", "b": "reported", "c": "reported", "d": "contradicted"}
-    assert cov["matrix"][claims[1].id]["d"] == "omitted"
-    assert cov["first_reporter"][claims[0].id]["article"] == "a"
-    assert cov["first_reporter"][claims[2].id]["published"] == "2025-03-09"
+    assert cov.matrix[claims[1].id]["d"] == "omitted"
+    assert cov.first_reporter[claims[0].id].article == "a"
+    assert cov.first_reporter[claims[2].id].published == "2025-03-09"
+    assert cov.to_dict()["first_reporter"][claims[0].id]["article"] == "a"
 
 
 def test_coverage_marks_a_reporter_that_states_another_value_as_both() -> None:
@@ -31,7 +32,7 @@ def test_coverage_marks_a_reporter_that_states_another_value_as_both() -> None:
     members = aligned.groups[0]
     first, rest = members[0], tuple(members[1:])
     finding = Finding("place", "place of the talks", (("Geneva", (first,)), ("Lausanne", rest)))
-    row = coverage_matrix(aligned, claims, articles, [finding], {})["matrix"][claims[0].id]
+    row = coverage_matrix(aligned, claims, articles, [finding], {}).matrix[claims[0].id]
     reporters = {aligned.units[u].article for u in members}
     assert {a for a, state in row.items() if state == "both"} == reporters
     assert all(state == "omitted" for a, state in row.items() if a not in reporters)
@@ -39,7 +40,12 @@ def test_coverage_marks_a_reporter_that_states_another_value_as_both() -> None:
 
 def test_first_reporter_without_dates_says_so() -> None:
     undated = Article("x", "x.txt", "en", None, None, (), Published(), "x")
-    assert first_reporter([undated])["article"] is None
+    found = first_reporter([undated])
+    assert found.article is None and found.to_dict() == {
+        "article": None,
+        "published": None,
+        "how": "unknown: no publication dates",
+    }
 
 
 @pytest.mark.parametrize(
@@ -58,5 +64,11 @@ def test_affiliation_from_role_and_name(words: str, lang: str, side: str | None)
 
 
 def test_sides_count_quotes_per_side() -> None:
-    quoted = {"a": [{"side": "Russia", "quotes": 3}, {"side": None, "quotes": 1}, {"side": "Russia", "quotes": 1}]}
+    quoted = {
+        "a": [
+            QuotedVoice(None, "x", None, None, "Russia", 3),
+            QuotedVoice(None, "y", None, None, None, 1),
+            QuotedVoice(None, "z", None, None, "Russia", 1),
+        ]
+    }
     assert sides_quoted(quoted) == {"a": {"Russia": 4, "unknown": 1}}

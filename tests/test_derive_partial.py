@@ -13,7 +13,7 @@ from synoptic.models import Article, Coverage, Derivation, Document, Published
 from synoptic.pipeline import Context
 from synoptic.stories.derive import independent_voices
 from synoptic.stories.direction import (
-    DECIDE,
+    DirectionParams,
     Oriented,
     names_cue,
     orient,
@@ -146,7 +146,9 @@ def test_renderings_of_one_text_are_oriented_together(
     copies = [doc(f"fr{n}", FRENCH_FROM_GERMAN, "fr") for n in range(3)]
     pairs = [(src, c, "translation") for c in copies]
     pairs += [(copies[0], copies[1], "paraphrase"), (copies[0], copies[2], "paraphrase")]
-    ways = [Oriented(m > 0, "text" if abs(m) >= DECIDE else "undetermined", margin=m) for m in margins]
+    ways = [
+        Oriented(m > 0, "text" if abs(m) >= DirectionParams().decide else "undetermined", margin=m) for m in margins
+    ]
     ways += [Oriented(True, "undetermined"), Oriented(True, "undetermined")]
     decided = pooled(pairs, ways)
     assert [(w.how, w.a_is_source) for w in decided[:3]] == expected

@@ -27,7 +27,7 @@ from synoptic.engines.local import worker_count
 from synoptic.models import Analysis, Article, Derivation, Document, Mention, Passage, Published, Sentence, Span
 from synoptic.pipeline import Context
 from synoptic.settings import Settings
-from synoptic.stories.derive import Pair, Prepared, StandIns, passes_gate, prepare
+from synoptic.stories.derive import DerivationParams, Pair, Prepared, StandIns, passes_gate, prepare
 from synoptic.stories.passage_alignment import Unit, monotone_alignment
 
 
@@ -77,7 +77,7 @@ def _by_name(analysis: Analysis) -> dict[str, Any]:
 def test_static_gate_before_e5(examples_analysis: Analysis, a: str, b: str, passes: bool) -> None:
     docs = _by_name(examples_analysis)
     pa, pb = prepare([docs[a], docs[b]], Context())
-    assert passes_gate(pa, pb) is passes
+    assert passes_gate(pa, pb, DerivationParams()) is passes
 
 
 @pytest.mark.parametrize(

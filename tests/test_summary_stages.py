@@ -44,7 +44,7 @@ def test_every_summary_sentence_cites_verifiable_spans() -> None:
         assert all(texts[c.article][c.start : c.end] == c.text for c in sentence.citations)
     assert any("Beta says Lausanne" in s.text and "Alpha says Geneva" in s.text for s in story.summary)
     assert story.coverage is not None and story.framing is not None and story.timeline is not None
-    assert [e["date"] for e in story.timeline] == sorted(e["date"] for e in story.timeline)
+    assert [e.date for e in story.timeline] == sorted(e.date or "" for e in story.timeline)
 
 
 def test_a_copy_is_one_voice_and_never_contradicts_its_source() -> None:

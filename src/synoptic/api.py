@@ -11,7 +11,7 @@ from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
-from .default_pipeline import default_pipeline
+from .default_pipeline import checked_settings, default_pipeline, run_settings
 from .engines import get_engine
 from .ingest import read_paths, with_duplicate
 from .models import Analysis, Article, Document, Rejection
@@ -37,7 +37,7 @@ def analyze(
     runs; without it the run happens in memory. Unreadable inputs are listed in
     `Analysis.rejected`, never raised.
     """
-    settings = settings or Settings()
+    settings = checked_settings(settings or Settings(), pipeline)  # a wrong setting fails before reading
     progress = progress or NullProgress()
     if isinstance(paths, str | os.PathLike):
         paths = [paths]
@@ -67,8 +67,8 @@ def analyze_articles(
     content id (the same text, title and outlet) are analysed once, the other paths listed on it.
     Articles a stage rejects (an unsupported language) leave the store: only their rejection stays."""
     articles = unique_articles(articles)
-    settings = settings or Settings()
     pipeline = pipeline or default_pipeline()
+    settings = checked_settings(settings or Settings(), pipeline)  # a wrong setting fails before any work
     progress = progress or NullProgress()
     own_store = db is not None and not isinstance(db, Store)
     store = db if isinstance(db, Store) else (Store(db) if db is not None else None)
@@ -91,7 +91,8 @@ def analyze_articles(
             stories=state.stories,
             derivations=state.derivations,
             documents=state.documents,
-            quote_groups=tuple(state.extras.get("quote_groups", ())),
+            quote_groups=state.quote_groups,
+            settings=run_settings(settings, pipeline),
         )
         if store is not None:
             store.update_articles(analysis.articles)
@@ -123,7 +124,7 @@ def _annotate(
     articles: Sequence[Article], pipeline: Pipeline, ctx: Context, store: Store | None, progress: Progress
 ) -> tuple[list[Document], list[Rejection]]:
     """Per-article stages, reusing annotations cached in the store by the same stage versions."""
-    signature = pipeline.article_signature()
+    signature = pipeline.article_signature(ctx.settings.params)
     cached = store.cached_documents([a.id for a in articles], signature) if store is not None else {}
     todo = [Document(article=a) for a in articles if a.id not in cached]
     progress.phase("annotating", len(todo))

@@ -1,8 +1,9 @@
 """Command line: a few lines per command over the library API.
 
-    synoptic analyze PATH... [--json FILE] [--db FILE] [--report DIR] [--quiet]
+    synoptic analyze PATH... [--json FILE] [--db FILE] [--report DIR] [--quiet] [--config FILE] [--set S=V]...
+    synoptic settings [--config FILE] [--set S=V]...
     synoptic serve [--db FILE] [--host 127.0.0.1] [--port 8000] [--token T] [--json FILE] [--watch SOURCES_FILE]
-    synoptic fetch SOURCE... [--db FILE] [--json FILE]
+    synoptic fetch SOURCE... [--db FILE] [--json FILE] [--config FILE] [--set S=V]...
     synoptic watch SOURCES_FILE [--db FILE] [--every 15m]
     synoptic languages
 
@@ -26,7 +27,8 @@ from rich.markup import escape
 from . import cli_sources, langdata
 from .api import analyze
 from .cli_progress import RichProgress
-from .default_pipeline import default_pipeline
+from .default_pipeline import default_pipeline, known_params
+from .engines import ENGINES
 from .errors import OutputError, StoreError, SynopticError
 from .ingest.safe import escape_controls
 from .progress import NullProgress
@@ -72,7 +74,7 @@ def _parser() -> argparse.ArgumentParser:
         default=Settings.max_entities_per_article,
         help="reject articles with more entity mentions (default: %(default)s)",
     )
-    a.add_argument("--engine", choices=["local", "ray"], default="local", help="where per-article stages run")
+    a.add_argument("--engine", default="local", help="where per-article stages run: local or ray (default: local)")
     a.add_argument("--until", metavar="STAGE", help="stop after this stage of the pipeline (quick partial runs)")
     a.add_argument(
         "--batch-size",
@@ -89,6 +91,10 @@ def _parser() -> argparse.ArgumentParser:
         help="processes for the per-article stages of the local engine, used from "
         f"{Settings.parallel_min_articles} new articles on (default: %(default)s = one per CPU)",
     )
+
+    cli_sources.add_settings_options(a)
+    s = sub.add_parser("settings", help="list every tuned parameter: name, value in effect, default, reason")
+    cli_sources.add_settings_options(s)
 
     w = sub.add_parser("serve", help="browse the store's latest analysis in a web browser, with an HTTP API")
     w.add_argument("--db", metavar="FILE", default="synoptic.db", help="SQLite store (default: synoptic.db)")
@@ -109,6 +115,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def cmd_analyze(args: argparse.Namespace, out: Console, err: Console) -> int:
+    ENGINES.get(args.engine)  # an unknown engine fails here, naming the registered ones
     settings = Settings(
         max_file_bytes=args.max_file_size,
         max_article_chars=args.max_article_chars,
@@ -116,6 +123,7 @@ def cmd_analyze(args: argparse.Namespace, out: Console, err: Console) -> int:
         engine=args.engine,
         batch_size=args.batch_size,
         workers=args.workers,
+        params=cli_sources.param_overrides(args),
     )
     pipeline = default_pipeline().until(args.until) if args.until else None
     with Store(args.db) as store:  # a bad store fails here, before any input is read
@@ -193,6 +201,22 @@ def cmd_languages(out: Console) -> int:
     return EXIT_OK
 
 
+def cmd_settings(args: argparse.Namespace, out: Console) -> int:
+    """Every declared parameter with the value this configuration gives it, its default and why."""
+    from rich.table import Table
+
+    overrides = dict(cli_sources.param_overrides(args))
+    table = Table(title="Settings (override with --set section.name=value or synoptic.toml)")
+    for column in ("name", "value", "default", "reason"):
+        table.add_column(column, overflow="fold")
+    for p in known_params():
+        value = overrides.get(p.name, p.default)
+        shown = f"[bold]{value!r}[/]" if p.name in overrides else repr(value)
+        table.add_row(escape(p.name), shown, repr(p.default), escape(p.reason))
+    out.print(table)
+    return EXIT_OK
+
+
 def _figures(found: dict[str, Any] | None) -> str:
     if not found:
         return "no labelled data (layers tested on written cases only)"
@@ -213,6 +237,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cli_sources.cmd_watch(args, err)
         if args.command == "languages":
             return cmd_languages(out)
+        if args.command == "settings":
+            return cmd_settings(args, out)
     except SynopticError as exc:
         err.print(f"[red]error[/] {safe(str(exc))}", highlight=False, soft_wrap=True)
         return EXIT_NOTHING

@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import argparse
 import threading
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
 
 from .cli_progress import RichProgress
+from .default_pipeline import check_params
+from .params import Scalar, parse_assignments, read_config
 from .report.json import write_json
+from .settings import Settings
 from .sources import CrawlSettings, FetchReport, fetch, parse_duration, watch
 from .sources.watch import DEFAULT_EVERY_S, Round, stop_on_signals
 from .store.sqlite import Store
@@ -53,6 +57,34 @@ def crawl_settings(args: argparse.Namespace) -> CrawlSettings:
     )
 
 
+#: Read for parameter overrides when it is in the working directory and no --config is given.
+CONFIG_FILE = "synoptic.toml"
+
+
+def add_settings_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        help=f"parameter overrides in TOML, [section] name = value (default: ./{CONFIG_FILE} when present)",
+    )
+    parser.add_argument(
+        "--set",
+        dest="assignments",
+        action="append",
+        default=[],
+        metavar="SECTION.NAME=VALUE",
+        help="override one parameter, after --config (repeatable); `synoptic settings` lists them",
+    )
+
+
+def param_overrides(args: argparse.Namespace) -> tuple[tuple[str, Scalar], ...]:
+    """The run's parameter overrides: the TOML file's, then each --set; type-checked."""
+    config = args.config or (CONFIG_FILE if Path(CONFIG_FILE).is_file() else None)
+    overrides: dict[str, Any] = read_config(config) if config else {}
+    overrides.update(parse_assignments(args.assignments))
+    return check_params(overrides)
+
+
 def add_parsers(sub: Any) -> None:
     f = sub.add_parser(
         "fetch", help="fetch articles from feeds, sitemaps, URLs, URL lists and WARC files, then analyse"
@@ -64,6 +96,7 @@ def add_parsers(sub: Any) -> None:
     f.add_argument("--json", metavar="FILE", help="write the analysis JSON here")
     f.add_argument("--quiet", "-q", action="store_true", help="print failures and the summary only")
     add_crawl_options(f)
+    add_settings_options(f)
 
     w = sub.add_parser("watch", help="poll the sources listed in a file, analysing new articles as they come")
     w.add_argument("sources_file", metavar="SOURCES_FILE", help="one source per line (URL, WARC file); # comments")
@@ -72,6 +105,7 @@ def add_parsers(sub: Any) -> None:
     w.add_argument("--rounds", type=int, metavar="N", help="stop after N rounds (default: until SIGINT/SIGTERM)")
     w.add_argument("--quiet", "-q", action="store_true", help="print one line per round only")
     add_crawl_options(w)
+    add_settings_options(w)
 
 
 def summary(report: FetchReport) -> str:
@@ -100,6 +134,7 @@ def cmd_fetch(args: argparse.Namespace, err: Console) -> int:
             args.sources,
             db=args.db,
             crawl=crawl_settings(args),
+            settings=Settings(params=param_overrides(args)),
             stop=stop,
             log=_log(err, args.quiet),
             progress=None if args.quiet else _progress(err),
@@ -134,6 +169,7 @@ def cmd_watch(args: argparse.Namespace, err: Console) -> int:
             every=parse_duration(args.every),
             rounds=args.rounds,
             crawl=crawl_settings(args),
+            settings=Settings(params=param_overrides(args)),
             stop=stop,
             log=_log(err, args.quiet),
             on_round=on_round,

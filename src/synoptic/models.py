@@ -284,6 +284,84 @@ def _article_count(story: Story) -> int:
     return len(story.articles)
 
 
+ClaimState = Literal["reported", "omitted", "contradicted", "both"]
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageSource(Record):
+    """One source of a story's coverage matrix: its article, how a reader names it, its outlet and the
+    independent voice it belongs to (the article id of its voice's root)."""
+
+    article: str
+    name: str
+    outlet: str | None
+    voice: str
+
+
+@dataclass(frozen=True, slots=True)
+class FirstReporter(Record):
+    """The earliest-published article reporting a claim; `tied` lists articles of the same day
+    (None, and left out, when no article is dated, with `how` saying so)."""
+
+    article: str | None
+    published: str | None
+    tied: tuple[str, ...] | None = field(default=None, metadata=OMIT_NONE)
+    how: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class StoryCoverage(Record):
+    """A story's source x claim matrix (claim id -> article id -> state) and each claim's first reporter."""
+
+    sources: tuple[CoverageSource, ...]
+    matrix: dict[str, dict[str, ClaimState]]
+    first_reporter: dict[str, FirstReporter]
+
+
+@dataclass(frozen=True, slots=True)
+class CueCount(Record):
+    """Framing cues of one kind in one article: how many, per 100 sentences, and the first spans."""
+
+    count: int
+    per_100_sentences: float
+    spans: tuple[Span, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class QuotedVoice(Record):
+    """A speaker an article quotes: entity id (None when unresolved), name, type, role, the side it
+    speaks for, and how many quotes it is given."""
+
+    speaker: str | None
+    name: str
+    type: str | None
+    role: str | None
+    side: str | None
+    quotes: int
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFraming(Record):
+    """One article's framing: loaded and hedged wording, the voices it quotes and quotes per side."""
+
+    loaded: CueCount
+    hedged: CueCount
+    voices: tuple[QuotedVoice, ...] = ()
+    sides: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry(Record):
+    """A dated event or claim of a story's timeline, with the sources reporting it and the evidence."""
+
+    date: str | None
+    kind: Literal["event", "claim"]
+    id: str
+    what: str
+    sources: tuple[str, ...]
+    evidence: tuple[Span, ...]
+
+
 @dataclass(frozen=True, slots=True)
 class Story(Record):
     id: str
@@ -296,11 +374,11 @@ class Story(Record):
     # independent voices after collapsing copies, spins, translations (written as the article count
     # when no stage counted them)
     voices: int | None = field(default=None, metadata={"or": _article_count})
-    # Extras of the comparison stages (JSON-ready, spans as dicts): the source x claim matrix,
-    # wording and voices per source, and the dated timeline.
-    coverage: dict[str, Any] | None = field(default=None, compare=False, metadata=OMIT_NONE)
-    framing: dict[str, Any] | None = field(default=None, compare=False, metadata=OMIT_NONE)
-    timeline: list[dict[str, Any]] | None = field(default=None, compare=False, metadata=OMIT_NONE)
+    # Layers of the coverage stage: the source x claim matrix, wording and voices per source
+    # (article id -> its framing), and the dated timeline; None (and left out) before that stage runs.
+    coverage: StoryCoverage | None = field(default=None, compare=False, metadata=OMIT_NONE)
+    framing: dict[str, ArticleFraming] | None = field(default=None, compare=False, metadata=OMIT_NONE)
+    timeline: tuple[TimelineEntry, ...] | None = field(default=None, compare=False, metadata=OMIT_NONE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -354,6 +432,15 @@ class Derivation(Record):
 
 
 @dataclass(frozen=True, slots=True)
+class RunSettings(Record):
+    """How an analysis was made: the value of every declared parameter in the run (by `section.name`)
+    and which of them the run overrode (from `synoptic.toml` or `--set`)."""
+
+    params: dict[str, bool | int | float | str] = field(default_factory=dict)
+    overridden: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Analysis(Record):
     """Everything one analysis found; `to_dict` is the analysis JSON."""
 
@@ -369,6 +456,8 @@ class Analysis(Record):
     quote_groups: tuple[QuoteGroup, ...] = ()
     #: Inputs analysed after a repair a reader should know of (invalid UTF-8 bytes replaced).
     warnings: tuple[Rejection, ...] = field(default=(), metadata=OMIT_EMPTY)
+    #: The parameters the analysis ran with; None (left out) for an analysis made outside `api`.
+    settings: RunSettings | None = field(default=None, metadata=OMIT_NONE)
 
     def article(self, article_id: str) -> Article:
         """The article with this id; KeyError names the id when it is unknown."""

@@ -5,6 +5,10 @@ Two scopes exist. An *article* stage is a pure function over a batch of document
 per article. A *corpus* stage sees every document and the corpus-level results so far
 (`(state, ctx) -> state`); clustering, entity resolution and comparison are corpus stages.
 `Pipeline.check` refuses an order in which a stage needs a layer no earlier stage provides.
+
+Everything corpus stages pass on is a declared, typed layer: a field of `CorpusState` for what the
+analysis keeps, or a `CorpusLayer` subclass (named by its `layer`) for intermediate results that
+only later stages read (the comparison's alignments), so requires/provides see every hand-over.
 """
 
 from __future__ import annotations
@@ -12,16 +16,18 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Generic, Literal, Protocol, TypeVar
+from typing import Any, ClassVar, Generic, Literal, Protocol, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 
 from .errors import PipelineError
-from .models import Derivation, Document, Entity, Quote, Rejection, Story
+from .models import Derivation, Document, Entity, Quote, QuoteGroup, Rejection, Story
+from .params import Params
 from .settings import Settings
 
 T = TypeVar("T")
+P = TypeVar("P", bound=Params)
 
 
 class VectorCache(Protocol):
@@ -84,9 +90,23 @@ class Context:
         value: T = self._resources[key]
         return value
 
+    def params(self, cls: type[P]) -> P:
+        """The run's values of the parameters `cls` declares (defaults with the run's overrides)."""
+        return self.resource(f"params:{cls.__module__}.{cls.__qualname__}", lambda: self.settings.params_for(cls))
+
     def peek(self, key: str) -> Any:
         """The resource named `key` if something already built it, else None (for reports and benchmarks)."""
         return self._resources.get(key)
+
+
+class CorpusLayer:
+    """Base of an intermediate result one corpus stage hands to later ones (not part of the analysis).
+    A subclass (a frozen dataclass) names its layer in `layer`, the name stages require and provide."""
+
+    layer: ClassVar[str] = ""
+
+
+L = TypeVar("L", bound=CorpusLayer)
 
 
 @dataclass(frozen=True)
@@ -99,8 +119,22 @@ class CorpusState:
     quotes: tuple[Quote, ...] = ()
     stories: tuple[Story, ...] = ()
     derivations: tuple[Derivation, ...] = ()
-    extras: dict[str, Any] = field(default_factory=dict, compare=False)
+    quote_groups: tuple[QuoteGroup, ...] = ()
+    #: Intermediate layers, at most one of each `CorpusLayer` class (read with `layer`).
+    intermediate: tuple[CorpusLayer, ...] = field(default=(), compare=False)
     provided: frozenset[str] = BASE_LAYERS
+
+    def layer(self, kind: type[L]) -> L:
+        """The intermediate layer of class `kind`; PipelineError when no earlier stage provided it."""
+        for item in self.intermediate:
+            if type(item) is kind:
+                return item
+        raise PipelineError(f"layer {kind.layer!r} is missing: no earlier stage provided it")
+
+    def with_layer(self, item: CorpusLayer) -> CorpusState:
+        """A copy holding `item` in place of any earlier layer of its class."""
+        kept = tuple(x for x in self.intermediate if type(x) is not type(item))
+        return replace(self, intermediate=(*kept, item))
 
 
 ArticleFn = Callable[[Sequence[Document], Context], list[Document]]
@@ -109,7 +143,8 @@ CorpusFn = Callable[[CorpusState, Context], CorpusState]
 
 @dataclass(frozen=True)
 class Stage:
-    """A named step. `version` changes whenever its output would change, to invalidate caches."""
+    """A named step. `version` changes whenever its output would change, to invalidate caches;
+    `params` are the parameter sections (`Params` classes) the stage reads, listed by `synoptic settings`."""
 
     name: str
     scope: Literal["article", "corpus"]
@@ -117,26 +152,35 @@ class Stage:
     provides: frozenset[str]
     fn: Callable[..., Any]
     version: str = "1"
+    params: tuple[type[Params], ...] = ()
 
 
 def article_stage(
-    name: str, requires: Iterable[str], provides: Iterable[str], version: str = "1"
+    name: str,
+    requires: Iterable[str],
+    provides: Iterable[str],
+    version: str = "1",
+    params: Iterable[type[Params]] = (),
 ) -> Callable[[ArticleFn], Stage]:
     """Decorator: declare a per-article stage."""
 
     def wrap(fn: ArticleFn) -> Stage:
-        return Stage(name, "article", frozenset(requires), frozenset(provides), fn, version)
+        return Stage(name, "article", frozenset(requires), frozenset(provides), fn, version, tuple(params))
 
     return wrap
 
 
 def corpus_stage(
-    name: str, requires: Iterable[str], provides: Iterable[str], version: str = "1"
+    name: str,
+    requires: Iterable[str],
+    provides: Iterable[str],
+    version: str = "1",
+    params: Iterable[type[Params]] = (),
 ) -> Callable[[CorpusFn], Stage]:
     """Decorator: declare a corpus-level stage."""
 
     def wrap(fn: CorpusFn) -> Stage:
-        return Stage(name, "corpus", frozenset(requires), frozenset(provides), fn, version)
+        return Stage(name, "corpus", frozenset(requires), frozenset(provides), fn, version, tuple(params))
 
     return wrap
 
@@ -175,9 +219,14 @@ class Pipeline:
     def corpus_stages(self) -> tuple[Stage, ...]:
         return tuple(s for s in self.stages if s.scope == "corpus")
 
-    def article_signature(self) -> str:
-        """Identifies the per-article stages and their versions; cached annotations carry it."""
+    def article_signature(self, overrides: Iterable[tuple[str, Any]] = ()) -> str:
+        """Identifies the per-article stages, their versions and the overridden values of their
+        parameters (`Settings.params`); cached annotations carry it, so a changed setting re-annotates."""
         key = "|".join(f"{s.name}@{s.version}" for s in self.article_stages)
+        sections = {cls.section for s in self.article_stages for cls in s.params}
+        changed = [f"{name}={value!r}" for name, value in overrides if name.split(".", 1)[0] in sections]
+        if changed:
+            key += "|" + ",".join(sorted(changed))
         return hashlib.sha256(key.encode()).hexdigest()[:16]
 
     def without(self, *names: str) -> Pipeline:

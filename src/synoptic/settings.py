@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from .errors import SettingsError
+from .params import Params, Scalar, apply
+
+P = TypeVar("P", bound=Params)
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,9 @@ class Settings:
     #: `parallel_min_articles` articles on, below which starting processes costs more than it saves.
     workers: int = 0
     parallel_min_articles: int = 200
+    #: Overridden stage parameters, `(section.name, value)` sorted by name, type-checked against their
+    #: declarations (`default_pipeline.check_params`); the declared defaults hold for every other parameter.
+    params: tuple[tuple[str, Scalar], ...] = ()
 
     def __post_init__(self) -> None:
         for name in (
@@ -41,8 +47,12 @@ class Settings:
             raise SettingsError("workers and parallel_min_articles must not be negative")
         if self.min_article_chars < 0:
             raise SettingsError("min_article_chars must not be negative")
-        if self.engine not in ("local", "ray"):
-            raise SettingsError(f"engine must be 'local' or 'ray', got {self.engine!r}")
+        if not self.engine:
+            raise SettingsError("engine must name a registered engine (local, ray)")
+
+    def params_for(self, cls: type[P]) -> P:
+        """The parameters of `cls`'s section for this run: its defaults with this run's overrides."""
+        return apply(cls, self.params)
 
     def with_(self, **changes: Any) -> Settings:
         """A copy with some options changed (and validated)."""

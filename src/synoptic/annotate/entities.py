@@ -23,7 +23,7 @@ from ..models import Document, EntityType, Mention
 from ..pipeline import Context, article_stage
 from .gazetteer import Gazetteer, build_gazetteer, tokens
 from .names import articles, close_spelling, first_names, function_words, honorifics, particles, split_person, word_key
-from .proper import proper_names
+from .proper import ProperParams, proper_names
 
 log = logging.getLogger(__name__)
 
@@ -115,8 +115,9 @@ def _is_capitalised(word: str) -> bool:
 class Recogniser:
     """The data-driven recogniser for languages without a trained model (and a helper for English)."""
 
-    def __init__(self, gazetteer: Gazetteer) -> None:
+    def __init__(self, gazetteer: Gazetteer, params: ProperParams | None = None) -> None:
         self.gazetteer = gazetteer
+        self.params = params or ProperParams()
 
     def find(self, text: str, lang: str, known: frozenset[str] = frozenset()) -> list[Mention]:
         """Gazetteer places/organisations plus people, in text order, without overlaps.
@@ -133,7 +134,7 @@ class Recogniser:
         caps = acronyms(text, lang, taken)
         taken += [(m.start, m.end) for m in caps]
         runs = name_runs(text, free_tokens(text, taken), name_rules(lang))
-        rest = proper_names(text, lang, runs, self.gazetteer)
+        rest = proper_names(text, lang, runs, self.gazetteer, self.params)
         return sorted(found + people + caps + rest, key=lambda m: m.start)
 
     def people(
@@ -350,10 +351,12 @@ def english_mentions(
 
 
 def recogniser(ctx: Context) -> Recogniser:
-    return ctx.resource("entities:recogniser", lambda: Recogniser(build_gazetteer()))
+    return ctx.resource("entities:recogniser", lambda: Recogniser(build_gazetteer(), ctx.params(ProperParams)))
 
 
-@article_stage("entities", requires=["text", "language", "sentences"], provides=["mentions"], version="1")
+@article_stage(
+    "entities", requires=["text", "language", "sentences"], provides=["mentions"], version="1", params=[ProperParams]
+)
 def entities_stage(docs: Sequence[Document], ctx: Context) -> list[Document]:
     """Fill `Document.mentions`: spaCy + gazetteer for languages with a `spacy_model`, the
     data-driven recogniser otherwise."""

@@ -23,18 +23,28 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from typing import ClassVar
 
 import numpy as np
 
 from ..embed import Embedder, static_embedder
 from ..models import Document, Published
+from ..params import Params, param
 from ..pipeline import Context, CorpusState, corpus_stage
-from .timex import Expression, find_expressions, find_timexes, parse_base, resolve_expression
+from .timex import Expression, TimexParams, find_expressions, find_timexes, parse_base, resolve_expression
 
 log = logging.getLogger(__name__)
 
-MAX_NEIGHBOURS = 20  # dated articles compared with each undated one (by shared canonical entities)
-MIN_SCORE = 0.9  # cosine of contexts + entity Jaccard; calibrated on the seeds (true pairs score 1.1-1.6)
+
+@dataclass(frozen=True)
+class InferDateParams(Params):
+    """How an undated article's publication date is inferred from dated articles about its events."""
+
+    section: ClassVar[str] = "infer_dates"
+    max_neighbours: int = param(20, "dated articles compared with each undated one (by shared entities): bounds cost")
+    min_score: float = param(
+        0.9, "cosine of contexts + entity Jaccard for a match; set on the seeds (true pairs 1.1-1.6), no labelled data"
+    )
 
 
 @dataclass(frozen=True)
@@ -77,12 +87,15 @@ def _bound(ref: _Anchor, event: date) -> date:
 
 
 def infer_date(
-    undated: list[_Anchor], dated: list[tuple[_Anchor, date]], vectors: dict[int, np.ndarray]
+    undated: list[_Anchor],
+    dated: list[tuple[_Anchor, date]],
+    vectors: dict[int, np.ndarray],
+    min_score: float = InferDateParams.min_score,
 ) -> tuple[date | None, float]:
     """The publication date implied by the dated article whose events match best, and the match score.
 
     Each dated article is tried on its own: every reference of the undated article is matched to
-    that article's best expression, matches below MIN_SCORE are dropped, and the scores are summed.
+    that article's best expression, matches below `min_score` are dropped, and the scores are summed.
     The article with the highest sum (most events shared) wins, and its latest bound is the date.
     """
     by_doc: dict[int, list[tuple[_Anchor, date]]] = {}
@@ -93,7 +106,7 @@ def infer_date(
         total, bound = 0.0, None
         for ref in undated:
             top = _best_match(ref, candidates, vectors)
-            if top is None or top[0] < MIN_SCORE:
+            if top is None or top[0] < min_score:
                 continue
             total += top[0]
             b = _bound(ref, top[1])
@@ -116,7 +129,7 @@ def _best_match(
     return top
 
 
-def _neighbours(docs: Sequence[Document], undated: list[int], dated: list[int]) -> dict[int, list[int]]:
+def _neighbours(docs: Sequence[Document], undated: list[int], dated: list[int], most: int) -> dict[int, list[int]]:
     """For each undated article, the dated articles sharing the most (rare) canonical entities, best first."""
     ents = {i: {m.entity for m in docs[i].mentions if m.entity} for i in (*undated, *dated)}
     postings: dict[str, list[int]] = defaultdict(list)
@@ -131,7 +144,7 @@ def _neighbours(docs: Sequence[Document], undated: list[int], dated: list[int]) 
             weight = math.log(1 + n / (1 + len(postings.get(e, ()))))
             for j in postings.get(e, ()):
                 score[j] += weight
-        out[i] = sorted(score, key=lambda j: (-score[j], j))[:MAX_NEIGHBOURS]
+        out[i] = sorted(score, key=lambda j: (-score[j], j))[:most]
     return out
 
 
@@ -170,18 +183,24 @@ def text_date(doc: Document) -> str:
     return [v for v in stated_dates(doc) if v.startswith(year)][-1]
 
 
-def infer_publication_dates(docs: Sequence[Document], embedder: Embedder) -> list[Document]:
+def infer_publication_dates(
+    docs: Sequence[Document],
+    embedder: Embedder,
+    params: InferDateParams | None = None,
+    future_penalty: float = TimexParams.future_penalty,
+) -> list[Document]:
     """Documents with inferred publication dates where they had none (others unchanged)."""
     dated_idx = [i for i, d in enumerate(docs) if parse_base(d.article.published.date)]
     undated_idx = [i for i, d in enumerate(docs) if not d.article.published.date]
     if not undated_idx:
         return list(docs)
-    neighbours = _neighbours(docs, undated_idx, dated_idx)
+    p = params or InferDateParams()
+    neighbours = _neighbours(docs, undated_idx, dated_idx, p.max_neighbours)
     needed = sorted({j for js in neighbours.values() for j in js})
     dated: dict[int, list[tuple[_Anchor, date]]] = {}
     for j in needed:
         base = parse_base(docs[j].article.published.date)
-        resolved = [(a, resolve_expression(a.exp, base)) for a in _anchors(docs[j], j)]
+        resolved = [(a, resolve_expression(a.exp, base, future_penalty)) for a in _anchors(docs[j], j)]
         dated[j] = [(a, date.fromisoformat(r[0])) for a, r in resolved if r]
     refs = {i: _anchors(docs[i], i) for i in undated_idx}
     everything = [a for anchors in dated.values() for a, _d in anchors] + [a for rs in refs.values() for a in rs]
@@ -190,7 +209,7 @@ def infer_publication_dates(docs: Sequence[Document], embedder: Embedder) -> lis
     out = list(docs)
     for i in undated_idx:
         candidates = [pair for j in neighbours[i] for pair in dated[j]]
-        found, score = infer_date(refs[i], candidates, vectors)
+        found, score = infer_date(refs[i], candidates, vectors, p.min_score)
         how = f"matched events (score {score:.2f})"
         if found is None and neighbours[i]:
             found, how = parse_base(docs[neighbours[i][0]].article.published.date), "nearest dated article"
@@ -202,17 +221,25 @@ def infer_publication_dates(docs: Sequence[Document], embedder: Embedder) -> lis
         if not agrees_with_text(found, docs[i]):
             day, how = text_date(docs[i]), f"the text's own dates ({how} gave {day})"
         log.info("article %s: publication date inferred as %s from %s", docs[i].id, day, how)
-        out[i] = redate(docs[i], day)
+        out[i] = redate(docs[i], day, future_penalty)
     return out
 
 
-def redate(doc: Document, day: str) -> Document:
+def redate(doc: Document, day: str, future_penalty: float = TimexParams.future_penalty) -> Document:
     """The document with an inferred publication date and its timexes resolved again against it."""
     art = replace(doc.article, published=Published(day, "inferred"))
-    return replace(doc, article=art, timexes=find_timexes(art.text, art.language, day))
+    return replace(doc, article=art, timexes=find_timexes(art.text, art.language, day, future_penalty))
 
 
-@corpus_stage("infer_dates", requires=["timexes", "entities"], provides=["published_inferred"], version="1")
+@corpus_stage(
+    "infer_dates",
+    requires=["timexes", "entities"],
+    provides=["published_inferred"],
+    version="1",
+    params=[InferDateParams, TimexParams],
+)
 def infer_dates_stage(state: CorpusState, ctx: Context) -> CorpusState:
     """Infer publication dates of undated articles from dated articles about the same events."""
-    return replace(state, documents=tuple(infer_publication_dates(state.documents, static_embedder(ctx))))
+    penalty = ctx.params(TimexParams).future_penalty
+    found = infer_publication_dates(state.documents, static_embedder(ctx), ctx.params(InferDateParams), penalty)
+    return replace(state, documents=tuple(found))

@@ -15,19 +15,29 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, ClassVar
 
 from .. import langdata
 from ..models import Document
+from ..params import Params, param
 from ..pipeline import Context, article_stage
 
-SHORT_TEXT = 200  # below this many characters py3langid's n-gram model guesses; lingua is built for short text
-_SCRIPT_SAMPLE = 2000  # letters enough to tell the dominant script
-_MARKER_SAMPLE = 5000  # characters read for the family marker words (as many as the identifier reads)
 _WORD = re.compile(r"[^\W\d_]+")
+
+
+@dataclass(frozen=True)
+class LanguageParams(Params):
+    """How much text language identification reads, and which identifier reads it."""
+
+    section: ClassVar[str] = "language"
+    short_text: int = param(
+        200, "below this many characters py3langid's n-gram model guesses; lingua is built for short text"
+    )
+    sample_chars: int = param(5000, "characters read by the identifier and for family marker words: a lead suffices")
+    script_sample: int = param(2000, "characters read to tell the dominant script: enough letters for a majority")
 
 
 def _neighbours() -> list[str]:
@@ -57,10 +67,10 @@ def _lingua(ctx: Context) -> Any:
     return ctx.resource("lingua", build)
 
 
-def script_of(text: str) -> str:
+def script_of(text: str, sample: int = LanguageParams.script_sample) -> str:
     """The dominant script of `text` as an ISO 15924 code ("Latn", "Cyrl", ...; '' without letters)."""
     counts: Counter[str] = Counter()
-    for ch in text[:_SCRIPT_SAMPLE]:
+    for ch in text[:sample]:
         if ch.isalpha():
             name = unicodedata.name(ch, "")
             counts["Cyrl" if name.startswith("CYRILLIC") else "Latn" if name.startswith("LATIN") else "Othr"] += 1
@@ -77,21 +87,22 @@ def _code_table() -> dict[str, str]:
     return table
 
 
-def resolve_code(code: str, text: str) -> str:
+def resolve_code(code: str, text: str, params: LanguageParams | None = None) -> str:
     """The supported language for identifier output `code` on `text` (`code` itself when unsupported)."""
     lang = _code_table().get(code)
     if lang is None:
         return code
     family = langdata.info(lang)["family"]
-    return _family_choice(lang, family, script_of(text), text) if family else lang
+    p = params or LanguageParams()
+    return _family_choice(lang, family, script_of(text, p.script_sample), text, p.sample_chars) if family else lang
 
 
-def _marker_counts(text: str, members: list[str]) -> dict[str, int]:
-    words = Counter(_WORD.findall(text[:_MARKER_SAMPLE].lower()))
+def _marker_counts(text: str, members: list[str], sample: int) -> dict[str, int]:
+    words = Counter(_WORD.findall(text[:sample].lower()))
     return {m: sum(words[w] for w in langdata.info(m)["family_markers"]) for m in members}
 
 
-def _family_choice(lang: str, family: str, script: str, text: str) -> str:
+def _family_choice(lang: str, family: str, script: str, text: str, sample: int) -> str:
     """Among the family members written in `script`, the one whose marker words the text uses most."""
     members = [
         m
@@ -100,7 +111,7 @@ def _family_choice(lang: str, family: str, script: str, text: str) -> str:
     ]
     if len(members) < 2:
         return members[0] if members else lang
-    counts = _marker_counts(text, members)
+    counts = _marker_counts(text, members, sample)
     best = max(counts.values())
     winners = [m for m, c in counts.items() if c == best]
     return lang if lang in winners else winners[0]
@@ -108,8 +119,9 @@ def _family_choice(lang: str, family: str, script: str, text: str) -> str:
 
 def identify_raw(text: str, ctx: Context) -> str:
     """The identifier's own ISO 639-1 code for the text ('' when nothing can be said)."""
-    sample = text[:5000]
-    if len(sample.strip()) < SHORT_TEXT:
+    p = ctx.params(LanguageParams)
+    sample = text[: p.sample_chars]
+    if len(sample.strip()) < p.short_text:
         found = _lingua(ctx).detect_language_of(sample)
         return str(found.iso_code_639_1.name).lower() if found is not None else ""
     lang, _score = _langid(ctx).classify(sample)
@@ -119,10 +131,10 @@ def identify_raw(text: str, ctx: Context) -> str:
 def identify(text: str, ctx: Context) -> str:
     """ISO 639-1 code of the text's language, mapped onto the supported ones ('' when nothing can be said)."""
     code = identify_raw(text, ctx)
-    return resolve_code(code, text) if code else ""
+    return resolve_code(code, text, ctx.params(LanguageParams)) if code else ""
 
 
-@article_stage("language", requires=["text"], provides=["language"])
+@article_stage("language", requires=["text"], provides=["language"], params=[LanguageParams])
 def language_stage(docs: Sequence[Document], ctx: Context) -> list[Document]:
     """Set `article.language`; reject articles in languages without data files."""
     supported = langdata.supported_languages()

@@ -14,38 +14,44 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import ClassVar
 
 from .. import langdata
 from ..models import EntityType, Mention
+from ..params import Params, param
 from .gazetteer import Gazetteer, org_suffixes
 
-# Zipf frequency (log10 per billion words) at or above which a word is a common word of the
-# language, not a name, at the start of a sentence. Set on the UNER calibration halves
-# (benchmarks/bench_languages.py): 4.0 keeps "Prema", "Према", "Segundo" out and most surnames in.
-COMMON_AT_START = 4.0
-# The same, for any capitalised word in a language that capitalises nouns (German). Lower than at
-# sentence start because every German noun is a candidate; set on the German calibration half.
-COMMON_NOUN = 2.5
-# The same, for a capitalised word right after an article in a language that capitalises only
-# names ("la Commission", "les Négociations" are common words; "o Bolsonaro" is a name). Set on
-# the Portuguese calibration halves (PUD and Bosque), where articles before names are frequent.
-COMMON_AFTER_ARTICLE = 5.0
+
+@dataclass(frozen=True)
+class ProperParams(Params):
+    """When a capitalised word is a common word rather than a name, by its Zipf frequency (log10 per
+    billion words); set on the UNER calibration halves (benchmarks/bench_languages.py)."""
+
+    section: ClassVar[str] = "entities"
+    common_at_start: float = param(
+        4.0, "sentence-initial word this frequent is a common word (UNER calibration: keeps 'Prema', 'Segundo' out)"
+    )
+    common_noun: float = param(
+        2.5, "the same for any capitalised word where nouns are capitalised (German calibration half of UNER)"
+    )
+    common_after_article: float = param(
+        5.0, "the same right after an article ('la Commission'); Portuguese calibration halves (PUD, Bosque)"
+    )
+    compound_tail_zipf: float = param(
+        3.0, "a German compound ending in a word this frequent is a common noun (German calibration half)"
+    )
+    compound_tail_min: int = param(4, "... when that last part has at least this many letters ('experten')")
+    international_margin: float = param(
+        0.5, "a German word within this many Zipf points abroad is a travelling name (German calibration half)"
+    )
+    international_min: float = param(1.5, "below this frequency abroad, a word says nothing by being international")
+
+
 # Whether a lone capitalised word at a sentence start needs evidence (the same word inside a
 # sentence elsewhere in the text, or the gazetteer) to be a name. Chosen on the calibration halves:
 # F1 sk 0.700 -> 0.771, hr 0.689 -> 0.716, sr 0.698 -> 0.725, ru 0.660 -> 0.680, pt 0.705 -> 0.700.
 LONE_INITIAL_NEEDS_EVIDENCE = True
-# A German compound ("Sicherheitsexperten") is a common noun when its last part ("experten") is a
-# common word at least this frequent and this long; rare compounds otherwise pass for names.
-COMPOUND_TAIL_ZIPF = 3.0
-COMPOUND_TAIL_MIN = 4
 _SENTENCE_END = re.compile(r"(?:^|[.!?…:]\s+|\n)[\"'„“”«»‘’(\[–—-]*\s*$")
-
-
-# A capitalised German word as frequent in other languages' news as in German (within this many
-# Zipf points) is a name that travels ("Trump", "Twitter", "Peking" is not, "Regierung" is not):
-# common nouns of one language are rare in the others. Set on the German calibration half.
-INTERNATIONAL_MARGIN = 0.5
-INTERNATIONAL_MIN = 1.5  # below this frequency abroad, a word says nothing by being "international"
 
 
 @dataclass(frozen=True)
@@ -95,39 +101,46 @@ def after_determiner(text: str, start: int, determiners: frozenset[str]) -> bool
     return last in determiners or (len(words) == 2 and first in determiners and words[1][:1].islower())
 
 
-def is_common(word: str, lang: str, at_start: bool, determined: bool = False) -> bool:
-    """Whether a capitalised word is more likely a common word of `lang` than (part of) a name."""
+def is_common(
+    word: str, lang: str, at_start: bool, determined: bool = False, params: ProperParams | None = None
+) -> bool:
+    """Whether a capitalised word is more likely a common word of `lang` than (part of) a name. A word
+    as frequent in other languages' news as in German is a name that travels ("Trump", "Twitter"; not
+    "Regierung"); a German compound ending in a common word ("Sicherheitsexperten") is a common noun."""
+    p = params or ProperParams()
     info = language(lang)
     low = word.lower()
     if not word[:1].isupper():
         return True  # a particle ("des", "von") never stands alone
     if determined and not info.capitalises_nouns:  # "la Commission", "les Négociations"
-        return zipf(low, info.frequency_list) >= COMMON_AFTER_ARTICLE
+        return zipf(low, info.frequency_list) >= p.common_after_article
     if info.capitalises_nouns:
         if determined:
             return True
-        if _international(low, info):
+        if _international(low, info, p):
             return False
-        if any(low.endswith(s) and len(low) > len(s) + 2 for s in info.noun_suffixes) or _compound(low, info):
+        if any(low.endswith(s) and len(low) > len(s) + 2 for s in info.noun_suffixes) or _compound(low, info, p):
             return True
-        return zipf(low, info.frequency_list) >= (COMMON_AT_START if at_start else COMMON_NOUN)
-    return at_start and zipf(low, info.frequency_list) >= COMMON_AT_START
+        return zipf(low, info.frequency_list) >= (p.common_at_start if at_start else p.common_noun)
+    return at_start and zipf(low, info.frequency_list) >= p.common_at_start
 
 
-def _international(low: str, info: Language) -> bool:
+def _international(low: str, info: Language, p: ProperParams) -> bool:
     """Whether a word is about as frequent in other languages as in this one (names travel, nouns do not)."""
     abroad = max((zipf(low, ref) for ref in info.reference_lists), default=0.0)
-    return abroad >= INTERNATIONAL_MIN and abroad >= zipf(low, info.frequency_list) - INTERNATIONAL_MARGIN
+    return abroad >= p.international_min and abroad >= zipf(low, info.frequency_list) - p.international_margin
 
 
-def _compound(low: str, info: Language) -> bool:
+def _compound(low: str, info: Language, p: ProperParams) -> bool:
     """Whether a word ends in a common word after a head of three letters or more ("marktplätze")."""
     return any(
-        zipf(low[i:], info.frequency_list) >= COMPOUND_TAIL_ZIPF for i in range(3, len(low) - COMPOUND_TAIL_MIN + 1)
+        zipf(low[i:], info.frequency_list) >= p.compound_tail_zipf for i in range(3, len(low) - p.compound_tail_min + 1)
     )
 
 
-def trim_common(text: str, run: list[tuple[int, int, str]], lang: str) -> list[list[tuple[int, int, str]]]:
+def trim_common(
+    text: str, run: list[tuple[int, int, str]], lang: str, params: ProperParams | None = None
+) -> list[list[tuple[int, int, str]]]:
     """The parts of a run of capitalised words left when its common words are taken out."""
     info = language(lang)
     parts: list[list[tuple[int, int, str]]] = [[]]
@@ -137,7 +150,7 @@ def trim_common(text: str, run: list[tuple[int, int, str]], lang: str) -> list[l
             continue
         determined = after_determiner(text, tok[0], info.determiners)
         particle = not tok[2][:1].isupper() and 0 < i < len(run) - 1 and bool(parts[-1])
-        if not particle and is_common(tok[2], lang, sentence_initial(text, tok[0]), determined):
+        if not particle and is_common(tok[2], lang, sentence_initial(text, tok[0]), determined, params):
             parts.append([])
         else:
             parts[-1].append(tok)
@@ -183,7 +196,13 @@ def _inside(text: str, runs: list[list[tuple[int, int, str]]]) -> set[str]:
     return {t[2] for run in runs for t in run if not sentence_initial(text, t[0])}
 
 
-def proper_names(text: str, lang: str, runs: list[list[tuple[int, int, str]]], gazetteer: Gazetteer) -> list[Mention]:
+def proper_names(
+    text: str,
+    lang: str,
+    runs: list[list[tuple[int, int, str]]],
+    gazetteer: Gazetteer,
+    params: ProperParams | None = None,
+) -> list[Mention]:
     """Mentions for runs of capitalised words that are names by their frequency and position.
 
     A lone word opening a sentence is a name only when the text also writes it inside a sentence
@@ -194,7 +213,7 @@ def proper_names(text: str, lang: str, runs: list[list[tuple[int, int, str]]], g
     # German judges every capitalised word by frequency and form already (calibration: better without)
     evidence = LONE_INITIAL_NEEDS_EVIDENCE and not language(lang).capitalises_nouns
     for run in runs:
-        for part in trim_common(text, run, lang):
+        for part in trim_common(text, run, lang, params):
             start, end = part[0][0], part[-1][1]
             surface = text[start:end]
             lone = evidence and len(part) == 1 and sentence_initial(text, start)

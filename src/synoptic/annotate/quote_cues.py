@@ -13,15 +13,28 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Literal
+from typing import ClassVar, Literal
 
+from ..params import Params, param
 from .quote_speakers import Candidate, Lexicon, NameIndex, Token, inside_any, lexicon, role_key, tokens
 
 CueKind = Literal["verb", "naming", "participle", "according", "impersonal", "so"]
 _PUNCT_STOP = re.compile(r"[.;:!?()\[\]“”„\"«»]")
 CONJ = r"(?:but|and|aber|und|mais|et|ale|но|и)"
-MAX_FRONTED_TOKENS = 10  # a fronted adverbial longer than this before its comma is not skipped
-MAX_CLAUSE_SUBJECT_TOKENS = 4  # "than most Republican voters say": longer runs are not taken as a subject
+
+
+@dataclass(frozen=True)
+class CueParams(Params):
+    """How far the attribution patterns reach around a cue (part of the `quotes` settings)."""
+
+    section: ClassVar[str] = "quotes"
+    max_fronted_tokens: int = param(10, "a fronted adverbial longer than this before its comma is not skipped; by hand")
+    max_clause_subject_tokens: int = param(
+        4, "'than most Republican voters say': longer runs after a clause opener are no subject; set by hand"
+    )
+
+
+_CUES = CueParams()
 
 
 @dataclass(frozen=True)
@@ -134,7 +147,9 @@ def _window(text: str, start: int, end: int) -> list[Token]:
     return tokens(text, start, stop.start() if stop else end)
 
 
-def phrase_left(text: str, end: int, floor: int, lex: Lexicon, names: NameIndex) -> Candidate | None:
+def phrase_left(
+    text: str, end: int, floor: int, lex: Lexicon, names: NameIndex, reach: CueParams = _CUES
+) -> Candidate | None:
     """The speaker phrase closest before `end` (a cue), from `floor` on; None when there is none.
 
     A comma directly before the cue marks an apposition ("Quillon Systems, a Lyon-based
@@ -147,7 +162,7 @@ def phrase_left(text: str, end: int, floor: int, lex: Lexicon, names: NameIndex)
     gap_start = toks[k - 1].end if k > 0 else floor
     if "," in text[gap_start:end] and k > 0:
         opening = text.rfind(",", floor, gap_start)
-        before = _scan_left(text, tokens(text, floor, opening), lex, names) if opening > floor else None
+        before = _scan_left(text, tokens(text, floor, opening), lex, names, reach) if opening > floor else None
         if before is not None and before.kind == "name" and before.type == "PERSON":
             return before
         inner = names.persons_before(gap_start)
@@ -156,21 +171,23 @@ def phrase_left(text: str, end: int, floor: int, lex: Lexicon, names: NameIndex)
             return person
         if before is not None:
             return before
-    return _scan_left(text, toks[:k], lex, names)
+    return _scan_left(text, toks[:k], lex, names, reach)
 
 
-def verb_subject(text: str, cue: Cue, floor: int, ceiling: int, lex: Lexicon, names: NameIndex) -> Candidate | None:
+def verb_subject(
+    text: str, cue: Cue, floor: int, ceiling: int, lex: Lexicon, names: NameIndex, reach: CueParams = _CUES
+) -> Candidate | None:
     """The subject of a speech verb: the phrase before it, or the one after it when the clause
     opens with a fronted prepositional phrase in a language that then puts the subject after the
     verb ("In einem Interview mit dem Sender RTVI sagte Rjabkow", "В интервью RTVI заявил Рябков")."""
-    left = phrase_left(text, cue.start, floor, lex, names)
+    left = phrase_left(text, cue.start, floor, lex, names, reach)
     if left is not None and not _fronted_phrase(text, floor, left.start, lex):
         return left
     right = phrase_right(text, cue.end, ceiling, lex, names)
     if right is not None or left is None:
         return right
     # "В интервью RTVI Рябков заявил, что …": the subject between the fronted phrase and the verb
-    return phrase_left(text, cue.start, left.end, lex, names) or left
+    return phrase_left(text, cue.start, left.end, lex, names, reach) or left
 
 
 def _fronted_phrase(text: str, floor: int, before: int, lex: Lexicon) -> bool:
@@ -181,7 +198,9 @@ def _fronted_phrase(text: str, floor: int, before: int, lex: Lexicon) -> bool:
     return bool(toks) and toks[0].low in lex.prepositions
 
 
-def clause_subject(text: str, start: int, end: int, lex: Lexicon, names: NameIndex) -> Candidate | None:
+def clause_subject(
+    text: str, start: int, end: int, lex: Lexicon, names: NameIndex, reach: CueParams = _CUES
+) -> Candidate | None:
     """The subject opening a clause (after a fronted adverbial up to its comma): who a quotation
     embedded later in the clause is ascribed to ("Gov. Pat McCrory blamed the court's “…”")."""
     toks = tokens(text, start, end)
@@ -189,7 +208,7 @@ def clause_subject(text: str, start: int, end: int, lex: Lexicon, names: NameInd
         toks = toks[1:]
     if toks and toks[0].low in lex.prepositions:
         comma = text.find(",", toks[0].start, end)
-        if comma < 0 or len(tokens(text, toks[0].start, comma)) > MAX_FRONTED_TOKENS:
+        if comma < 0 or len(tokens(text, toks[0].start, comma)) > reach.max_fronted_tokens:
             return None
         toks = tokens(text, comma + 1, end)
     for i, tok in enumerate(toks[:3]):
@@ -207,7 +226,7 @@ def clause_subject(text: str, start: int, end: int, lex: Lexicon, names: NameInd
     return None
 
 
-def _scan_left(text: str, toks: Sequence[Token], lex: Lexicon, names: NameIndex) -> Candidate | None:
+def _scan_left(text: str, toks: Sequence[Token], lex: Lexicon, names: NameIndex, reach: CueParams) -> Candidate | None:
     """The closest speaker phrase going left; a name of unknown type yields to a typed name or a
     pronoun a few words further in the same clause ("Jan Novák ve středu v Praze uvedl")."""
     place: Candidate | None = None
@@ -217,11 +236,11 @@ def _scan_left(text: str, toks: Sequence[Token], lex: Lexicon, names: NameIndex)
         if untyped is not None and ("," in text[tok.end : untyped.start] or untyped.start - tok.end > 60):
             return untyped
         if tok.low in lex.clause_openers and untyped is None:
-            opened = _clause_opened(text, toks, i, lex, names)
+            opened = _clause_opened(text, toks, i, lex, names, reach)
             if opened is not None or i < len(toks) - 1:
                 return opened or place
             if re.fullmatch(CONJ, tok.low):  # "X blasted Congress and said": the subject of the first verb
-                subject = clause_subject(text, toks[0].start, tok.start, lex, names)
+                subject = clause_subject(text, toks[0].start, tok.start, lex, names, reach)
                 if subject is not None:
                     return subject
         name = names.at(tok.start, tok.end)
@@ -244,17 +263,19 @@ def _scan_left(text: str, toks: Sequence[Token], lex: Lexicon, names: NameIndex)
     return untyped or place
 
 
-def _clause_opened(text: str, toks: Sequence[Token], i: int, lex: Lexicon, names: NameIndex) -> Candidate | None:
+def _clause_opened(
+    text: str, toks: Sequence[Token], i: int, lex: Lexicon, names: NameIndex, reach: CueParams
+) -> Candidate | None:
     """The subject of a clause opened by toks[i] and ending at the cue: the words after the opener
     ("than aides say", "which critics said"), or what a relative pronoun stands for ("Obama, who said")."""
     rest = toks[i + 1 :]
     if rest:
-        if len(rest) > MAX_CLAUSE_SUBJECT_TOKENS or (not text_gap_is_space(rest[0], rest[-1]) and len(rest) > 1):
+        if len(rest) > reach.max_clause_subject_tokens or (not text_gap_is_space(rest[0], rest[-1]) and len(rest) > 1):
             return None
         return Candidate(rest[0].start, rest[-1].end, text[rest[0].start : rest[-1].end], "np")
     if toks[i].low not in lex.relative_pronouns:
         return None
-    antecedent = _scan_left(text, toks[:i], lex, names)
+    antecedent = _scan_left(text, toks[:i], lex, names, reach)
     if antecedent is None:
         return None
     tok = toks[i]

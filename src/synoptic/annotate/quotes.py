@@ -18,13 +18,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from itertools import islice
-from typing import Literal
+from typing import ClassVar, Literal
 
 from ..models import Document, Mention, QuoteKind, QuoteMention, Sentence
+from ..params import Params, param
 from ..pipeline import Context, article_stage
 from .quote_cues import (
     CONJ,
     Cue,
+    CueParams,
     clause_subject,
     find_cues,
     noun_kind,
@@ -51,9 +53,6 @@ from .quote_speakers import (
 from .sentences import split_sentences
 
 Inherit = Literal["sentence", "previous", "implicit"]
-MIN_UNATTRIBUTED_WORDS = 6  # a shorter quote without a speaker is a scare quote
-MIN_REPORTED_WORDS = 3
-MAX_APPOSITION_TOKENS = 25  # “…,” Name, <apposition up to this long>, said
 _CLAUSE_WORDS = frozenset(
     [
         "what",
@@ -158,11 +157,38 @@ class _Found:
     attribution: str | None = None
 
 
+@dataclass(frozen=True)
+class QuoteParams(Params):
+    """Sizes by which the quotes stage tells quotes from scare quotes and bounds its searches; set by
+    hand with the patterns and checked on quotes_cs_ru / PolNeAr (docs/bench/quotes.md), not fitted."""
+
+    section: ClassVar[str] = "quotes"
+    min_unattributed_words: int = param(6, "a shorter quotation without a speaker is a scare quote, not a quote")
+    min_reported_words: int = param(3, "a reported statement holds at least this many words ('he said no' is none)")
+    max_apposition_tokens: int = param(25, "“…,” Name, <apposition up to this many tokens>, said")
+    cue_window_chars: int = param(
+        400, "characters after a cue searched for its clause: the patterns look 10 words ahead, which 400 hold"
+    )
+    speaker_window_chars: int = param(
+        500, "characters before a cue searched for its speaker: 26 words back with room for an apposition"
+    )
+
+
 class _Article:
     """One article's text, sentences, names and cues, shared by the extraction steps."""
 
-    def __init__(self, text: str, lang: str, sentences: Sequence[Sentence], mentions: Sequence[Mention]) -> None:
+    def __init__(
+        self,
+        text: str,
+        lang: str,
+        sentences: Sequence[Sentence],
+        mentions: Sequence[Mention],
+        params: QuoteParams | None = None,
+        reach: CueParams | None = None,
+    ) -> None:
         self.text = text
+        self.params = params or QuoteParams()
+        self.reach = reach or CueParams()
         self.lex: Lexicon = lexicon(lang)
         self.sentences = list(sentences) or list(split_sentences(text, lang))
         self._starts = [s.start for s in self.sentences]
@@ -232,8 +258,8 @@ def _embedding_subject(art: _Article, q: QuotedSpan) -> Candidate | None:
     introduced = art.text[start : q.open_at].rstrip().endswith(":")  # "Trump: “We will win.”"
     if any(start <= s < q.open_at for s, _ in art.masks) or len(tokens(art.text, start, q.open_at)) < 2 - introduced:
         return None
-    subject = clause_subject(art.text, start, q.open_at, art.lex, art.names)
-    if subject is None or len(tokens(art.text, q.start, q.end)) >= MIN_UNATTRIBUTED_WORDS:
+    subject = clause_subject(art.text, start, q.open_at, art.lex, art.names, art.reach)
+    if subject is None or len(tokens(art.text, q.start, q.end)) >= art.params.min_unattributed_words:
         return subject
     # A short phrase is a partial quote when a person uses it ("Trump called it “a disaster”"),
     # a title or a scare quote when a thing or an organisation is the subject.
@@ -279,7 +305,7 @@ def _attribute_after(art: _Article, q: QuotedSpan, found: _Found) -> bool:
 
 def _named_apposition(art: _Article, between: Sequence[Token], cue: Cue) -> Candidate | None:
     """The name in “…,” Sam Nunberg, a former Trump aide, said: a name, then a comma-set apposition."""
-    if not between or len(between) > MAX_APPOSITION_TOKENS:
+    if not between or len(between) > art.params.max_apposition_tokens:
         return None
     name = art.names.at(between[0].start, between[0].end)
     if name is None or name.type == "PLACE" or name.start != between[0].start:
@@ -298,7 +324,8 @@ def _ref_for_cue(art: _Article, cue: Cue, floor: int, ceiling: int) -> Candidate
         return source_phrase(text, cue.end, end, lex, names)
     if cue.kind == "so":
         return phrase_right(text, cue.end, ceiling, lex, names)
-    return verb_subject(text, cue, floor, ceiling, lex, names) or phrase_right(text, cue.end, ceiling, lex, names)
+    found = verb_subject(text, cue, floor, ceiling, lex, names, art.reach)
+    return found or phrase_right(text, cue.end, ceiling, lex, names)
 
 
 def _attribute_before(art: _Article, q: QuotedSpan, found: _Found) -> bool:
@@ -344,15 +371,6 @@ def _reported(art: _Article) -> list[_Found]:
     return out
 
 
-#: Characters after a cue searched for the start of its clause: the patterns look at most 10 words
-#: ahead, and ten words of news text fit in 400 characters. A bound keeps the cost per cue constant,
-#: so a long sentence full of cues costs time linear in its length.
-CUE_WINDOW_CHARS = 400
-#: Characters before a cue searched for its speaker: the speaker scan looks 26 words back at most,
-#: which 500 characters hold with room for an apposition ("X, a Lyon-based provider, said").
-SPEAKER_WINDOW_CHARS = 500
-
-
 def first_tokens(text: str, start: int, end: int, n: int) -> list[Token]:
     """The first `n` word tokens of `text[start:end]`, without tokenising the rest."""
     return [Token(m.start(), m.end(), m.group()) for m in islice(TOKEN.finditer(text, start, end), n)]
@@ -361,7 +379,7 @@ def first_tokens(text: str, start: int, end: int, n: int) -> list[Token]:
 def _content_start(art: _Article, cue: Cue, s_end: int) -> int | None:
     """Where the reported clause after a cue begins, or None when none follows."""
     text, lex = art.text, art.lex
-    after = text[cue.end : min(s_end, cue.end + CUE_WINDOW_CHARS)]
+    after = text[cue.end : min(s_end, cue.end + art.params.cue_window_chars)]
     colon = re.match(r"(?:\s+[\w’'-]+){0,3}?\s*:\s*", after)
     if colon:
         return cue.end + colon.end()
@@ -452,7 +470,7 @@ def _statements(
     start = dateline.end() if dateline else start
     out = []
     for a, b in _split(art, start, end):
-        if len(tokens(art.text, a, b)) >= MIN_REPORTED_WORDS:
+        if len(tokens(art.text, a, b)) >= art.params.min_reported_words:
             out.append(_Found(a, b, "indirect", cue.start, cue, ref, inherit if ref is None else None))
     return out
 
@@ -464,8 +482,8 @@ def _forward(art: _Article, cue: Cue, floor: int, s_end: int) -> list[_Found]:
     end = _content_end(art, start, s_end)
     if cue.kind == "participle":
         return _statements(art, start, end, cue, None, "sentence")
-    floor = max(floor, cue.start - SPEAKER_WINDOW_CHARS)
-    ref = verb_subject(art.text, cue, floor, start, art.lex, art.names)
+    floor = max(floor, cue.start - art.params.speaker_window_chars)
+    ref = verb_subject(art.text, cue, floor, start, art.lex, art.names, art.reach)
     ref = ref or subject_np(art.text, cue.start, floor, art.lex)
     if ref is None:
         ref = phrase_right(art.text, cue.end, start, art.lex, art.names)
@@ -501,7 +519,7 @@ def _backward(art: _Article, cue: Cue, s_start: int, s_end: int) -> list[_Found]
     if cue.kind == "so":
         ref = phrase_right(text, cue.end, s_end, art.lex, art.names)
     else:
-        ref = phrase_left(text, cue.start, comma + 1, art.lex, art.names) or phrase_right(
+        ref = phrase_left(text, cue.start, comma + 1, art.lex, art.names, art.reach) or phrase_right(
             text, cue.end, s_end, art.lex, art.names
         )
         ref = ref or subject_np(text, cue.start, comma + 1, art.lex)
@@ -675,7 +693,7 @@ class _Resolver:
         """Who "saying" or "adding" continues: the subject opening the sentence, else its first name."""
         start, _ = self.art.bounds(idx)
         art = self.art
-        subject = clause_subject(art.text, start, before, art.lex, art.names)
+        subject = clause_subject(art.text, start, before, art.lex, art.names, art.reach)
         if subject is not None:
             return subject
         return next((c for c in art.names.names if start <= c.start < before and c.type in ("PERSON", "ORG")), None)
@@ -751,11 +769,11 @@ class _Resolver:
 # Assembly
 
 
-def _keep(f: _Found, direct: Sequence[_Found], text: str) -> bool:
+def _keep(f: _Found, direct: Sequence[_Found], text: str, min_words: int) -> bool:
     if f.kind == "direct":
         if f.speaker is not None or f.ref is not None:
             return True  # attributed by a cue, even to a pronoun nobody in the text resolves
-        return len(tokens(text, f.start, f.end)) >= MIN_UNATTRIBUTED_WORDS
+        return len(tokens(text, f.start, f.end)) >= min_words
     for d in direct:
         overlap = min(d.end, f.end) - max(d.start, f.start)
         if overlap > 0.5 * (f.end - f.start):
@@ -782,17 +800,23 @@ def _mention(f: _Found, text: str) -> QuoteMention:
 
 
 def extract_quotes(
-    text: str, lang: str, sentences: Sequence[Sentence] = (), mentions: Sequence[Mention] = ()
+    text: str,
+    lang: str,
+    sentences: Sequence[Sentence] = (),
+    mentions: Sequence[Mention] = (),
+    params: QuoteParams | None = None,
+    reach: CueParams | None = None,
 ) -> tuple[QuoteMention, ...]:
     """Direct and reported quotes of one article with their speakers, in text order."""
-    art = _Article(text, lang, sentences, mentions)
+    art = _Article(text, lang, sentences, mentions, params, reach)
+    least = art.params.min_unattributed_words
     direct = _direct(art)
     reported = _reported(art)
     found = direct + reported
     found += _subjunctive(art, found)
     resolved = _Resolver(art).run(found)
-    kept_direct = [f for f in resolved if f.kind == "direct" and _keep(f, (), text)]
-    kept = kept_direct + [f for f in resolved if f.kind == "indirect" and _keep(f, kept_direct, text)]
+    kept_direct = [f for f in resolved if f.kind == "direct" and _keep(f, (), text, least)]
+    kept = kept_direct + [f for f in resolved if f.kind == "indirect" and _keep(f, kept_direct, text, least)]
     seen: set[tuple[int, int]] = set()
     out = []
     for f in sorted(kept, key=lambda f: (f.start, f.end)):
@@ -802,10 +826,19 @@ def extract_quotes(
     return tuple(out)
 
 
-@article_stage("quotes", requires=["text", "language", "sentences", "mentions"], provides=["quotes"], version="2")
+@article_stage(
+    "quotes",
+    requires=["text", "language", "sentences", "mentions"],
+    provides=["quotes"],
+    version="2",
+    params=[QuoteParams, CueParams],
+)
 def quotes_stage(docs: Sequence[Document], ctx: Context) -> list[Document]:
     """Add `Document.quotes`, using entity mentions when an earlier stage found them."""
+    p, reach = ctx.params(QuoteParams), ctx.params(CueParams)
     return [
-        replace(doc, quotes=extract_quotes(doc.article.text, doc.article.language, doc.sentences, doc.mentions))
+        replace(
+            doc, quotes=extract_quotes(doc.article.text, doc.article.language, doc.sentences, doc.mentions, p, reach)
+        )
         for doc in docs
     ]

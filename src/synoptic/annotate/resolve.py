@@ -26,8 +26,10 @@ import itertools
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import ClassVar
 
 from ..models import Document, Entity, EntityType, Mention, Span
+from ..params import Params, param
 from ..pipeline import Context, CorpusState, corpus_stage
 from .entities import free_tokens, name_rules, name_runs, recogniser, role_before
 from .gazetteer import Gazetteer, org_suffixes, tokens
@@ -36,8 +38,16 @@ from .names import PersonName, case_endings, close_spelling, fold, given_compati
 
 Ref = tuple[int, int]  # (document index, mention index)
 WEAK_SOURCE = "proper"  # mentions typed by their shape only (annotate/proper.py)
-# Skeletons shorter than this ("j" for Joe, "dn" for Dean) say too little to join people on their own.
-MIN_SKELETON = 3
+
+
+@dataclass(frozen=True)
+class ResolveParams(Params):
+    """How entity resolution joins names across articles and scripts."""
+
+    section: ClassVar[str] = "resolve_entities"
+    min_skeleton: int = param(
+        3, "skeletons shorter than this ('j' for Joe, 'dn' for Dean) say too little to join names on their own"
+    )
 
 
 @dataclass
@@ -232,7 +242,8 @@ def _shares_context(a: _Person, b: _Person, contexts: list[set[str]]) -> bool:
 class _Index:
     """Merged people looked up by surname key, by first given name and by the surname's first letter."""
 
-    def __init__(self) -> None:
+    def __init__(self, min_skeleton: int) -> None:
+        self.min_skeleton = min_skeleton
         self.people: list[_Person] = []
         self.by_surname: dict[str, list[_Person]] = defaultdict(list)
         self.by_given: dict[str, list[_Person]] = defaultdict(list)
@@ -242,16 +253,16 @@ class _Index:
     def add(self, p: _Person) -> None:
         self.people.append(p)
         self.by_surname[p.surname].append(p)
-        if len(p.skeleton) >= MIN_SKELETON:
+        if len(p.skeleton) >= self.min_skeleton:
             self.by_skeleton[p.skeleton].append(p)
         self.by_initial[p.surname[:1]].append(p)
         if p.given:
             self.by_given[p.given[0]].append(p)
 
 
-def _merge_people(people: list[_Person], contexts: list[set[str]]) -> list[_Person]:
+def _merge_people(people: list[_Person], contexts: list[set[str]], min_skeleton: int) -> list[_Person]:
     """Steps 2 and 3: join full names across articles, then attach surname-only people."""
-    index = _Index()
+    index = _Index(min_skeleton)
     for p in (p for p in people if p.given):
         target = next((q for q in index.by_surname[p.surname] if given_compatible(q.given, p.given)), None)
         if target is None:
@@ -280,7 +291,7 @@ def _merge_people(people: list[_Person], contexts: list[set[str]]) -> list[_Pers
                 for q in index.by_initial[p.surname[:1]]
                 if q.given and close_spelling(q.surname, p.surname) and _shares_context(q, p, contexts)
             ]
-        if not cands and len(p.skeleton) >= MIN_SKELETON:  # "Трампа" and "Donald Trump"
+        if not cands and len(p.skeleton) >= min_skeleton:  # "Трампа" and "Donald Trump"
             cands = [q for q in index.by_skeleton[p.skeleton] if _across(q, p)]
         if len(cands) > 1:
             mine = _context_of(p, contexts)
@@ -325,7 +336,7 @@ def entity_id(etype: str, key: str) -> str:
     return "ent_" + hashlib.sha1(f"{etype}:{key}".encode()).hexdigest()[:12]
 
 
-def vote_types(docs: Sequence[Document]) -> list[Document]:
+def vote_types(docs: Sequence[Document], min_skeleton: int = ResolveParams.min_skeleton) -> list[Document]:
     """Mentions typed by shape alone (source "proper") take the type the same name has elsewhere.
 
     "Sony" found as an unknown capitalised word in a Portuguese article is the ORG that spaCy or the
@@ -339,17 +350,17 @@ def vote_types(docs: Sequence[Document]) -> list[Document]:
                 votes[skeleton_key(m.text, doc.article.language)][m.type] += 1
     out: list[Document] = []
     for doc in docs:
-        mentions = tuple(_voted(m, doc.article.language, votes) for m in doc.mentions)
+        mentions = tuple(_voted(m, doc.article.language, votes, min_skeleton) for m in doc.mentions)
         out.append(replace(doc, mentions=mentions))
     return out
 
 
-def _voted(m: Mention, lang: str, votes: dict[str, Counter[EntityType]]) -> Mention:
+def _voted(m: Mention, lang: str, votes: dict[str, Counter[EntityType]], min_skeleton: int) -> Mention:
     """A shape-typed mention with the type its spelling, else its skeleton ("Канзасе" ~ Kansas), has elsewhere."""
     if m.source != WEAK_SOURCE:
         return m
     for key in (fold(m.text), skeleton_key(m.text, lang)):
-        if len(key) >= MIN_SKELETON and votes.get(key):
+        if len(key) >= min_skeleton and votes.get(key):
             return replace(m, type=votes[key].most_common(1)[0][0])
     return m
 
@@ -360,7 +371,7 @@ def skeleton_key(text: str, lang: str) -> str:
 
 
 def _merge_across_scripts(
-    others: dict[str, list[Ref]], docs: Sequence[Document], types: dict[str, Counter[str]]
+    others: dict[str, list[Ref]], docs: Sequence[Document], types: dict[str, Counter[str]], min_skeleton: int
 ) -> dict[str, list[Ref]]:
     """Join a place or organisation written only in one script to the one key of another script
     with the same skeleton and type ("Потомак" and "Potomac", "Теско" and "Tesco")."""
@@ -371,7 +382,7 @@ def _merge_across_scripts(
         info[key] = (scripts, skeleton_key(docs[d0].mentions[m0].text, docs[d0].article.language))
     by_skeleton: dict[str, list[str]] = defaultdict(list)
     for key, (_scripts, skel) in info.items():
-        if len(skel) >= MIN_SKELETON:
+        if len(skel) >= min_skeleton:
             by_skeleton[skel].append(key)
     for keys in by_skeleton.values():
         for key in keys:
@@ -387,9 +398,12 @@ def _merge_across_scripts(
     return others
 
 
-def resolve(docs: Sequence[Document], gaz: Gazetteer) -> tuple[list[Entity], list[Document]]:
+def resolve(
+    docs: Sequence[Document], gaz: Gazetteer, params: ResolveParams | None = None
+) -> tuple[list[Entity], list[Document]]:
     """Entities of the corpus, and the documents with each mention stamped with its entity id."""
-    docs = vote_types(docs)
+    least = (params or ResolveParams()).min_skeleton
+    docs = vote_types(docs, least)
     known = _known_surnames(docs)
     orgs = known_orgs(docs)
     org_index = _org_index(orgs)
@@ -399,7 +413,7 @@ def resolve(docs: Sequence[Document], gaz: Gazetteer) -> tuple[list[Entity], lis
     for di, doc in enumerate(docs):
         people.extend(_local_people(doc, di))
     groups: list[tuple[EntityType, str, list[Ref]]] = []
-    for p in _merge_people(people, contexts):
+    for p in _merge_people(people, contexts, least):
         groups.append(("PERSON", " ".join((*p.given[:1], p.surname)), p.refs))
     others: dict[str, list[Ref]] = defaultdict(list)
     display: dict[str, str] = {}  # gazetteer key -> its neutral name ("United States" for "US", "USA")
@@ -416,7 +430,7 @@ def resolve(docs: Sequence[Document], gaz: Gazetteer) -> tuple[list[Entity], lis
                 display[key] = place.key if place is not None else m.text
             others[key].append((di, mi))
             types[key][gtype or m.type] += 10 if gtype else 1
-    others = _merge_across_scripts(others, docs, types)
+    others = _merge_across_scripts(others, docs, types, least)
     for key, refs in others.items():
         etype: EntityType = types[key].most_common(1)[0][0]  # type: ignore[assignment]
         groups.append((etype, key, refs))
@@ -458,8 +472,8 @@ def _build_entities(
     return entities, out
 
 
-@corpus_stage("resolve_entities", requires=["mentions"], provides=["entities"], version="1")
+@corpus_stage("resolve_entities", requires=["mentions"], provides=["entities"], version="1", params=[ResolveParams])
 def resolve_entities_stage(state: CorpusState, ctx: Context) -> CorpusState:
     """One Entity per referent across articles and languages; mentions get their entity id."""
-    entities, docs = resolve(state.documents, recogniser(ctx).gazetteer)
+    entities, docs = resolve(state.documents, recogniser(ctx).gazetteer, ctx.params(ResolveParams))
     return replace(state, entities=tuple(entities), documents=tuple(docs))

@@ -4,17 +4,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import cache
+from typing import ClassVar
 
 from .. import langdata
 from ..models import Document, Sentence
+from ..params import Params, param
 from ..pipeline import Context, article_stage
 
-#: Longest sentence kept whole, in characters. Later stages look around every cue word within its
-#: sentence, so one unbounded "sentence" (a list without full stops) costs time quadratic in its
-#: length; the longest sentence in PolNeAr train is 979 characters (of 157k), so 2000 cuts none.
-MAX_SENTENCE_CHARS = 2000
+
+@dataclass(frozen=True)
+class SentenceParams(Params):
+    """The sentence splitter's bound on sentence length."""
+
+    section: ClassVar[str] = "sentences"
+    max_sentence_chars: int = param(
+        2000, "longest sentence kept whole: later stages cost quadratic in it; PolNeAr train's longest is 979 (of 157k)"
+    )
 
 
 def _abbreviations(language: str) -> frozenset[str]:
@@ -68,7 +75,9 @@ def _ends_with_abbreviation(text: str, abbreviations: frozenset[str]) -> bool:
     return bool(words) and (words[-1] in abbreviations or words[-1].lstrip('("„“«') in abbreviations)
 
 
-def split_sentences(text: str, language: str) -> tuple[Sentence, ...]:
+def split_sentences(
+    text: str, language: str, max_chars: int = SentenceParams.max_sentence_chars
+) -> tuple[Sentence, ...]:
     """Sentences of `text`, trimmed of surrounding white space; paragraphs never join.
 
     sentencex segments; a break after a known abbreviation of the language ("M.", "Dr.") or after an
@@ -107,7 +116,7 @@ def split_sentences(text: str, language: str) -> tuple[Sentence, ...]:
                 else:
                     out.append(Sentence(start, end))
         pos += len(para) + 1
-    return tuple(piece for sentence in out for piece in _cut_long(text, sentence, MAX_SENTENCE_CHARS))
+    return tuple(piece for sentence in out for piece in _cut_long(text, sentence, max_chars))
 
 
 def _cut_long(text: str, sentence: Sentence, limit: int) -> list[Sentence]:
@@ -134,6 +143,7 @@ def _cut_long(text: str, sentence: Sentence, limit: int) -> list[Sentence]:
     return pieces
 
 
-@article_stage("sentences", requires=["text", "language"], provides=["sentences"], version="2")
+@article_stage("sentences", requires=["text", "language"], provides=["sentences"], version="2", params=[SentenceParams])
 def sentences_stage(docs: Sequence[Document], ctx: Context) -> list[Document]:
-    return [replace(doc, sentences=split_sentences(doc.article.text, doc.article.language)) for doc in docs]
+    most = ctx.params(SentenceParams).max_sentence_chars
+    return [replace(doc, sentences=split_sentences(doc.article.text, doc.article.language, most)) for doc in docs]

@@ -22,10 +22,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import cache
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from .. import langdata
 from ..models import Document, Timex
+from ..params import Params, param
 from ..pipeline import Context, article_stage
 
 Granularity = Literal["day", "month", "year"]
@@ -210,7 +211,19 @@ def _add_months(d: date, n: int) -> tuple[int, int]:
     return total // 12, total % 12 + 1
 
 
-def resolve_expression(exp: Expression, base: date | None) -> tuple[str, Granularity] | None:
+@dataclass(frozen=True)
+class TimexParams(Params):
+    """How a date without a year is placed relative to the publication date."""
+
+    section: ClassVar[str] = "timex"
+    future_penalty: float = param(
+        2.5, "news mostly reports the past: a future reading must be this many times nearer; set by hand, not fitted"
+    )
+
+
+def resolve_expression(
+    exp: Expression, base: date | None, future_penalty: float = TimexParams.future_penalty
+) -> tuple[str, Granularity] | None:
     """ISO value and granularity of an expression, given the publication date (None when unknown)."""
     if exp.kind == "date" and exp.year and exp.month and exp.day:
         try:
@@ -224,9 +237,9 @@ def resolve_expression(exp: Expression, base: date | None) -> tuple[str, Granula
     if base is None:
         return None
     if exp.kind == "monthday" and exp.month and exp.day:
-        return _recent_day(base, exp.month, exp.day, exp.direction)
+        return _recent_day(base, exp.month, exp.day, exp.direction, future_penalty)
     if exp.kind == "month" and exp.month:
-        when = _nearest(base, exp.month, 15)
+        when = _nearest(base, exp.month, 15, 0, future_penalty)
         return (f"{when.year:04d}-{exp.month:02d}", "month") if when else None
     if exp.kind == "weekday" and exp.weekday is not None:
         back = (base.weekday() - exp.weekday) % 7
@@ -245,10 +258,7 @@ def resolve_expression(exp: Expression, base: date | None) -> tuple[str, Granula
     return None
 
 
-FUTURE_PENALTY = 2.5  # news mostly reports the past: a future reading must be clearly nearer
-
-
-def _nearest(base: date, month: int, day: int, direction: int = 0) -> date | None:
+def _nearest(base: date, month: int, day: int, direction: int, future_penalty: float) -> date | None:
     """The occurrence of month/day nearest to `base`, past readings preferred ("until ..." looks ahead)."""
     best: tuple[float, date] | None = None
     for year in (base.year - 1, base.year, base.year + 1):
@@ -259,14 +269,16 @@ def _nearest(base: date, month: int, day: int, direction: int = 0) -> date | Non
         gap = (d - base).days
         if direction > 0 and gap < 0:
             continue
-        cost = gap * FUTURE_PENALTY if gap > 0 and direction <= 0 else abs(gap)
+        cost = gap * future_penalty if gap > 0 and direction <= 0 else abs(gap)
         if best is None or cost < best[0]:
             best = (cost, d)
     return best[1] if best else None
 
 
-def _recent_day(base: date, month: int, day: int, direction: int = 0) -> tuple[str, Granularity] | None:
-    when = _nearest(base, month, day, direction)
+def _recent_day(
+    base: date, month: int, day: int, direction: int, future_penalty: float
+) -> tuple[str, Granularity] | None:
+    when = _nearest(base, month, day, direction, future_penalty)
     return (when.isoformat(), "day") if when else None
 
 
@@ -280,12 +292,14 @@ def parse_base(published: str | None) -> date | None:
         return None
 
 
-def find_timexes(text: str, lang: str, published: str | None) -> tuple[Timex, ...]:
+def find_timexes(
+    text: str, lang: str, published: str | None, future_penalty: float = TimexParams.future_penalty
+) -> tuple[Timex, ...]:
     """Timexes of `text` resolved against `published`; unresolvable relative ones keep value ''."""
     base = parse_base(published)
     out: list[Timex] = []
     for exp in find_expressions(text, lang):
-        resolved = resolve_expression(exp, base)
+        resolved = resolve_expression(exp, base, future_penalty)
         relative = exp.kind not in ("date", "monthyear", "year")
         value, gran = resolved if resolved else ("", _granularity_of(exp))
         out.append(Timex(exp.start, exp.end, text[exp.start : exp.end], value, gran, relative))
@@ -300,10 +314,13 @@ def _granularity_of(exp: Expression) -> Granularity:
     return exp.unit if exp.kind in ("relative", "ago") else "day"
 
 
-@article_stage("timex", requires=["text", "language", "sentences"], provides=["timexes"], version="1")
+@article_stage(
+    "timex", requires=["text", "language", "sentences"], provides=["timexes"], version="1", params=[TimexParams]
+)
 def timex_stage(docs: Sequence[Document], ctx: Context) -> list[Document]:
     """Fill `Document.timexes` for each article, resolved against its publication date."""
+    penalty = ctx.params(TimexParams).future_penalty
     return [
-        replace(doc, timexes=find_timexes(doc.article.text, doc.article.language, doc.article.published.date))
+        replace(doc, timexes=find_timexes(doc.article.text, doc.article.language, doc.article.published.date, penalty))
         for doc in docs
     ]

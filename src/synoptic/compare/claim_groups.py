@@ -5,7 +5,8 @@ articles. E5 cosine scores sit in a narrow band (~0.75-0.95); thresholds were se
 the example corpus: cross-language paraphrases of one statement score about 0.87-0.93, sentences
 of one story about different facts 0.80-0.86. Within one language unrelated sentences score
 higher (French or German pairs up to ~0.91, true same-language paraphrases from ~0.92), so
-same-language scores are lowered by SAME_LANGUAGE_OFFSET before any threshold applies.
+same-language scores are lowered by `claims.same_language_offset` before any threshold applies
+(the thresholds are `ClaimParams`).
 """
 
 from __future__ import annotations
@@ -19,11 +20,7 @@ import numpy.typing as npt
 from ..embed import Embedder, model_text
 from ..models import Derivation, Document
 from ..stories.passage_alignment import units as sentence_units
-from .claims import ClaimUnit
-
-ALIGN = 0.885  # average similarity for two sentences to count as one claim
-RELATED = 0.86  # similarity above which two sentences are about the same fact (for slot conflicts)
-SAME_LANGUAGE_OFFSET = 0.035  # E5 scores unrelated sentences of one language higher than across languages
+from .claims import ClaimParams, ClaimUnit
 
 Matrix = npt.NDArray[np.float32]
 
@@ -112,8 +109,10 @@ def derived_sentences(
     return carried_over([(u.article, u.start) for u in units], derivations, documents)
 
 
-def similarities(vectors: Matrix, langs: Sequence[str] = ()) -> Matrix:
-    """Calibrated cosine similarities: pairs in one language are lowered by SAME_LANGUAGE_OFFSET."""
+def similarities(
+    vectors: Matrix, langs: Sequence[str] = (), offset: float = ClaimParams.same_language_offset
+) -> Matrix:
+    """Calibrated cosine similarities: pairs in one language are lowered by `offset`."""
     if len(vectors) == 0:
         return np.zeros((0, 0), dtype=np.float32)
     sims: Matrix = (vectors @ vectors.T).astype(np.float32)
@@ -121,11 +120,13 @@ def similarities(vectors: Matrix, langs: Sequence[str] = ()) -> Matrix:
         codes = np.array(list(langs))
         same = codes[:, None] == codes[None, :]
         np.fill_diagonal(same, False)
-        sims = np.where(same, sims - SAME_LANGUAGE_OFFSET, sims).astype(np.float32)
+        sims = np.where(same, sims - offset, sims).astype(np.float32)
     return sims
 
 
-def cluster(units: Sequence[ClaimUnit], sims: Matrix, threshold: float = ALIGN) -> tuple[tuple[int, ...], ...]:
+def cluster(
+    units: Sequence[ClaimUnit], sims: Matrix, threshold: float = ClaimParams.align
+) -> tuple[tuple[int, ...], ...]:
     """Groups of units that state one claim: average linkage, never two sentences of one article
     joined by themselves (their similarity counts as zero)."""
     n = len(units)
@@ -150,10 +151,7 @@ def cluster(units: Sequence[ClaimUnit], sims: Matrix, threshold: float = ALIGN) 
     return tuple(sorted((tuple(m) for m in members.values()), key=lambda g: g[0]))
 
 
-BORROW = 0.88  # similarity for a weekday to take its date from another source's same weekday
-
-
-def borrow_dates(units: Sequence[ClaimUnit], sims: Matrix) -> list[ClaimUnit]:
+def borrow_dates(units: Sequence[ClaimUnit], sims: Matrix, threshold: float = ClaimParams.borrow) -> list[ClaimUnit]:
     """Resolve weekdays of articles without a publication date from closely aligned sentences of
     dated articles that name the same weekday ("Thursday" in both -> 2022-01-13)."""
     out = list(units)
@@ -164,7 +162,7 @@ def borrow_dates(units: Sequence[ClaimUnit], sims: Matrix) -> list[ClaimUnit]:
         for k, t in enumerate(times):
             if t.weekday is None or t.day:
                 continue
-            close = [int(j) for j in np.flatnonzero(sims[i] >= BORROW)]
+            close = [int(j) for j in np.flatnonzero(sims[i] >= threshold)]
             donors = [
                 d.day
                 for j in close
@@ -190,16 +188,19 @@ def align(
     embedder: Embedder,
     derivations: Iterable[Derivation] = (),
     documents: Mapping[str, Document] | None = None,
+    params: ClaimParams | None = None,
 ) -> Aligned:
     """Embed, compare and group the claim units of one story. The units of a one-article story are
     never embedded: sentences of one article are never joined into one claim nor compared for
     conflicts, so only repeated sentences (the same text) count as similar there. That keeps E5,
     the costliest step of a run, to stories that several articles report; there, sentences that
-    `derivations` align with their source share its vector (`embed_units`)."""
+    `derivations` align with their source share its vector (`embed_units`). `params`: the run's
+    `ClaimParams` (None: the declared defaults)."""
+    p = params or ClaimParams()
     if len({u.article for u in units}) <= 1:
         sims = same_text_similarities(units)
-        return Aligned(tuple(units), sims, cluster(units, sims))
+        return Aligned(tuple(units), sims, cluster(units, sims, p.align))
     vectors = embed_units(units, embedder, derived_sentences(units, derivations, documents or {}))
-    sims = similarities(vectors, [u.lang for u in units])
-    units = borrow_dates(units, sims)
-    return Aligned(tuple(units), sims, cluster(units, sims))
+    sims = similarities(vectors, [u.lang for u in units], p.same_language_offset)
+    units = borrow_dates(units, sims, p.borrow)
+    return Aligned(tuple(units), sims, cluster(units, sims, p.align))

@@ -14,15 +14,36 @@ import importlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from .. import langdata
 from ..models import Document
+from ..params import Params, param
 from ..pipeline import Context
 from . import cues
 from .layers import PlaceRef, QuantRef, TimeRef, doc_actors, doc_places, doc_quantities, doc_times
 
-MIN_WORDS = 4
+_SEEDS = "set on the seeds and example corpus when claims were written (a999469), not on labelled data"
+
+
+@dataclass(frozen=True)
+class ClaimParams(Params):
+    """Claim units and their E5 alignment across articles (docs/compare.md)."""
+
+    section: ClassVar[str] = "claims"
+    min_words: int = param(4, "sentences shorter than this (datelines, captions, 'He denied it.') state no claim")
+    align: float = param(
+        0.885,
+        f"mean calibrated E5 of one claim (paraphrases 0.87-0.93, other facts < 0.86); {_SEEDS}",
+    )
+    same_language_offset: float = param(
+        0.035, f"E5 scores unrelated sentences of one language this much higher than across languages; {_SEEDS}"
+    )
+    family_shared: int = param(
+        5, "stories sharing this many entities (and family_jaccard of them) align claims together; set on the seeds"
+    )
+    family_jaccard: float = param(0.15, "... and this share of their entities (set on the seeds' split story)")
+    borrow: float = param(0.88, f"similarity for a weekday to take its date from another source's weekday; {_SEEDS}")
 
 
 @dataclass(frozen=True)
@@ -180,8 +201,11 @@ def is_dateline(sentence: str, start: int, end: int) -> bool:
     return bool(_DATELINE_HEAD.match(sentence[:start]) and _DATELINE_TAIL.match(sentence[end:]))
 
 
-def units_of(doc: Document, names: dict[str, str] | None = None) -> list[ClaimUnit]:
-    """One claim unit per sentence of the document (sentences of fewer than MIN_WORDS words are skipped)."""
+def units_of(
+    doc: Document, names: dict[str, str] | None = None, min_words: int = ClaimParams.min_words
+) -> list[ClaimUnit]:
+    """One claim unit per sentence of the document (sentences of fewer than `min_words` words, the
+    `claims.min_words` setting, are skipped)."""
     art = doc.article
     lang = art.language or "en"
     places, times = doc_places(doc, names), doc_times(doc)
@@ -189,7 +213,7 @@ def units_of(doc: Document, names: dict[str, str] | None = None) -> list[ClaimUn
     out: list[ClaimUnit] = []
     for i, s in enumerate(doc.sentences):
         text = art.text[s.start : s.end]
-        if len(text.split()) < MIN_WORDS:
+        if len(text.split()) < min_words:
             continue
         sp = _within(places, s.start, s.end)
         st = tuple(

@@ -21,19 +21,36 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import ClassVar
 
 import numpy as np
 
 from .. import langdata
-from .claim_groups import RELATED, Aligned
+from ..params import Params, param
+from .claim_groups import Aligned
 from .claims import ClaimUnit
 from .layers import QuantRef, TimeRef, place_key, ranges_overlap, rule_places, same_day, time_label
 
-DATE_ALIGN = 0.86  # similarity for a date disagreement to count (with three shared names)
-DATE_ALIGN_STRONG = 0.9  # ... or with two shared names
-MAX_DATE_GAP_DAYS = 120  # farther apart: two different events, not one event dated differently
-NUMBER_ALIGN = 0.865
-NUMBER_CONTEXT_ALIGN = 0.83  # with a shared place or actor
+_BY_HAND = "set by hand on the seeds and example corpus when conflicts were written (a999469), not on labelled data"
+
+
+@dataclass(frozen=True)
+class ConflictParams(Params):
+    """Thresholds of the conflicts stage, on the calibrated E5 similarity of `compare.claim_groups`
+    (docs/compare.md); docs/bench/conflicts.md measures the stage with them."""
+
+    section: ClassVar[str] = "conflicts"
+    related: float = param(0.86, f"similarity above which two sentences are about one fact (outcomes); {_BY_HAND}")
+    date_align: float = param(0.86, f"similarity for a date disagreement to count, with three shared names; {_BY_HAND}")
+    date_align_strong: float = param(0.9, f"... or with two shared names; {_BY_HAND}")
+    max_date_gap_days: int = param(
+        120, "dates farther apart are two events, not one dated differently (about a news cycle); not tuned"
+    )
+    number_align: float = param(0.865, f"similarity for two numbers of one unit to be compared; {_BY_HAND}")
+    approx_tolerance: float = param(
+        0.05, "slack on the bounds of an approximate amount ('about 100,000') when ranges are compared; not tuned"
+    )
+    number_context_align: float = param(0.83, f"... when the sentences share a place or an actor; {_BY_HAND}")
 
 
 @dataclass(frozen=True)
@@ -160,24 +177,26 @@ def _after(t: TimeRef, published: str | None) -> bool:
     return bool(t.day and published and t.day > published[:10])
 
 
-def _date_related(aligned: Aligned, i: int, j: int) -> bool:
+def _date_related(aligned: Aligned, i: int, j: int, p: ConflictParams) -> bool:
     """Whether two sentences report the same statement closely enough for their dates to be compared."""
     a, b = aligned.units[i], aligned.units[j]
     shared, sim = len(a.keys & b.keys), aligned.sim(i, j)
-    return sim >= DATE_ALIGN and (shared >= 3 or (shared >= 2 and sim >= DATE_ALIGN_STRONG))
+    return sim >= p.date_align and (shared >= 3 or (shared >= 2 and sim >= p.date_align_strong))
 
 
-def _far_apart(a: TimeRef, b: TimeRef) -> bool:
+def _far_apart(a: TimeRef, b: TimeRef, p: ConflictParams) -> bool:
     if a.day and b.day:
-        return abs((date.fromisoformat(a.day) - date.fromisoformat(b.day)).days) > MAX_DATE_GAP_DAYS
+        return abs((date.fromisoformat(a.day) - date.fromisoformat(b.day)).days) > p.max_date_gap_days
     return False
 
 
-def _day_verdict(aligned: Aligned, i: int, j: int, main_days: Sequence[list[TimeRef]]) -> bool | None:
+def _day_verdict(
+    aligned: Aligned, i: int, j: int, main_days: Sequence[list[TimeRef]], p: ConflictParams
+) -> bool | None:
     """True: same day; False: different days (a conflict if related); None: not comparable.
     `main_days` holds `_main_days` of every unit, computed once per story."""
     da, db = main_days[i], main_days[j]
-    if not da or not db or not _date_related(aligned, i, j):
+    if not da or not db or not _date_related(aligned, i, j, p):
         return None
     verdicts = [same_day(x, y) for x in da for y in db]
     if any(v is True for v in verdicts):
@@ -187,7 +206,7 @@ def _day_verdict(aligned: Aligned, i: int, j: int, main_days: Sequence[list[Time
         return None  # "Díaz-Canel said ... on Monday" and "Peskov said ... on Tuesday": two statements
     if any(_after(x, b.published) for x in da) or any(_after(y, a.published) for y in db):
         return None  # one source dates it after the other was published: a later, different event
-    if not any(v is False for v in verdicts) or any(_far_apart(x, y) for x in da for y in db):
+    if not any(v is False for v in verdicts) or any(_far_apart(x, y, p) for x in da for y in db):
         return None
     return False
 
@@ -222,11 +241,12 @@ def _close_pairs(aligned: Aligned, voices: dict[str, str], threshold: float) -> 
     return [(int(i), int(j)) for i, j in zip(rows, cols, strict=True) if _different_voice(units[i], units[j], voices)]
 
 
-def date_conflicts(aligned: Aligned, voices: dict[str, str]) -> list[Finding]:
+def date_conflicts(aligned: Aligned, voices: dict[str, str], p: ConflictParams | None = None) -> list[Finding]:
+    p = p or ConflictParams()
     units = aligned.units
-    pairs = _close_pairs(aligned, voices, DATE_ALIGN)
+    pairs = _close_pairs(aligned, voices, p.date_align)
     main_days = [_main_days(u) for u in units]
-    verdicts = {(i, j): _day_verdict(aligned, i, j, main_days) for i, j in pairs}
+    verdicts = {(i, j): _day_verdict(aligned, i, j, main_days, p) for i, j in pairs}
     edges = [p for p, v in verdicts.items() if v is False]
     agree = [p for p, v in verdicts.items() if v is True]
     out: list[Finding] = []
@@ -252,7 +272,7 @@ def _brief(u: ClaimUnit, words: int = 14) -> str:
 # Numbers
 
 
-def _comparable(aligned: Aligned, i: int, j: int) -> bool:
+def _comparable(aligned: Aligned, i: int, j: int, p: ConflictParams) -> bool:
     a, b = aligned.units[i], aligned.units[j]
     pa, pb = {p.key for p in a.places}, {p.key for p in b.places}
     if pa and pb and not pa & pb:
@@ -263,7 +283,7 @@ def _comparable(aligned: Aligned, i: int, j: int) -> bool:
     if _years(a) != _years(b):
         return False  # "11,000 troops ... in the early 1990s" is another time than today's buildup
     sim = aligned.sim(i, j)
-    return sim >= NUMBER_ALIGN or (bool(a.keys & b.keys) and sim >= NUMBER_CONTEXT_ALIGN)
+    return sim >= p.number_align or (bool(a.keys & b.keys) and sim >= p.number_context_align)
 
 
 def _years(u: ClaimUnit) -> set[str]:
@@ -281,7 +301,8 @@ def _number_label(q: QuantRef) -> str:
     return f"{value:,.0f}".replace(",", " ") if value >= 10000 else f"{value:g}"
 
 
-def number_conflicts(aligned: Aligned, voices: dict[str, str]) -> list[Finding]:
+def number_conflicts(aligned: Aligned, voices: dict[str, str], p: ConflictParams | None = None) -> list[Finding]:
+    p = p or ConflictParams()
     units = aligned.units
     quants = [(i, q) for i, u in enumerate(units) for q in u.quantities]
     by_unit: dict[str, list[int]] = {}
@@ -291,10 +312,10 @@ def number_conflicts(aligned: Aligned, voices: dict[str, str]) -> list[Finding]:
     clash: set[frozenset[int]] = set()
     for x, y in (pair for same in by_unit.values() for pair in itertools.combinations(same, 2)):
         (i, qa), (j, qb) = quants[x], quants[y]
-        if not _different_voice(units[i], units[j], voices) or not _comparable(aligned, i, j):
+        if not _different_voice(units[i], units[j], voices) or not _comparable(aligned, i, j, p):
             continue
         edges.append((x, y))
-        if not ranges_overlap(qa, qb):
+        if not ranges_overlap(qa, qb, p.approx_tolerance):
             clash.add(frozenset((x, y)))
     edges.sort()  # the order of a scan over all pairs, so components come out in the same order
     out: list[Finding] = []
@@ -317,7 +338,8 @@ def _content_words(text: str) -> set[str]:
     return {w.lower().strip(".,") for w in text.split() if (len(w) > 2 and not w.isupper()) or w.lower() == "war"}
 
 
-def outcome_conflicts(aligned: Aligned, voices: dict[str, str]) -> list[Finding]:
+def outcome_conflicts(aligned: Aligned, voices: dict[str, str], p: ConflictParams | None = None) -> list[Finding]:
+    p = p or ConflictParams()
     units = aligned.units
     found: list[Finding] = []
     with_outcomes = [i for i, u in enumerate(units) if u.outcomes]
@@ -328,7 +350,7 @@ def outcome_conflicts(aligned: Aligned, voices: dict[str, str]) -> list[Finding]
             continue
         years_a = {t.value[:4] for t in a.times if t.value}
         years_b = {t.value[:4] for t in b.times if t.value}
-        if not (years_a & years_b or aligned.sim(i, j) >= RELATED):
+        if not (years_a & years_b or aligned.sim(i, j) >= p.related):
             continue
         for oa in a.outcomes:
             for ob in b.outcomes:
@@ -403,12 +425,14 @@ def role_conflicts(aligned: Aligned, voices: dict[str, str]) -> list[Finding]:
     return out
 
 
-def find_conflicts(aligned: Aligned, voices: dict[str, str]) -> list[Finding]:
-    """Every conflict among the aligned claim units of one story."""
+def find_conflicts(aligned: Aligned, voices: dict[str, str], p: ConflictParams | None = None) -> list[Finding]:
+    """Every conflict among the aligned claim units of one story (`p`: the run's parameters; None, the
+    declared defaults)."""
+    p = p or ConflictParams()
     return (
         place_conflicts(aligned, voices)
-        + date_conflicts(aligned, voices)
-        + number_conflicts(aligned, voices)
-        + outcome_conflicts(aligned, voices)
+        + date_conflicts(aligned, voices, p)
+        + number_conflicts(aligned, voices, p)
+        + outcome_conflicts(aligned, voices, p)
         + role_conflicts(aligned, voices)
     )

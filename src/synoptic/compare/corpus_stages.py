@@ -1,27 +1,43 @@
 """The comparison stages: claims, conflicts, coverage (with framing and timeline) and summary.
 
 They run per story after the annotation, entity, quote and story layers. Intermediate results
-(claim units, similarities, conflict findings) travel between them in `state.extras["compare"]`.
+travel between them as declared layers: `alignments` (each story's aligned claim units and their
+similarities, from `claims`) and `findings` (each story's conflict findings, from `conflicts`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from typing import ClassVar
 
 from ..embed import e5_embedder
 from ..models import Article, Claim, Conflict, ConflictValue, Document, Span, Story
-from ..pipeline import Context, CorpusState, corpus_stage
+from ..pipeline import Context, CorpusLayer, CorpusState, corpus_stage
 from .claim_groups import Aligned, align
-from .claims import ClaimUnit, parse_slots, units_of
-from .conflicts import Finding, find_conflicts
+from .claims import ClaimParams, ClaimUnit, parse_slots, units_of
+from .conflicts import ConflictParams, Finding, find_conflicts
 from .coverage import coverage_matrix, voices_quoted
-from .framing import story_framing
+from .framing import FramingParams, story_framing
 from .layers import count_voices, stories_of, story_families, voice_of
-from .summary import representative, summarise
+from .summary import SummaryParams, representative, summarise
 from .timeline import timeline
 
-EXTRA = "compare"
+
+@dataclass(frozen=True)
+class Alignments(CorpusLayer):
+    """Layer `alignments`: story id -> the story's view of its family's aligned claim units."""
+
+    layer: ClassVar[str] = "alignments"
+    by_story: Mapping[str, Aligned]
+
+
+@dataclass(frozen=True)
+class Findings(CorpusLayer):
+    """Layer `findings`: story id -> the conflict findings touching the story's articles."""
+
+    layer: ClassVar[str] = "findings"
+    by_story: Mapping[str, tuple[Finding, ...]]
 
 
 @dataclass(frozen=True)
@@ -37,8 +53,10 @@ def _span(u: ClaimUnit) -> Span:
 
 
 def _work(state: CorpusState) -> dict[str, StoryWork]:
-    work: dict[str, StoryWork] = state.extras.get(EXTRA, {})
-    return work
+    """Story id -> its alignment and conflict findings, for each story the claims stage worked on."""
+    aligned = state.layer(Alignments).by_story
+    findings = state.layer(Findings).by_story
+    return {sid: StoryWork(a, findings.get(sid, ())) for sid, a in aligned.items()}
 
 
 def build_claims(story: Story, aligned: Aligned, voices: dict[str, str]) -> tuple[Claim, ...]:
@@ -76,7 +94,8 @@ def _documents(state: CorpusState, story: Story) -> list[Document]:
         "derivations",
         "events",
     ],
-    provides=["claims"],
+    provides=["claims", "alignments"],
+    params=[ClaimParams],
 )
 def claims_stage(state: CorpusState, ctx: Context) -> CorpusState:
     """Claims of every story: sentence claims with slots, aligned across articles and languages
@@ -85,20 +104,21 @@ def claims_stage(state: CorpusState, ctx: Context) -> CorpusState:
     voices = voice_of(state)
     embedder = e5_embedder(ctx)
     by_id = {d.id: d for d in state.documents}
-    work: dict[str, StoryWork] = {}
+    params = ctx.params(ClaimParams)
+    work: dict[str, Aligned] = {}
     done: dict[str, Story] = {}
     stories = stories_of(state)
-    for family in story_families(state, stories):
+    for family in story_families(state, stories, params.family_shared, params.family_jaccard):
         articles = [a for story in family for a in story.articles]
         docs = _documents(state, replace(family[0], articles=tuple(articles)))
-        units = [u for doc in docs for u in units_of(doc, names)]
-        aligned = align(parse_slots(units, ctx), embedder, state.derivations, by_id)
+        units = [u for doc in docs for u in units_of(doc, names, params.min_words)]
+        aligned = align(parse_slots(units, ctx), embedder, state.derivations, by_id, params)
         for story in family:
             view = story_view(aligned, set(story.articles))
-            work[story.id] = StoryWork(view)
+            work[story.id] = view
             done[story.id] = replace(story, claims=build_claims(story, view, voices))
     out = tuple(done.get(s.id, s) for s in stories)
-    return replace(state, stories=out, extras={**state.extras, EXTRA: work})
+    return replace(state, stories=out).with_layer(Alignments(work))
 
 
 def story_view(aligned: Aligned, articles: set[str]) -> Aligned:
@@ -130,27 +150,31 @@ def _with_contradictions(claims: tuple[Claim, ...], aligned: Aligned, findings: 
     )
 
 
-@corpus_stage("conflicts", requires=["claims"], provides=["conflicts"])
+@corpus_stage(
+    "conflicts", requires=["claims", "alignments"], provides=["conflicts", "findings"], params=[ConflictParams]
+)
 def conflicts_stage(state: CorpusState, ctx: Context) -> CorpusState:
     """Conflicts of every story (place, date, number, outcome), and the spans contradicting each claim."""
     voices = voice_of(state)
-    work = dict(_work(state))
+    params = ctx.params(ConflictParams)
+    alignments = state.layer(Alignments).by_story
+    work: dict[str, tuple[Finding, ...]] = {}
     stories: list[Story] = []
     found: dict[int, list[Finding]] = {}  # per family alignment (shared by its stories' views)
     for story in state.stories:
-        if story.id not in work:
+        if story.id not in alignments:
             stories.append(story)
             continue
-        aligned = work[story.id].aligned
+        aligned = alignments[story.id]
         if id(aligned.units) not in found:
-            found[id(aligned.units)] = find_conflicts(aligned, voices)
+            found[id(aligned.units)] = find_conflicts(aligned, voices, params)
         own = set(story.articles)
         findings = [f for f in found[id(aligned.units)] if any(aligned.units[u].article in own for u in f.units)]
-        work[story.id] = StoryWork(aligned, tuple(findings))
+        work[story.id] = tuple(findings)
         conflicts = tuple(_conflict(story, n, f, aligned) for n, f in enumerate(findings))
         claims = _with_contradictions(story.claims, aligned, findings)
         stories.append(replace(story, conflicts=conflicts, claims=claims))
-    return replace(state, stories=tuple(stories), extras={**state.extras, EXTRA: work})
+    return replace(state, stories=tuple(stories)).with_layer(Findings(work))
 
 
 def _articles(state: CorpusState, story: Story) -> list[Article]:
@@ -174,11 +198,17 @@ def _with_work(state: CorpusState, build: Callable[[Story, StoryWork], Story]) -
     return replace(state, stories=stories)
 
 
-@corpus_stage("coverage", requires=["conflicts", "quote_groups"], provides=["coverage", "framing", "timeline"])
+@corpus_stage(
+    "coverage",
+    requires=["conflicts", "quote_groups", "alignments", "findings"],
+    provides=["coverage", "framing", "timeline"],
+    params=[FramingParams],
+)
 def coverage_stage(state: CorpusState, ctx: Context) -> CorpusState:
     """Per story: source x claim coverage, first reporters, voices quoted, framing and timeline."""
     voices = voice_of(state)
     roles = _roles(state)
+    framing = ctx.params(FramingParams)
 
     def build(story: Story, w: StoryWork) -> Story:
         articles = _articles(state, story)
@@ -187,21 +217,22 @@ def coverage_stage(state: CorpusState, ctx: Context) -> CorpusState:
             story,
             voices=count_voices(story.articles, voices),
             coverage=coverage_matrix(w.aligned, story.claims, articles, w.findings, voices),
-            framing=story_framing(_documents(state, story), quoted),
+            framing=story_framing(_documents(state, story), quoted, framing),
             timeline=timeline(story.events, w.aligned, story.claims),
         )
 
     return _with_work(state, build)
 
 
-@corpus_stage("summary", requires=["coverage"], provides=["summary"])
+@corpus_stage("summary", requires=["coverage", "alignments", "findings"], provides=["summary"], params=[SummaryParams])
 def summary_stage(state: CorpusState, ctx: Context) -> CorpusState:
     """The cited neutral summary of every story."""
     voices = voice_of(state)
     everyone = [d.article for d in state.documents]
+    params = ctx.params(SummaryParams)
 
     def build(story: Story, w: StoryWork) -> Story:
-        summary = summarise(w.aligned, story.claims, w.findings, _articles(state, story), voices, everyone)
+        summary = summarise(w.aligned, story.claims, w.findings, _articles(state, story), voices, everyone, params)
         return replace(story, summary=summary)
 
     return _with_work(state, build)

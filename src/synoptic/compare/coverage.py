@@ -6,7 +6,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ..models import Article, Claim, Entity, Quote
+from ..models import (
+    Article,
+    Claim,
+    ClaimState,
+    CoverageSource,
+    Entity,
+    FirstReporter,
+    Quote,
+    QuotedVoice,
+    StoryCoverage,
+)
 from . import cues
 from .claim_groups import Aligned
 from .conflicts import Finding
@@ -41,18 +51,18 @@ def coverage_matrix(
     articles: Sequence[Article],
     findings: Sequence[Finding],
     voices: dict[str, str],
-) -> dict[str, Any]:
+) -> StoryCoverage:
     """The source x claim matrix and first reporters.
 
     A cell is "reported" (the article states the claim), "contradicted" (it states another value in
     a conflict about the claim), "both" (it states the claim, but with a value that another reporter
     contradicts) or "omitted"."""
     against = contradicted_by(aligned, findings)
-    matrix: dict[str, dict[str, str]] = {}
-    first: dict[str, dict[str, Any]] = {}
+    matrix: dict[str, dict[str, ClaimState]] = {}
+    first: dict[str, FirstReporter] = {}
     for g, (members, claim) in enumerate(zip(aligned.groups, claims, strict=True)):
         reporting = {aligned.units[u].article for u in members}
-        row: dict[str, str] = {}
+        row: dict[str, ClaimState] = {}
         for art in articles:
             contradicting = art.id in against.get(g, set())
             if art.id in reporting:
@@ -63,29 +73,23 @@ def coverage_matrix(
                 row[art.id] = "omitted"
         matrix[claim.id] = row
         first[claim.id] = first_reporter([a for a in articles if a.id in reporting])
-    return {
-        "sources": [
-            {"article": a.id, "name": source_name(a), "outlet": a.outlet, "voice": voices.get(a.id, a.id)}
-            for a in articles
-        ],
-        "matrix": matrix,
-        "first_reporter": first,
-    }
+    sources = tuple(CoverageSource(a.id, source_name(a), a.outlet, voices.get(a.id, a.id)) for a in articles)
+    return StoryCoverage(sources=sources, matrix=matrix, first_reporter=first)
 
 
-def first_reporter(articles: Sequence[Article]) -> dict[str, Any]:
+def first_reporter(articles: Sequence[Article]) -> FirstReporter:
     """The earliest-published article among those reporting a claim (ties and unknown dates say so)."""
     dated = sorted((a.published.date, a.id) for a in articles if a.published.date)
     if not dated:
-        return {"article": None, "published": None, "how": "unknown: no publication dates"}
+        return FirstReporter(None, None, how="unknown: no publication dates")
     earliest = dated[0][0]
     tied = [i for d, i in dated if d[:10] == earliest[:10]]
-    return {"article": tied[0], "published": earliest, "tied": tied[1:], "how": "earliest publication date"}
+    return FirstReporter(tied[0], earliest, tied=tuple(tied[1:]), how="earliest publication date")
 
 
 def voices_quoted(
     quotes: Sequence[Quote], entities: Sequence[Entity], articles: Sequence[Article], roles: dict[str, str]
-) -> dict[str, list[dict[str, Any]]]:
+) -> dict[str, list[QuotedVoice]]:
     """Per article: the speakers it quotes, with their type, role and how often."""
     by_id = {e.id: e for e in entities}
     wanted = {a.id for a in articles}
@@ -110,7 +114,10 @@ def voices_quoted(
             },
         )
         row["quotes"] += 1
-    return {a: sorted(rows.values(), key=lambda r: (-r["quotes"], r["name"])) for a, rows in out.items()}
+    return {
+        a: [QuotedVoice(**r) for r in sorted(rows.values(), key=lambda r: (-r["quotes"], r["name"]))]
+        for a, rows in out.items()
+    }
 
 
 def affiliation(words: str, lang: str) -> str | None:
@@ -123,13 +130,13 @@ def affiliation(words: str, lang: str) -> str | None:
     return None
 
 
-def sides_quoted(quoted: dict[str, list[dict[str, Any]]]) -> dict[str, dict[str, int]]:
+def sides_quoted(quoted: dict[str, list[QuotedVoice]]) -> dict[str, dict[str, int]]:
     """Per article: how many quotes it gives to each side (speakers without a known side under "unknown")."""
     out: dict[str, dict[str, int]] = {}
     for article, rows in quoted.items():
         counts: dict[str, int] = {}
         for r in rows:
-            side = r["side"] or "unknown"
-            counts[side] = counts.get(side, 0) + r["quotes"]
+            side = r.side or "unknown"
+            counts[side] = counts.get(side, 0) + r.quotes
         out[article] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
     return out

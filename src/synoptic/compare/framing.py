@@ -7,13 +7,21 @@ compare outlets of different lengths: cues per 100 sentences.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import ClassVar
 
-from ..models import Document, Span
+from ..models import ArticleFraming, CueCount, Document, QuotedVoice, Span
+from ..params import Params, param
 from . import cues
 from .coverage import sides_quoted
 
-MAX_SPANS = 20
+
+@dataclass(frozen=True)
+class FramingParams(Params):
+    """How much framing evidence the coverage stage keeps per article."""
+
+    section: ClassVar[str] = "coverage"
+    max_framing_spans: int = param(20, "spans kept per article and cue kind (the counts keep every cue); a page size")
 
 
 def _cue_spans(doc: Document, key: str) -> list[Span]:
@@ -22,25 +30,23 @@ def _cue_spans(doc: Document, key: str) -> list[Span]:
     return [Span.of(doc.id, text, h.start, h.end) for h in cues.find(lang, key, text)]
 
 
-def framing_of(doc: Document) -> dict[str, Any]:
+def _counted(spans: list[Span], sentences: int, max_spans: int) -> CueCount:
+    return CueCount(len(spans), round(100 * len(spans) / sentences, 1), tuple(spans[:max_spans]))
+
+
+def framing_of(doc: Document, max_spans: int = FramingParams.max_framing_spans) -> ArticleFraming:
     """Loaded and hedged wording of one article: counts, rates per 100 sentences and spans."""
-    loaded, hedged = _cue_spans(doc, "loaded"), _cue_spans(doc, "hedges")
     sentences = max(1, len(doc.sentences))
-    return {
-        "loaded": {
-            "count": len(loaded),
-            "per_100_sentences": round(100 * len(loaded) / sentences, 1),
-            "spans": [s.to_dict() for s in loaded[:MAX_SPANS]],
-        },
-        "hedged": {
-            "count": len(hedged),
-            "per_100_sentences": round(100 * len(hedged) / sentences, 1),
-            "spans": [s.to_dict() for s in hedged[:MAX_SPANS]],
-        },
-    }
+    loaded = _counted(_cue_spans(doc, "loaded"), sentences, max_spans)
+    return ArticleFraming(loaded=loaded, hedged=_counted(_cue_spans(doc, "hedges"), sentences, max_spans))
 
 
-def story_framing(docs: Sequence[Document], quoted: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+def story_framing(
+    docs: Sequence[Document], quoted: dict[str, list[QuotedVoice]], params: FramingParams | None = None
+) -> dict[str, ArticleFraming]:
     """Framing of every article of a story, with the voices each quotes."""
     sides = sides_quoted(quoted)
-    return {d.id: {**framing_of(d), "voices": quoted.get(d.id, []), "sides": sides.get(d.id, {})} for d in docs}
+    spans = (params or FramingParams()).max_framing_spans
+    return {
+        d.id: replace(framing_of(d, spans), voices=tuple(quoted.get(d.id, [])), sides=sides.get(d.id, {})) for d in docs
+    }

@@ -209,13 +209,11 @@ class QuantRef:
     stated: float | None = None  # the number as written ("at least 12" -> 12); None for vague amounts
 
 
-APPROX_TOLERANCE = 0.05  # an approximate amount's bounds are themselves approximate
-
-
-def ranges_overlap(a: QuantRef, b: QuantRef) -> bool:
+def ranges_overlap(a: QuantRef, b: QuantRef, tolerance: float) -> bool:
     """Whether two amounts can both be true: their ranges overlap (a precision difference).
-    "Zehntausende" (20,000-99,999) and "100,000" overlap within the tolerance of vague bounds."""
-    slack = 1 + APPROX_TOLERANCE if a.approximate or b.approximate else 1.0
+    "Zehntausende" (20,000-99,999) and "100,000" overlap within `tolerance` (`conflicts.approx_tolerance`),
+    as an approximate amount's bounds are themselves approximate."""
+    slack = 1 + tolerance if a.approximate or b.approximate else 1.0
     return a.low <= b.high * slack and b.low <= a.high * slack
 
 
@@ -466,12 +464,11 @@ def stories_of(state: CorpusState) -> tuple[Story, ...]:
     return (Story(id="story-0", title=title, articles=tuple(d.id for d in state.documents)),)
 
 
-FAMILY_SHARED = 5  # stories sharing at least this many entities ...
-FAMILY_JACCARD = 0.15  # ... and this share of their entities are compared together
-
-
-def story_families(state: CorpusState, stories: Sequence[Story]) -> list[list[Story]]:
-    """Stories compared together: those naming many of the same people, organisations and places.
+def story_families(
+    state: CorpusState, stories: Sequence[Story], least_shared: int, least_jaccard: float
+) -> list[list[Story]]:
+    """Stories compared together: those naming many of the same people, organisations and places
+    (at least `least_shared` entities making `least_jaccard` of both stories' entities).
 
     A story split by the clustering (the seeds: the Putin-Díaz-Canel call and Ryabkov's remarks)
     can still contradict its sibling, so claims are aligned and conflicts found across a family;
@@ -491,7 +488,7 @@ def story_families(state: CorpusState, stories: Sequence[Story]) -> list[list[St
     for i in range(len(stories)):
         for j in range(i + 1, len(stories)):
             shared = len(keys[i] & keys[j])
-            if shared >= FAMILY_SHARED and shared / max(1, len(keys[i] | keys[j])) >= FAMILY_JACCARD:
+            if shared >= least_shared and shared / max(1, len(keys[i] | keys[j])) >= least_jaccard:
                 parent[root(j)] = root(i)
     families: dict[int, list[Story]] = {}
     for i, s in enumerate(stories):

@@ -30,6 +30,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import ClassVar
 
 import numpy as np
 from anyascii import anyascii
@@ -38,36 +39,48 @@ from rapidfuzz import fuzz
 from ..annotate.names import word_key
 from ..embed import Embedder, e5_embedder, static_embedder
 from ..models import Derivation, Document, Entity, Quote, QuoteGroup, QuoteMention, QuoteVariant, Span
+from ..params import Params, param
 from ..pipeline import Context, CorpusState, corpus_stage
 from .claim_groups import carried_over, chain_root
 
-NEAR_IDENTICAL = 95  # rapidfuzz ratio at which two texts are one quote whoever the speaker is
-SPEAKER_NAME_RATIO = 70  # transliterations: Rjabkow / Ryabkov, Hryzenko / Hrytsenko
-LARGE_BLOCK = 300  # a block larger than this is compared through a static-vector prefilter
-STATIC_PREFILTER = 0.30  # static cosine under which large-block quotes are not compared (93% of WMT22 true pairs above)
-# Articles sharing this many rare name keys have all their quote pairs compared. WMT22 calibration
-# F1 0.863 / 0.861 / 0.854 / 0.845 for 2 / 3 / 4 / 5 keys, with 118k / 64k / 40k / 29k pairs scored.
-SHARED_ARTICLE_KEYS = 3
-RARE_KEY_ARTICLES = 50  # a name key in more articles than this is too common to pair articles by
-PARTIAL_LENGTH = 1.6  # a quote this many times longer than its partner is compared sentence by sentence
+_FIT = "logistic regression on the WMT22 calibration half (benchmarks/bench_quote_groups.py)"
 
 
 @dataclass(frozen=True)
-class Weights:
-    """Log-odds that two quotes render one statement: a logistic regression fitted on the
-    calibration half of WMT22 (quotes of an original and its translations, aligned by segment id;
-    benchmarks/bench_quote_groups.py), and the join threshold with the best pairwise F1 there."""
+class Weights(Params):
+    """The quote_groups stage's parameters. Log-odds that two quotes render one statement: a logistic
+    regression fitted on the calibration half of WMT22 (quotes of an original and its translations,
+    aligned by segment id; benchmarks/bench_quote_groups.py), the join threshold with the best
+    pairwise F1 there, and the limits that choose which quote pairs are compared at all."""
 
-    bias: float = -32.82  # fitted with the weights below (refit on the calibration half shared by every benchmark)
-    e5: float = 28.83  # best E5 cosine over whole texts and, for partial renderings, sentences
-    cross_language: float = 2.73  # E5 cosines of one statement sit ~0.06 lower across languages
-    same_speaker: float = 0.71  # the same speaker entity or spelling-tolerant name
-    other_speaker: float = 0.0  # two different named speakers: no evidence either way once refitted
-    shared_names: float = 0.21  # set cosine of name and number keys inside the two quotes
-    shared_article_names: float = 4.85  # set cosine of the two articles' name keys: one story
-    late: float = -1.0  # set by hand (WMT22 is undated): articles published more than two days apart
-    mutual_best: float = 3.34  # each is the other's closest quote in the other's article
-    threshold: float = 0.0  # the fit's boundary (p = 0.5): calibration F1 is flat over -0.5..0.5 (0.871-0.872)
+    section: ClassVar[str] = "quote_groups"
+    bias: float = param(-32.82, f"intercept, fitted with the weights below; {_FIT}")
+    e5: float = param(28.83, f"weight of the best E5 cosine over whole texts or sentences; {_FIT}")
+    cross_language: float = param(2.73, f"E5 cosines of one statement sit ~0.06 lower across languages; {_FIT}")
+    same_speaker: float = param(0.71, f"weight of the same speaker entity or spelling-tolerant name; {_FIT}")
+    other_speaker: float = param(0.0, f"two different named speakers: no evidence either way once refitted; {_FIT}")
+    shared_names: float = param(0.21, f"weight of the set cosine of name and number keys in the quotes; {_FIT}")
+    shared_article_names: float = param(4.85, f"weight of the set cosine of the articles' name keys; {_FIT}")
+    late: float = param(-1.0, "set by hand (WMT22 is undated): articles published more than late_days apart")
+    mutual_best: float = param(3.34, f"each is the other's closest quote in the other's article; {_FIT}")
+    threshold: float = param(0.0, "the fit's boundary (p = 0.5): calibration F1 is flat over -0.5..0.5 (0.871-0.872)")
+    late_days: int = param(2, "days between publications after which the late weight applies; set by hand")
+    near_identical: int = param(95, "rapidfuzz ratio at which two texts are one quote whoever the speaker is")
+    speaker_name_ratio: int = param(
+        70, "rapidfuzz ratio of one speaker's spellings across transliterations (Tschaikowski / Chaikovsky); not tuned"
+    )
+    large_block: int = param(300, "a block of more quotes than this is compared through a static-vector prefilter")
+    static_prefilter: float = param(
+        0.3, "static cosine under which large-block quotes are not compared (93% of WMT22 true pairs above)"
+    )
+    shared_article_keys: int = param(
+        3,
+        "articles sharing this many rare name keys compare all quotes (WMT22 calibration F1 .863/.861/.854 at 2/3/4)",
+    )
+    rare_key_articles: int = param(50, "a name key in more articles than this is too common to pair articles by")
+    partial_length: float = param(
+        1.6, "a quote this many times longer than its partner is compared sentence by sentence; not tuned"
+    )
 
 
 @dataclass(frozen=True)
@@ -207,12 +220,15 @@ class _Similarity:
         pairs: Sequence[tuple[int, int]],
         embedder: Embedder,
         same_as: Mapping[int, int] | None = None,
+        partial_length: float = Weights.partial_length,
     ) -> None:
         texts = [i.quote.span.text for i in items]
         same_as = same_as or {}
         needed = sorted({k for pair in pairs for k in pair})
         own = sorted({same_as.get(k, k) for k in needed})
-        split_needed = sorted({k for a, b in pairs for k in self._partial(texts, a, b) if k not in same_as})
+        split_needed = sorted(
+            {k for a, b in pairs for k in self._partial(texts, a, b, partial_length) if k not in same_as}
+        )
         split = {k: _segments(texts[k]) for k in split_needed}
         split = {k: parts for k, parts in split.items() if len(parts) > 1}
         wanted = [texts[k] for k in own] + [seg for parts in split.values() for seg in parts]
@@ -227,12 +243,12 @@ class _Similarity:
         self.embedded = len(wanted)
 
     @staticmethod
-    def _partial(texts: Sequence[str], a: int, b: int) -> tuple[int, ...]:
-        """The longer quote of a pair when it is `PARTIAL_LENGTH` times the length of the other."""
+    def _partial(texts: Sequence[str], a: int, b: int, ratio: float) -> tuple[int, ...]:
+        """The longer quote of a pair when it is `ratio` times the length of the other."""
         la, lb = len(texts[a]), len(texts[b])
-        if la >= PARTIAL_LENGTH * lb:
+        if la >= ratio * lb:
             return (a,)
-        return (b,) if lb >= PARTIAL_LENGTH * la else ()
+        return (b,) if lb >= ratio * la else ()
 
     def __call__(self, a: int, b: int) -> float:
         whole = float(self.full[a] @ self.full[b])
@@ -258,8 +274,8 @@ def _blocks(items: Sequence[_Item]) -> list[list[int]]:
     return [members for members in by.values() if len(members) > 1]
 
 
-def related_articles(items: Sequence[_Item]) -> set[tuple[str, str]]:
-    """Article pairs sharing at least `SHARED_ARTICLE_KEYS` rare name keys (an inverted index, so
+def related_articles(items: Sequence[_Item], w: Weights) -> set[tuple[str, str]]:
+    """Article pairs sharing at least `shared_article_keys` rare name keys (an inverted index, so
     only articles that share a name are ever paired): likely reports of one story."""
     keys: dict[str, frozenset[str]] = {i.quote.span.article: i.article_keys for i in items}
     postings: dict[str, list[str]] = defaultdict(list)
@@ -268,25 +284,25 @@ def related_articles(items: Sequence[_Item]) -> set[tuple[str, str]]:
             postings[key].append(article)
     shared: Counter[tuple[str, str]] = Counter()
     for members in postings.values():
-        if len(members) <= RARE_KEY_ARTICLES:
+        if len(members) <= w.rare_key_articles:
             shared.update(itertools.combinations(members, 2))
-    return {pair for pair, n in shared.items() if n >= SHARED_ARTICLE_KEYS}
+    return {pair for pair, n in shared.items() if n >= w.shared_article_keys}
 
 
-def _article_blocks(items: Sequence[_Item]) -> list[list[int]]:
+def _article_blocks(items: Sequence[_Item], w: Weights) -> list[list[int]]:
     """The quotes of each related article pair, as one block each."""
     by_article: dict[str, list[int]] = defaultdict(list)
     for k, item in enumerate(items):
         by_article[item.quote.span.article].append(k)
-    return [by_article[a] + by_article[b] for a, b in sorted(related_articles(items))]
+    return [by_article[a] + by_article[b] for a, b in sorted(related_articles(items, w))]
 
 
-def _same_speaker(a: _Item, b: _Item) -> bool:
+def _same_speaker(a: _Item, b: _Item, ratio: int) -> bool:
     if a.speaker_key is None or b.speaker_key is None:
         return False
     if a.quote.speaker and b.quote.speaker:
         return a.quote.speaker == b.quote.speaker
-    return a.speaker_key == b.speaker_key or fuzz.ratio(a.speaker_key, b.speaker_key) >= SPEAKER_NAME_RATIO
+    return a.speaker_key == b.speaker_key or fuzz.ratio(a.speaker_key, b.speaker_key) >= ratio
 
 
 def _named(item: _Item) -> bool:
@@ -294,25 +310,30 @@ def _named(item: _Item) -> bool:
     return item.speaker_key is not None and (item.quote.speaker is not None or item.mention.attribution == "name")
 
 
-def _block_pairs(block: Sequence[int], items: Sequence[_Item], static: Embedder | None) -> Iterator[tuple[int, int]]:
+def _block_pairs(
+    block: Sequence[int], items: Sequence[_Item], static: Embedder | None, w: Weights
+) -> Iterator[tuple[int, int]]:
     """Pairs of a block: all of them, or for a large block those whose static vectors are close."""
-    if len(block) <= LARGE_BLOCK or static is None:
+    if len(block) <= w.large_block or static is None:
         yield from itertools.combinations(block, 2)
         return
     vectors = static.encode([items[k].quote.span.text for k in block])
     for offset in range(0, len(block), 512):
-        close = np.nonzero(vectors[offset : offset + 512] @ vectors.T >= STATIC_PREFILTER)
+        close = np.nonzero(vectors[offset : offset + 512] @ vectors.T >= w.static_prefilter)
         for row, col in zip(*close, strict=True):
             if offset + row < col:
                 yield block[offset + row], block[col]
 
 
-def candidate_pairs(items: Sequence[_Item], static: Embedder | None) -> list[tuple[int, int]]:
+def candidate_pairs(
+    items: Sequence[_Item], static: Embedder | None, weights: Weights | None = None
+) -> list[tuple[int, int]]:
     """Pairs of quotes of different articles that may render one statement: the same speaker,
     the same words, or articles sharing rare names."""
+    w = weights or Weights()
     seen: set[tuple[int, int]] = set()
-    for block in _blocks(items) + _article_blocks(items):
-        for a, b in _block_pairs(block, items, static):
+    for block in _blocks(items) + _article_blocks(items, w):
+        for a, b in _block_pairs(block, items, static, w):
             pair = (min(a, b), max(a, b))
             if items[pair[0]].quote.span.article != items[pair[1]].quote.span.article:
                 seen.add(pair)
@@ -346,9 +367,12 @@ class PairFeatures:
         )
 
 
-def pair_features(x: _Item, y: _Item, similarity: float, mutual_best: bool) -> PairFeatures:
-    same = _same_speaker(x, y)
-    gap = x.published and y.published and abs((x.published - y.published).days) > 2
+def pair_features(
+    x: _Item, y: _Item, similarity: float, mutual_best: bool, weights: Weights | None = None
+) -> PairFeatures:
+    w = weights or Weights()
+    same = _same_speaker(x, y, w.speaker_name_ratio)
+    gap = x.published and y.published and abs((x.published - y.published).days) > w.late_days
     return PairFeatures(
         e5=similarity,
         cross_language=float(x.language != y.language),
@@ -377,10 +401,11 @@ def similarities(
     ]
 
 
-def _identical(x: _Item, y: _Item) -> bool:
+def _identical(x: _Item, y: _Item, w: Weights) -> bool:
     """The same words, and no sign of two different speakers."""
     unknown = x.speaker_key is None or y.speaker_key is None
-    return (unknown or _same_speaker(x, y)) and fuzz.ratio(x.quote.span.text, y.quote.span.text) >= NEAR_IDENTICAL
+    same_words = fuzz.ratio(x.quote.span.text, y.quote.span.text) >= w.near_identical
+    return (unknown or _same_speaker(x, y, w.speaker_name_ratio)) and same_words
 
 
 def scored_pairs(
@@ -390,10 +415,10 @@ def scored_pairs(
     out: list[tuple[float, int, int]] = []
     for a, b, similarity, mutual in similarities(items, pairs, sim):
         x, y = items[a], items[b]
-        if _identical(x, y):
+        if _identical(x, y, weights):
             out.append((math.inf, a, b))
             continue
-        logit = pair_features(x, y, similarity, mutual).logit(weights)
+        logit = pair_features(x, y, similarity, mutual, weights).logit(weights)
         if logit >= weights.threshold:
             out.append((logit, a, b))
     return sorted(out, reverse=True)
@@ -498,12 +523,14 @@ def group_quotes(
     that `derivations` carried from a source article share its quote's vector (`derived_quotes`)."""
     if not items:
         return [], []
-    pairs = candidate_pairs(items, static)
-    sim = _Similarity(items, pairs, embedder, derived_quotes(items, derivations, documents or {}))
+    weights = weights or Weights()
+    pairs = candidate_pairs(items, static, weights)
+    same_as = derived_quotes(items, derivations, documents or {})
+    sim = _Similarity(items, pairs, embedder, same_as, weights.partial_length)
     index = {i.quote.id: k for k, i in enumerate(items)}
     quotes: dict[str, Quote] = {}
     groups: list[QuoteGroup] = []
-    for members_idx in cluster(items, scored_pairs(items, pairs, sim, weights or Weights())):
+    for members_idx in cluster(items, scored_pairs(items, pairs, sim, weights)):
         members = [items[k] for k in members_idx]
         gid = _group_id([m.quote.id for m in members])
         for m in members:
@@ -514,12 +541,21 @@ def group_quotes(
     return ordered, sorted(groups, key=lambda g: g.id)
 
 
-@corpus_stage("quote_groups", requires=["quotes", "entities", "derivations"], provides=["quote_groups"], version="3")
+@corpus_stage(
+    "quote_groups",
+    requires=["quotes", "entities", "derivations"],
+    provides=["quote_groups"],
+    version="3",
+    params=[Weights],
+)
 def quote_groups_stage(state: CorpusState, ctx: Context) -> CorpusState:
-    """Set `state.quotes` (with speakers and groups) and `state.extras["quote_groups"]`."""
+    """Set `state.quotes` (with speakers and groups) and `state.quote_groups`."""
     items = build_quotes(state)
     embedders = (e5_embedder(ctx), static_embedder(ctx))
     documents = {d.id: d for d in state.documents}
-    found = group_quotes(items, *embedders, derivations=state.derivations, documents=documents) if items else None
+    weights = ctx.params(Weights)
+    found = (
+        group_quotes(items, *embedders, weights, derivations=state.derivations, documents=documents) if items else None
+    )
     quotes, groups = found or ([], [])
-    return replace(state, quotes=tuple(quotes), extras={**state.extras, "quote_groups": tuple(groups)})
+    return replace(state, quotes=tuple(quotes), quote_groups=tuple(groups))

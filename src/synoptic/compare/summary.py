@@ -9,18 +9,29 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar
 
 from .. import langdata
 from ..models import Article, Claim, Span, SummarySentence
+from ..params import Params, param
 from . import cues
 from .claim_groups import Aligned
 from .conflicts import Finding
 from .coverage import source_name
 from .layers import count_voices
 
-MAX_CLAIM_SENTENCES = 4
-MAX_CONFLICT_SENTENCES = 4
-DUPLICATE = 0.9  # representative sentences this similar say the same thing
+
+@dataclass(frozen=True)
+class SummaryParams(Params):
+    """Length and redundancy of the cited summary (docs/compare.md)."""
+
+    section: ClassVar[str] = "summary"
+    max_claim_sentences: int = param(4, "a summary a reader takes in at a glance: at most this many claim sentences")
+    max_conflict_sentences: int = param(4, "... and this many sentences on conflicts; a choice of length, not tuned")
+    duplicate: float = param(
+        0.9, "representative sentences this similar (calibrated E5) say the same thing; above claims.align, not tuned"
+    )
 
 
 def _names(article_ids: Sequence[str], articles: dict[str, Article]) -> str:
@@ -93,9 +104,12 @@ def summarise(
     articles: Sequence[Article],
     voices: dict[str, str],
     others: Sequence[Article] = (),
+    params: SummaryParams | None = None,
 ) -> tuple[SummarySentence, ...]:
-    """Up to MAX_CLAIM_SENTENCES claim sentences by independent voices, then the conflicts.
-    `others` are articles of sibling stories that conflicts may cite (named, never summarised)."""
+    """Up to `max_claim_sentences` claim sentences by independent voices, then the conflicts.
+    `others` are articles of sibling stories that conflicts may cite (named, never summarised);
+    `params` the run's `SummaryParams` (None: the declared defaults)."""
+    p = params or SummaryParams()
     by_id = {a.id: a for a in articles}
     named = {**{a.id: a for a in others}, **by_id}
     in_conflict = {u for f in findings for u in f.units}
@@ -110,12 +124,12 @@ def summarise(
     used_articles: set[str] = set()
     for g in order:
         members = aligned.groups[g]
-        if set(members) & in_conflict or len(chosen) >= MAX_CLAIM_SENTENCES:
+        if set(members) & in_conflict or len(chosen) >= p.max_claim_sentences:
             continue
         rep = representative(aligned, members)
         if not stands_alone(aligned.units[rep].text):
             continue
-        if any(aligned.sim(rep, representative(aligned, aligned.groups[c])) >= DUPLICATE for c in chosen):
+        if any(aligned.sim(rep, representative(aligned, aligned.groups[c])) >= p.duplicate for c in chosen):
             continue
         arts = {aligned.units[u].article for u in members}
         if len(members) == 1 and arts <= used_articles and len(used_articles) < len(by_id):
@@ -123,5 +137,5 @@ def summarise(
         chosen.append(g)
         used_articles |= arts
     out = [_claim_sentence(aligned, aligned.groups[g], claims[g], by_id, voices) for g in chosen]
-    out += [_conflict_sentence(f, aligned, named) for f in findings[:MAX_CONFLICT_SENTENCES]]
+    out += [_conflict_sentence(f, aligned, named) for f in findings[: p.max_conflict_sentences]]
     return tuple(out)

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
-from ..models import Claim, Event
+from ..models import Claim, Event, TimelineEntry
 from .claim_groups import Aligned
 
 
@@ -21,31 +20,13 @@ def _claim_date(aligned: Aligned, members: Sequence[int]) -> str | None:
     return max(counts, key=lambda v: (counts[v], len(v), v))
 
 
-def timeline(events: Sequence[Event], aligned: Aligned, claims: Sequence[Claim]) -> list[dict[str, Any]]:
-    """Entries `{date, kind, what, id, sources, evidence}` sorted by date (undated events last)."""
-    entries: list[dict[str, Any]] = [
-        {
-            "date": e.date,
-            "kind": "event",
-            "id": e.id,
-            "what": e.description,
-            "sources": list(e.articles),
-            "evidence": [s.to_dict() for s in e.evidence],
-        }
-        for e in events
-    ]
+def timeline(events: Sequence[Event], aligned: Aligned, claims: Sequence[Claim]) -> tuple[TimelineEntry, ...]:
+    """The story's events and dated claims, sorted by date (undated events last)."""
+    entries = [TimelineEntry(e.date, "event", e.id, e.description, e.articles, e.evidence) for e in events]
     for members, claim in zip(aligned.groups, claims, strict=True):
         when = _claim_date(aligned, members)
         if when is None:
             continue
-        entries.append(
-            {
-                "date": when,
-                "kind": "claim",
-                "id": claim.id,
-                "what": claim.statement,
-                "sources": sorted({s.article for s in claim.support}),
-                "evidence": [s.to_dict() for s in claim.support],
-            }
-        )
-    return sorted(entries, key=lambda e: (e["date"] is None, e["date"] or "", e["kind"], e["id"]))
+        sources = tuple(sorted({s.article for s in claim.support}))
+        entries.append(TimelineEntry(when, "claim", claim.id, claim.statement, sources, claim.support))
+    return tuple(sorted(entries, key=lambda e: (e.date is None, e.date or "", e.kind, e.id)))

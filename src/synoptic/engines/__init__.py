@@ -1,14 +1,18 @@
-"""Execution engines for the per-article stages: local (default) and Ray (distributed)."""
+"""Execution engines for the per-article stages: local (default) and Ray (distributed), by name.
+
+`ENGINES` maps a name to a factory; a user's engine (any object with the `Engine` methods) is added
+with `ENGINES.register("name", factory)` and chosen with `Settings(engine="name")` / `--engine name`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from ..errors import SettingsError
 from ..models import Document, Rejection
 from ..pipeline import Context, Stage
 from ..progress import Progress
+from ..registry import Registry
 
 
 class Engine(Protocol):
@@ -32,14 +36,22 @@ class Engine(Protocol):
         ...
 
 
+def _local() -> Engine:
+    from .local import LocalEngine
+
+    return LocalEngine()
+
+
+def _ray() -> Engine:
+    from .ray import RayEngine  # imports ray itself only when it runs
+
+    return RayEngine()
+
+
+#: Engine factories by name (each engine module is imported only when its engine is made).
+ENGINES: Registry[Callable[[], Engine]] = Registry("engine", lambda: {"local": _local, "ray": _ray})
+
+
 def get_engine(name: str) -> Engine:
-    """The engine called `name` ('local' or 'ray')."""
-    if name == "local":
-        from .local import LocalEngine
-
-        return LocalEngine()
-    if name == "ray":
-        from .ray import RayEngine  # imports ray itself only when it runs
-
-        return RayEngine()
-    raise SettingsError(f"unknown engine {name!r}; engines: local, ray")
+    """A new engine of the kind registered as `name`; SettingsError lists the registered names."""
+    return ENGINES.get(name)()

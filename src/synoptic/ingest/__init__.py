@@ -16,7 +16,7 @@ from pathlib import Path
 from ..errors import ReadError
 from ..models import Article, Published, Rejection
 from ..settings import Settings
-from .clean import clean_body
+from .clean import CleanParams, clean_body
 from .decode import decode_text
 from .files import Found, iter_inputs
 from .readers import RawRecord, iter_json, iter_jsonl, looks_like_html, read_html, read_text
@@ -96,7 +96,7 @@ def _valid_record(record: RawRecord) -> RawRecord:
 def build_article(record: RawRecord, settings: Settings) -> Article:
     """Clean a raw record into an Article; ReadError when nothing worth analysing is left."""
     record = _valid_record(record)
-    cleaned = clean_body(record.body, record.title)
+    cleaned = clean_body(record.body, record.title, settings.params_for(CleanParams))
     text = cleaned.text
     if not text.strip():
         raise ReadError("no article text left after removing headline, byline and page furniture")

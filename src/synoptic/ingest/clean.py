@@ -11,15 +11,43 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import ClassVar
 
 from .. import langdata
+from ..params import Params, param
 from .dates import parse_date_line, parse_metadata_date
 
 _TERMINAL = tuple(".?!:;,…\"”“»«'’)")
 _NAME_TOKEN = re.compile(r"^[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’.-]*$")
-_LONG_WORDS = 15
 # "LYON, May 20, 2025 —", "Köln, 6. April 2025 –", "COLOGNE (Allemagne), 8 avril 2025 –": place, date, dash.
 _DATELINE = re.compile(r"^(?P<place>[^\W\d][^,\n]{0,60}),\s*(?P<date>[^—–\n]{6,40}?)\s+[—–-]{1,2}\s")
+_BY_HAND = "set by hand when the cleaner was written, checked on the example corpus; not tuned on labelled data"
+
+
+@dataclass(frozen=True)
+class CleanParams(Params):
+    """Sizes (in words unless named otherwise) by which the cleaner tells page furniture from text."""
+
+    section: ClassVar[str] = "ingest"
+    long_words: int = param(
+        15, f"a line of this many words is body text: furniture lies before the first/after the last; {_BY_HAND}"
+    )
+    title_max_words: int = param(
+        25, f"an opening line of 2 to this many words, no final stop, may be the headline; {_BY_HAND}"
+    )
+    title_max_chars: int = param(200, f"... and of at most this many characters; {_BY_HAND}")
+    byline_tail_lines: int = param(
+        10, f"a trailing byline (name line, date line) is looked for in the last lines; {_BY_HAND}"
+    )
+    byline_after_words: int = param(
+        30, f"lines after a trailing byline are at most this long (furniture, not text); {_BY_HAND}"
+    )
+    by_line_words: int = param(8, f"a 'By ...' line among the first three has at most this many words; {_BY_HAND}")
+    repeated_line_words: int = param(12, f"a line repeated in the document and this short is furniture; {_BY_HAND}")
+    cue_line_words: int = param(
+        6, f"a line this short holding a boilerplate cue word is furniture anywhere; {_BY_HAND}"
+    )
+    cue_edge_words: int = param(30, f"... and up to this long before the first or after the last long line; {_BY_HAND}")
 
 
 @dataclass(frozen=True)
@@ -105,13 +133,17 @@ def dateline_date(first_line: str) -> str | None:
     return parse_metadata_date(m.group("date"))
 
 
-def _is_title_block(block: list[str], rest: list[list[str]]) -> bool:
+def _is_title_block(block: list[str], rest: list[list[str]], p: CleanParams) -> bool:
     if len(block) != 1 or not rest:
         return False
     line = block[0].strip()
     if _by_line().match(line):
         return False
-    return 2 <= _words(line) <= 25 and not line.endswith((".", ",", ";", ":")) and len(line) <= 200
+    return (
+        2 <= _words(line) <= p.title_max_words
+        and not line.endswith((".", ",", ";", ":"))
+        and len(line) <= p.title_max_chars
+    )
 
 
 def _blocks(text: str) -> list[list[str]]:
@@ -124,22 +156,24 @@ def _blocks(text: str) -> list[list[str]]:
     return blocks
 
 
-def _trailing_byline(lines: list[str]) -> tuple[int, tuple[str, ...], str | None] | None:
+def _trailing_byline(lines: list[str], p: CleanParams) -> tuple[int, tuple[str, ...], str | None] | None:
     """(index where the byline starts, authors, date) for a name line followed by a date line near the end."""
-    tail_start = max(0, len(lines) - 10)
+    tail_start = max(0, len(lines) - p.byline_tail_lines)
     for i in range(len(lines) - 1, tail_start, -1):
         date = parse_date_line(lines[i])
         if date and is_name_line(lines[i - 1]):
             after = lines[i + 1 :]
-            if all(_words(ln) <= 30 for ln in after):
+            if all(_words(ln) <= p.byline_after_words for ln in after):
                 return i - 1, (lines[i - 1].strip(),), date
     return None
 
 
-def clean_body(raw: str, title: str | None = None) -> Cleaned:
-    """Clean an article body; `title` (from metadata) is used to drop repeated headlines."""
+def clean_body(raw: str, title: str | None = None, params: CleanParams | None = None) -> Cleaned:
+    """Clean an article body; `title` (from metadata) is used to drop repeated headlines; `params`
+    the run's `CleanParams` (None: the declared defaults)."""
+    p = params or CleanParams()
     blocks = _blocks(raw)
-    if title is None and blocks and _is_title_block(blocks[0], blocks[1:]):
+    if title is None and blocks and _is_title_block(blocks[0], blocks[1:], p):
         title = blocks[0][0]
         blocks = blocks[1:]
     flat: list[tuple[int, str]] = [(bi, ln) for bi, block in enumerate(blocks) for ln in block]
@@ -148,14 +182,14 @@ def clean_body(raw: str, title: str | None = None) -> Cleaned:
     authors: tuple[str, ...] = ()
     date: str | None = None
 
-    byline = _trailing_byline(lines)
+    byline = _trailing_byline(lines, p)
     if byline:
         start, authors, date = byline
         for i in range(start, len(lines)):
             keep[i] = False
     for i, line in enumerate(lines[:3]):
         m = _by_line().match(line)
-        if m and not authors and _words(line) <= 8:
+        if m and not authors and _words(line) <= p.by_line_words:
             authors = _split_authors(m.group("names"))
             keep[i] = False
 
@@ -164,7 +198,7 @@ def clean_body(raw: str, title: str | None = None) -> Cleaned:
     counts: dict[str, int] = {}
     for key in keys:
         counts[key] = counts.get(key, 0) + 1
-    long_idx = [i for i, ln in enumerate(lines) if _words(ln) >= _LONG_WORDS and keep[i]]
+    long_idx = [i for i, ln in enumerate(lines) if _words(ln) >= p.long_words and keep[i]]
     first_long = long_idx[0] if long_idx else 0
     last_long = long_idx[-1] if long_idx else len(lines) - 1
     cue = _cue_pattern()
@@ -174,9 +208,12 @@ def clean_body(raw: str, title: str | None = None) -> Cleaned:
         if (
             not key
             or (title_key and key == title_key)
-            or (counts[key] > 1 and words <= 12)
+            or (counts[key] > 1 and words <= p.repeated_line_words)
             # the cheap word count first: a cue search over a 15 MB line held the GIL for 15 s
-            or ((words <= 6 or ((i < first_long or i > last_long) and words <= 30)) and cue.search(line))
+            or (
+                (words <= p.cue_line_words or ((i < first_long or i > last_long) and words <= p.cue_edge_words))
+                and cue.search(line)
+            )
         ):
             keep[i] = False
 

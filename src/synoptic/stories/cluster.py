@@ -31,16 +31,6 @@ from .index import HyperplaneLSH, TermIndex, VectorIndex
 from .lexical import TermFrequencies, cosine
 from .memory import StoryMemory
 
-#: Two groups each naming what the other never does are two events (`distinct_events`), fitted on
-#: ECB+ train (two events of one kind per topic). Gold sub-topics against random halves of one
-#: sub-topic: names in half of a group's articles and in none of the other's, at least 2 on each
-#: side, tell apart 11 of 25 pairs of events and 0 of 46 halves of one event. Clustering ECB+ train,
-#: BCubed F1 0.903 without; with share 0.5, 2 names, 4 articles: 0.924 (share 0.4: 0.926; 1 name,
-#: 5 articles: 0.926; 3 articles: 0.913, as 3 articles' names are too few to speak for an event).
-DISTINCT_SHARE = 0.5
-DISTINCT_NAMES = 2
-DISTINCT_MIN = 4
-
 
 @dataclass(frozen=True)
 class Calibration:
@@ -66,6 +56,15 @@ class Calibration:
     threshold: float = 0.6
     link_max: float = 0.75
     group_link: float = -1.0  # average log-odds that merges two groups of one batch
+    # Two groups each naming what the other never does are two events (`distinct_events`), fitted on
+    # ECB+ train (two events of one kind per topic). Gold sub-topics against random halves of one
+    # sub-topic: names in half of a group's articles and in none of the other's, at least 2 on each
+    # side, tell apart 11 of 25 pairs of events and 0 of 46 halves of one event. Clustering ECB+ train,
+    # BCubed F1 0.903 without; with share 0.5, 2 names, 4 articles: 0.924 (share 0.4: 0.926; 1 name,
+    # 5 articles: 0.926; 3 articles: 0.913, as 3 articles' names are too few to speak for an event).
+    distinct_share: float = 0.5  # share of a group's articles naming a key that makes it the group's own
+    distinct_names: int = 2  # own keys each group needs to be told apart
+    distinct_min: int = 4  # articles each group needs in a shared language
 
 
 def story_id_for(article_id: str) -> str:
@@ -130,29 +129,31 @@ def story_logit(member_logits: Sequence[float], cal: Calibration) -> float:
     return cal.link_max * best + (1.0 - cal.link_max) * mean
 
 
-def distinct_events(a: Sequence[Signals], b: Sequence[Signals]) -> bool:
+def distinct_events(a: Sequence[Signals], b: Sequence[Signals], cal: Calibration | None = None) -> bool:
     """Whether two groups of articles report two events of one kind (two fires at one supermarket
     chain, two title defences of one boxer): in a language both groups hold, each group has at least
-    `DISTINCT_NAMES` name keys that `DISTINCT_SHARE` of its articles in that language mention and
-    none of the other group's do (the other fire's town, the other challenger). Groups with fewer
-    than `DISTINCT_MIN` articles in that language are never kept apart this way (one article's
+    `cal.distinct_names` name keys that `cal.distinct_share` of its articles in that language mention
+    and none of the other group's do (the other fire's town, the other challenger). Groups with fewer
+    than `cal.distinct_min` articles in that language are never kept apart this way (one article's
     names are too few to speak for an event). Compared within one language, as name spellings
     differ across languages ("Moskau", "Moscow")."""
+    cal = cal or Calibration()
     for language in {s.language for s in a} & {s.language for s in b}:
         ka = [s.keys for s in a if s.language == language]
         kb = [s.keys for s in b if s.language == language]
-        if min(len(ka), len(kb)) < DISTINCT_MIN:
+        if min(len(ka), len(kb)) < cal.distinct_min:
             continue
-        if _own_names(ka, kb) >= DISTINCT_NAMES and _own_names(kb, ka) >= DISTINCT_NAMES:
+        own_a, own_b = _own_names(ka, kb, cal.distinct_share), _own_names(kb, ka, cal.distinct_share)
+        if min(own_a, own_b) >= cal.distinct_names:
             return True
     return False
 
 
-def _own_names(group: Sequence[frozenset[str]], other: Sequence[frozenset[str]]) -> int:
-    """Name keys that `DISTINCT_SHARE` of `group` mention and no member of `other` does."""
+def _own_names(group: Sequence[frozenset[str]], other: Sequence[frozenset[str]], share: float) -> int:
+    """Name keys that `share` of `group` mention and no member of `other` does."""
     counts = Counter(k for keys in group for k in keys)
     seen = set().union(*other)
-    return sum(1 for k, c in counts.items() if c >= DISTINCT_SHARE * len(group) and k not in seen)
+    return sum(1 for k, c in counts.items() if c >= share * len(group) and k not in seen)
 
 
 def probability(logit: float) -> float:
@@ -285,7 +286,7 @@ class StreamingClusterer:
         return [[batch[i] for i in sorted(g)] for g in sorted(groups, key=min)]
 
     def _apart(self, a: Sequence[Signals], b: Sequence[Signals]) -> bool:
-        return self.keep_apart and distinct_events(a, b)
+        return self.keep_apart and distinct_events(a, b, self.cal)
 
     def candidates(self, sig: Signals, index: VectorIndex) -> list[str]:
         """Stored articles to compare one article with: its LSH neighbours, then those sharing its

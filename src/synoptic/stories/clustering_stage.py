@@ -2,32 +2,58 @@
 
 When the composition root (`api.py`) fills the `STORY_MEMORY` slot (with the store's memory, migration
 2), clustering state persists, so a later run only places its new articles; without it, state lives
-in memory for the run. The clusterer can be
-swapped through the context resource `stories:clusterer` (`SingletonClusterer` switches it off).
+in memory for the run. The clusterer is chosen by name (`--set stories.clusterer=singleton` switches
+clustering off) from `CLUSTERERS`, where a user registers their own factory; a context resource
+`stories:clusterer` set beforehand wins over both.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import ClassVar
 
 import numpy as np
 
 from ..models import Story
+from ..params import Params, param
 from ..pipeline import Context, CorpusState, corpus_stage
-from .cluster import Clusterer, StreamingClusterer
-from .features import Signals, build_signals
+from ..registry import Registry
+from .cluster import Clusterer, SingletonClusterer, StreamingClusterer
+from .features import SignalParams, Signals, build_signals
 from .memory import STORY_MEMORY, MemoryStoryMemory
 
 
+@dataclass(frozen=True)
+class StoryParams(Params):
+    """The stories stage's choice of clusterer (its weights are `cluster.Calibration`, fitted on ECB+)."""
+
+    section: ClassVar[str] = "stories"
+    clusterer: str = param(
+        "streaming", "the clusterer registered under this name; 'singleton' keeps every article apart"
+    )
+
+
+def streaming_clusterer(ctx: Context) -> Clusterer:
+    """Streaming clustering, with the provided (store's) memory, else one in memory."""
+    return StreamingClusterer(ctx.provided(STORY_MEMORY) or MemoryStoryMemory())
+
+
+def _singleton(ctx: Context) -> Clusterer:
+    return SingletonClusterer()
+
+
+#: Clusterer factories by name; `stories.clusterer` picks one.
+CLUSTERERS: Registry[Callable[[Context], Clusterer]] = Registry(
+    "clusterer", lambda: {"streaming": streaming_clusterer, "singleton": _singleton}
+)
+
+
 def default_clusterer(ctx: Context) -> Clusterer:
-    """The run's clusterer: streaming, with the provided (store's) memory, else one in memory."""
-
-    def build() -> Clusterer:
-        return StreamingClusterer(ctx.provided(STORY_MEMORY) or MemoryStoryMemory())
-
-    return ctx.resource("stories:clusterer", build)
+    """The run's clusterer: the one named by `stories.clusterer`, made once per run."""
+    make = CLUSTERERS.get(ctx.params(StoryParams).clusterer)
+    return ctx.resource("stories:clusterer", lambda: make(ctx))
 
 
 def representative_title(members: Sequence[Signals], fallback: str | None) -> str:
@@ -52,7 +78,9 @@ def build_stories(signals: Sequence[Signals], assignment: dict[str, str], cluste
     return sorted(stories, key=lambda s: (-len(s.articles), s.id))
 
 
-@corpus_stage("stories", requires=["text", "metadata", "entities"], provides=["stories"])
+@corpus_stage(
+    "stories", requires=["text", "metadata", "entities"], provides=["stories"], params=[StoryParams, SignalParams]
+)
 def stories_stage(state: CorpusState, ctx: Context) -> CorpusState:
     docs = state.documents
     signals = build_signals(docs, ctx, state.entities)

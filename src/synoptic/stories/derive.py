@@ -11,12 +11,12 @@
 Sentences are aligned in two steps, so that E5 (about 1 ms a word) sees few sentences:
 1. a cheap similarity for every sentence pair: static vectors mixed with word overlap (one language)
    or with shared anchors, the names and numbers a translation keeps (across languages). Its
-   order-preserving alignment must cover enough of one article (`GATE`), or the pair is
-   independent; sentence pairs well above its threshold (`TRUST`) align without E5.
+   order-preserving alignment must cover enough of one article (`gate_*`), or the pair is
+   independent; sentence pairs well above its threshold (`trust_*`) align without E5.
 2. E5 vectors only of the sentences no trusted pair holds, to align what the cheap step missed.
 Thresholds depend on the pair's class (one language; two languages in one script; two scripts,
 where the static vectors are weakest) and were fitted on the calibration half of WMT22 news
-(docs/bench/derivations.md); each constant says what it separated there.
+(docs/bench/derivations.md); each parameter of `DerivationParams` says what it separated there.
 
 A derivation covering most of both articles is whole; one covering most of the derived article
 but only part of its source is partial (an outlet translating the first half of a wire story). Both
@@ -29,14 +29,15 @@ import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import ClassVar, Literal
 
 import numpy as np
 
 from ..embed import static_embedder
 from ..models import Coverage, Derivation, DerivationKind, Document, Story
+from ..params import Params, param
 from ..pipeline import Context, CorpusState, corpus_stage
-from .direction import Oriented, orient, pooled, siblings
+from .direction import DirectionParams, Oriented, orient, pooled, siblings
 from .passage_alignment import (
     Matrix,
     Unit,
@@ -52,41 +53,95 @@ from .passage_alignment import (
 
 PairClass = Literal["same", "cross", "script"]
 
-SHINGLE = 3
-#: Copies: shingle sets nearly equal, or those of the smaller article nearly all in the other.
-#: Unchanged from before calibration (no WMT22 pair is a copy; the example corpus tests it).
-COPY_JACCARD = 0.7
-COPY_CONTAINMENT = 0.85
-COPY_SENTENCE = 0.6
-#: Cheap sentence similarity: weight of the static-vector cosine; the rest is word overlap (one
-#: language) or anchor overlap (across languages).
-STATIC_WEIGHT = 0.5
-#: The gate before E5: the cheap alignment at `GATE_SENTENCE` must cover `GATE` of one article (the
-#: derived one), or, across languages, its sentence pairs that share an anchor must cover
-#: `GATE_ANCHORED` of it. Calibration half: passes 99.5% (one language), 100% (two languages) and
-#: 95% (two scripts) of translation and rewrite pairs, against 0%, 5% and 27% of unrelated pairs.
-GATE_SENTENCE: dict[PairClass, float] = {"same": 0.55, "cross": 0.35, "script": 0.3}
-GATE: dict[PairClass, float] = {"same": 0.7, "cross": 0.7, "script": 0.55}
-GATE_ANCHORED = 0.25
-#: Sentence pairs above this cheap similarity align without E5. Calibration half: the alignment of
-#: unrelated documents over such pairs covers at most 0.05 / 0.20 / 0.22 of either one, that of
-#: translations and rewrites a median of 0.95 / 0.65 / 0.53.
-TRUST: dict[PairClass, float] = {"same": 0.6, "cross": 0.5, "script": 0.45}
-#: E5 (rescaled, `semantic_matrix`) above which two sentences the cheap step did not trust align.
-#: Calibration half: 99th percentile of E5 between non-corresponding sentences of an original and
-#: its translation (a rewrite): same 0.60, cross 0.39, script 0.50; 10th percentile of
-#: corresponding pairs: 0.73, 0.46, 0.56. WMT22 has no independent reports of one event (the hard
-#: negatives), so across languages the stricter 0.45 is kept (0.38-0.42 linked independent reports
-#: of one event in the example corpus as partial translations); two scripts lowered to 0.45.
-E5_SENTENCE: dict[PairClass, float] = {"same": 0.6, "cross": 0.45, "script": 0.45}
-#: A whole derivation covers at least this much of both articles.
-WHOLE: dict[PairClass, float] = {"same": 0.75, "cross": 0.7, "script": 0.7}
-#: A partial one covers this much of the derived article, with at least `PARTIAL_UNITS` sentences.
-PARTIAL_DERIVED = 0.75
-PARTIAL_UNITS = 3
-#: Shared wire passages: a diagonal run of near-identical sentences holding this many words.
-SHARED_SENTENCE = 0.9
-SHARED_MIN_WORDS = 30
+_CLASSES: tuple[PairClass, ...] = ("same", "cross", "script")
+_CALIBRATED = "calibration half of WMT22 news (docs/bench/derivations.md)"
+
+
+@dataclass(frozen=True)
+class DerivationParams(Params):
+    """Thresholds of the derivations stage. Per pair class: one language (`same`), two languages in one
+    script (`cross`: de-fr, en-hr), two scripts (`script`: ru-en); fitted on the calibration half of
+    WMT22 news, each reason giving what it separated there (docs/bench/derivations.md)."""
+
+    section: ClassVar[str] = "derivations"
+    shingle: int = param(3, "copies compare word 3-shingles, the usual unit of near-duplicate detection; not tuned")
+    copy_jaccard: float = param(
+        0.7, "a copy when the shingle sets are this near (Jaccard); not tuned: no WMT22 pair is a copy"
+    )
+    copy_containment: float = param(
+        0.85, "a copy when this share of the smaller article's shingles is in the other; not tuned (no WMT22 copy)"
+    )
+    copy_sentence: float = param(
+        0.6, "word Dice above which two aligned sentences keep the wording (copy alignment, E5 stand-ins); not tuned"
+    )
+    static_weight: float = param(
+        0.5, "weight of the static-vector cosine in the cheap sentence similarity, the rest word/anchor overlap"
+    )
+    gate_sentence_same: float = param(0.55, f"cheap similarity of the gate alignment, one language; {_CALIBRATED}")
+    gate_sentence_cross: float = param(0.35, f"cheap similarity of the gate alignment, one script; {_CALIBRATED}")
+    gate_sentence_script: float = param(0.3, f"cheap similarity of the gate alignment, two scripts; {_CALIBRATED}")
+    gate_same: float = param(
+        0.7, "gate coverage, one language: passes 99.5% of translations/rewrites, 0% of unrelated (WMT22 calibration)"
+    )
+    gate_cross: float = param(
+        0.7, "gate coverage, one script: passes 100% of translations, 5% of unrelated pairs (WMT22 calibration)"
+    )
+    gate_script: float = param(
+        0.55, "gate coverage, two scripts: passes 95% of translations, 27% of unrelated pairs (WMT22 calibration)"
+    )
+    gate_anchored: float = param(
+        0.25, f"across languages the gate also passes when anchor-sharing sentence pairs cover this; {_CALIBRATED}"
+    )
+    trust_same: float = param(
+        0.6, "cheap similarity aligning without E5, one language: unrelated cover <= 0.05 (WMT22 calibration)"
+    )
+    trust_cross: float = param(
+        0.5, "cheap similarity aligning without E5, one script: unrelated cover <= 0.20 (WMT22 calibration)"
+    )
+    trust_script: float = param(
+        0.45, "cheap similarity aligning without E5, two scripts: unrelated cover <= 0.22 (WMT22 calibration)"
+    )
+    e5_floor: float = param(
+        0.8, "E5 cosine mapped to 0 before the e5_sentence thresholds (unrelated sentences sit near 0.75); not tuned"
+    )
+    e5_sentence_same: float = param(
+        0.6, "rescaled E5 aligning two sentences, one language: 99th pct of non-corresponding pairs (WMT22 calib.)"
+    )
+    e5_sentence_cross: float = param(
+        0.45, "rescaled E5 aligning two sentences, one script: 0.39 fitted, 0.45 kept (no hard negatives in WMT22)"
+    )
+    e5_sentence_script: float = param(
+        0.45, "rescaled E5 aligning two sentences, two scripts: 0.50 fitted, lowered to 0.45 (WMT22 calibration)"
+    )
+    whole_same_language: float = param(
+        0.75, f"a whole copy/paraphrase covers at least this share of both articles; {_CALIBRATED}"
+    )
+    translation_threshold: float = param(
+        0.7, f"a whole translation covers at least this share of both articles' sentences; {_CALIBRATED}"
+    )
+    partial_derived: float = param(
+        0.75, "a partial derivation covers this share of the derived article (WMT22 partial cases, calibration)"
+    )
+    partial_units: int = param(3, "... in at least this many sentences, so one shared sentence is no derivation")
+    shared_sentence: float = param(0.9, "word overlap of near-identical sentences in a shared wire passage; not tuned")
+    shared_min_words: int = param(30, "a shared wire passage holds at least this many words (about two sentences)")
+
+    def gate_sentence(self, cls: PairClass) -> float:
+        return (self.gate_sentence_same, self.gate_sentence_cross, self.gate_sentence_script)[_CLASSES.index(cls)]
+
+    def gate(self, cls: PairClass) -> float:
+        return (self.gate_same, self.gate_cross, self.gate_script)[_CLASSES.index(cls)]
+
+    def trust(self, cls: PairClass) -> float:
+        return (self.trust_same, self.trust_cross, self.trust_script)[_CLASSES.index(cls)]
+
+    def e5_sentence(self, cls: PairClass) -> float:
+        return (self.e5_sentence_same, self.e5_sentence_cross, self.e5_sentence_script)[_CLASSES.index(cls)]
+
+    def whole(self, cls: PairClass) -> float:
+        return self.whole_same_language if cls == "same" else self.translation_threshold
+
+
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 
@@ -112,11 +167,13 @@ def script_of(text: str) -> str:
 def prepare(docs: Sequence[Document], ctx: Context) -> list[Prepared]:
     """Units, static sentence vectors and shingles of each document (one static call for all of them)."""
     all_units = [units(d) for d in docs]
+    size = ctx.params(DerivationParams).shingle
     flat = static_embedder(ctx).encode([u.text for us in all_units for u in us])
     out, at = [], 0
     for doc, us in zip(docs, all_units, strict=True):
         text = doc.article.text
-        out.append(Prepared(doc, us, flat[at : at + len(us)], frozenset(shingles(text)), script_of(text)))
+        grams = frozenset(shingles(text, size))
+        out.append(Prepared(doc, us, flat[at : at + len(us)], grams, script_of(text)))
         at += len(us)
     return out
 
@@ -135,19 +192,19 @@ class Pair:
     partial: bool = False
 
 
-def shingles(text: str) -> set[str]:
+def shingles(text: str, size: int) -> set[str]:
     words = [w.lower() for w in _WORD.findall(text)]
-    return {" ".join(words[i : i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1))}
+    return {" ".join(words[i : i + size]) for i in range(max(1, len(words) - size + 1))}
 
 
-def copy_score(a: frozenset[str], b: frozenset[str]) -> float:
+def copy_score(a: frozenset[str], b: frozenset[str], p: DerivationParams) -> float:
     """The larger of shingle Jaccard and containment of the smaller set, when either makes a copy; else 0."""
     if not a or not b:
         return 0.0
     inter = len(a & b)
     jaccard = inter / len(a | b)
     containment = inter / min(len(a), len(b))
-    return max(jaccard, containment) if jaccard >= COPY_JACCARD or containment >= COPY_CONTAINMENT else 0.0
+    return max(jaccard, containment) if jaccard >= p.copy_jaccard or containment >= p.copy_containment else 0.0
 
 
 def pair_class(pa: Prepared, pb: Prepared) -> PairClass:
@@ -156,14 +213,14 @@ def pair_class(pa: Prepared, pb: Prepared) -> PairClass:
     return "cross" if pa.script == pb.script else "script"
 
 
-def cheap_matrix(pa: Prepared, pb: Prepared, cls: PairClass, lex: Matrix | None = None) -> Matrix:
+def cheap_matrix(pa: Prepared, pb: Prepared, cls: PairClass, p: DerivationParams, lex: Matrix | None = None) -> Matrix:
     """Static cosine mixed with word overlap (one language) or anchor overlap (across languages)."""
     static: Matrix = (pa.static @ pb.static.T).astype(np.float32)
     if cls == "same":
         other = lexical_matrix(pa.units, pb.units) if lex is None else lex
     else:
         other = anchor_matrix(pa.units, pb.units)
-    out: Matrix = (STATIC_WEIGHT * static + (1 - STATIC_WEIGHT) * other).astype(np.float32)
+    out: Matrix = (p.static_weight * static + (1 - p.static_weight) * other).astype(np.float32)
     return out
 
 
@@ -172,19 +229,21 @@ def coverages(ua: Sequence[Unit], ub: Sequence[Unit], align: Sequence[tuple[int,
     return char_coverage(ua, {i for i, _ in align}), char_coverage(ub, {j for _, j in align})
 
 
-def passes_gate(pa: Prepared, pb: Prepared, lex: Matrix | None = None, cheap: Matrix | None = None) -> bool:
+def passes_gate(
+    pa: Prepared, pb: Prepared, p: DerivationParams, lex: Matrix | None = None, cheap: Matrix | None = None
+) -> bool:
     """Whether the cheap alignment leaves a paraphrase or translation possible (E5 decides the rest);
     `lex` and `cheap` are the pair's `lexical_matrix` and `cheap_matrix` when the caller has them."""
     cls = pair_class(pa, pb)
-    cheap = cheap_matrix(pa, pb, cls, lex) if cheap is None else cheap
-    align = monotone_alignment(cheap, GATE_SENTENCE[cls])
-    if max(coverages(pa.units, pb.units, align)) >= GATE[cls]:
+    cheap = cheap_matrix(pa, pb, cls, p, lex) if cheap is None else cheap
+    align = monotone_alignment(cheap, p.gate_sentence(cls))
+    if max(coverages(pa.units, pb.units, align)) >= p.gate(cls):
         return True
     if cls == "same":
         return False
     shared = anchor_matrix(pa.units, pb.units)
     anchored = [(i, j) for i, j in align if shared[i, j] > 0]
-    return max(coverages(pa.units, pb.units, anchored)) >= GATE_ANCHORED
+    return max(coverages(pa.units, pb.units, anchored)) >= p.gate_anchored
 
 
 def _dice(a: Sequence[str], b: Sequence[str]) -> float:
@@ -200,6 +259,7 @@ class StandIns:
 
     def __init__(self, prepared: Sequence[Prepared], ctx: Context) -> None:
         self._ctx = ctx
+        self._copy_sentence = ctx.params(DerivationParams).copy_sentence
         self._units = {p.doc.id: p.units for p in prepared}
         self._same: dict[tuple[str, int], tuple[str, int]] = {}
 
@@ -212,11 +272,11 @@ class StandIns:
 
     def learn(self, pair: Pair) -> None:
         """Let the aligned sentences of a same-language copy or paraphrase that keep the wording
-        (`COPY_SENTENCE`) stand in for each other."""
+        (`copy_sentence`) stand in for each other."""
         if pair.kind not in ("copy", "paraphrase"):
             return
         for i, j in pair.alignment:
-            if _dice(pair.a.units[i].tokens, pair.b.units[j].tokens) < COPY_SENTENCE:
+            if _dice(pair.a.units[i].tokens, pair.b.units[j].tokens) < self._copy_sentence:
                 continue
             source, derived = self._root((pair.a.doc.id, i)), (pair.b.doc.id, j)
             if derived not in self._same and source != derived:
@@ -238,14 +298,15 @@ def aligned(
     """The order-preserving sentence alignment of a pair, or [] when the gate stops it.
 
     Margins above each step's own threshold are compared, so that a sentence pair counts when
-    either the cheap similarity (above `TRUST`) or E5 vouches for it; E5 vectors are computed only
+    either the cheap similarity (above `trust_*`) or E5 vouches for it; E5 vectors are computed only
     for sentences that no trusted pair holds, so a faithful translation costs few or none."""
-    cheap = cheap_matrix(pa, pb, cls, lex)
-    if not passes_gate(pa, pb, lex, cheap):
+    p = ctx.params(DerivationParams)
+    cheap = cheap_matrix(pa, pb, cls, p, lex)
+    if not passes_gate(pa, pb, p, lex, cheap):
         return []
-    margin: Matrix = (cheap - TRUST[cls]).astype(np.float32)
+    margin: Matrix = (cheap - p.trust(cls)).astype(np.float32)
     trusted = monotone_alignment(margin, 0.0)
-    if min(coverages(pa.units, pb.units, trusted)) >= WHOLE[cls]:
+    if min(coverages(pa.units, pb.units, trusted)) >= p.whole(cls):
         return trusted  # already a whole derivation: E5 would only add coverage
     rows = sorted(set(range(len(pa.units))) - {i for i, _ in trusted})
     cols = sorted(set(range(len(pb.units))) - {j for _, j in trusted})
@@ -253,36 +314,41 @@ def aligned(
         vectors = vectors or StandIns((pa, pb), ctx)
         va, vb = vectors(pa, rows), vectors(pb, cols)
         block = margin[np.ix_(rows, cols)]
-        margin[np.ix_(rows, cols)] = np.maximum(block, semantic_matrix(va, vb) - E5_SENTENCE[cls])
+        margin[np.ix_(rows, cols)] = np.maximum(block, semantic_matrix(va, vb, p.e5_floor) - p.e5_sentence(cls))
         return monotone_alignment(margin, 0.0)
     return trusted
 
 
-def shared_run(ua: Sequence[Unit], ub: Sequence[Unit], lex: Matrix) -> tuple[tuple[int, int], ...]:
+def shared_run(ua: Sequence[Unit], ub: Sequence[Unit], lex: Matrix, p: DerivationParams) -> tuple[tuple[int, int], ...]:
     """The longest diagonal run of near-identical sentences (`lex`: their `lexical_matrix`), when it
     holds enough words."""
     best: list[tuple[int, int]] = []
-    for i, j in zip(*np.nonzero(lex >= SHARED_SENTENCE), strict=True):
-        if i > 0 and j > 0 and lex[i - 1, j - 1] >= SHARED_SENTENCE:
+    for i, j in zip(*np.nonzero(lex >= p.shared_sentence), strict=True):
+        if i > 0 and j > 0 and lex[i - 1, j - 1] >= p.shared_sentence:
             continue
         run = []
-        while i < len(ua) and j < len(ub) and lex[i, j] >= SHARED_SENTENCE:
+        while i < len(ua) and j < len(ub) and lex[i, j] >= p.shared_sentence:
             run.append((int(i), int(j)))
             i, j = i + 1, j + 1
         if len(run) > len(best):
             best = run
     words = sum(len(ua[i].tokens) for i, _ in best)
-    return tuple(best) if words >= SHARED_MIN_WORDS else ()
+    return tuple(best) if words >= p.shared_min_words else ()
 
 
 def judged(
-    pa: Prepared, pb: Prepared, kind: DerivationKind, cls: PairClass, align: Sequence[tuple[int, int]]
+    pa: Prepared,
+    pb: Prepared,
+    kind: DerivationKind,
+    cls: PairClass,
+    align: Sequence[tuple[int, int]],
+    p: DerivationParams,
 ) -> Pair | None:
     """A whole or partial derivation of `kind` when the alignment covers enough, else None."""
     cov_a, cov_b = coverages(pa.units, pb.units, align)
-    if min(cov_a, cov_b) >= WHOLE[cls]:
+    if min(cov_a, cov_b) >= p.whole(cls):
         return Pair(pa, pb, kind, min(cov_a, cov_b), tuple(align), cov_a, cov_b)
-    if max(cov_a, cov_b) >= PARTIAL_DERIVED and len(align) >= PARTIAL_UNITS:
+    if max(cov_a, cov_b) >= p.partial_derived and len(align) >= p.partial_units:
         return Pair(pa, pb, kind, max(cov_a, cov_b), tuple(align), cov_a, cov_b, partial=True)
     return None
 
@@ -293,20 +359,21 @@ def compare(pa: Prepared, pb: Prepared, ctx: Context, vectors: StandIns | None =
     if not ua or not ub:
         return None
     cls = pair_class(pa, pb)
+    p = ctx.params(DerivationParams)
     if cls != "same":
-        return judged(pa, pb, "translation", cls, aligned(pa, pb, cls, ctx, vectors=vectors))
+        return judged(pa, pb, "translation", cls, aligned(pa, pb, cls, ctx, vectors=vectors), p)
     lex = lexical_matrix(ua, ub)
-    copy = copy_score(pa.shingles, pb.shingles)
+    copy = copy_score(pa.shingles, pb.shingles, p)
     if copy:  # a copy aligns on wording alone; its coverage is that of the shingles, which does not
         # depend on where the sentence splitter cut a shortened text
         inter = len(pa.shingles & pb.shingles)
         cov_a, cov_b = inter / len(pa.shingles), inter / len(pb.shingles)
-        align = tuple(monotone_alignment(lex, COPY_SENTENCE))
-        return Pair(pa, pb, "copy", copy, align, cov_a, cov_b, partial=min(cov_a, cov_b) < WHOLE[cls])
-    found = judged(pa, pb, "paraphrase", cls, aligned(pa, pb, cls, ctx, lex, vectors))
+        align = tuple(monotone_alignment(lex, p.copy_sentence))
+        return Pair(pa, pb, "copy", copy, align, cov_a, cov_b, partial=min(cov_a, cov_b) < p.whole(cls))
+    found = judged(pa, pb, "paraphrase", cls, aligned(pa, pb, cls, ctx, lex, vectors), p)
     if found is not None:
         return found
-    run = shared_run(ua, ub, lex)
+    run = shared_run(ua, ub, lex, p)
     if run:
         cov_a, cov_b = coverages(ua, ub, run)
         return Pair(pa, pb, "shared-passage", max(cov_a, cov_b), run, cov_a, cov_b)
@@ -362,15 +429,22 @@ def story_derivations(story: Story, by_id: dict[str, Document], ctx: Context) ->
             found[k] = pair
             vectors.learn(pair)
     pairs = [found[k] for k in sorted(found)]
+    way = ctx.params(DirectionParams)
     ways = [
-        orient(p.a.doc, p.b.doc, p.kind, (p.cover_a, p.cover_b), p.partial, (p.a.script, p.b.script)) for p in pairs
+        orient(p.a.doc, p.b.doc, p.kind, (p.cover_a, p.cover_b), p.partial, (p.a.script, p.b.script), way)
+        for p in pairs
     ]
     linked = [(p.a.doc, p.b.doc, p.kind) for p in pairs]
-    ways = siblings(linked, pooled(linked, ways))
+    ways = siblings(linked, pooled(linked, ways, way))
     return [derivation(p, w) for p, w in zip(pairs, ways, strict=True)]
 
 
-@corpus_stage("derivations", requires=["stories", "sentences"], provides=["derivations"])
+@corpus_stage(
+    "derivations",
+    requires=["stories", "sentences"],
+    provides=["derivations"],
+    params=[DerivationParams, DirectionParams],
+)
 def derivations_stage(state: CorpusState, ctx: Context) -> CorpusState:
     by_id = {d.id: d for d in state.documents}
     found: list[Derivation] = []

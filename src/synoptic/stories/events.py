@@ -19,15 +19,27 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache
+from typing import ClassVar
 
 from ..models import Document, Event, Sentence, Span, Story
+from ..params import Params, param
 from ..pipeline import Context, CorpusState, corpus_stage
 from .features import day_number
 
-LEAD_SENTENCES = 8
-SECONDARY_SENTENCES = 3
 _DATELINE_END = re.compile(r"\s*[–—-]")
-MAX_DESCRIPTION = 220
+
+
+@dataclass(frozen=True)
+class EventParams(Params):
+    """Where the events stage looks for an article's event dates, and how long a description runs."""
+
+    section: ClassVar[str] = "events"
+    lead_sentences: int = param(
+        8,
+        "the main event's date is the first date in this many lead sentences (news leads: who, what, when); not tuned",
+    )
+    secondary_sentences: int = param(3, "an article also reports another event whose day its first sentences name")
+    max_description: int = param(220, "characters of an event's description, about one sentence; a display length")
 
 
 @dataclass(frozen=True)
@@ -180,12 +192,12 @@ class Draft:
     evidence: dict[str, list[Sentence]]
 
 
-def main_events(docs: Sequence[Document]) -> tuple[list[Draft], list[Document]]:
+def main_events(docs: Sequence[Document], lead: int = EventParams.lead_sentences) -> tuple[list[Draft], list[Document]]:
     """Events named by the first date expression of each lead; articles without one are returned."""
     drafts: list[Draft] = []
     undated: list[Document] = []
     for doc in sorted(docs, key=lambda d: (published(d) is None, d.id)):
-        found = anchors(doc, LEAD_SENTENCES, published(doc))
+        found = anchors(doc, lead, published(doc))
         if not found:
             undated.append(doc)
             continue
@@ -225,27 +237,30 @@ def add_fallbacks(drafts: list[Draft], undated: Sequence[Document]) -> None:
         target.evidence.setdefault(doc.id, []).extend(lead)
 
 
-def add_secondary(drafts: Sequence[Draft], docs: Sequence[Document]) -> None:
+def add_secondary(
+    drafts: Sequence[Draft], docs: Sequence[Document], first: int = EventParams.secondary_sentences
+) -> None:
     """An article whose lead names another event's day (resolved against its own date) reports it too."""
     for doc in docs:
         own = [d for d in drafts if doc.id in d.evidence]
         reference = published(doc) or next((d.date for d in own if d.date), None)
-        for anchor in anchors(doc, SECONDARY_SENTENCES, reference):
+        for anchor in anchors(doc, first, reference):
             for draft in drafts:
                 if anchor.date is not None and draft.date == anchor.date and doc.id not in draft.evidence:
                     draft.evidence[doc.id] = [anchor.sentence]
 
 
-def description(doc: Document, sentence: Sentence) -> str:
+def description(doc: Document, sentence: Sentence, limit: int = EventParams.max_description) -> str:
     text = " ".join(doc.article.text[sentence.start : sentence.end].split())
-    return text if len(text) <= MAX_DESCRIPTION else text[: MAX_DESCRIPTION - 1].rstrip() + "…"
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def story_events(story: Story, by_id: dict[str, Document]) -> tuple[Event, ...]:
+def story_events(story: Story, by_id: dict[str, Document], params: EventParams | None = None) -> tuple[Event, ...]:
+    p = params or EventParams()
     docs = [by_id[i] for i in story.articles if i in by_id]
-    drafts, undated = main_events(docs)
+    drafts, undated = main_events(docs, p.lead_sentences)
     add_fallbacks(drafts, undated)
-    add_secondary(drafts, docs)
+    add_secondary(drafts, docs, p.secondary_sentences)
     drafts = [d for d in drafts if d.evidence]
     drafts.sort(key=lambda d: (d.date is None, d.date or dt.date.min))
     order = {a: i for i, a in enumerate(story.articles)}
@@ -263,7 +278,7 @@ def story_events(story: Story, by_id: dict[str, Document]) -> tuple[Event, ...]:
             Event(
                 id=f"{story.id}-e{n}",
                 date=date,
-                description=description(by_id[first], draft.evidence[first][0]),
+                description=description(by_id[first], draft.evidence[first][0], p.max_description),
                 articles=tuple(articles),
                 evidence=evidence,
             )
@@ -271,10 +286,11 @@ def story_events(story: Story, by_id: dict[str, Document]) -> tuple[Event, ...]:
     return tuple(events)
 
 
-@corpus_stage("events", requires=["stories", "sentences", "timexes"], provides=["events"])
+@corpus_stage("events", requires=["stories", "sentences", "timexes"], provides=["events"], params=[EventParams])
 def events_stage(state: CorpusState, ctx: Context) -> CorpusState:
     by_id = {d.id: d for d in state.documents}
-    stories = tuple(replace(s, events=story_events(s, by_id)) for s in state.stories)
+    params = ctx.params(EventParams)
+    stories = tuple(replace(s, events=story_events(s, by_id, params)) for s in state.stories)
     return replace(state, stories=stories)
 
 

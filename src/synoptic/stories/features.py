@@ -25,24 +25,39 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
+from typing import ClassVar
 
 import numpy as np
 import numpy.typing as npt
 
 from ..embed import e5_embedder, pack_vector, static_embedder, unpack_vector
 from ..models import Document, Entity
+from ..params import Params, param
 from ..pipeline import Context, article_stage
 from .lexical import content_terms, name_terms
 
 Vector = npt.NDArray[np.float32]
 
-#: Characters of the body E5 sees after the title. E5 costs grow with length: 300 keeps ECB+ dev
-#: BCubed F1 of 600 (0.866, weights refitted) at half the cost; 150 lost 0.004 and split the seed story.
-LEAD_CHARS = 300
+#: Letters of a folded name key: stored story keys are made with it, so it is part of the store's
+#: format (a run with another prefix could not meet stored stories), not a run setting.
 KEY_PREFIX = 5
-COPY_SHARE = 0.5  # two articles sharing at least this share of either's characters are copies, not boilerplate
-COMMON_LINE = 20  # a line in this many articles of a run is boilerplate whatever else they share
-MIN_LINE = 12  # characters: shorter lines ("Berlin", "Updated") are too short to tell anything
+
+
+@dataclass(frozen=True)
+class SignalParams(Params):
+    """What the clusterer sees of an article: the E5 lead and the boilerplate taken out first."""
+
+    section: ClassVar[str] = "signals"
+    lead_chars: int = param(
+        300, "body characters E5 sees after the title: ECB+ dev BCubed F1 of 600 (0.866) at half the cost"
+    )
+    copy_share: float = param(
+        0.5, "articles of one outlet sharing this share of either's characters are copies, not boilerplate"
+    )
+    common_line: int = param(20, "a line in this many articles of a run is boilerplate whatever else they share")
+    min_line: int = param(12, "characters: shorter lines ('Berlin', 'Updated') are too short to tell anything")
+
+
 _WORD = re.compile(r"\b[^\W\d_][^\W_]*(?:[-'’][^\W\d_]+)*", re.UNICODE)
 _FOLDS = (("ph", "f"), ("w", "v"), ("j", "y"), ("c", "k"), ("z", "s"), ("ou", "u"))
 
@@ -80,7 +95,7 @@ def headline(doc: Document) -> str:
     return first[:160]
 
 
-def title_and_lead(doc: Document, chars: int = LEAD_CHARS) -> str:
+def title_and_lead(doc: Document, chars: int = SignalParams.lead_chars) -> str:
     """Title plus the opening of the body: what a reader sees first, and what E5 verifies on."""
     text = doc.article.text.strip()
     title = (doc.article.title or "").strip()
@@ -90,18 +105,20 @@ def title_and_lead(doc: Document, chars: int = LEAD_CHARS) -> str:
     return lead
 
 
-@article_stage("lead_vector", requires=["text", "metadata"], provides=["lead_vector"])
+@article_stage("lead_vector", requires=["text", "metadata"], provides=["lead_vector"], params=[SignalParams])
 def lead_vector_stage(docs: Sequence[Document], ctx: Context) -> list[Document]:
     """Each article's E5 vector of title + lead, computed once per article where per-article work runs
     (worker pool, Ray) and cached with its annotations; the stories stage reads it."""
-    vectors = e5_embedder(ctx).encode([title_and_lead(d) for d in docs])
+    chars = ctx.params(SignalParams).lead_chars
+    vectors = e5_embedder(ctx).encode([title_and_lead(d, chars) for d in docs])
     return [replace(d, vector=pack_vector(v)) for d, v in zip(docs, vectors, strict=True)]
 
 
 def lead_vectors(docs: Sequence[Document], ctx: Context) -> npt.NDArray[np.float32]:
     """Title + lead vectors of `docs`: stored ones unpacked, the others encoded now."""
     missing = [d for d in docs if not d.vector]
-    fresh = iter(e5_embedder(ctx).encode([title_and_lead(d) for d in missing]))
+    chars = ctx.params(SignalParams).lead_chars
+    fresh = iter(e5_embedder(ctx).encode([title_and_lead(d, chars) for d in missing]))
     rows = [unpack_vector(d.vector or pack_vector(next(fresh))) for d in docs]  # one rounding either way
     return np.stack(rows) if rows else np.zeros((0, 384), dtype=np.float32)
 
@@ -158,22 +175,23 @@ def entity_keys(entities: Sequence[Entity]) -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
-def _lines(text: str) -> dict[str, int]:
-    """Whitespace-normalised lines of a text (at least `MIN_LINE` characters) and their lengths."""
+def _lines(text: str, min_line: int) -> dict[str, int]:
+    """Whitespace-normalised lines of a text (at least `min_line` characters) and their lengths."""
     out: dict[str, int] = {}
     for line in text.split("\n"):
         key = " ".join(line.split()).lower()
-        if len(key) >= MIN_LINE:
+        if len(key) >= min_line:
             out[key] = len(key)
     return out
 
 
-def boilerplate(docs: Sequence[Document]) -> list[frozenset[str]]:
+def boilerplate(docs: Sequence[Document], params: SignalParams | None = None) -> list[frozenset[str]]:
     """For each document, the normalised lines it shares with another document of the same outlet
-    that shares less than `COPY_SHARE` of either's text, or with `COMMON_LINE` documents or more.
+    that shares less than `copy_share` of either's text, or with `common_line` documents or more.
     Lines shared across outlets are left alone below that: a wire paragraph two outlets both
     carry is evidence of one story, not page furniture."""
-    lines = [_lines(d.article.text) for d in docs]
+    p = params or SignalParams()
+    lines = [_lines(d.article.text, p.min_line) for d in docs]
     postings: dict[str, list[int]] = defaultdict(list)
     for i, own in enumerate(lines):
         for line in own:
@@ -181,7 +199,7 @@ def boilerplate(docs: Sequence[Document]) -> list[frozenset[str]]:
     out: list[set[str]] = [set() for _ in docs]
     shared: dict[tuple[int, int], list[str]] = defaultdict(list)
     for line, members in postings.items():
-        if len(members) >= COMMON_LINE:
+        if len(members) >= p.common_line:
             for i in members:
                 out[i].add(line)
             continue
@@ -190,7 +208,7 @@ def boilerplate(docs: Sequence[Document]) -> list[frozenset[str]]:
                 shared[(i, j)].append(line)
     for (i, j), common in shared.items():
         size = sum(lines[i][line] for line in common)
-        if size < COPY_SHARE * sum(lines[i].values()) and size < COPY_SHARE * sum(lines[j].values()):
+        if size < p.copy_share * sum(lines[i].values()) and size < p.copy_share * sum(lines[j].values()):
             out[i].update(common)
             out[j].update(common)
     return [frozenset(x) for x in out]
@@ -210,7 +228,8 @@ def build_signals(
     """Signals of each document; `fine=False` skips E5 (zero vectors) for cheap tests and ablations."""
     if not docs:
         return []
-    docs = [without_lines(d, lines) for d, lines in zip(docs, boilerplate(docs), strict=True)]
+    found = boilerplate(docs, ctx.params(SignalParams))
+    docs = [without_lines(d, lines) for d, lines in zip(docs, found, strict=True)]
     coarse = static_embedder(ctx).encode([d.article.text for d in docs])
     fine_m = lead_vectors(docs, ctx) if fine else np.zeros((len(docs), 384), dtype=np.float32)
     canonical = entity_keys(entities)

@@ -23,8 +23,6 @@ from .features import light_keys
 
 Matrix = npt.NDArray[np.float32]
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
-#: E5 cosines of unrelated sentences sit near 0.75; this maps [E5_FLOOR, 1] onto [0, 1].
-E5_FLOOR = 0.80
 
 
 _NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f ]\d{3})*")
@@ -98,11 +96,12 @@ def dice_matrix(a: Sequence[Collection[str]], b: Sequence[Collection[str]]) -> M
     return out
 
 
-def semantic_matrix(va: Matrix, vb: Matrix) -> Matrix:
-    """E5 cosine of every sentence pair, rescaled so unrelated pairs sit near 0 and equal ones at 1."""
+def semantic_matrix(va: Matrix, vb: Matrix, floor: float) -> Matrix:
+    """E5 cosine of every sentence pair, rescaled so unrelated pairs sit near 0 and equal ones at 1:
+    [floor, 1] maps onto [0, 1] (`derivations.e5_floor`)."""
     if va.size == 0 or vb.size == 0:
         return np.zeros((va.shape[0], vb.shape[0]), dtype=np.float32)
-    sim = (va @ vb.T - E5_FLOOR) / (1.0 - E5_FLOOR)
+    sim = (va @ vb.T - floor) / (1.0 - floor)
     out: Matrix = np.clip(sim, 0.0, 1.0).astype(np.float32)
     return out
 

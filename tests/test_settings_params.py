@@ -1,0 +1,255 @@
+"""Declared parameters: type-checked overrides, clear errors, values reaching the code that uses them
+(in this process and on worker processes), the run's settings record, and no undeclared thresholds."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from synoptic.api import analyze, analyze_articles
+from synoptic.default_pipeline import check_params, default_pipeline, known_params, run_settings
+from synoptic.errors import SettingsError
+from synoptic.ingest.clean import CleanParams, clean_body
+from synoptic.models import Article, Document, Published
+from synoptic.params import parse_assignments, read_config
+from synoptic.pipeline import Context
+from synoptic.settings import Settings
+from synoptic.stories.derive import DerivationParams, Prepared, judged
+from synoptic.stories.passage_alignment import Unit
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "synoptic"
+
+#: Module-level numbers that are not tuned thresholds, each with why it is not a setting. Anything
+#: else numeric at module level must be a `param(...)` of a `Params` class, so a new undocumented
+#: threshold fails this test.
+NOT_TUNED: dict[str, str] = {
+    "cli.py:EXIT_OK": "exit status, part of the CLI's contract",
+    "cli.py:EXIT_ERROR": "exit status, part of the CLI's contract",
+    "cli.py:EXIT_NOTHING": "exit status, part of the CLI's contract",
+    "cli_sources.py:EXIT_OK": "exit status, part of the CLI's contract",
+    "cli_sources.py:EXIT_NOTHING": "exit status, part of the CLI's contract",
+    "codec.py:SHARED_STR_MAX": "serialisation format: strings interned in the store's document blobs",
+    "engines/local.py:PARENT_CHECK_SECONDS": "process housekeeping (orphan check), no effect on results",
+    "engines/local.py:_PR_SET_PDEATHSIG": "Linux prctl constant",
+    "embed.py:MAX_WORDS": "model input limit of E5 (512 tokens); vectors are cached by text, so a run may not vary it",
+    "embed.py:MAX_CHARS": "model input limit of E5, as MAX_WORDS",
+    "embed.py:TEXTS_PER_CALL": "thread split of one encoder call (speed only, same vectors)",
+    "ingest/clean.py:_KEYED_LINE_CHARS": "cost bound: longer lines are compared whole (a title is at most 1000)",
+    "ingest/decode.py:UTF16_NUL_SHARE": "byte-format detection (UTF-16 without BOM) before any text exists",
+    "ingest/readers.py:DEEP_HTML_LEVELS": "parser safety limit (nesting depth), rejected inputs are reported",
+    "models.py:VOICE_COVERAGE": "definition of 'same voice' read back from stored analyses; a run may not vary it",
+    "annotate/names.py:MIN_NAME_FREQUENCY": "word-list construction (first-name dictionary), cached per process",
+    "annotate/names.py:MIN_STEM": "name-key normal form, cached per process; keys must agree across runs",
+    "stories/features.py:KEY_PREFIX": "stored story keys are made with it: part of the store's format",
+    "stories/index.py:TERM_TABLE": "bucket-table id in the store: a format constant",
+    "stories/lexical.py:MAX_TERMS": "terms stored per article in the story memory: part of the store's format",
+    "store/stories.py:FREQUENCY_WINDOW": "rows read at store start-up: an I/O bound",
+    "store/sqlite.py:BUSY_TIMEOUT_MS": "SQLite lock wait: an operational limit",
+    "sources/crawl.py:RETRY_AFTER_CAP_S": "politeness/operational limit of the crawler",
+    "sources/crawl.py:POOL_CONNECTIONS": "HTTP connection pool size",
+    "sources/crawl.py:POOL_KEEPALIVE": "HTTP connection pool size",
+    "sources/state.py:PAGE_ERRORS_SHOWN": "display length of a status page",
+    "sources/watch.py:DEFAULT_EVERY_S": "default of the --every option",
+    "sources/watch.py:_UNIT_S": "seconds per unit of a duration ('15m'): a format constant",
+    "web/api_routes.py:MAX_LIMIT": "HTTP API page-size limit",
+    "web/api_routes.py:MAX_WAIT_SECONDS": "HTTP API wait limit",
+    "present/charts.py:LANES": "chart layout",
+    "present/charts.py:LABEL_CHARS": "chart layout",
+    "present/charts.py:CHAR_PX": "chart layout (font metrics)",
+    "present/charts.py:WINDOW_DAYS": "chart layout",
+    "present/charts.py:MAX_ROWS": "chart layout",
+    "web/jobs.py:QUEUE_CAPACITY": "web job queue limit",
+    "web/jobs.py:KEPT_JOBS": "web job history limit",
+    "web/limits.py:LOGIN_BYTES": "HTTP body limit",
+    "web/limits.py:OTHER_BYTES": "HTTP body limit",
+    "web/limits.py:UPLOAD_OVERHEAD_BYTES": "HTTP body limit",
+    "web/server.py:MAX_CONNECTIONS": "server connection limit",
+    "web/server.py:GRACEFUL_SHUTDOWN_SECONDS": "server shutdown wait",
+    "present/views.py:PAGE_SIZE": "page length of a list view",
+    "present/views.py:LOOSE_SHOWN": "page length of a list view",
+}
+
+
+def _numeric(node: ast.expr) -> bool:
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, int | float) and not isinstance(node.value, bool)
+    if isinstance(node, ast.UnaryOp):
+        return _numeric(node.operand)
+    if isinstance(node, ast.BinOp):
+        return _numeric(node.left) and _numeric(node.right)
+    if isinstance(node, ast.Tuple):
+        return bool(node.elts) and all(_numeric(e) for e in node.elts)
+    if isinstance(node, ast.Dict):
+        return bool(node.values) and all(v is not None and _numeric(v) for v in node.values)
+    return False
+
+
+def module_numbers() -> list[str]:
+    """`path:NAME` of every module-level assignment of a number (or a tuple / dict of numbers)."""
+    found = []
+    for path in sorted(SRC.rglob("*.py")):
+        rel = path.relative_to(SRC).as_posix()
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            targets = (
+                node.targets
+                if isinstance(node, ast.Assign)
+                else [node.target]
+                if isinstance(node, ast.AnnAssign)
+                else []
+            )
+            value = node.value if isinstance(node, ast.Assign | ast.AnnAssign) else None
+            if value is None or not _numeric(value):
+                continue
+            for target in targets:
+                names = target.elts if isinstance(target, ast.Tuple) else [target]
+                found += [f"{rel}:{n.id}" for n in names if isinstance(n, ast.Name)]
+    return found
+
+
+def test_settings_no_undeclared_module_level_numbers() -> None:
+    undeclared = [name for name in module_numbers() if name not in NOT_TUNED]
+    assert undeclared == [], "declare these as param(default, reason) of a Params class, or justify them in NOT_TUNED"
+
+
+def test_settings_allow_list_names_only_existing_numbers() -> None:
+    assert sorted(set(NOT_TUNED) - set(module_numbers())) == []
+
+
+def test_settings_every_parameter_has_a_reason_and_a_unique_name() -> None:
+    params = known_params()
+    names = [p.name for p in params]
+    assert len(names) == len(set(names))
+    assert len(params) >= 60
+    assert all(len(p.reason) > 15 for p in params), [p.name for p in params if len(p.reason) <= 15]
+    assert "derivations.translation_threshold" in names
+
+
+@pytest.mark.parametrize(
+    ("name", "given", "expected"),
+    [
+        ("derivations.translation_threshold", "0.5", 0.5),
+        ("derivations.translation_threshold", 1, 1.0),  # TOML writes 1 for 1.0
+        ("claims.min_words", "7", 7),
+        ("stories.clusterer", "singleton", "singleton"),
+    ],
+)
+def test_settings_values_are_coerced_to_the_default_type(name: str, given: object, expected: object) -> None:
+    ((got_name, got),) = check_params({name: given})
+    assert got_name == name
+    assert got == expected and type(got) is type(expected)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"derivations.translation_treshold": "0.5"}, "did you mean derivations.translation_threshold"),
+        ({"nosuchstage.x": 1}, "unknown setting 'nosuchstage.x'"),
+        ({"claims.min_words": "2.5"}, "takes an int"),
+        ({"claims.min_words": 2.5}, "takes an int"),
+        ({"derivations.translation_threshold": "abc"}, "takes a float"),
+        ({"derivations.translation_threshold": "nan"}, "finite"),
+        ({"stories.clusterer": 3}, "takes a str"),
+    ],
+)
+def test_settings_bad_names_and_types_fail_clearly(overrides: dict[str, Any], message: str) -> None:
+    with pytest.raises(SettingsError, match=message):
+        check_params(overrides)
+
+
+@pytest.mark.parametrize("item", ["derivations.translation_threshold", "translation_threshold=0.5", "=1"])
+def test_settings_malformed_assignment_fails(item: str) -> None:
+    with pytest.raises(SettingsError, match=r"section\.name=value"):
+        parse_assignments([item])
+
+
+def test_settings_toml_is_flattened_and_checked(tmp_path: Path) -> None:
+    path = tmp_path / "synoptic.toml"
+    path.write_text('[derivations]\ntranslation_threshold = 0.5\n[stories]\nclusterer = "singleton"\n', "utf-8")
+    assert read_config(path) == {"derivations.translation_threshold": 0.5, "stories.clusterer": "singleton"}
+    path.write_text("translation_threshold = 0.5\n", "utf-8")
+    with pytest.raises(SettingsError, match="must be a \\[section\\] table"):
+        read_config(path)
+    path.write_text("[derivations\n", "utf-8")
+    with pytest.raises(SettingsError, match="not valid TOML"):
+        read_config(path)
+    with pytest.raises(SettingsError, match="cannot read"):
+        read_config(tmp_path / "missing.toml")
+
+
+def test_settings_reach_the_code_through_the_context() -> None:
+    ctx = Context(Settings(params=check_params({"derivations.translation_threshold": 0.5})))
+    p = ctx.params(DerivationParams)
+    assert (p.whole("cross"), p.whole("script"), p.whole("same")) == (0.5, 0.5, DerivationParams.whole_same_language)
+    assert Context().params(DerivationParams).whole("cross") == DerivationParams.translation_threshold
+
+
+def _prepared(doc_id: str, language: str, sizes: Sequence[int]) -> Prepared:
+    units = [Unit(0, n, "x" * n, ("x",)) for n in sizes]
+    article = Article(doc_id, doc_id, language, None, None, (), Published(), "x")
+    return Prepared(Document(article), units, np.zeros((len(units), 1), np.float32), frozenset(), "latn")
+
+
+def test_settings_translation_threshold_decides_a_translation() -> None:
+    """Two articles whose alignment covers 60% of each: no translation at the default 0.7, a whole
+    translation at 0.5; an unrelated setting changes nothing."""
+    a, b = _prepared("a", "de", [60, 40]), _prepared("b", "fr", [60, 40])
+    align = [(0, 0)]
+    assert judged(a, b, "translation", "cross", align, DerivationParams()) is None
+    low = Context(Settings(params=(("derivations.translation_threshold", 0.5),))).params(DerivationParams)
+    found = judged(a, b, "translation", "cross", align, low)
+    assert found is not None and not found.partial and found.score == pytest.approx(0.6)
+
+
+def test_settings_clean_parameters_change_the_text() -> None:
+    raw = (
+        "Morning Edition Berlin\n\n"
+        + "A long paragraph of news text that says what happened today. " * 3
+        + ("\n\nMorning Edition Berlin")
+    )
+    assert "Morning Edition" not in clean_body(raw, "Title").text
+    kept = clean_body(raw, "Title", CleanParams(repeated_line_words=0))
+    assert kept.text.count("Morning Edition Berlin") == 2
+
+
+def test_settings_article_signature_changes_only_with_article_stage_overrides() -> None:
+    pipe = default_pipeline()
+    base = pipe.article_signature()
+    assert pipe.article_signature(check_params({"derivations.translation_threshold": 0.5})) == base
+    assert pipe.article_signature(check_params({"sentences.max_sentence_chars": 100})) != base
+
+
+def test_settings_record_lists_every_value_and_the_overridden_ones() -> None:
+    record = run_settings(Settings(params=(("claims.min_words", 7),)))
+    values = record.params
+    assert values["claims.min_words"] == 7
+    assert values["derivations.translation_threshold"] == DerivationParams.translation_threshold
+    assert record.overridden == ("claims.min_words",)
+    assert record.to_dict()["overridden"] == ["claims.min_words"]
+
+
+def test_settings_wrong_override_or_engine_fails_before_any_work(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match=r"did you mean claims\.min_words"):
+        analyze_articles([], settings=Settings(params=(("claims.min_word", 7),)))
+    with pytest.raises(SettingsError, match="unknown engine 'rya'; did you mean ray"):
+        analyze(tmp_path / "missing", settings=Settings(engine="rya"))
+
+
+def test_settings_reach_worker_processes() -> None:
+    """The local engine's worker processes cut sentences at the overridden length."""
+    text = "the council met on Monday and the members talked about the budget for the new school, " * 12 + "then left."
+    articles = [
+        Article(f"id{i}", f"a{i}.txt", "en", None, None, (), Published(), f"{text} Number {i}.") for i in range(4)
+    ]
+    settings = Settings(
+        workers=2, parallel_min_articles=1, batch_size=2, params=(("sentences.max_sentence_chars", 120),)
+    )
+    analysis = analyze_articles(articles, settings=settings, pipeline=default_pipeline().until("sentences"))
+    assert len(analysis.documents) == 4
+    for doc in analysis.documents:
+        assert doc.sentences and max(s.end - s.start for s in doc.sentences) <= 120
+    assert analysis.settings is not None and analysis.settings.overridden == ("sentences.max_sentence_chars",)

@@ -137,13 +137,15 @@ def remember_stories(store: Any, signals: Sequence[Any], stories: Sequence[str],
     import numpy as np
 
     from synoptic.store.stories import SqliteStoryMemory
+    from synoptic.stories.cluster import ScaleParams
     from synoptic.stories.index import HyperplaneLSH, TermIndex, VectorIndex
 
     if not signals:
         return
     memory = SqliteStoryMemory(store)
     index = VectorIndex(HyperplaneLSH(signals[0].coarse.shape[0]), memory.buckets)
-    terms = TermIndex(memory.buckets)
+    scale = ScaleParams()
+    terms = TermIndex(memory.buckets, scale.index_terms, scale.terms_per_bucket)
     rng = np.random.default_rng(seed)
     memory.frequencies.observe(s.terms for s in signals)
     for sig, story in zip(signals, stories, strict=True):

@@ -86,7 +86,7 @@ def test_term_index_finds_articles_sharing_distinctive_terms() -> None:
     freq = TermFrequencies()
     docs = [signals("a", QUAKE_A), signals("b", QUAKE_B)] + [signals(f"f{i}", t) for i, t in enumerate(FILLER)]
     freq.observe(d.terms for d in docs)
-    index = TermIndex(MemoryBuckets(), terms=5)
+    index = TermIndex(MemoryBuckets(), terms=5, per_bucket=64)
     for d in docs:
         index.add(d.id, freq.weights(d.terms))
     found = index.candidates(freq.weights(content_terms(QUAKE_A2)))

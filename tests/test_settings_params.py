@@ -19,6 +19,8 @@ from synoptic.models import Article, Document, Published
 from synoptic.params import parse_assignments, read_config
 from synoptic.pipeline import Context
 from synoptic.settings import Settings
+from synoptic.stories.cluster import Calibration, ScaleParams, StreamingClusterer
+from synoptic.stories.clustering_stage import streaming_clusterer
 from synoptic.stories.derive import DerivationParams, Prepared, judged
 from synoptic.stories.passage_alignment import Unit
 
@@ -186,6 +188,17 @@ def test_settings_reach_the_code_through_the_context() -> None:
     p = ctx.params(DerivationParams)
     assert (p.whole("cross"), p.whole("script"), p.whole("same")) == (0.5, 0.5, DerivationParams.whole_same_language)
     assert Context().params(DerivationParams).whole("cross") == DerivationParams.translation_threshold
+
+
+def test_settings_reach_the_story_clusterer() -> None:
+    overrides = {"stories.threshold": 0.9, "stories.max_candidates": 50, "stories.index_terms": 5}
+    clusterer = streaming_clusterer(Context(Settings(params=check_params(overrides))))
+    assert isinstance(clusterer, StreamingClusterer)
+    assert (clusterer.cal.threshold, clusterer.max_candidates) == (0.9, 50)
+    assert clusterer.cal.bias == Calibration.bias  # untouched weights keep their fitted values
+    default = streaming_clusterer(Context())
+    assert isinstance(default, StreamingClusterer)
+    assert (default.cal.threshold, default.max_candidates) == (Calibration.threshold, ScaleParams.max_candidates)
 
 
 def _prepared(doc_id: str, language: str, sizes: Sequence[int]) -> Prepared:

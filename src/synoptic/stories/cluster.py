@@ -21,11 +21,12 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import ClassVar, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
+from ..params import Params, param
 from .features import Signals
 from .index import HyperplaneLSH, TermIndex, VectorIndex
 from .lexical import TermFrequencies, cosine
@@ -33,38 +34,56 @@ from .memory import StoryMemory
 
 
 @dataclass(frozen=True)
-class Calibration:
+class Calibration(Params):
     """Weights of the join probability: bias and the E5, key and lexical weights are a logistic
     regression on ECB+ train pairs (the lexical weight then scaled), the group link and the join
     threshold tuned on ECB+ train only (all done, and reported, by benchmarks/bench_stories.py).
     ECB+ is English and undated, so the cross-lingual offset (same-story E5 cosines of the example
     corpus sit ~0.04 lower across languages) and the time gap terms are set by hand; across
-    languages the lexical score is replaced by its median over ECB+ train pairs (no evidence)."""
+    languages the lexical score is replaced by its median over ECB+ train pairs (no evidence).
 
-    bias: float = -17.03
-    fine: float = 16.15
-    coarse: float = 0.0
-    keys: float = 1.65
-    lexical: float = 11.96
-    # IDF cosine of name keys. Off: fitted with it on ECB+ train (names 5.99, keys -3.64) dev rose
-    # 0.866 -> 0.876, but WMT22 BCubed fell 0.944 -> 0.911 and stored signals lack the name terms.
-    names: float = 0.0
-    lexical_unknown: float = 0.158  # median lexical score of ECB+ train pairs: stands in across languages
-    cross_lingual: float = 0.04  # E5 cosines of one story sit ~0.04 lower across languages
-    gap_free_days: float = 14.0  # a story runs for weeks; beyond that, the same kind of event recurs
-    gap_weight: float = 1.0  # logit lost per week beyond the free gap
-    threshold: float = 0.6
-    link_max: float = 0.75
-    group_link: float = -1.0  # average log-odds that merges two groups of one batch
-    # Two groups each naming what the other never does are two events (`distinct_events`), fitted on
-    # ECB+ train (two events of one kind per topic). Gold sub-topics against random halves of one
-    # sub-topic: names in half of a group's articles and in none of the other's, at least 2 on each
-    # side, tell apart 11 of 25 pairs of events and 0 of 46 halves of one event. Clustering ECB+ train,
-    # BCubed F1 0.903 without; with share 0.5, 2 names, 4 articles: 0.924 (share 0.4: 0.926; 1 name,
-    # 5 articles: 0.926; 3 articles: 0.913, as 3 articles' names are too few to speak for an event).
-    distinct_share: float = 0.5  # share of a group's articles naming a key that makes it the group's own
-    distinct_names: int = 2  # own keys each group needs to be told apart
-    distinct_min: int = 4  # articles each group needs in a shared language
+    Two groups each naming what the other never does are two events (`distinct_events`), fitted on
+    ECB+ train (two events of one kind per topic). Gold sub-topics against random halves of one
+    sub-topic: names in half of a group's articles and in none of the other's, at least 2 on each
+    side, tell apart 11 of 25 pairs of events and 0 of 46 halves of one event. Clustering ECB+ train,
+    BCubed F1 0.903 without; with share 0.5, 2 names, 4 articles: 0.924 (share 0.4: 0.926; 1 name,
+    5 articles: 0.926; 3 articles: 0.913, as 3 articles' names are too few to speak for an event)."""
+
+    section: ClassVar[str] = "stories"
+    bias: float = param(-17.03, "logistic regression on ECB+ train pairs: intercept")
+    fine: float = param(16.15, "logistic regression on ECB+ train pairs: E5 title + lead cosine")
+    coarse: float = param(0.0, "static-vector cosine: fitted to 0 on ECB+ train (E5 carries it)")
+    keys: float = param(1.65, "logistic regression on ECB+ train pairs: name-key overlap")
+    lexical: float = param(11.96, "logistic regression on ECB+ train pairs: TF-IDF cosine (then scaled)")
+    names: float = param(
+        0.0,
+        "IDF cosine of name keys, off: fitted with it on ECB+ train dev rose 0.866 -> 0.876, but WMT22 "
+        "BCubed fell 0.944 -> 0.911",
+    )
+    lexical_unknown: float = param(0.158, "median lexical score of ECB+ train pairs: stands in across languages")
+    cross_lingual: float = param(0.04, "E5 cosines of one story sit ~0.04 lower across languages")
+    gap_free_days: float = param(14.0, "a story runs for weeks; beyond that, the same kind of event recurs")
+    gap_weight: float = param(1.0, "logit lost per week beyond the free gap")
+    threshold: float = param(0.6, "join probability an article needs to join a story, tuned on ECB+ train")
+    link_max: float = param(0.75, "probability above which a link is certain, tuned on ECB+ train")
+    group_link: float = param(-1.0, "average log-odds that merges two groups of one batch, tuned on ECB+ train")
+    distinct_share: float = param(0.5, "share of a group's articles naming a key that makes it the group's own")
+    distinct_names: int = param(2, "own keys each group needs to be told apart (ECB+ train)")
+    distinct_min: int = param(4, "articles each group needs in a shared language (ECB+ train)")
+
+
+@dataclass(frozen=True)
+class ScaleParams(Params):
+    """How much of a large store one article is compared with: bounds that keep adding an article
+    sub-linear in the store size (`docs/bench/incremental.md` measures them at 100k articles)."""
+
+    section: ClassVar[str] = "stories"
+    max_candidates: int = param(300, "stored articles scored per new article (LSH + term candidates)")
+    members_per_story: int = param(24, "newest members of a candidate story compared with a new article")
+    batch_limit: int = param(1000, "new articles clustered together in one batch before the next one")
+    max_stories: int = param(64, "candidate stories scored per new article")
+    index_terms: int = param(12, "top IDF terms of an article posted to the term index")
+    terms_per_bucket: int = param(64, "newest members read from one term's posting list")
 
 
 def story_id_for(article_id: str) -> str:
@@ -226,22 +245,20 @@ class StreamingClusterer:
         self,
         memory: StoryMemory,
         calibration: Calibration | None = None,
+        scale: ScaleParams | None = None,
         *,
-        max_candidates: int = 300,
-        members_per_story: int = 24,
-        batch_limit: int = 1000,
-        max_stories: int = 64,
         keep_apart: bool = True,
     ) -> None:
         self.memory = memory
         self.keep_apart = keep_apart  # apply `distinct_events` (off only to measure what it changes)
         self.cal = calibration or Calibration()
-        self.max_candidates = max_candidates
-        self.members_per_story = members_per_story
-        self.batch_limit = batch_limit
-        self.max_stories = max_stories
+        scale = scale or ScaleParams()
+        self.max_candidates = scale.max_candidates
+        self.members_per_story = scale.members_per_story
+        self.batch_limit = scale.batch_limit
+        self.max_stories = scale.max_stories
         self._index: VectorIndex | None = None
-        self._terms = TermIndex(memory.buckets)
+        self._terms = TermIndex(memory.buckets, scale.index_terms, scale.terms_per_bucket)
 
     def _index_for(self, dim: int) -> VectorIndex:
         if self._index is None:

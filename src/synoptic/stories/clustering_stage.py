@@ -20,7 +20,7 @@ from ..models import Story
 from ..params import Params, param
 from ..pipeline import Context, CorpusState, corpus_stage
 from ..registry import Registry
-from .cluster import Clusterer, SingletonClusterer, StreamingClusterer
+from .cluster import Calibration, Clusterer, ScaleParams, SingletonClusterer, StreamingClusterer
 from .features import SignalParams, Signals, build_signals
 from .memory import STORY_MEMORY, MemoryStoryMemory
 
@@ -37,7 +37,8 @@ class StoryParams(Params):
 
 def streaming_clusterer(ctx: Context) -> Clusterer:
     """Streaming clustering, with the provided (store's) memory, else one in memory."""
-    return StreamingClusterer(ctx.provided(STORY_MEMORY) or MemoryStoryMemory())
+    memory = ctx.provided(STORY_MEMORY) or MemoryStoryMemory()
+    return StreamingClusterer(memory, ctx.params(Calibration), ctx.params(ScaleParams))
 
 
 def _singleton(ctx: Context) -> Clusterer:
@@ -79,7 +80,10 @@ def build_stories(signals: Sequence[Signals], assignment: dict[str, str], cluste
 
 
 @corpus_stage(
-    "stories", requires=["text", "metadata", "entities"], provides=["stories"], params=[StoryParams, SignalParams]
+    "stories",
+    requires=["text", "metadata", "entities"],
+    provides=["stories"],
+    params=[StoryParams, SignalParams, Calibration, ScaleParams],
 )
 def stories_stage(state: CorpusState, ctx: Context) -> CorpusState:
     docs = state.documents

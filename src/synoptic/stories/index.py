@@ -131,7 +131,7 @@ class TermIndex:
     same specifics when their static vectors fall into different LSH buckets. Each posting list
     is read capped to its newest members, so a query costs at most `terms * per_bucket` ids."""
 
-    def __init__(self, buckets: BucketStore, terms: int = 12, per_bucket: int = 64) -> None:
+    def __init__(self, buckets: BucketStore, terms: int, per_bucket: int) -> None:
         self.buckets = buckets
         self.terms = terms
         self.per_bucket = per_bucket

@@ -32,7 +32,17 @@ from ..pipeline import Context, CorpusState, corpus_stage
 from .entities import free_tokens, name_rules, name_runs, recogniser, role_before
 from .gazetteer import Gazetteer, org_suffixes, tokens
 from .lang import script_of
-from .names import PersonName, case_endings, close_spelling, fold, given_compatible, skeleton, split_person
+from .names import (
+    PersonName,
+    case_endings,
+    close_spelling,
+    fold,
+    given_compatible,
+    honorifics,
+    plain_skeleton,
+    skeleton,
+    split_person,
+)
 
 Ref = tuple[int, int]  # (document index, mention index)
 WEAK_SOURCE = "proper"  # mentions typed by their shape only (annotate/proper.py)
@@ -50,6 +60,7 @@ class _Person:
     docs: set[int] = field(default_factory=set)
     roles: set[str] = field(default_factory=set)
     skeleton: str = ""  # script-independent surname skeleton ("trmp" for Trump, Трампа)
+    plain: str = ""  # the surname's skeleton with no case ending stripped ("blnghm" for Беллингхем)
     given_skeleton: str = ""
     scripts: set[str] = field(default_factory=set)
     inflecting: bool = False  # written in a language whose surnames take case endings
@@ -62,6 +73,11 @@ def _skeletons(parts: PersonName, lang: str) -> tuple[str, str]:
     return (skeleton(words[-1], lang) if words else "", skeleton(given[0], lang) if given else "")
 
 
+def _plain(parts: PersonName) -> str:
+    words = parts.surname_text.split()
+    return plain_skeleton(words[-1]) if words else ""
+
+
 def _new_person(parts: PersonName, di: int, lang: str, full: bool) -> _Person:
     sk, gsk = _skeletons(parts, lang)
     return _Person(
@@ -69,6 +85,7 @@ def _new_person(parts: PersonName, di: int, lang: str, full: bool) -> _Person:
         given=parts.given if full else (),
         docs={di},
         skeleton=sk,
+        plain=_plain(parts),
         given_skeleton=gsk if full else "",
         scripts={script_of(parts.surname_text)},
         inflecting=bool(case_endings(lang)),
@@ -81,11 +98,12 @@ def _across(a: _Person, b: _Person) -> bool:
 
 
 def _known_surnames(docs: Sequence[Document]) -> frozenset[str]:
-    """Surname keys of every full person name recognised anywhere in the corpus."""
+    """Surname keys of every full person name recognised anywhere in the corpus (a name typed PERSON by
+    its shape alone, "Mar Mediterrâneo", is no evidence that its last word is a surname)."""
     out: set[str] = set()
     for doc in docs:
         for m in doc.mentions:
-            parts = split_person(m.text) if m.type == "PERSON" else None
+            parts = split_person(m.text) if m.type == "PERSON" and m.source != WEAK_SOURCE else None
             if parts is not None and parts.full:
                 out.add(parts.surname)
     return frozenset(out)
@@ -229,6 +247,15 @@ def _shares_context(a: _Person, b: _Person, contexts: list[set[str]]) -> bool:
     return len(ca & cb) >= 2
 
 
+def _skeleton_keys(p: _Person) -> set[str]:
+    """Index keys of a person's surname skeletons: each long enough on its own, and with a given name
+    also the pair (a short surname like "Нотт" is safe to match beside "Джефф")."""
+    keys = {k for k in (p.skeleton, p.plain) if len(k) >= MIN_SKELETON}
+    if p.given_skeleton:
+        keys |= {f"{p.given_skeleton} {k}" for k in (p.skeleton, p.plain) if k}
+    return keys
+
+
 class _Index:
     """Merged people looked up by surname key, by first given name and by the surname's first letter."""
 
@@ -238,15 +265,24 @@ class _Index:
         self.by_given: dict[str, list[_Person]] = defaultdict(list)
         self.by_initial: dict[str, list[_Person]] = defaultdict(list)
         self.by_skeleton: dict[str, list[_Person]] = defaultdict(list)
+        self.order: dict[int, int] = {}  # id of a person -> its position in `people`
 
     def add(self, p: _Person) -> None:
+        self.order[id(p)] = len(self.people)
         self.people.append(p)
         self.by_surname[p.surname].append(p)
-        if len(p.skeleton) >= MIN_SKELETON:
-            self.by_skeleton[p.skeleton].append(p)
+        for key in _skeleton_keys(p):
+            self.by_skeleton[key].append(p)
         self.by_initial[p.surname[:1]].append(p)
         if p.given:
             self.by_given[p.given[0]].append(p)
+
+    def skeleton_matches(self, p: _Person) -> list[_Person]:
+        """People sharing a surname skeleton with `p`, case ending stripped or not, in index order."""
+        seen: dict[int, _Person] = {}
+        for key in _skeleton_keys(p):
+            seen.update((id(q), q) for q in self.by_skeleton[key])
+        return sorted(seen.values(), key=lambda q: self.order[id(q)])
 
 
 def _merge_people(people: list[_Person], contexts: list[set[str]]) -> list[_Person]:
@@ -265,7 +301,11 @@ def _merge_people(people: list[_Person], contexts: list[set[str]]) -> list[_Pers
             )
         if target is None:  # "Дональд Трамп" and "Donald Trump": one skeleton, one given-name skeleton
             target = next(
-                (q for q in index.by_skeleton[p.skeleton] if q.given_skeleton == p.given_skeleton and _across(q, p)),
+                (
+                    q
+                    for q in index.skeleton_matches(p)
+                    if q.given_skeleton == p.given_skeleton and _across(q, p)
+                ),
                 None,
             )
         if target is None:
@@ -280,8 +320,8 @@ def _merge_people(people: list[_Person], contexts: list[set[str]]) -> list[_Pers
                 for q in index.by_initial[p.surname[:1]]
                 if q.given and close_spelling(q.surname, p.surname) and _shares_context(q, p, contexts)
             ]
-        if not cands and len(p.skeleton) >= MIN_SKELETON:  # "Трампа" and "Donald Trump"
-            cands = [q for q in index.by_skeleton[p.skeleton] if _across(q, p)]
+        if not cands:  # "Трампа" and "Donald Trump"
+            cands = [q for q in index.skeleton_matches(p) if _across(q, p)]
         if len(cands) > 1:
             mine = _context_of(p, contexts)
             cands = sorted(cands, key=lambda q: -len(_context_of(q, contexts) & mine))[:1]
@@ -325,27 +365,45 @@ def entity_id(etype: str, key: str) -> str:
     return "ent_" + hashlib.sha1(f"{etype}:{key}".encode()).hexdigest()[:12]
 
 
+#: Recognisers whose type rests on evidence in the text (a gazetteer entry; an honorific, role or
+#: first name before the word): a statistical or shape-typed mention of the same name takes their type.
+EVIDENCE_SOURCES = frozenset({"gazetteer", "pattern"})
+
+
 def vote_types(docs: Sequence[Document]) -> list[Document]:
-    """Mentions typed by shape alone (source "proper") take the type the same name has elsewhere.
+    """Mentions typed by shape alone (source "proper") take the type the same name has elsewhere, and
+    any mention takes the type that evidence gave the same spelling elsewhere.
 
     "Sony" found as an unknown capitalised word in a Portuguese article is the ORG that spaCy or the
     gazetteer typed in another article; names compare folded ("Ontário" = "Ontario", "Тарло" = "Tarlo").
+    "Tarlo", which spaCy calls a place, is the person "Frau Tarlo" of a German article.
     """
     votes: dict[str, Counter[EntityType]] = defaultdict(Counter)
+    evidence: dict[str, Counter[EntityType]] = defaultdict(Counter)
     for doc in docs:
         for m in doc.mentions:
             if m.source != WEAK_SOURCE:
                 votes[fold(m.text)][m.type] += 1
                 votes[skeleton_key(m.text, doc.article.language)][m.type] += 1
+            if m.source in EVIDENCE_SOURCES:
+                evidence[fold(m.text)][m.type] += 1
     out: list[Document] = []
     for doc in docs:
-        mentions = tuple(_voted(m, doc.article.language, votes) for m in doc.mentions)
+        mentions = tuple(_voted(m, doc.article.language, votes, evidence) for m in doc.mentions)
         out.append(replace(doc, mentions=mentions))
     return out
 
 
-def _voted(m: Mention, lang: str, votes: dict[str, Counter[EntityType]]) -> Mention:
-    """A shape-typed mention with the type its spelling, else its skeleton ("Канзасе" ~ Kansas), has elsewhere."""
+def _voted(
+    m: Mention, lang: str, votes: dict[str, Counter[EntityType]], evidence: dict[str, Counter[EntityType]]
+) -> Mention:
+    """A mention with the type evidence gave its spelling elsewhere; a shape-typed one else with the
+    type its spelling, else its skeleton ("Канзасе" ~ Kansas), has elsewhere."""
+    if m.source in EVIDENCE_SOURCES:
+        return m
+    seen = evidence.get(fold(m.text))
+    if seen:
+        return replace(m, type=seen.most_common(1)[0][0])
     if m.source != WEAK_SOURCE:
         return m
     for key in (fold(m.text), skeleton_key(m.text, lang)):
@@ -362,34 +420,74 @@ def skeleton_key(text: str, lang: str) -> str:
 def _merge_across_scripts(
     others: dict[str, list[Ref]], docs: Sequence[Document], types: dict[str, Counter[str]]
 ) -> dict[str, list[Ref]]:
-    """Join a place or organisation written only in one script to the one key of another script
-    with the same skeleton and type ("Потомак" and "Potomac", "Теско" and "Tesco")."""
-    info: dict[str, tuple[frozenset[str], str]] = {}
+    """Join a place or organisation written only in one script, or only in one language, to the one
+    key of another script or other languages with a skeleton and the type in common ("Потомак" and
+    "Potomac", "Теско" and "Tesco", "Danúbio" and "Danube")."""
+    info: dict[str, tuple[frozenset[str], frozenset[str], frozenset[str]]] = {}
     for key, refs in others.items():
-        scripts = frozenset(script_of(docs[d].mentions[m].text) for d, m in refs)
-        d0, m0 = refs[0]
-        info[key] = (scripts, skeleton_key(docs[d0].mentions[m0].text, docs[d0].article.language))
+        ms = [(docs[d].mentions[m].text, docs[d].article.language) for d, m in refs]
+        info[key] = (
+            frozenset(script_of(text) for text, _lang in ms),
+            frozenset(lang for _text, lang in ms),
+            frozenset(skeleton_key(text, lang) for text, lang in ms),
+        )
     by_skeleton: dict[str, list[str]] = defaultdict(list)
-    for key, (_scripts, skel) in info.items():
-        if len(skel) >= MIN_SKELETON:
-            by_skeleton[skel].append(key)
-    for keys in by_skeleton.values():
-        for key in keys:
-            scripts, _skel = info[key]
-            if key not in others or len(scripts) != 1:
-                continue
-            etype = types[key].most_common(1)[0][0]
-            targets = [k for k in keys if k != key and k in others and info[k][0] != scripts]
-            targets = [k for k in targets if types[k].most_common(1)[0][0] == etype]
-            if len(targets) == 1:
-                others[targets[0]].extend(others.pop(key))
-                types[targets[0]].update(types.pop(key))
+    for key, (_scripts, _langs, skels) in info.items():
+        for skel in skels:
+            if len(skel) >= MIN_SKELETON:
+                by_skeleton[skel].append(key)
+    for key, (scripts, langs, skels) in info.items():
+        if key not in others or len(scripts) != 1:
+            continue
+        etype = types[key].most_common(1)[0][0]
+        targets = {
+            k
+            for skel in skels
+            for k in by_skeleton.get(skel, ())
+            if k != key and k in others and (info[k][0] != scripts or (not info[k][1] & langs and _alike(k, key)))
+        }
+        targets = {k for k in targets if types[k].most_common(1)[0][0] == etype}
+        if len(targets) == 1:
+            target = targets.pop()
+            others[target].extend(others.pop(key))
+            types[target].update(types.pop(key))
     return others
+
+
+#: Two keys of one script and different languages join by skeleton only when their spellings are this
+#: similar (normalised Levenshtein on the folded keys): Milão ~ Milan (0.8), Danúbio ~ Danube (0.71), but
+#: not Milan ~ Melun (0.6). PUD calibration half: linking flat from 0.65 to 0.8; 0.7 keeps Milan and Melun apart.
+SAME_SCRIPT_SIMILARITY = 0.7
+
+
+def _alike(a: str, b: str) -> bool:
+    from rapidfuzz.distance import Levenshtein
+
+    return bool(Levenshtein.normalized_similarity(a, b) >= SAME_SCRIPT_SIMILARITY)
+
+
+def retype_by_evidence(doc: Document, gaz: Gazetteer) -> Document:
+    """Correct a recogniser's type where the name itself says otherwise: a mention led by an
+    honorific ("Ms Pugh") is a person; a person mention that is a gazetteer place ("Mongolia") is that
+    place unless the article names a person with that surname."""
+    surnames = {p.surname for m in doc.mentions if m.type == "PERSON" and (p := split_person(m.text)) and p.full}
+    lang = doc.article.language
+    out: list[Mention] = []
+    for m in doc.mentions:
+        first = m.text.split()[0] if m.text.split() else ""
+        if m.type != "PERSON" and len(m.text.split()) > 1 and first in honorifics():
+            m = replace(m, type="PERSON")
+        elif m.type == "PERSON" and (place := gaz.lookup(m.text, lang)) is not None:
+            parts = split_person(m.text)
+            if parts is None or parts.surname not in surnames:
+                m = replace(m, type=place.type)
+        out.append(m)
+    return replace(doc, mentions=tuple(out))
 
 
 def resolve(docs: Sequence[Document], gaz: Gazetteer) -> tuple[list[Entity], list[Document]]:
     """Entities of the corpus, and the documents with each mention stamped with its entity id."""
-    docs = vote_types(docs)
+    docs = vote_types([retype_by_evidence(d, gaz) for d in docs])
     known = _known_surnames(docs)
     orgs = known_orgs(docs)
     org_index = _org_index(orgs)

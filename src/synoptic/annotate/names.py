@@ -131,6 +131,13 @@ def honorifics() -> frozenset[str]:
 
 
 @cache
+def title_words() -> frozenset[str]:
+    """Single-word roles and titles of every language, lower-cased ("minister", "kaiser", "император"):
+    a name that starts with one ("Emperor Meiji", "Imperador Meiji") is the name after it."""
+    return frozenset(r.lower() for data in langdata.load_all("names").values() for r in data["roles"] if " " not in r)
+
+
+@cache
 def articles() -> frozenset[str]:
     """Definite articles of every language ("the", "der", "la"), never part of a role or name."""
     return frozenset(w for data in langdata.load_all("names").values() for w in data["articles"])
@@ -168,6 +175,8 @@ def split_person(surface: str) -> PersonName | None:
     """Given names and surname of a person mention; honorifics and initials-only parts are dropped."""
     words = [w for w in surface.replace("’s", "").replace("'s", "").split() if w not in honorifics()]
     words = [w for w in words if w.strip(".,")]
+    while len(words) > 1 and words[0].lower() in title_words():
+        words = words[1:]
     if not words:
         return None
     # The surname is the last word, with the particles ("von der Leyen") that precede it.

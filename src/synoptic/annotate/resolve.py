@@ -45,6 +45,7 @@ from .names import (
 )
 
 Ref = tuple[int, int]  # (document index, mention index)
+GAZETTEER_VOTE = 10  # a gazetteer's type outweighs any number of recognisers' votes within one key
 WEAK_SOURCE = "proper"  # mentions typed by their shape only (annotate/proper.py)
 # Skeletons shorter than this ("j" for Joe, "dn" for Dean) say too little to join people on their own.
 MIN_SKELETON = 3
@@ -97,15 +98,15 @@ def _across(a: _Person, b: _Person) -> bool:
     return a.scripts != b.scripts or a.inflecting or b.inflecting
 
 
-def _known_surnames(docs: Sequence[Document]) -> frozenset[str]:
+def _known_surnames(docs: Sequence[Document], gaz: Gazetteer) -> frozenset[str]:
     """Surname keys of every full person name recognised anywhere in the corpus (a name typed PERSON by
     its shape alone, "Mar Mediterrâneo", is no evidence that its last word is a surname)."""
     out: set[str] = set()
     for doc in docs:
         for m in doc.mentions:
             parts = split_person(m.text) if m.type == "PERSON" and m.source != WEAK_SOURCE else None
-            if parts is not None and parts.full:
-                out.add(parts.surname)
+            if parts is not None and parts.full and gaz.lookup(parts.surname_text, doc.article.language) is None:
+                out.add(parts.surname)  # not "Outer Mongolia", which spaCy may call a person
     return frozenset(out)
 
 
@@ -447,10 +448,52 @@ def _merge_across_scripts(
             if k != key and k in others and (info[k][0] != scripts or (not info[k][1] & langs and _alike(k, key)))
         }
         targets = {k for k in targets if types[k].most_common(1)[0][0] == etype}
+        if len(targets) > 1:  # "Венецией" fits "Venice" and "Veneza": the gazetteer's key wins
+            targets = {k for k in targets if max(types[k].values()) >= GAZETTEER_VOTE}
         if len(targets) == 1:
             target = targets.pop()
             others[target].extend(others.pop(key))
             types[target].update(types.pop(key))
+    return others
+
+
+def _surname_skeletons(text: str, lang: str) -> set[str]:
+    parts = split_person(text)
+    words = parts.surname_text.split() if parts is not None else []
+    if not words:
+        return set()
+    return {k for k in (skeleton(words[-1], lang), plain_skeleton(words[-1])) if len(k) >= MIN_SKELETON}
+
+
+def _people_named_elsewhere(
+    groups: list[tuple[EntityType, str, list[Ref]]],
+    others: dict[str, list[Ref]],
+    docs: Sequence[Document],
+    types: dict[str, Counter[str]],
+) -> dict[str, list[Ref]]:
+    """A one-word organisation or place that no gazetteer knows, written only in languages where the
+    person of that surname is not named, is that person ("Seagal" typed ORG in English beside the
+    German "Seagal"; "Фрэнку" typed PLACE beside "Frank"), when exactly one person fits."""
+    by_skeleton: dict[str, list[int]] = defaultdict(list)
+    langs_of: list[set[str]] = []
+    for gi, (_etype, _key, refs) in enumerate(groups):
+        langs_of.append({docs[d].article.language for d, _m in refs})
+        found: set[str] = set()
+        for d, m in refs:
+            found |= _surname_skeletons(docs[d].mentions[m].text, docs[d].article.language)
+        for k in found:
+            by_skeleton[k].append(gi)
+    for key in list(others):
+        refs = others[key]
+        if max(types[key].values()) >= GAZETTEER_VOTE or any(" " in docs[d].mentions[m].text for d, m in refs):
+            continue
+        langs = {docs[d].article.language for d, _m in refs}
+        skels: set[str] = set()
+        for d, m in refs:
+            skels |= _surname_skeletons(docs[d].mentions[m].text, docs[d].article.language)
+        fits = {gi for k in skels for gi in by_skeleton.get(k, ()) if not langs_of[gi] & langs}
+        if len(fits) == 1:
+            groups[fits.pop()][2].extend(others.pop(key))
     return others
 
 
@@ -480,7 +523,7 @@ def retype_by_evidence(doc: Document, gaz: Gazetteer) -> Document:
         elif m.type == "PERSON" and (place := gaz.lookup(m.text, lang)) is not None:
             parts = split_person(m.text)
             if parts is None or parts.surname not in surnames:
-                m = replace(m, type=place.type)
+                m = replace(m, type=place.type, source="gazetteer")
         out.append(m)
     return replace(doc, mentions=tuple(out))
 
@@ -488,7 +531,7 @@ def retype_by_evidence(doc: Document, gaz: Gazetteer) -> Document:
 def resolve(docs: Sequence[Document], gaz: Gazetteer) -> tuple[list[Entity], list[Document]]:
     """Entities of the corpus, and the documents with each mention stamped with its entity id."""
     docs = vote_types([retype_by_evidence(d, gaz) for d in docs])
-    known = _known_surnames(docs)
+    known = _known_surnames(docs, gaz)
     orgs = known_orgs(docs)
     org_index = _org_index(orgs)
     docs = [project_names(d, known, org_index) for d in docs]
@@ -513,8 +556,9 @@ def resolve(docs: Sequence[Document], gaz: Gazetteer) -> tuple[list[Entity], lis
                 place = gaz.lookup(m.text, doc.article.language)
                 display[key] = place.key if place is not None else m.text
             others[key].append((di, mi))
-            types[key][gtype or m.type] += 10 if gtype else 1
+            types[key][gtype or m.type] += GAZETTEER_VOTE if gtype else 1
     others = _merge_across_scripts(others, docs, types)
+    others = _people_named_elsewhere(groups, others, docs, types)
     for key, refs in others.items():
         etype: EntityType = types[key].most_common(1)[0][0]  # type: ignore[assignment]
         groups.append((etype, key, refs))

@@ -1,8 +1,9 @@
-"""A multilingual gazetteer of places and organisations, built at run time from CLDR plus small data files.
+"""A multilingual gazetteer of places and organisations, built at run time from CLDR, GeoNames and small data files.
 
 Country and region names come from CLDR (via Babel) in every supported language, major cities from
-CLDR's time-zone exemplar cities ("Wien", "Vienna", "Vienne"), and `resources/<iso>/gazetteer.json`
-adds what CLDR lacks (organisations, exonyms of smaller cities, rivers, "Kreml"). Every surface maps
+CLDR's time-zone exemplar cities ("Wien", "Vienna", "Vienne") and from GeoNames' cities ranked by
+population with their alternate names (`annotate/cities.py`: "Mailand", "Milão", "Милан"), and
+`lang/<iso>/gazetteer.json` adds what neither has (organisations, regions, seas and rivers, "Kreml"). Every surface maps
 to a language-neutral key (the English name), which is what makes "Kuba" and "Cuba" one entity.
 """
 
@@ -16,6 +17,7 @@ from functools import cache
 
 from .. import langdata
 from ..models import EntityType
+from .cities import cities
 
 # Time-zone "cities" that are common words or given names rather than places people write about.
 _TZ_SKIP = frozenset(
@@ -232,7 +234,7 @@ def build_gazetteer() -> Gazetteer:
     modifiers: dict[str, tuple[str, ...]] = {}
 
     def add(surface: str, place: Place) -> None:
-        words = tuple(t for _s, _e, t in tokens(surface))
+        words = _words(surface)
         if words:
             entries.setdefault(words, place)
 
@@ -247,4 +249,13 @@ def build_gazetteer() -> Gazetteer:
         for code in langdata.cldr_locales(lang):  # Serbian: Cyrillic and Latin names
             for surface, place in _cldr_surfaces(code):
                 add(surface, place)
+    for city in cities():  # most populous first; a city CLDR names keeps CLDR's (English) key
+        known = next((found for s in city.surfaces if (found := entries.get(_words(s)))), None)
+        place = known if known is not None and known.type == "PLACE" else Place(city.name, "PLACE")
+        for surface in city.surfaces:
+            add(surface, place)
     return Gazetteer(entries, suffixes, modifiers)
+
+
+def _words(surface: str) -> tuple[str, ...]:
+    return tuple(t for _s, _e, t in tokens(surface))

@@ -147,8 +147,12 @@ class Gazetteer:
         entries: dict[tuple[str, ...], Place],
         suffixes: dict[str, tuple[str, ...]],
         modifiers: dict[str, tuple[str, ...]] | None = None,
+        known_only: dict[tuple[str, ...], Place] | None = None,
     ) -> None:
         self._entries = entries
+        # names that type and key a mention found otherwise but never make one: GeoNames cities, many
+        # of which are also surnames or words ("Columbus", "Lincoln")
+        self._known_only = known_only or {}
         self._suffixes = suffixes
         self._modifiers = modifiers or {}
         self._longest = max((len(k) for k in entries), default=1)
@@ -156,21 +160,26 @@ class Gazetteer:
     def lookup(self, surface: str, lang: str = "") -> Place | None:
         """The entry for a surface as written, trying this language's inflection endings ("Kremls")."""
         words = tuple(t for _s, _e, t in tokens(surface))
-        return self._lookup_words(words, lang) if words else None
+        if not words:
+            return None
+        return self._lookup_words(words, lang) or self._lookup_words(words, lang, self._known_only)
 
-    def _lookup_words(self, words: tuple[str, ...], lang: str) -> Place | None:
-        found = self._entries.get(words)
+    def _lookup_words(
+        self, words: tuple[str, ...], lang: str, table: dict[tuple[str, ...], Place] | None = None
+    ) -> Place | None:
+        entries = self._entries if table is None else table
+        found = entries.get(words)
         if found is not None:
             return found
         heads = [words[:-1]]
         if len(words) > 1:  # "Соединенных Штатов": the words before the last are inflected too
             heads += [h for rule in self._modifiers.get(lang, ()) if (h := _reinflect_all(words[:-1], rule))]
         for head in heads:
-            found = self._entries.get((*head, words[-1])) if head != words[:-1] else None
+            found = entries.get((*head, words[-1])) if head != words[:-1] else None
             for rule in self._suffixes.get(lang, ()) if found is None else ():
                 # "s" strips an ending ("Kremls"); "ы>а" replaces one ("Москвы" -> "Москва").
                 base = _reinflect(words[-1], rule)
-                found = self._entries.get((*head, base)) if base else None
+                found = entries.get((*head, base)) if base else None
                 if found is not None:
                     break
             if found is not None:
@@ -249,12 +258,14 @@ def build_gazetteer() -> Gazetteer:
         for code in langdata.cldr_locales(lang):  # Serbian: Cyrillic and Latin names
             for surface, place in _cldr_surfaces(code):
                 add(surface, place)
+    known_only: dict[tuple[str, ...], Place] = {}
     for city in cities():  # most populous first; a city CLDR names keeps CLDR's (English) key
         known = next((found for s in city.surfaces if (found := entries.get(_words(s)))), None)
         place = known if known is not None and known.type == "PLACE" else Place(city.name, "PLACE")
         for surface in city.surfaces:
-            add(surface, place)
-    return Gazetteer(entries, suffixes, modifiers)
+            if (words := _words(surface)) and words not in entries:
+                known_only.setdefault(words, place)
+    return Gazetteer(entries, suffixes, modifiers, known_only)
 
 
 def _words(surface: str) -> tuple[str, ...]:

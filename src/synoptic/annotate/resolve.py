@@ -36,6 +36,7 @@ from .names import (
     PersonName,
     case_endings,
     close_spelling,
+    first_names,
     fold,
     given_compatible,
     honorifics,
@@ -105,8 +106,11 @@ def _known_surnames(docs: Sequence[Document], gaz: Gazetteer) -> frozenset[str]:
     for doc in docs:
         for m in doc.mentions:
             parts = split_person(m.text) if m.type == "PERSON" and m.source != WEAK_SOURCE else None
-            if parts is not None and parts.full and gaz.lookup(parts.surname_text, doc.article.language) is None:
-                out.add(parts.surname)  # not "Outer Mongolia", which spaCy may call a person
+            if parts is None or not parts.full:
+                continue
+            # "Christopher Columbus" names a person; "Outer Mongolia", which spaCy may call one, does not
+            if parts.given[0] in first_names() or gaz.lookup(parts.surname_text, doc.article.language) is None:
+                out.add(parts.surname)
     return frozenset(out)
 
 

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-
 #: Cities at least this populous enter the gazetteer. Set on the UNER calibration halves and PUD
 #: linking (benchmarks/bench_languages.py; docs/bench/languages.md lists the figures per setting).
 MIN_CITY_POPULATION = 100_000

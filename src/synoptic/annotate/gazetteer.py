@@ -91,6 +91,11 @@ _TZ_REGIONS = ("Africa/", "America/", "Asia/", "Atlantic/", "Australia/", "Europ
 # CLDR territory codes that are not places (unknown region, pseudo regions, outlying groupings).
 _TERRITORY_SKIP = frozenset({"ZZ", "XA", "XB", "EZ", "UN", "QO", "001", "EU"})
 
+#: GeoNames cities at least this populous are found in text by the gazetteer itself; smaller ones only
+#: type and key mentions found otherwise (many are surnames or words: Lincoln, "Gold"). Set on the
+#: UNER calibration halves (docs/bench/languages.md).
+FIND_CITY_POPULATION = 1_000_000
+
 # French/Italian elisions ("l’", "d'") are tokens of their own, so "l’OTAN" yields "OTAN".
 TOKEN_RE = re.compile(
     r"\b(?:[lLdDjJnNsScCmMtT]|[Qq]u)['’](?=\w)|[A-ZÀ-Ý](?:\.[A-Z])+\.?|[^\W\d_][\w]*(?:[-'’][\w]+)*|\d+[\w]*"
@@ -262,9 +267,10 @@ def build_gazetteer() -> Gazetteer:
     for city in cities():  # most populous first; a city CLDR names keeps CLDR's (English) key
         known = next((found for s in city.surfaces if (found := entries.get(_words(s)))), None)
         place = known if known is not None and known.type == "PLACE" else Place(city.name, "PLACE")
+        table = entries if city.population >= FIND_CITY_POPULATION else known_only
         for surface in city.surfaces:
             if (words := _words(surface)) and words not in entries:
-                known_only.setdefault(words, place)
+                table.setdefault(words, place)
     return Gazetteer(entries, suffixes, modifiers, known_only)
 
 

@@ -306,11 +306,7 @@ def _merge_people(people: list[_Person], contexts: list[set[str]]) -> list[_Pers
             )
         if target is None:  # "Дональд Трамп" and "Donald Trump": one skeleton, one given-name skeleton
             target = next(
-                (
-                    q
-                    for q in index.skeleton_matches(p)
-                    if q.given_skeleton == p.given_skeleton and _across(q, p)
-                ),
+                (q for q in index.skeleton_matches(p) if q.given_skeleton == p.given_skeleton and _across(q, p)),
                 None,
             )
         if target is None:

@@ -65,6 +65,7 @@ class Lexicon:
     clause_words: frozenset[str] = frozenset()  # words that open a subordinate clause ("which", "weil")
     not_clause_start: frozenset[str] = frozenset()  # words after a cue that start no reported clause
     indefinite_articles: frozenset[str] = frozenset()
+    agent_prepositions: frozenset[str] = frozenset()  # "by", "von": an agent, not a speaker, follows
 
 
 @cache
@@ -115,6 +116,7 @@ def _build(lang: str, d: dict[str, Any]) -> Lexicon:
         clause_words=low("clause_words"),
         not_clause_start=low("not_clause_start"),
         indefinite_articles=low("indefinite_articles"),
+        agent_prepositions=low("agent_prepositions"),
         relative_pronouns=low("relative_pronouns"),
         share_words=low("share_words"),
     )

@@ -404,7 +404,7 @@ def _backward(art: _Article, cue: Cue, s_start: int, s_end: int) -> list[_Found]
         return []
     if between and (between[0].low in art.lex.conjunctions or any(t.low in art.lex.clause_words for t in between)):
         return []
-    if tail and tail[0].low in ("by", "von", "par", "durch", "to"):
+    if tail and tail[0].low in art.lex.agent_prepositions:  # "…, said by", "…, sagte von": no speaker follows
         return []
     if any(art.in_quote(t.start) for t in between):
         return []

@@ -34,6 +34,7 @@ from .gazetteer import Gazetteer, org_suffixes, tokens
 from .lang import script_of
 from .names import (
     PersonName,
+    articles,
     case_endings,
     close_spelling,
     first_names,
@@ -245,7 +246,7 @@ def _local_people(doc: Document, di: int) -> list[_Person]:
 
 def _shares_context(a: _Person, b: _Person, contexts: list[set[str]]) -> bool:
     """Whether two people appear in articles that share a role word or at least two other entities."""
-    if a.roles & b.roles - {"the", "der", "die", "le", "la"}:
+    if a.roles & b.roles - articles():
         return True
     ca = set().union(*(contexts[d] for d in a.docs))
     cb = set().union(*(contexts[d] for d in b.docs))

@@ -20,7 +20,9 @@ from .. import langdata
 from ..models import Document
 from ..pipeline import Context
 from . import cues
-from .layers import PlaceRef, QuantRef, TimeRef, doc_actors, doc_places, doc_quantities, doc_times
+from .amounts import QuantRef, doc_quantities
+from .places import PlaceRef, doc_actors, doc_places
+from .times import TimeRef, doc_times
 
 MIN_WORDS = 4
 

@@ -26,8 +26,10 @@ import numpy as np
 
 from .. import langdata
 from .align import RELATED, Aligned
+from .amounts import QuantRef, ranges_overlap
 from .claims import ClaimUnit
-from .layers import QuantRef, TimeRef, place_key, ranges_overlap, rule_places, same_day, time_label
+from .places import place_key, rule_places
+from .times import TimeRef, same_day, time_label
 
 DATE_ALIGN = 0.86  # similarity for a date disagreement to count (with three shared names)
 DATE_ALIGN_STRONG = 0.9  # ... or with two shared names

@@ -16,7 +16,7 @@ from . import cues
 from .align import Aligned
 from .conflicts import Finding
 from .coverage import source_name
-from .layers import count_voices
+from .voices import count_voices
 
 MAX_CLAIM_SENTENCES = 4
 MAX_CONFLICT_SENTENCES = 4

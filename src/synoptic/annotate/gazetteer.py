@@ -191,8 +191,9 @@ class Gazetteer:
                 return found
         return None
 
-    def find(self, text: str, lang: str) -> list[Hit]:
-        """Every gazetteer surface in `text`, longest match first, without overlaps."""
+    def find(self, text: str, lang: str, everything: bool = False) -> list[Hit]:
+        """Every gazetteer surface in `text`, longest match first, without overlaps; with `everything`
+        also the names that otherwise only type mentions (smaller GeoNames cities)."""
         toks = tokens(text)
         hits: list[Hit] = []
         i = 0
@@ -201,7 +202,10 @@ class Gazetteer:
                 span = toks[i : i + n]
                 if not _contiguous(text, span):
                     continue
-                entry = self._lookup_words(tuple(t for _s, _e, t in span), lang)
+                words = tuple(t for _s, _e, t in span)
+                entry = self._lookup_words(words, lang)
+                if entry is None and everything:
+                    entry = self._lookup_words(words, lang, self._known_only)
                 if entry is not None:
                     hits.append(Hit(span[0][0], span[-1][1], entry))
                     i += n

@@ -58,7 +58,7 @@ def place_key(name: str) -> str:
     from anyascii import anyascii
 
     cleaned = name.strip(" .,'’")
-    place = _gazetteer().lookup(cleaned)
+    place = _gazetteer().lookup(cleaned) or (_gazetteer().lookup(cleaned.title()) if cleaned.isupper() else None)
     if place is not None:
         return place.key
     lowered = cleaned.lower()
@@ -94,7 +94,7 @@ def rule_places(text: str, lang: str) -> list[PlaceRef]:
     for m in _country_pattern().finditer(text):
         if text[m.start()].isupper():
             out.append(PlaceRef(m.start(), m.end(), m.group(0), place_key(m.group(0))))
-    for hit in _gazetteer().find(text, lang):  # cities and inflected names ("Moskau", "Москве")
+    for hit in _gazetteer().find(text, lang, everything=True):  # cities, inflected names ("Moskau", "Москве")
         ref = PlaceRef(hit.start, hit.end, text[hit.start : hit.end], hit.entry.key)
         if hit.entry.type == "PLACE" and not any(ref.start < p.end and p.start < ref.end for p in out):
             out.append(ref)

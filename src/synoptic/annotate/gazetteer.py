@@ -162,12 +162,14 @@ class Gazetteer:
         self._modifiers = modifiers or {}
         self._longest = max((len(k) for k in entries), default=1)
 
-    def lookup(self, surface: str, lang: str = "") -> Place | None:
-        """The entry for a surface as written, trying this language's inflection endings ("Kremls")."""
+    def lookup(self, surface: str, lang: str = "", include_typing_only: bool = True) -> Place | None:
+        """The entry for a surface as written, trying this language's inflection endings ("Kremls");
+        `include_typing_only=False` leaves out the names that only type mentions (smaller GeoNames cities)."""
         words = tuple(t for _s, _e, t in tokens(surface))
         if not words:
             return None
-        return self._lookup_words(words, lang) or self._lookup_words(words, lang, self._known_only)
+        found = self._lookup_words(words, lang)
+        return found or (self._lookup_words(words, lang, self._known_only) if include_typing_only else None)
 
     def _lookup_words(
         self, words: tuple[str, ...], lang: str, table: dict[tuple[str, ...], Place] | None = None
@@ -191,9 +193,8 @@ class Gazetteer:
                 return found
         return None
 
-    def find(self, text: str, lang: str, everything: bool = False) -> list[Hit]:
-        """Every gazetteer surface in `text`, longest match first, without overlaps; with `everything`
-        also the names that otherwise only type mentions (smaller GeoNames cities)."""
+    def find(self, text: str, lang: str) -> list[Hit]:
+        """Every gazetteer surface in `text`, longest match first, without overlaps."""
         toks = tokens(text)
         hits: list[Hit] = []
         i = 0
@@ -202,10 +203,7 @@ class Gazetteer:
                 span = toks[i : i + n]
                 if not _contiguous(text, span):
                     continue
-                words = tuple(t for _s, _e, t in span)
-                entry = self._lookup_words(words, lang)
-                if entry is None and everything:
-                    entry = self._lookup_words(words, lang, self._known_only)
+                entry = self._lookup_words(tuple(t for _s, _e, t in span), lang)
                 if entry is not None:
                     hits.append(Hit(span[0][0], span[-1][1], entry))
                     i += n

@@ -521,7 +521,7 @@ def retype_by_evidence(doc: Document, gaz: Gazetteer) -> Document:
         first = m.text.split()[0] if m.text.split() else ""
         if m.type != "PERSON" and len(m.text.split()) > 1 and first in honorifics():
             m = replace(m, type="PERSON")
-        elif m.type == "PERSON" and (place := gaz.lookup(m.text, lang)) is not None:
+        elif m.type == "PERSON" and (place := gaz.lookup(m.text, lang, include_typing_only=False)) is not None:
             parts = split_person(m.text)
             if parts is None or parts.surname not in surnames:
                 m = replace(m, type=place.type, source="gazetteer")

@@ -94,7 +94,9 @@ def rule_places(text: str, lang: str) -> list[PlaceRef]:
     for m in _country_pattern().finditer(text):
         if text[m.start()].isupper():
             out.append(PlaceRef(m.start(), m.end(), m.group(0), place_key(m.group(0))))
-    for hit in _gazetteer().find(text, lang, everything=True):  # cities, inflected names ("Moskau", "Москве")
+    # cities above the gazetteer's find floor and inflected names ("Moskau", "Москве"); smaller GeoNames
+    # cities are names of people too often ("Vladimir" Putin) to be places by themselves
+    for hit in _gazetteer().find(text, lang):
         ref = PlaceRef(hit.start, hit.end, text[hit.start : hit.end], hit.entry.key)
         if hit.entry.type == "PLACE" and not any(ref.start < p.end and p.start < ref.end for p in out):
             out.append(ref)

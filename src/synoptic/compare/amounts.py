@@ -95,7 +95,10 @@ def amounts_in(text: str, lang: str) -> list[QuantRef]:
 
 
 def doc_quantities(doc: Document) -> list[QuantRef]:
-    """Counted amounts of the document: its quantity layer, where an amount counts a known class."""
+    """Counted amounts of the document: its quantity layer, where an amount counts a known class; a
+    document that never went through the quantities stage is read by that stage's finder here."""
     text, lang = doc.article.text, doc.article.language
+    if not doc.quantities:
+        return amounts_in(text, lang)
     found = [_read(text, lang, q) for q in sorted(doc.quantities, key=lambda q: q.start)]
     return [r for r in found if r is not None]

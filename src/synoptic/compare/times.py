@@ -87,9 +87,12 @@ def times_in(text: str, lang: str, published: date | str | None = None) -> list[
 
 
 def doc_times(doc: Document) -> list[TimeRef]:
-    """The document's date expressions: its timex layer, each with its weekday and month/day."""
+    """The document's date expressions: its timex layer, each with its weekday and month/day; a
+    document that never went through the timex stage is read by that stage's finder here."""
     text, lang = doc.article.text, doc.article.language
-    parts = {(e.start, e.end): e for e in find_expressions(text, lang)} if doc.timexes else {}
+    if not doc.timexes:
+        return times_in(text, lang, doc.article.published.date)
+    parts = {(e.start, e.end): e for e in find_expressions(text, lang)}
     return [_from_timex(text, lang, t, parts.get((t.start, t.end))) for t in sorted(doc.timexes, key=lambda t: t.start)]
 
 

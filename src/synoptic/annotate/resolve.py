@@ -129,6 +129,16 @@ def known_orgs(docs: Sequence[Document]) -> dict[str, str]:
     return out
 
 
+def _short_orgs(doc: Document, orgs: dict[str, str]) -> Document:
+    """A name typed by its shape alone that is the short form of an organisation named elsewhere
+    ("Quillon" for "Quillon Systems") is that organisation."""
+    mentions = tuple(
+        replace(m, type="ORG") if m.source == WEAK_SOURCE and m.text in orgs and m.text != orgs[m.text] else m
+        for m in doc.mentions
+    )
+    return replace(doc, mentions=mentions)
+
+
 def _org_index(orgs: dict[str, str]) -> dict[str, list[tuple[str, ...]]]:
     """Known organisation surfaces as token tuples, grouped by first token, longest first."""
     index: dict[str, list[tuple[str, ...]]] = defaultdict(list)
@@ -534,6 +544,7 @@ def resolve(docs: Sequence[Document], gaz: Gazetteer) -> tuple[list[Entity], lis
     docs = vote_types([retype_by_evidence(d, gaz) for d in docs])
     known = _known_surnames(docs, gaz)
     orgs = known_orgs(docs)
+    docs = [_short_orgs(d, orgs) for d in docs]
     org_index = _org_index(orgs)
     docs = [project_names(d, known, org_index) for d in docs]
     contexts = [_doc_context(d, d.article.language, gaz) for d in docs]

@@ -361,14 +361,48 @@ def _table(name: str, results: dict[str, dict[str, Score]], seconds: dict[str, f
     return lines
 
 
-def run_dataset(name: str, docs: Sequence[Doc]) -> list[str]:
+def run_dataset(name: str, docs: Sequence[Doc], measured: dict[str, float] | None = None) -> list[str]:
+    """The table of one data set; `measured` receives Synoptic's figures on all quotes."""
     results: dict[str, dict[str, Score]] = {}
     seconds: dict[str, float] = {}
     for system, fn in (("synoptic", synoptic_system), ("baseline", baseline_system)):
         t0 = time.perf_counter()
         results[system] = evaluate(docs, fn)
         seconds[system] = time.perf_counter() - t0
+    if measured is not None:
+        measured.update(results["synoptic"]["all"].row())
     return _table(name, results, seconds)
+
+
+MEASURED = ROOT / "src" / "synoptic" / "lang" / "_measured_quotes.json"  # what `synoptic languages` prints
+
+
+def cs_ru_sections(measured: dict[str, dict[str, str]]) -> list[str]:
+    """quotes_cs_ru tables, both halves of each language; the evaluation figures go into `measured`."""
+    sections: list[str] = []
+    for lang, label in (("cs", "Czech"), ("ru", "Russian")):
+        if not (EVAL / "quotes_cs_ru").is_dir():
+            continue
+        for role, docs in zip(("calibration", "evaluation"), halves(cs_ru(lang)), strict=True):
+            n = sum(len(d.gold) for d in docs)
+            sections += [f"quotes_cs_ru {label}, {role} half: {len(docs)} sentences, {n} gold content "
+                         "spans (single sentences: a pronoun speaker is scored by the pronoun).", ""]  # fmt: skip
+            row: dict[str, float] = {}
+            sections += run_dataset(f"quotes_cs_ru ({label}, {role})", docs, row)
+            if role == "evaluation":
+                measured[lang] = {
+                    "quote F1, partial (quotes_cs_ru)": f"{row['partial F1']:.2f}",
+                    "quote F1, exact (quotes_cs_ru)": f"{row['exact F1']:.2f}",
+                    "speaker accuracy (quotes_cs_ru)": f"{row['speaker acc']:.2f}",
+                }
+    return sections
+
+
+def write_measured(measured: dict[str, dict[str, str]]) -> None:
+    """Per language, the evaluation-half quote figures `synoptic languages` prints."""
+    doc = {"about": "Written by benchmarks/bench_quotes.py (quotes_cs_ru, evaluation halves); do not edit."}
+    out: dict[str, dict[str, str]] = {"_doc": doc, **measured}
+    MEASURED.write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
 def _speech_share(docs: Sequence[Doc]) -> float:
@@ -392,13 +426,9 @@ def main() -> None:
             sections += [f"PolNeAR {split} ({role}): {len(docs)} articles, {n} gold attributions; "
                          f"{_speech_share(docs):.0%} have a speech cue near them or are direct.", ""]  # fmt: skip
             sections += run_dataset(f"PolNeAR {split} (English, {role})", docs)
-    for lang, label in (("cs", "Czech"), ("ru", "Russian")):
-        if (EVAL / "quotes_cs_ru").is_dir():
-            for role, docs in zip(("calibration", "evaluation"), halves(cs_ru(lang)), strict=True):
-                n = sum(len(d.gold) for d in docs)
-                sections += [f"quotes_cs_ru {label}, {role} half: {len(docs)} sentences, {n} gold content "
-                             "spans (single sentences: a pronoun speaker is scored by the pronoun).", ""]  # fmt: skip
-                sections += run_dataset(f"quotes_cs_ru ({label}, {role})", docs)
+    measured: dict[str, dict[str, str]] = {}
+    sections += cs_ru_sections(measured)
+    write_measured(measured)
     sections += examples_section()
     sections += groups_section()
     OUT.parent.mkdir(parents=True, exist_ok=True)

@@ -8,6 +8,7 @@ from datetime import date
 import numpy as np
 import pytest
 
+from synoptic.compare.amounts import amounts_in
 from synoptic.compare.claim_groups import Aligned
 from synoptic.compare.claims import ClaimUnit, find_frames, find_outcomes
 from synoptic.compare.conflicts import (
@@ -18,11 +19,12 @@ from synoptic.compare.conflicts import (
     role_conflicts,
     roles_differ,
 )
-from synoptic.compare.layers import rule_places, rule_quantities, rule_times
+from synoptic.compare.places import rule_places
+from synoptic.compare.times import times_in
 
 
 def unit(article: str, text: str, lang: str = "en", pub: date | None = date(2022, 1, 13)) -> ClaimUnit:
-    places, times = rule_places(text, lang), rule_times(text, lang, pub)
+    places, times = rule_places(text, lang), times_in(text, lang, pub)
     return ClaimUnit(
         id=f"{article}:0",
         article=article,
@@ -33,7 +35,7 @@ def unit(article: str, text: str, lang: str = "en", pub: date | None = date(2022
         published=pub.isoformat() if pub else None,
         places=tuple(places),
         times=tuple(times),
-        quantities=tuple(rule_quantities(text, lang)),
+        quantities=tuple(amounts_in(text, lang)),
         frames=tuple(find_frames(text, 0, lang, places, times)),
         outcomes=tuple(find_outcomes(text, 0, lang)),
     )

@@ -121,7 +121,7 @@ def _doc(text: str, lang: str) -> Document:
 
 def test_entities_over_the_limit_reject_the_article_with_a_reason() -> None:
     ctx = Context(Settings(max_entities_per_article=2))
-    kept, rejected = run_article_stages([entities_stage], [_doc("Wien, Moskau, Kuba und Genf.", "de")], ctx)
+    kept, rejected = run_article_stages([entities_stage], [_doc("Wien, Moskau, Kuba und Berlin.", "de")], ctx)
     assert not kept
     assert rejected[0].reason.startswith("4 entity mentions, over the limit of 2")
 

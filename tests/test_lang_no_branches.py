@@ -71,3 +71,73 @@ def test_lang_branch_pattern_spares(line: str) -> None:
 )
 def test_lang_word_lists_moved_to_data(module: str, name: str) -> None:
     assert f"{name} = " not in (SRC / module).read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------------------
+# Word lists: a collection or regex alternation of words that are function words of a supported
+# language (articles, conjunctions, clause words, prepositions from the lang/<iso> data) is a word
+# list that belongs in lang/<iso>/. Modules still holding one are listed with the reason.
+
+#: Modules whose word lists have not moved yet (issue 16, open): comparison rules of the lead's and
+#: the present helper's files, and orthography rules that rewrite letters, not words.
+NOT_YET_MOVED = frozenset(["compare/claims.py", "compare/conflicts.py", "compare/summary.py", "ingest/readers.py"])
+MIN_LIST_WORDS = 3  # a collection of fewer strings is a pair of alternatives, not a list
+MIN_FUNCTION_WORDS = 2  # this many function words in one collection make it a word list
+_ALTERNATION = re.compile(r"(?<![\w\\])(?:[^\W\d_]+\|){2,}[^\W\d_]+(?![\w])")
+
+
+def _function_words() -> frozenset[str]:
+    from synoptic import langdata
+
+    out: set[str] = set()
+    for lang in langdata.supported_languages():
+        names, quotes = langdata.load(lang, "names"), langdata.load(lang, "quotes")
+        lists = ("conjunctions", "clause_words", "indefinite_articles", "agent_prepositions")
+        for words in (names["articles"], names["role_linkers"], *(quotes[k] for k in lists)):
+            out.update(w.lower() for w in words if len(w) > 1)
+    return frozenset(out)
+
+
+def word_lists(source: str, function_words: frozenset[str]) -> list[int]:
+    """Line numbers of collections and regex alternations holding function words of our languages."""
+    import ast
+
+    hits: list[int] = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.List | ast.Tuple | ast.Set):
+            words = [e.value.lower() for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+            if len(words) >= MIN_LIST_WORDS and sum(w in function_words for w in words) >= MIN_FUNCTION_WORDS:
+                hits.append(node.lineno)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            for m in _ALTERNATION.finditer(node.value):
+                if sum(w.lower() in function_words for w in m.group().split("|")) >= MIN_FUNCTION_WORDS:
+                    hits.append(node.lineno)
+                    break
+    return hits
+
+
+def test_lang_no_word_list_in_src() -> None:
+    function_words = _function_words()
+    offenders = [
+        f"{path.relative_to(SRC)}:{line}"
+        for path in _modules()
+        if str(path.relative_to(SRC)) not in NOT_YET_MOVED
+        for line in word_lists(path.read_text(encoding="utf-8"), function_words)
+    ]
+    assert not offenders, "\n".join(offenders)
+
+
+@pytest.mark.parametrize(
+    ("source", "found"),
+    [
+        ('CONJ = r"(?:but|and|aber|und|mais|et)"', True),
+        ('_INDEFINITE = frozenset(["a", "an", "ein", "eine", "un", "une"])', True),
+        ('agent = tail[0].low in ("by", "von", "par", "durch", "to")', True),
+        ('STAGES = ("text", "language", "sentences")', False),
+        ('KINDS = ["verb", "naming", "participle"]', False),
+        ('pattern = r"schtsch|shch|sch|sh|ch"', False),
+        ('pair = ("and", "or")', False),
+    ],
+)
+def test_lang_word_list_check_flags_lists_only(source: str, found: bool) -> None:
+    assert bool(word_lists(source, _function_words())) is found

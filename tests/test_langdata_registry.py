@@ -39,3 +39,21 @@ def test_langdata_missing_resource_fails_loudly() -> None:
 def test_langdata_every_language_has_every_resource_and_key(lang: str, resource: str) -> None:
     data = langdata.load(lang, resource)
     assert all(key in data for key in langdata.schema()[resource])
+
+
+@pytest.mark.parametrize(
+    ("lang", "figure"),
+    [
+        ("cs", "speaker accuracy (quotes_cs_ru)"),  # quotes only (bench_quotes)
+        ("ru", "speaker accuracy (quotes_cs_ru)"),  # quotes beside entities (both benchmarks)
+        ("ru", "NER F1 (ru)"),
+        ("de", "NER F1 (de)"),
+    ],
+)
+def test_langdata_measured_merges_every_benchmark(lang: str, figure: str) -> None:
+    assert figure in langdata.measured()[lang]
+
+
+@pytest.mark.parametrize("lang", ["es", "it", "uk"])
+def test_langdata_measured_lacks_languages_without_data(lang: str) -> None:
+    assert lang not in langdata.measured()

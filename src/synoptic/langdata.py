@@ -106,10 +106,15 @@ def layers(lang: str) -> tuple[str, ...]:
 
 @cache
 def measured() -> dict[str, dict[str, Any]]:
-    """Figures measured per language on labelled data (`lang/_measured.json`, written by
-    benchmarks/bench_languages.py); a language without labelled data has no entry."""
-    path = _root().joinpath("_measured.json")
-    if not path.is_file():
-        return {}
-    data: dict[str, dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))
-    return {k: v for k, v in data.items() if not k.startswith("_")}
+    """Figures measured per language on labelled data (`lang/_measured*.json`: entity figures written by
+    benchmarks/bench_languages.py, quote figures by benchmarks/bench_quotes.py); a language without
+    labelled data has no entry."""
+    out: dict[str, dict[str, Any]] = {}
+    for path in sorted(_root().iterdir(), key=lambda p: p.name):
+        if not (path.name.startswith("_measured") and path.name.endswith(".json")):
+            continue
+        data: dict[str, dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))
+        for lang, figures in data.items():
+            if not lang.startswith("_"):
+                out.setdefault(lang, {}).update(figures)
+    return out

@@ -21,7 +21,7 @@ from typing import Any
 from .. import langdata
 from ..models import Document, EntityType, Mention
 from ..pipeline import Context, article_stage
-from .gazetteer import Gazetteer, build_gazetteer, tokens
+from .gazetteer import Gazetteer, GazetteerParams, build_gazetteer, tokens
 from .names import articles, close_spelling, first_names, function_words, honorifics, particles, split_person, word_key
 from .proper import ProperParams, proper_names
 
@@ -351,11 +351,18 @@ def english_mentions(
 
 
 def recogniser(ctx: Context) -> Recogniser:
-    return ctx.resource("entities:recogniser", lambda: Recogniser(build_gazetteer(), ctx.params(ProperParams)))
+    return ctx.resource(
+        "entities:recogniser",
+        lambda: Recogniser(build_gazetteer(ctx.params(GazetteerParams)), ctx.params(ProperParams)),
+    )
 
 
 @article_stage(
-    "entities", requires=["text", "language", "sentences"], provides=["mentions"], version="1", params=[ProperParams]
+    "entities",
+    requires=["text", "language", "sentences"],
+    provides=["mentions"],
+    version="1",
+    params=[ProperParams, GazetteerParams],
 )
 def entities_stage(docs: Sequence[Document], ctx: Context) -> list[Document]:
     """Fill `Document.mentions`: spaCy + gazetteer for languages with a `spacy_model`, the

@@ -1,8 +1,9 @@
-"""A multilingual gazetteer of places and organisations, built at run time from CLDR plus small data files.
+"""A multilingual gazetteer of places and organisations, built at run time from CLDR, GeoNames and small data files.
 
 Country and region names come from CLDR (via Babel) in every supported language, major cities from
-CLDR's time-zone exemplar cities ("Wien", "Vienna", "Vienne"), and `resources/<iso>/gazetteer.json`
-adds what CLDR lacks (organisations, exonyms of smaller cities, rivers, "Kreml"). Every surface maps
+CLDR's time-zone exemplar cities ("Wien", "Vienna", "Vienne") and from GeoNames' cities ranked by
+population with their alternate names (`annotate/cities.py`: "Mailand", "Milão", "Милан"), and
+`lang/<iso>/gazetteer.json` adds what neither has (organisations, regions, seas and rivers, "Kreml"). Every surface maps
 to a language-neutral key (the English name), which is what makes "Kuba" and "Cuba" one entity.
 """
 
@@ -13,9 +14,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
+from typing import ClassVar
 
 from .. import langdata
 from ..models import EntityType
+from ..params import Params, param
+from .cities import cities
 
 # Time-zone "cities" that are common words or given names rather than places people write about.
 _TZ_SKIP = frozenset(
@@ -89,6 +93,25 @@ _TZ_REGIONS = ("Africa/", "America/", "Asia/", "Atlantic/", "Australia/", "Europ
 # CLDR territory codes that are not places (unknown region, pseudo regions, outlying groupings).
 _TERRITORY_SKIP = frozenset({"ZZ", "XA", "XB", "EZ", "UN", "QO", "001", "EU"})
 
+
+@dataclass(frozen=True)
+class GazetteerParams(Params):
+    """Which GeoNames cities the gazetteer holds, and which it finds in text by itself (part of the
+    `entities` settings; set on the UNER calibration halves, docs/bench/languages.md)."""
+
+    section: ClassVar[str] = "entities"
+    min_city_population: int = param(
+        100_000,
+        "GeoNames cities at least this populous enter the gazetteer (UNER calibration: all cities at 100,000 "
+        "found in text: de 0.634 -> 0.605; at 15,000: 0.579)",
+    )
+    find_city_population: int = param(
+        1_000_000,
+        "cities at least this populous are found in text by the gazetteer itself, smaller ones only type and key "
+        "names found otherwise (Lincoln, 'Gold'); UNER calibration de 0.634 -> 0.644, at 500,000 0.626",
+    )
+
+
 # French/Italian elisions ("l’", "d'") are tokens of their own, so "l’OTAN" yields "OTAN".
 TOKEN_RE = re.compile(
     r"\b(?:[lLdDjJnNsScCmMtT]|[Qq]u)['’](?=\w)|[A-ZÀ-Ý](?:\.[A-Z])+\.?|[^\W\d_][\w]*(?:[-'’][\w]+)*|\d+[\w]*"
@@ -145,31 +168,42 @@ class Gazetteer:
         entries: dict[tuple[str, ...], Place],
         suffixes: dict[str, tuple[str, ...]],
         modifiers: dict[str, tuple[str, ...]] | None = None,
+        known_only: dict[tuple[str, ...], Place] | None = None,
     ) -> None:
         self._entries = entries
+        # names that type and key a mention found otherwise but never make one: GeoNames cities, many
+        # of which are also surnames or words ("Columbus", "Lincoln")
+        self._known_only = known_only or {}
         self._suffixes = suffixes
         self._modifiers = modifiers or {}
         self._longest = max((len(k) for k in entries), default=1)
         self._words = frozenset(w for key in entries for w in key)
 
-    def lookup(self, surface: str, lang: str = "") -> Place | None:
-        """The entry for a surface as written, trying this language's inflection endings ("Kremls")."""
+    def lookup(self, surface: str, lang: str = "", include_typing_only: bool = True) -> Place | None:
+        """The entry for a surface as written, trying this language's inflection endings ("Kremls");
+        `include_typing_only=False` leaves out the names that only type mentions (smaller GeoNames cities)."""
         words = tuple(t for _s, _e, t in tokens(surface))
-        return self._lookup_words(words, lang) if words else None
+        if not words:
+            return None
+        found = self._lookup_words(words, lang)
+        return found or (self._lookup_words(words, lang, self._known_only) if include_typing_only else None)
 
-    def _lookup_words(self, words: tuple[str, ...], lang: str) -> Place | None:
-        found = self._entries.get(words)
+    def _lookup_words(
+        self, words: tuple[str, ...], lang: str, table: dict[tuple[str, ...], Place] | None = None
+    ) -> Place | None:
+        entries = self._entries if table is None else table
+        found = entries.get(words)
         if found is not None:
             return found
         heads = [words[:-1]]
         if len(words) > 1:  # "Соединенных Штатов": the words before the last are inflected too
             heads += [h for rule in self._modifiers.get(lang, ()) if (h := _reinflect_all(words[:-1], rule))]
         for head in heads:
-            found = self._entries.get((*head, words[-1])) if head != words[:-1] else None
+            found = entries.get((*head, words[-1])) if head != words[:-1] else None
             for rule in self._suffixes.get(lang, ()) if found is None else ():
                 # "s" strips an ending ("Kremls"); "ы>а" replaces one ("Москвы" -> "Москва").
                 base = _reinflect(words[-1], rule)
-                found = self._entries.get((*head, base)) if base else None
+                found = entries.get((*head, base)) if base else None
                 if found is not None:
                     break
             if found is not None:
@@ -241,14 +275,14 @@ def org_suffixes() -> frozenset[str]:
 
 
 @cache
-def build_gazetteer() -> Gazetteer:
-    """The gazetteer of every supported language (built once per process; CLDR lookups take ~1 s)."""
+def build_gazetteer(params: GazetteerParams = GazetteerParams()) -> Gazetteer:
+    """The gazetteer of every supported language (built once per process and setting; CLDR lookups take ~1 s)."""
     entries: dict[tuple[str, ...], Place] = {}
     suffixes: dict[str, tuple[str, ...]] = {}
     modifiers: dict[str, tuple[str, ...]] = {}
 
     def add(surface: str, place: Place) -> None:
-        words = tuple(t for _s, _e, t in tokens(surface))
+        words = _words(surface)
         if words:
             entries.setdefault(words, place)
 
@@ -263,4 +297,16 @@ def build_gazetteer() -> Gazetteer:
         for code in langdata.cldr_locales(lang):  # Serbian: Cyrillic and Latin names
             for surface, place in _cldr_surfaces(code):
                 add(surface, place)
-    return Gazetteer(entries, suffixes, modifiers)
+    known_only: dict[tuple[str, ...], Place] = {}
+    for city in cities(params.min_city_population):  # most populous first; a city CLDR names keeps CLDR's (English) key
+        known = next((found for s in city.surfaces if (found := entries.get(_words(s)))), None)
+        place = known if known is not None and known.type == "PLACE" else Place(city.name, "PLACE")
+        table = entries if city.population >= params.find_city_population else known_only
+        for surface in city.surfaces:
+            if (words := _words(surface)) and words not in entries:
+                table.setdefault(words, place)
+    return Gazetteer(entries, suffixes, modifiers, known_only)
+
+
+def _words(surface: str) -> tuple[str, ...]:
+    return tuple(t for _s, _e, t in tokens(surface))

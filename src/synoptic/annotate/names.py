@@ -131,6 +131,13 @@ def honorifics() -> frozenset[str]:
 
 
 @cache
+def title_words() -> frozenset[str]:
+    """Single-word roles and titles of every language, lower-cased ("minister", "kaiser", "император"):
+    a name that starts with one ("Emperor Meiji", "Imperador Meiji") is the name after it."""
+    return frozenset(r.lower() for data in langdata.load_all("names").values() for r in data["roles"] if " " not in r)
+
+
+@cache
 def articles() -> frozenset[str]:
     """Definite articles of every language ("the", "der", "la"), never part of a role or name."""
     return frozenset(w for data in langdata.load_all("names").values() for w in data["articles"])
@@ -168,6 +175,8 @@ def split_person(surface: str) -> PersonName | None:
     """Given names and surname of a person mention; honorifics and initials-only parts are dropped."""
     words = [w for w in surface.replace("’s", "").replace("'s", "").split() if w not in honorifics()]
     words = [w for w in words if w.strip(".,")]
+    while len(words) > 1 and words[0].lower() in title_words():
+        words = words[1:]
     if not words:
         return None
     # The surname is the last word, with the particles ("von der Leyen") that precede it.
@@ -217,18 +226,24 @@ def close_spelling(a: str, b: str) -> bool:
 # agree: English/French/German/scholarly/passport schemes differ in how they write ж ш щ ч ц х й я ю
 # (zh/j/ž, sh/sch/š, ch/tsch/č, ts/tz/c, kh/ch/h, y/j/i) and Russian renders English c/q/w as к/кв/в.
 _SKELETON_REWRITES: tuple[tuple[str, str], ...] = (
+    (r"^kn", "n"),  # English silent k (Knott, Нотт)
+    (r"gh(?![aeiouy])", ""),  # English silent gh (Pugh, Пью; Vaughn)
+    (r"th", "t"),  # English th is Russian т (Thomas, Томас)
     (r"shch|schtsch|sch|sh|tsch|tch", "s"),
     (r"dzh|dž|dj", "j"),
     (r"zh|ž", "j"),
     (r"kh|ch", "h"),  # German ch is Russian х (kh); English ch is ч, which romanises as ch again
     (r"ts|tz|c(?=[ei])", "s"),
-    (r"ck|qu|q", "k"),
+    (r"qu", "kv"),  # English qu is Russian кв (Quebec, Квебек)
+    (r"ck|q", "k"),
     (r"c", "k"),
     (r"x", "ks"),
     (r"ph", "f"),
     (r"w", "v"),
     (r"z", "s"),  # Russian з renders English s (Канзас), German s is Russian з (Selenskyj)
     (r"(?<=[^aeiouy])j", "y"),
+    (r"(?<=[aeiouy])h(?![aeiouy])", ""),  # a silent h after a vowel (Sarah, Сара; Sahara, Сахара, Saara)
+    (r"^[aeiou]+", "a"),  # a leading vowel is rendered freely (Avery, Эйвери; Abbotsford, Эбботсфорд)
 )
 _SKELETON_RE = tuple((re.compile(p), r) for p, r in _SKELETON_REWRITES)
 _VOWELS = re.compile(r"(?<=.)[aeiouy]+")
@@ -258,6 +273,17 @@ def skeleton(word: str, lang: str = "") -> str:
         if low.endswith(ending) and len(low) - len(ending) >= MIN_STEM:
             low = low[: -len(ending)]
             break
+    return _skeleton_of(low)
+
+
+@lru_cache(maxsize=1 << 16)
+def plain_skeleton(word: str) -> str:
+    """The skeleton of a word as written, no case ending stripped (a nominative "Беллингхем" ends in
+    what would be an instrumental ending elsewhere)."""
+    return _skeleton_of(word.lower())
+
+
+def _skeleton_of(low: str) -> str:
     out = _NON_ALNUM.sub("", anyascii(low).lower())
     for pattern, repl in _SKELETON_RE:
         out = pattern.sub(repl, out)

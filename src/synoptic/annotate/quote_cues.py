@@ -20,7 +20,6 @@ from .quote_speakers import Candidate, Lexicon, NameIndex, Token, inside_any, le
 
 CueKind = Literal["verb", "naming", "participle", "according", "impersonal", "so"]
 _PUNCT_STOP = re.compile(r"[.;:!?()\[\]“”„\"«»]")
-CONJ = r"(?:but|and|aber|und|mais|et|ale|но|и)"
 
 
 @dataclass(frozen=True)
@@ -204,7 +203,7 @@ def clause_subject(
     """The subject opening a clause (after a fronted adverbial up to its comma): who a quotation
     embedded later in the clause is ascribed to ("Gov. Pat McCrory blamed the court's “…”")."""
     toks = tokens(text, start, end)
-    if toks and re.fullmatch(CONJ, toks[0].low):
+    if toks and toks[0].low in lex.conjunctions:
         toks = toks[1:]
     if toks and toks[0].low in lex.prepositions:
         comma = text.find(",", toks[0].start, end)
@@ -239,7 +238,7 @@ def _scan_left(text: str, toks: Sequence[Token], lex: Lexicon, names: NameIndex,
             opened = _clause_opened(text, toks, i, lex, names, reach)
             if opened is not None or i < len(toks) - 1:
                 return opened or place
-            if re.fullmatch(CONJ, tok.low):  # "X blasted Congress and said": the subject of the first verb
+            if tok.low in lex.conjunctions:  # "X blasted Congress and said": the subject of the first verb
                 subject = clause_subject(text, toks[0].start, tok.start, lex, names, reach)
                 if subject is not None:
                     return subject

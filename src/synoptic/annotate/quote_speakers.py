@@ -23,47 +23,6 @@ from ..models import Mention
 
 CandidateKind = Literal["name", "pronoun", "role", "org", "report", "np", "relative"]
 TOKEN = re.compile(r"(?:[A-Z]\.){2,}|\w+(?:[-’']\w+)*\.?", re.UNICODE)
-#: Words that make a capitalised run a place ("Baltic Sea", "Palais des Nations").
-PLACE_WORDS = frozenset(
-    [
-        "sea",
-        "ocean",
-        "river",
-        "gulf",
-        "bay",
-        "island",
-        "islands",
-        "mountains",
-        "mount",
-        "lake",
-        "strait",
-        "peninsula",
-        "street",
-        "square",
-        "palace",
-        "hall",
-        "airport",
-        "station",
-        "meer",
-        "see",
-        "fluss",
-        "insel",
-        "straße",
-        "platz",
-        "rathaus",
-        "mer",
-        "océan",
-        "fleuve",
-        "île",
-        "rue",
-        "place",
-        "palais",
-        "quai",
-        "cathedral",
-        "kathedrale",
-        "cathédrale",
-    ]
-)
 
 
 @dataclass(frozen=True)
@@ -102,6 +61,11 @@ class Lexicon:
     clause_openers: frozenset[str] = frozenset()
     relative_pronouns: frozenset[str] = frozenset()
     share_words: frozenset[str] = frozenset()
+    conjunctions: frozenset[str] = frozenset()  # "and", "but": a coordinated clause starts after one
+    clause_words: frozenset[str] = frozenset()  # words that open a subordinate clause ("which", "weil")
+    not_clause_start: frozenset[str] = frozenset()  # words after a cue that start no reported clause
+    indefinite_articles: frozenset[str] = frozenset()
+    agent_prepositions: frozenset[str] = frozenset()  # "by", "von": an agent, not a speaker, follows
 
 
 @cache
@@ -148,6 +112,11 @@ def _build(lang: str, d: dict[str, Any]) -> Lexicon:
         prepositions=low("prepositions"),
         subject_after_fronted_phrase=bool(d.get("subject_after_fronted_phrase", False)),
         clause_openers=low("clause_openers"),
+        conjunctions=low("conjunctions"),
+        clause_words=low("clause_words"),
+        not_clause_start=low("not_clause_start"),
+        indefinite_articles=low("indefinite_articles"),
+        agent_prepositions=low("agent_prepositions"),
         relative_pronouns=low("relative_pronouns"),
         share_words=low("share_words"),
     )
@@ -247,14 +216,21 @@ def _role_key_of(words: str) -> str | None:
     return None
 
 
+@cache
+def pooled_quotes(key: str) -> tuple[str, ...]:
+    """Entries of one `quotes.json` key pooled over every language, lower-cased (names and roles
+    travel: a German article writes "Baltic Sea", an English one "Oberbürgermeisterin")."""
+    return tuple(sorted({w.lower() for data in langdata.load_all("quotes").values() for w in data[key]}))
+
+
 def _gender_of(context: str, lex: Lexicon) -> str | None:
     """Gender shown by honorifics and feminine role nouns ("Oberbürgermeisterin", "la maire")."""
     words = [w.lower().strip(".,") for w in context.split()]
     for w in words:
-        if w in lex.female_markers or w.endswith(("woman", "frau")):
-            return "f"
-        if _role_key_of(w) is not None and w.endswith(("erin", "entin", "arin", "trice", "euse", "esse", "yně", "ka")):
-            return "f"
+        if w in lex.female_markers or w.endswith(pooled_quotes("female_noun_endings")):
+            return "f"  # "businesswoman", "Bürgerfrau"
+        if _role_key_of(w) is not None and w.endswith(pooled_quotes("feminine_role_endings")):
+            return "f"  # "Ministerin", "directrice", "ministryně"
     if set(words) & lex.male_markers:
         return "m"
     return None
@@ -263,7 +239,7 @@ def _gender_of(context: str, lex: Lexicon) -> str | None:
 def _type_of(run: str, lex: Lexicon) -> str | None:
     low = run.lower()
     words = low.split()
-    if low in place_names() or any(w in PLACE_WORDS for w in words):
+    if low in place_names() or any(w in pooled_quotes("place_words") for w in words):
         return "PLACE"
     nouns, endings = _all_org_nouns(), _org_noun_endings()
     if any(w in nouns or w.endswith(endings) for w in words):
@@ -281,7 +257,7 @@ def _split_title(run: list[Token], lex: Lexicon) -> int:
     while k < len(run) - 1:
         low = run[k].low
         is_title = low in lex.title_words or _role_key_of(low) is not None
-        nationality = low.endswith(("ian", "ish", "ese", "isch", "ische", "ischer")) and len(run) - k > 2
+        nationality = low.endswith(pooled_quotes("nationality_endings")) and len(run) - k > 2
         if not (is_title or nationality or (run[k].text.isupper() and len(run) - k > 2)):
             break
         k += 1

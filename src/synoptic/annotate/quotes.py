@@ -17,6 +17,7 @@ import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import cache
 from itertools import islice
 from typing import ClassVar, Literal
 
@@ -24,7 +25,6 @@ from ..models import Document, Mention, QuoteKind, QuoteMention, Sentence
 from ..params import Params, param
 from ..pipeline import Context, article_stage
 from .quote_cues import (
-    CONJ,
     Cue,
     CueParams,
     clause_subject,
@@ -53,93 +53,13 @@ from .quote_speakers import (
 from .sentences import split_sentences
 
 Inherit = Literal["sentence", "previous", "implicit"]
-_CLAUSE_WORDS = frozenset(
-    [
-        "what",
-        "which",
-        "who",
-        "whom",
-        "that",
-        "where",
-        "when",
-        "was",
-        "as",
-        "while",
-        "after",
-        "before",
-        "because",
-        "if",
-        "by",
-        "in",
-        "of",
-        "at",
-        "for",
-        "on",
-        "to",
-        "with",
-        "wie",
-        "wo",
-        "der",
-        "die",
-        "das",
-        "weil",
-        "wenn",
-        "que",
-        "qui",
-        "où",
-        "quand",
-        "co",
-        "kdo",
-        "což",
-        "když",
-        "что",
-        "кто",
-        "как",
-        "когда",
-    ]
-)
-_NOT_CLAUSE_START = frozenset(
-    [
-        "to",
-        "in",
-        "on",
-        "at",
-        "for",
-        "by",
-        "of",
-        "with",
-        "about",
-        "from",
-        "into",
-        "over",
-        "after",
-        "before",
-        "during",
-        "it's",
-        "reporters",
-        "him",
-        "them",
-        "goodbye",
-        "nothing",
-        "so",
-        "yes",
-        "no",
-        "thanks",
-        "more",
-        "less",
-        "something",
-        "anything",
-        "and",
-        "but",
-        "or",
-        "as",
-        "while",
-        "without",
-        "whether",
-        "if",
-    ]
-)
-_INDEFINITE = frozenset(["a", "an", "ein", "eine", "einer", "eines", "un", "une", "des", "some"])
+
+
+@cache
+def _coordinated_cue(lang: str) -> re.Pattern[str]:
+    """A conjunction and up to four words right before a cue ("… and then said"): a new clause."""
+    alts = "|".join(re.escape(c) for c in sorted(lexicon(lang).conjunctions, key=len, reverse=True)) or "(?!)"
+    return re.compile(r"(?:,\s*|\s+)(?:" + alts + r")\s+(?:[\w’'-]+\s+){0,4}$")
 
 
 @dataclass
@@ -287,7 +207,7 @@ def _attribute_after(art: _Article, q: QuotedSpan, found: _Found) -> bool:
     for cue in art.cues_in(zone_start, zone_end):
         between = tokens(art.text, zone_start, cue.start)
         named = _named_apposition(art, between, cue)
-        if (len(between) > 5 and named is None) or any(re.fullmatch(CONJ, t.low) for t in between):
+        if (len(between) > 5 and named is None) or any(t.low in art.lex.conjunctions for t in between):
             break
         if cue.kind == "participle":
             continue
@@ -418,7 +338,7 @@ def _bare_clause(art: _Article, window: Sequence[object]) -> int | None:
     if len(toks) < 3:
         return None
     first = toks[0]
-    if first.low in _NOT_CLAUSE_START or first.low.endswith("ly") or first.low in lex.time_words:
+    if first.low in lex.not_clause_start or first.low.endswith("ly") or first.low in lex.time_words:
         return None
     return first.start
 
@@ -439,7 +359,7 @@ def _content_end(art: _Article, start: int, s_end: int) -> int:
             end = idx
     for cue in art.cues_in(start, end):
         before = text[start : cue.start]
-        m = re.search(r"(?:,\s*|\s+)" + CONJ + r"\s+(?:[\w’'-]+\s+){0,4}$", before)
+        m = _coordinated_cue(lex.lang).search(before)
         if cue.kind == "participle":
             m = m or re.search(r",\s*$", before)
         if m is not None and cue.kind in ("verb", "participle"):
@@ -500,9 +420,9 @@ def _backward(art: _Article, cue: Cue, s_start: int, s_end: int) -> list[_Found]
     tail = first_tokens(text, cue.end, s_end, 15)
     if len(between) > 6 or len(tail) > 14 or art.in_quote(comma - 1):
         return []
-    if between and (re.fullmatch(CONJ, between[0].low) or any(t.low in _CLAUSE_WORDS for t in between)):
+    if between and (between[0].low in art.lex.conjunctions or any(t.low in art.lex.clause_words for t in between)):
         return []
-    if tail and tail[0].low in ("by", "von", "par", "durch", "to"):
+    if tail and tail[0].low in art.lex.agent_prepositions:  # "…, said by", "…, sagte von": no speaker follows
         return []
     if any(art.in_quote(t.start) for t in between):
         return []
@@ -727,7 +647,8 @@ class _Resolver:
     def _role(self, ref: Candidate, idx: int) -> Candidate:
         words = ref.text.split()
         first = words[0].lower() if words else ""
-        if first in _INDEFINITE or (first not in self.art.lex.determiners and self.art.lex.role_needs_determiner):
+        lex = self.art.lex
+        if first in lex.indefinite_articles or (first not in lex.determiners and lex.role_needs_determiner):
             return ref
         key = role_key(ref.text)
         persons = self.art.names.persons_before(ref.start)

@@ -34,7 +34,19 @@ from ..pipeline import Context, CorpusState, corpus_stage
 from .entities import free_tokens, name_rules, name_runs, recogniser, role_before
 from .gazetteer import Gazetteer, org_suffixes, tokens
 from .lang import script_of
-from .names import PersonName, case_endings, close_spelling, fold, given_compatible, skeleton, split_person
+from .names import (
+    PersonName,
+    articles,
+    case_endings,
+    close_spelling,
+    first_names,
+    fold,
+    given_compatible,
+    honorifics,
+    plain_skeleton,
+    skeleton,
+    split_person,
+)
 
 Ref = tuple[int, int]  # (document index, mention index)
 WEAK_SOURCE = "proper"  # mentions typed by their shape only (annotate/proper.py)
@@ -48,6 +60,13 @@ class ResolveParams(Params):
     min_skeleton: int = param(
         3, "skeletons shorter than this ('j' for Joe, 'dn' for Dean) say too little to join names on their own"
     )
+    gazetteer_vote: int = param(10, "a gazetteer's type outweighs any number of recognisers' votes within one key")
+    same_script_similarity: float = param(
+        0.7,
+        "two keys of one script and different languages join by skeleton only when their spellings are this "
+        "similar (normalised Levenshtein): Milão ~ Milan 0.8, Danúbio ~ Danube 0.71, Milan ~ Melun 0.6; "
+        "PUD calibration half: linking flat from 0.65 to 0.8",
+    )
 
 
 @dataclass
@@ -60,6 +79,7 @@ class _Person:
     docs: set[int] = field(default_factory=set)
     roles: set[str] = field(default_factory=set)
     skeleton: str = ""  # script-independent surname skeleton ("trmp" for Trump, Трампа)
+    plain: str = ""  # the surname's skeleton with no case ending stripped ("blnghm" for Беллингхем)
     given_skeleton: str = ""
     scripts: set[str] = field(default_factory=set)
     inflecting: bool = False  # written in a language whose surnames take case endings
@@ -72,6 +92,11 @@ def _skeletons(parts: PersonName, lang: str) -> tuple[str, str]:
     return (skeleton(words[-1], lang) if words else "", skeleton(given[0], lang) if given else "")
 
 
+def _plain(parts: PersonName) -> str:
+    words = parts.surname_text.split()
+    return plain_skeleton(words[-1]) if words else ""
+
+
 def _new_person(parts: PersonName, di: int, lang: str, full: bool) -> _Person:
     sk, gsk = _skeletons(parts, lang)
     return _Person(
@@ -79,6 +104,7 @@ def _new_person(parts: PersonName, di: int, lang: str, full: bool) -> _Person:
         given=parts.given if full else (),
         docs={di},
         skeleton=sk,
+        plain=_plain(parts),
         given_skeleton=gsk if full else "",
         scripts={script_of(parts.surname_text)},
         inflecting=bool(case_endings(lang)),
@@ -90,13 +116,17 @@ def _across(a: _Person, b: _Person) -> bool:
     return a.scripts != b.scripts or a.inflecting or b.inflecting
 
 
-def _known_surnames(docs: Sequence[Document]) -> frozenset[str]:
-    """Surname keys of every full person name recognised anywhere in the corpus."""
+def _known_surnames(docs: Sequence[Document], gaz: Gazetteer) -> frozenset[str]:
+    """Surname keys of every full person name recognised anywhere in the corpus (a name typed PERSON by
+    its shape alone, "Mar Mediterrâneo", is no evidence that its last word is a surname)."""
     out: set[str] = set()
     for doc in docs:
         for m in doc.mentions:
-            parts = split_person(m.text) if m.type == "PERSON" else None
-            if parts is not None and parts.full:
+            parts = split_person(m.text) if m.type == "PERSON" and m.source != WEAK_SOURCE else None
+            if parts is None or not parts.full:
+                continue
+            # "Christopher Columbus" names a person; "Outer Mongolia", which spaCy may call one, does not
+            if parts.given[0] in first_names() or gaz.lookup(parts.surname_text, doc.article.language) is None:
                 out.add(parts.surname)
     return frozenset(out)
 
@@ -113,6 +143,16 @@ def known_orgs(docs: Sequence[Document]) -> dict[str, str]:
             if len(words[0]) >= 4 and all(w in org_suffixes() for w in words[1:]):
                 out.setdefault(words[0], m.text)
     return out
+
+
+def _short_orgs(doc: Document, orgs: dict[str, str]) -> Document:
+    """A name typed by its shape alone that is the short form of an organisation named elsewhere
+    ("Quillon" for "Quillon Systems") is that organisation."""
+    mentions = tuple(
+        replace(m, type="ORG") if m.source == WEAK_SOURCE and m.text in orgs and m.text != orgs[m.text] else m
+        for m in doc.mentions
+    )
+    return replace(doc, mentions=mentions)
 
 
 def _org_index(orgs: dict[str, str]) -> dict[str, list[tuple[str, ...]]]:
@@ -232,37 +272,55 @@ def _local_people(doc: Document, di: int) -> list[_Person]:
 
 def _shares_context(a: _Person, b: _Person, contexts: list[set[str]]) -> bool:
     """Whether two people appear in articles that share a role word or at least two other entities."""
-    if a.roles & b.roles - {"the", "der", "die", "le", "la"}:
+    if a.roles & b.roles - articles():
         return True
     ca = set().union(*(contexts[d] for d in a.docs))
     cb = set().union(*(contexts[d] for d in b.docs))
     return len(ca & cb) >= 2
 
 
+def _skeleton_keys(p: _Person, least: int) -> set[str]:
+    """Index keys of a person's surname skeletons: each long enough on its own, and with a given name
+    also the pair (a short surname like "Нотт" is safe to match beside "Джефф")."""
+    keys = {k for k in (p.skeleton, p.plain) if len(k) >= least}
+    if p.given_skeleton:
+        keys |= {f"{p.given_skeleton} {k}" for k in (p.skeleton, p.plain) if k}
+    return keys
+
+
 class _Index:
     """Merged people looked up by surname key, by first given name and by the surname's first letter."""
 
-    def __init__(self, min_skeleton: int) -> None:
-        self.min_skeleton = min_skeleton
+    def __init__(self, least: int) -> None:
+        self.least = least  # `ResolveParams.min_skeleton`
         self.people: list[_Person] = []
         self.by_surname: dict[str, list[_Person]] = defaultdict(list)
         self.by_given: dict[str, list[_Person]] = defaultdict(list)
         self.by_initial: dict[str, list[_Person]] = defaultdict(list)
         self.by_skeleton: dict[str, list[_Person]] = defaultdict(list)
+        self.order: dict[int, int] = {}  # id of a person -> its position in `people`
 
     def add(self, p: _Person) -> None:
+        self.order[id(p)] = len(self.people)
         self.people.append(p)
         self.by_surname[p.surname].append(p)
-        if len(p.skeleton) >= self.min_skeleton:
-            self.by_skeleton[p.skeleton].append(p)
+        for key in _skeleton_keys(p, self.least):
+            self.by_skeleton[key].append(p)
         self.by_initial[p.surname[:1]].append(p)
         if p.given:
             self.by_given[p.given[0]].append(p)
 
+    def skeleton_matches(self, p: _Person) -> list[_Person]:
+        """People sharing a surname skeleton with `p`, case ending stripped or not, in index order."""
+        seen: dict[int, _Person] = {}
+        for key in _skeleton_keys(p, self.least):
+            seen.update((id(q), q) for q in self.by_skeleton[key])
+        return sorted(seen.values(), key=lambda q: self.order[id(q)])
 
-def _merge_people(people: list[_Person], contexts: list[set[str]], min_skeleton: int) -> list[_Person]:
+
+def _merge_people(people: list[_Person], contexts: list[set[str]], least: int) -> list[_Person]:
     """Steps 2 and 3: join full names across articles, then attach surname-only people."""
-    index = _Index(min_skeleton)
+    index = _Index(least)
     for p in (p for p in people if p.given):
         target = next((q for q in index.by_surname[p.surname] if given_compatible(q.given, p.given)), None)
         if target is None:
@@ -276,7 +334,7 @@ def _merge_people(people: list[_Person], contexts: list[set[str]], min_skeleton:
             )
         if target is None:  # "Дональд Трамп" and "Donald Trump": one skeleton, one given-name skeleton
             target = next(
-                (q for q in index.by_skeleton[p.skeleton] if q.given_skeleton == p.given_skeleton and _across(q, p)),
+                (q for q in index.skeleton_matches(p) if q.given_skeleton == p.given_skeleton and _across(q, p)),
                 None,
             )
         if target is None:
@@ -291,8 +349,8 @@ def _merge_people(people: list[_Person], contexts: list[set[str]], min_skeleton:
                 for q in index.by_initial[p.surname[:1]]
                 if q.given and close_spelling(q.surname, p.surname) and _shares_context(q, p, contexts)
             ]
-        if not cands and len(p.skeleton) >= min_skeleton:  # "Трампа" and "Donald Trump"
-            cands = [q for q in index.by_skeleton[p.skeleton] if _across(q, p)]
+        if not cands:  # "Трампа" and "Donald Trump"
+            cands = [q for q in index.skeleton_matches(p) if _across(q, p)]
         if len(cands) > 1:
             mine = _context_of(p, contexts)
             cands = sorted(cands, key=lambda q: -len(_context_of(q, contexts) & mine))[:1]
@@ -336,31 +394,53 @@ def entity_id(etype: str, key: str) -> str:
     return "ent_" + hashlib.sha1(f"{etype}:{key}".encode()).hexdigest()[:12]
 
 
-def vote_types(docs: Sequence[Document], min_skeleton: int = ResolveParams.min_skeleton) -> list[Document]:
-    """Mentions typed by shape alone (source "proper") take the type the same name has elsewhere.
+#: Recognisers whose type rests on evidence in the text (a gazetteer entry; an honorific, role or
+#: first name before the word): a statistical or shape-typed mention of the same name takes their type.
+EVIDENCE_SOURCES = frozenset({"gazetteer", "pattern"})
+
+
+def vote_types(docs: Sequence[Document], least: int = ResolveParams.min_skeleton) -> list[Document]:
+    """Mentions typed by shape alone (source "proper") take the type the same name has elsewhere, and
+    any mention takes the type that evidence gave the same spelling elsewhere.
 
     "Sony" found as an unknown capitalised word in a Portuguese article is the ORG that spaCy or the
     gazetteer typed in another article; names compare folded ("Ontário" = "Ontario", "Тарло" = "Tarlo").
+    "Tarlo", which spaCy calls a place, is the person "Frau Tarlo" of a German article.
     """
     votes: dict[str, Counter[EntityType]] = defaultdict(Counter)
+    evidence: dict[str, Counter[EntityType]] = defaultdict(Counter)
     for doc in docs:
         for m in doc.mentions:
             if m.source != WEAK_SOURCE:
                 votes[fold(m.text)][m.type] += 1
                 votes[skeleton_key(m.text, doc.article.language)][m.type] += 1
+            if m.source in EVIDENCE_SOURCES:
+                evidence[fold(m.text)][m.type] += 1
     out: list[Document] = []
     for doc in docs:
-        mentions = tuple(_voted(m, doc.article.language, votes, min_skeleton) for m in doc.mentions)
+        mentions = tuple(_voted(m, doc.article.language, votes, evidence, least) for m in doc.mentions)
         out.append(replace(doc, mentions=mentions))
     return out
 
 
-def _voted(m: Mention, lang: str, votes: dict[str, Counter[EntityType]], min_skeleton: int) -> Mention:
-    """A shape-typed mention with the type its spelling, else its skeleton ("Канзасе" ~ Kansas), has elsewhere."""
+def _voted(
+    m: Mention,
+    lang: str,
+    votes: dict[str, Counter[EntityType]],
+    evidence: dict[str, Counter[EntityType]],
+    least: int,
+) -> Mention:
+    """A mention with the type evidence gave its spelling elsewhere; a shape-typed one else with the
+    type its spelling, else its skeleton ("Канзасе" ~ Kansas), has elsewhere."""
+    if m.source in EVIDENCE_SOURCES:
+        return m
+    seen = evidence.get(fold(m.text))
+    if seen:
+        return replace(m, type=seen.most_common(1)[0][0])
     if m.source != WEAK_SOURCE:
         return m
     for key in (fold(m.text), skeleton_key(m.text, lang)):
-        if len(key) >= min_skeleton and votes.get(key):
+        if len(key) >= least and votes.get(key):
             return replace(m, type=votes[key].most_common(1)[0][0])
     return m
 
@@ -371,41 +451,122 @@ def skeleton_key(text: str, lang: str) -> str:
 
 
 def _merge_across_scripts(
-    others: dict[str, list[Ref]], docs: Sequence[Document], types: dict[str, Counter[str]], min_skeleton: int
+    others: dict[str, list[Ref]], docs: Sequence[Document], types: dict[str, Counter[str]], p: ResolveParams
 ) -> dict[str, list[Ref]]:
-    """Join a place or organisation written only in one script to the one key of another script
-    with the same skeleton and type ("Потомак" and "Potomac", "Теско" and "Tesco")."""
-    info: dict[str, tuple[frozenset[str], str]] = {}
+    """Join a place or organisation written only in one script, or only in one language, to the one
+    key of another script or other languages with a skeleton and the type in common ("Потомак" and
+    "Potomac", "Теско" and "Tesco", "Danúbio" and "Danube")."""
+    info: dict[str, tuple[frozenset[str], frozenset[str], frozenset[str]]] = {}
     for key, refs in others.items():
-        scripts = frozenset(script_of(docs[d].mentions[m].text) for d, m in refs)
-        d0, m0 = refs[0]
-        info[key] = (scripts, skeleton_key(docs[d0].mentions[m0].text, docs[d0].article.language))
+        ms = [(docs[d].mentions[m].text, docs[d].article.language) for d, m in refs]
+        info[key] = (
+            frozenset(script_of(text) for text, _lang in ms),
+            frozenset(lang for _text, lang in ms),
+            frozenset(skeleton_key(text, lang) for text, lang in ms),
+        )
     by_skeleton: dict[str, list[str]] = defaultdict(list)
-    for key, (_scripts, skel) in info.items():
-        if len(skel) >= min_skeleton:
-            by_skeleton[skel].append(key)
-    for keys in by_skeleton.values():
-        for key in keys:
-            scripts, _skel = info[key]
-            if key not in others or len(scripts) != 1:
-                continue
-            etype = types[key].most_common(1)[0][0]
-            targets = [k for k in keys if k != key and k in others and info[k][0] != scripts]
-            targets = [k for k in targets if types[k].most_common(1)[0][0] == etype]
-            if len(targets) == 1:
-                others[targets[0]].extend(others.pop(key))
-                types[targets[0]].update(types.pop(key))
+    for key, (_scripts, _langs, skels) in info.items():
+        for skel in skels:
+            if len(skel) >= p.min_skeleton:
+                by_skeleton[skel].append(key)
+    for key, (scripts, langs, skels) in info.items():
+        if key not in others or len(scripts) != 1:
+            continue
+        etype = types[key].most_common(1)[0][0]
+        targets = {
+            k
+            for skel in skels
+            for k in by_skeleton.get(skel, ())
+            if k != key
+            and k in others
+            and (info[k][0] != scripts or (not info[k][1] & langs and _alike(k, key, p.same_script_similarity)))
+        }
+        targets = {k for k in targets if types[k].most_common(1)[0][0] == etype}
+        if len(targets) > 1:  # "Венецией" fits "Venice" and "Veneza": the gazetteer's key wins
+            targets = {k for k in targets if max(types[k].values()) >= p.gazetteer_vote}
+        if len(targets) == 1:
+            target = targets.pop()
+            others[target].extend(others.pop(key))
+            types[target].update(types.pop(key))
     return others
+
+
+def _surname_skeletons(text: str, lang: str, least: int) -> set[str]:
+    parts = split_person(text)
+    words = parts.surname_text.split() if parts is not None else []
+    if not words:
+        return set()
+    return {k for k in (skeleton(words[-1], lang), plain_skeleton(words[-1])) if len(k) >= least}
+
+
+def _people_named_elsewhere(
+    groups: list[tuple[EntityType, str, list[Ref]]],
+    others: dict[str, list[Ref]],
+    docs: Sequence[Document],
+    types: dict[str, Counter[str]],
+    p: ResolveParams,
+) -> dict[str, list[Ref]]:
+    """A one-word organisation or place that no gazetteer knows, written only in languages where the
+    person of that surname is not named, is that person ("Seagal" typed ORG in English beside the
+    German "Seagal"; "Фрэнку" typed PLACE beside "Frank"), when exactly one person fits."""
+    by_skeleton: dict[str, list[int]] = defaultdict(list)
+    langs_of: list[set[str]] = []
+    for gi, (_etype, _key, refs) in enumerate(groups):
+        langs_of.append({docs[d].article.language for d, _m in refs})
+        found: set[str] = set()
+        for d, m in refs:
+            found |= _surname_skeletons(docs[d].mentions[m].text, docs[d].article.language, p.min_skeleton)
+        for k in found:
+            by_skeleton[k].append(gi)
+    for key in list(others):
+        refs = others[key]
+        if max(types[key].values()) >= p.gazetteer_vote or any(" " in docs[d].mentions[m].text for d, m in refs):
+            continue
+        langs = {docs[d].article.language for d, _m in refs}
+        skels: set[str] = set()
+        for d, m in refs:
+            skels |= _surname_skeletons(docs[d].mentions[m].text, docs[d].article.language, p.min_skeleton)
+        fits = {gi for k in skels for gi in by_skeleton.get(k, ()) if not langs_of[gi] & langs}
+        if len(fits) == 1:
+            groups[fits.pop()][2].extend(others.pop(key))
+    return others
+
+
+def _alike(a: str, b: str, least: float) -> bool:
+    """Whether two folded keys are spelt alike (`ResolveParams.same_script_similarity`)."""
+    from rapidfuzz.distance import Levenshtein
+
+    return bool(Levenshtein.normalized_similarity(a, b) >= least)
+
+
+def retype_by_evidence(doc: Document, gaz: Gazetteer) -> Document:
+    """Correct a recogniser's type where the name itself says otherwise: a mention led by an
+    honorific ("Ms Pugh") is a person; a person mention that is a gazetteer place ("Mongolia") is that
+    place unless the article names a person with that surname."""
+    surnames = {p.surname for m in doc.mentions if m.type == "PERSON" and (p := split_person(m.text)) and p.full}
+    lang = doc.article.language
+    out: list[Mention] = []
+    for m in doc.mentions:
+        first = m.text.split()[0] if m.text.split() else ""
+        if m.type != "PERSON" and len(m.text.split()) > 1 and first in honorifics():
+            m = replace(m, type="PERSON")
+        elif m.type == "PERSON" and (place := gaz.lookup(m.text, lang, include_typing_only=False)) is not None:
+            parts = split_person(m.text)
+            if parts is None or parts.surname not in surnames:
+                m = replace(m, type=place.type, source="gazetteer")
+        out.append(m)
+    return replace(doc, mentions=tuple(out))
 
 
 def resolve(
     docs: Sequence[Document], gaz: Gazetteer, params: ResolveParams | None = None
 ) -> tuple[list[Entity], list[Document]]:
     """Entities of the corpus, and the documents with each mention stamped with its entity id."""
-    least = (params or ResolveParams()).min_skeleton
-    docs = vote_types(docs, least)
-    known = _known_surnames(docs)
+    p = params or ResolveParams()
+    docs = vote_types([retype_by_evidence(d, gaz) for d in docs], p.min_skeleton)
+    known = _known_surnames(docs, gaz)
     orgs = known_orgs(docs)
+    docs = [_short_orgs(d, orgs) for d in docs]
     org_index = _org_index(orgs)
     docs = [project_names(d, known, org_index) for d in docs]
     contexts = [_doc_context(d, d.article.language, gaz) for d in docs]
@@ -413,8 +574,8 @@ def resolve(
     for di, doc in enumerate(docs):
         people.extend(_local_people(doc, di))
     groups: list[tuple[EntityType, str, list[Ref]]] = []
-    for p in _merge_people(people, contexts, least):
-        groups.append(("PERSON", " ".join((*p.given[:1], p.surname)), p.refs))
+    for person in _merge_people(people, contexts, p.min_skeleton):
+        groups.append(("PERSON", " ".join((*person.given[:1], person.surname)), person.refs))
     others: dict[str, list[Ref]] = defaultdict(list)
     display: dict[str, str] = {}  # gazetteer key -> its neutral name ("United States" for "US", "USA")
     types: dict[str, Counter[str]] = defaultdict(Counter)
@@ -429,8 +590,9 @@ def resolve(
                 place = gaz.lookup(m.text, doc.article.language)
                 display[key] = place.key if place is not None else m.text
             others[key].append((di, mi))
-            types[key][gtype or m.type] += 10 if gtype else 1
-    others = _merge_across_scripts(others, docs, types, least)
+            types[key][gtype or m.type] += p.gazetteer_vote if gtype else 1
+    others = _merge_across_scripts(others, docs, types, p)
+    others = _people_named_elsewhere(groups, others, docs, types, p)
     for key, refs in others.items():
         etype: EntityType = types[key].most_common(1)[0][0]  # type: ignore[assignment]
         groups.append((etype, key, refs))

@@ -21,7 +21,9 @@ from ..models import Document
 from ..params import Params, param
 from ..pipeline import Context
 from . import cues
-from .layers import PlaceRef, QuantRef, TimeRef, doc_actors, doc_places, doc_quantities, doc_times
+from .amounts import QuantRef, doc_quantities
+from .places import PlaceRef, doc_actors, doc_places
+from .times import TimeRef, doc_times
 
 _SEEDS = "set on the seeds and example corpus when claims were written (a999469), not on labelled data"
 

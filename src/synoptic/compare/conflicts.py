@@ -27,9 +27,11 @@ import numpy as np
 
 from .. import langdata
 from ..params import Params, param
+from .amounts import QuantRef, ranges_overlap
 from .claim_groups import Aligned
 from .claims import ClaimUnit
-from .layers import QuantRef, TimeRef, place_key, ranges_overlap, rule_places, same_day, time_label
+from .places import place_key, rule_places
+from .times import TimeRef, same_day, time_label
 
 _BY_HAND = "set by hand on the seeds and example corpus when conflicts were written (a999469), not on labelled data"
 

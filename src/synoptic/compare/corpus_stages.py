@@ -19,9 +19,9 @@ from .claims import ClaimParams, ClaimUnit, parse_slots, units_of
 from .conflicts import ConflictParams, Finding, find_conflicts
 from .coverage import coverage_matrix, voices_quoted
 from .framing import FramingParams, story_framing
-from .layers import count_voices, stories_of, story_families, voice_of
 from .summary import SummaryParams, representative, summarise
 from .timeline import timeline
+from .voices import count_voices, stories_of, story_families, voice_of
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,7 @@ def _documents(state: CorpusState, story: Story) -> list[Document]:
 )
 def claims_stage(state: CorpusState, ctx: Context) -> CorpusState:
     """Claims of every story: sentence claims with slots, aligned across articles and languages
-    (over the story's family, see `layers.story_families`), each story keeping its own claims."""
+    (over the story's family, see `voices.story_families`), each story keeping its own claims."""
     names = {e.id: e.name for e in state.entities}
     voices = voice_of(state)
     embedder = e5_embedder(ctx)

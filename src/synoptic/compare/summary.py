@@ -19,7 +19,7 @@ from . import cues
 from .claim_groups import Aligned
 from .conflicts import Finding
 from .coverage import source_name
-from .layers import count_voices
+from .voices import count_voices
 
 
 @dataclass(frozen=True)

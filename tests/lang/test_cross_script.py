@@ -116,6 +116,9 @@ def test_titles_start_no_name(surface: str, name: str, has_given: bool) -> None:
         (("Avery", "en"), ("Эйвери", "ru"), True),  # a leading vowel is rendered freely
         (("Sarah", "en"), ("Саре", "ru"), True),  # silent final h; dative ending
         (("Milan", "en"), ("Melun", "fr"), True),  # one skeleton: other checks keep them apart
+        (("França", "pt"), ("Франции", "ru"), True),  # ç is s, not k
+        (("Curaçao", "pt"), ("Кюрасао", "ru"), True),
+        (("França", "pt"), ("Фрэнку", "ru"), False),  # Frank, dative: another name
         (("Knott", "en"), ("Кнорр", "ru"), False),
         (("Thomas", "en"), ("Томск", "ru"), False),
     ],

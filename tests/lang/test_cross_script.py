@@ -56,6 +56,11 @@ def _ids(docs: list[Document], surfaces: list[str]) -> set[str | None]:
             ("en", "The MP Sarah Olney asked the minister a question.", "Sarah Olney"),
             ("ru", "Вопрос министру задала депутат, и ответ пришёл Саре Олни.", "Саре Олни"),
         ],
+        [  # a river named with its kind in one language and without it in another
+            ("en", "Floods along the Mekong River forced thousands from their homes.", "Mekong River"),
+            ("pt", "As cheias ao longo do Rio Mekong forçaram milhares a sair de casa.", "Mekong"),
+            ("ru", "Наводнения вдоль Меконга вынудили тысячи людей покинуть дома.", "Меконга"),
+        ],
         [  # cities from GeoNames: exonyms in three languages
             ("de", "Die Delegation traf am Dienstag in Mailand ein.", "Mailand"),
             ("pt", "A delegação chegou a Milão na terça-feira.", "Milão"),

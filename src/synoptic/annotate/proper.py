@@ -19,7 +19,7 @@ from typing import ClassVar
 from .. import langdata
 from ..models import EntityType, Mention
 from ..params import Params, param
-from .gazetteer import Gazetteer, org_suffixes
+from .gazetteer import Gazetteer, org_suffixes, place_kinds
 
 
 @dataclass(frozen=True)
@@ -170,11 +170,14 @@ def trim_common(
 
 
 def type_of(surface: str, words: list[str], lang: str, gazetteer: Gazetteer) -> EntityType:
-    """PLACE / ORG from the gazetteer, all-capital words or a company suffix ("Systems");
-    otherwise PERSON (most unknown capitalised words in news are people)."""
+    """PLACE / ORG from the gazetteer, a word naming a kind of place ("Mekong River"), all-capital
+    words or a company suffix ("Systems"); otherwise PERSON (most unknown capitalised words in news
+    are people)."""
     entry = gazetteer.lookup(surface, lang)
     if entry is not None:
         return entry.type
+    if len(words) > 1 and {words[0].lower(), words[-1].lower()} & place_kinds(lang):
+        return "PLACE"
     if any(len(w) >= 2 and w.isupper() for w in words) or words[-1] in org_suffixes():
         return "ORG"
     return "PERSON"

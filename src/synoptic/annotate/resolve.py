@@ -285,6 +285,8 @@ def _skeleton_keys(p: _Person, least: int) -> set[str]:
     keys = {k for k in (p.skeleton, p.plain) if len(k) >= least}
     if p.given_skeleton:
         keys |= {f"{p.given_skeleton} {k}" for k in (p.skeleton, p.plain) if k}
+        # Russian drops a Latin name's -us (Columbus, Колумб): safe beside the given name only
+        keys |= {f"{p.given_skeleton} {k[:-1]}" for k in (p.skeleton, p.plain) if len(k) > least and k.endswith("s")}
     return keys
 
 

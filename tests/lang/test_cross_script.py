@@ -56,6 +56,15 @@ def _ids(docs: list[Document], surfaces: list[str]) -> set[str | None]:
             ("en", "The MP Sarah Olney asked the minister a question.", "Sarah Olney"),
             ("ru", "Вопрос министру задала депутат, и ответ пришёл Саре Олни.", "Саре Олни"),
         ],
+        [  # Russian drops a Latin surname's -us when the given names agree
+            ("en", "The historian Peter Kolbus spoke on Monday.", "Peter Kolbus"),
+            ("ru", "Историк Петер Колб выступил в понедельник.", "Петер Колб"),
+        ],
+        [  # a river named with its kind in one language and without it in another
+            ("en", "Floods along the Mekong River forced thousands from their homes.", "Mekong River"),
+            ("pt", "As cheias ao longo do Rio Mekong forçaram milhares a sair de casa.", "Mekong"),
+            ("ru", "Наводнения вдоль Меконга вынудили тысячи людей покинуть дома.", "Меконга"),
+        ],
         [  # cities from GeoNames: exonyms in three languages
             ("de", "Die Delegation traf am Dienstag in Mailand ein.", "Mailand"),
             ("pt", "A delegação chegou a Milão na terça-feira.", "Milão"),
@@ -79,6 +88,10 @@ def test_cross_script_renderings_share_one_entity(renderings: list[tuple[str, st
         [  # one skeleton (kn), two given names in two scripts: two people
             ("en", "The director Jeff Knott spoke first.", "Jeff Knott"),
             ("ru", "Первым выступил директор Иван Нотт.", "Иван Нотт"),
+        ],
+        [  # without agreeing given names a dropped -us joins nothing
+            ("en", "The historian Peter Kolbus spoke on Monday.", "Peter Kolbus"),
+            ("ru", "Историк Иван Колб выступил в понедельник.", "Иван Колб"),
         ],
         [  # one surname, two given names: two people
             ("en", "Minister Anna Kovacs spoke first.", "Anna Kovacs"),
@@ -116,6 +129,9 @@ def test_titles_start_no_name(surface: str, name: str, has_given: bool) -> None:
         (("Avery", "en"), ("Эйвери", "ru"), True),  # a leading vowel is rendered freely
         (("Sarah", "en"), ("Саре", "ru"), True),  # silent final h; dative ending
         (("Milan", "en"), ("Melun", "fr"), True),  # one skeleton: other checks keep them apart
+        (("França", "pt"), ("Франции", "ru"), True),  # ç is s, not k
+        (("Curaçao", "pt"), ("Кюрасао", "ru"), True),
+        (("França", "pt"), ("Фрэнку", "ru"), False),  # Frank, dative: another name
         (("Knott", "en"), ("Кнорр", "ru"), False),
         (("Thomas", "en"), ("Томск", "ru"), False),
     ],

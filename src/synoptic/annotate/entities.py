@@ -135,7 +135,7 @@ class Recogniser:
         taken += [(m.start, m.end) for m in caps]
         runs = name_runs(text, free_tokens(text, taken), name_rules(lang))
         rest = proper_names(text, lang, runs, self.gazetteer, self.params)
-        return sorted(found + people + caps + rest, key=lambda m: m.start)
+        return join_modifiers(text, sorted(found + people + caps + rest, key=lambda m: m.start), lang)
 
     def people(
         self, text: str, lang: str, taken: list[tuple[int, int]], known: frozenset[str] = frozenset()
@@ -206,6 +206,38 @@ class _Scan:
 
 
 _ROMAN = re.compile(r"[IVXLCDM]+")
+
+
+@cache
+def modifier_endings(lang: str) -> tuple[str, ...]:
+    """Endings of an inflected adjective in `lang`, oblique and nominative (`gazetteer.json`
+    `modifier_suffixes`, "ого>ое"): the words that stand before a place's noun ("Новой Франции")."""
+    rules = langdata.load(lang, "gazetteer")["modifier_suffixes"]
+    return tuple({part for rule in rules for part in rule.split(">") if part})
+
+
+def join_modifiers(text: str, mentions: list[Mention], lang: str) -> list[Mention]:
+    """A capitalised adjective the shape rules found right before a gazetteer name is part of that
+    name ("Новой" + "Франции" is New France, "Большого" + "Торонто" Greater Toronto), not a name of
+    its own: one mention of the gazetteer's type. Languages whose adjectives take no case endings
+    list none, and keep their mentions."""
+    endings = modifier_endings(lang)
+    out: list[Mention] = []
+    for m in mentions:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and endings
+            and m.source == "gazetteer"
+            and prev.source == "proper"
+            and " " not in prev.text
+            and text[prev.end : m.start] == " "
+            and prev.text.lower().endswith(endings)
+        ):
+            out[-1] = replace(m, start=prev.start, text=text[prev.start : m.end])
+            continue
+        out.append(m)
+    return out
 
 
 def acronyms(text: str, lang: str, taken: Sequence[tuple[int, int]]) -> list[Mention]:

@@ -275,6 +275,23 @@ def org_suffixes() -> frozenset[str]:
 
 
 @cache
+def place_kinds(lang: str) -> frozenset[str]:
+    """Lower-case words naming a kind of geographic feature in `lang` ("river", "rio", "река"), which
+    one language writes with a name and another drops (`gazetteer.json` `place_kinds`)."""
+    return frozenset(w.lower() for w in langdata.load(lang, "gazetteer")["place_kinds"])
+
+
+def without_place_kind(text: str, lang: str) -> str:
+    """`text` without its words naming a kind of place ("Potomac River" -> "Potomac"); `text` itself
+    when nothing else would remain or the language is not supported."""
+    if lang not in langdata.supported_languages():
+        return text
+    kinds = place_kinds(lang)
+    rest = [w for w in text.split() if w.lower() not in kinds]
+    return " ".join(rest) if rest else text
+
+
+@cache
 def build_gazetteer(params: GazetteerParams = GazetteerParams()) -> Gazetteer:
     """The gazetteer of every supported language (built once per process and setting; CLDR lookups take ~1 s)."""
     entries: dict[tuple[str, ...], Place] = {}

@@ -284,7 +284,8 @@ def plain_skeleton(word: str) -> str:
 
 
 def _skeleton_of(low: str) -> str:
-    out = _NON_ALNUM.sub("", anyascii(low).lower())
+    # ç is /s/ in Portuguese, French and Catalan (França, Франция), never the /k/ anyascii's "c" becomes
+    out = _NON_ALNUM.sub("", anyascii(low.replace("ç", "s")).lower())
     for pattern, repl in _SKELETON_RE:
         out = pattern.sub(repl, out)
     return _DOUBLE.sub(r"\1", _VOWELS.sub("", out))

@@ -32,7 +32,7 @@ from ..models import Document, Entity, EntityType, Mention, Span
 from ..params import Params, param
 from ..pipeline import Context, CorpusState, corpus_stage
 from .entities import free_tokens, name_rules, name_runs, recogniser, role_before
-from .gazetteer import Gazetteer, org_suffixes, tokens
+from .gazetteer import Gazetteer, org_suffixes, tokens, without_place_kind
 from .lang import script_of
 from .names import (
     PersonName,
@@ -285,6 +285,8 @@ def _skeleton_keys(p: _Person, least: int) -> set[str]:
     keys = {k for k in (p.skeleton, p.plain) if len(k) >= least}
     if p.given_skeleton:
         keys |= {f"{p.given_skeleton} {k}" for k in (p.skeleton, p.plain) if k}
+        # Russian drops a Latin name's -us (Columbus, Колумб): safe beside the given name only
+        keys |= {f"{p.given_skeleton} {k[:-1]}" for k in (p.skeleton, p.plain) if len(k) > least and k.endswith("s")}
     return keys
 
 
@@ -405,7 +407,8 @@ def vote_types(docs: Sequence[Document], least: int = ResolveParams.min_skeleton
 
     "Sony" found as an unknown capitalised word in a Portuguese article is the ORG that spaCy or the
     gazetteer typed in another article; names compare folded ("Ontário" = "Ontario", "Тарло" = "Tarlo").
-    "Tarlo", which spaCy calls a place, is the person "Frau Tarlo" of a German article.
+    "Tarlo", which spaCy calls a place, is the person "Frau Tarlo" of a German article. A place
+    named with its kind ("Potomac River") also votes for the bare name ("Потомак").
     """
     votes: dict[str, Counter[EntityType]] = defaultdict(Counter)
     evidence: dict[str, Counter[EntityType]] = defaultdict(Counter)
@@ -414,6 +417,9 @@ def vote_types(docs: Sequence[Document], least: int = ResolveParams.min_skeleton
             if m.source != WEAK_SOURCE:
                 votes[fold(m.text)][m.type] += 1
                 votes[skeleton_key(m.text, doc.article.language)][m.type] += 1
+            bare = without_place_kind(m.text, doc.article.language)  # its kind says "Potomac River" is a place
+            if m.type == "PLACE" and bare != m.text:
+                votes[skeleton_key(bare, doc.article.language)][m.type] += 1
             if m.source in EVIDENCE_SOURCES:
                 evidence[fold(m.text)][m.type] += 1
     out: list[Document] = []
@@ -455,14 +461,15 @@ def _merge_across_scripts(
 ) -> dict[str, list[Ref]]:
     """Join a place or organisation written only in one script, or only in one language, to the one
     key of another script or other languages with a skeleton and the type in common ("Потомак" and
-    "Potomac", "Теско" and "Tesco", "Danúbio" and "Danube")."""
+    "Potomac", "Теско" and "Tesco", "Danúbio" and "Danube"), a word naming the kind of place left out
+    or not ("Potomac River", "Rio Potomac")."""
     info: dict[str, tuple[frozenset[str], frozenset[str], frozenset[str]]] = {}
     for key, refs in others.items():
         ms = [(docs[d].mentions[m].text, docs[d].article.language) for d, m in refs]
         info[key] = (
             frozenset(script_of(text) for text, _lang in ms),
             frozenset(lang for _text, lang in ms),
-            frozenset(skeleton_key(text, lang) for text, lang in ms),
+            frozenset(skeleton_key(name, lang) for text, lang in ms for name in (text, without_place_kind(text, lang))),
         )
     by_skeleton: dict[str, list[str]] = defaultdict(list)
     for key, (_scripts, _langs, skels) in info.items():

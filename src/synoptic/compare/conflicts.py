@@ -378,6 +378,7 @@ def outcome_conflicts(aligned: Aligned, voices: dict[str, str], p: ConflictParam
 # ---------------------------------------------------------------------------------------------
 # Titles and roles
 
+
 @cache
 def _role_noise(lang: str) -> re.Pattern[str]:
     """Articles and rank words of a title ("the", "a", "former", "deputy"): not the post itself."""

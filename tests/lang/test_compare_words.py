@@ -38,7 +38,11 @@ WORDS: dict[str, Words] = {
         "Anna Berg said the talks would resume.",
         ("Anna Berg and Ivan Petrov", "Anna Berg", "Ivan Petrov"),
         "Harbour Daily",
-        (("former minister", "minister", False), ("Russian minister", "minister", False), ("minister", "spokesman", True)),
+        (
+            ("former minister", "minister", False),
+            ("Russian minister", "minister", False),
+            ("minister", "spokesman", True),
+        ),
     ),
     "de": Words(
         "Er sagte, die Gespräche gingen weiter.",
@@ -95,7 +99,11 @@ WORDS: dict[str, Words] = {
         "Anna Berg powiedziała, że rozmowy będą kontynuowane.",
         ("Anna Berg i Iwan Petrow", "Anna Berg", "Iwan Petrow"),
         "Gazeta Portowa",
-        (("były minister", "minister", False), ("rosyjski minister", "minister", False), ("minister", "rzecznik", True)),
+        (
+            ("były minister", "minister", False),
+            ("rosyjski minister", "minister", False),
+            ("minister", "rzecznik", True),
+        ),
     ),
     "cs": Words(
         "Ona řekla, že jednání bude pokračovat.",
@@ -116,7 +124,11 @@ WORDS: dict[str, Words] = {
         "Ivan Horvat je rekao da će se pregovori nastaviti.",
         ("Ana Berg i Ivan Horvat", "Ana Berg", "Ivan Horvat"),
         "Lučke novine",
-        (("bivši ministar", "ministar", False), ("ruski ministar", "ministar", False), ("ministar", "glasnogovornik", True)),
+        (
+            ("bivši ministar", "ministar", False),
+            ("ruski ministar", "ministar", False),
+            ("ministar", "glasnogovornik", True),
+        ),
     ),
     "sr": Words(
         "Он је рекао да ће се преговори наставити.",
@@ -188,7 +200,7 @@ def test_roles_differ_in_post_not_in_rank_or_nationality(lang: str, case: tuple[
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_a_stated_result_ends_at_a_clause_of_time(lang: str) -> None:
-    """"led to chaos when ...": the result is "chaos"; a sentence without a result cue has none."""
+    """ "led to chaos when ...": the result is "chaos"; a sentence without a result cue has none."""
     data = cues.cues(lang)
     cue, when = data["result_cues"][0], data["time_conjunctions"][0]
     (outcome,) = find_outcomes(f"X {cue} alpha beta {when} gamma delta.", 0, lang)
@@ -210,7 +222,7 @@ def test_clauses_split_at_the_languages_own_joiners_only(lang: str) -> None:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_a_date_is_keyed_without_its_preposition(lang: str) -> None:
-    """"on Friday" and "Friday" state one value; a word that is no preposition of the language stays."""
+    """ "on Friday" and "Friday" state one value; a word that is no preposition of the language stays."""
     for prep in cues.words(lang, "date_prepositions"):
         assert _date_key(TimeRef(0, 0, f"{prep} Xday", None), lang) == "xday", prep
     assert _date_key(TimeRef(0, 0, "Xday", None), lang) == "xday"

@@ -175,6 +175,18 @@ def test_a_sentence_opening_with_a_pronoun_does_not_stand_alone(lang: str) -> No
     assert stands_alone(w.named, lang)
 
 
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("nl", "Het kabinet besloot de gesprekken voort te zetten."),  # "het" the article, not "it"
+        ("en", "Italy said the talks would resume."),  # "It" only as a whole word
+        ("de", "Erst am Abend endeten die Gespräche."),
+    ],
+)
+def test_an_article_or_a_longer_word_is_no_anaphor(lang: str, text: str) -> None:
+    assert stands_alone(text, lang)
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_author_fields_split_at_the_languages_and(lang: str) -> None:
     field, first, second = WORDS[lang].authors

@@ -247,3 +247,17 @@ def test_relative_clauses_open_with_the_languages_relative_pronouns(lang: str) -
     for pronoun in cues.words(lang, "relative_pronouns"):
         assert pattern.search(f"Berg, {pronoun} alpha beta, gamma"), pronoun
     assert pattern.search("Berg, alpha beta, gamma") is None
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "key"),
+    [
+        ("en", "on Monday's", "monday"),
+        ("en", "Monday’s", "monday"),
+        ("en", "Mondays", "mondays"),  # a plural, not a possessive
+        ("de", "Montags", "montags"),  # German marks no possessive on a date
+        ("fr", "le lundi", "lundi"),
+    ],
+)
+def test_a_date_is_keyed_without_a_possessive_ending(lang: str, text: str, key: str) -> None:
+    assert _date_key(TimeRef(0, 0, text, None), lang) == key

@@ -223,13 +223,21 @@ def _leading(lang: str) -> re.Pattern[str]:
     return re.compile(rf"^(?:{cues.alternation(lang, 'date_prepositions')})\s+", re.I)
 
 
+def _date_words(t: TimeRef, lang: str) -> str:
+    """The words of a date without its preposition and possessive ending ("on Monday's" -> "Monday")."""
+    words = _leading(lang).sub("", t.text)
+    for ending in cues.words(lang, "possessive_endings"):
+        words = words.removesuffix(ending)
+    return words
+
+
 def _date_key(t: TimeRef, lang: str) -> str:
     """What makes two stated dates the same value: the resolved day, else the words."""
     if t.day:
         return t.day
     if t.month_day:
         return f"--{t.month_day[0]:02d}-{t.month_day[1]:02d}"
-    return _leading(lang).sub("", t.text).removesuffix("'s").lower()
+    return _date_words(t, lang).lower()
 
 
 def _date_labels(times: list[tuple[TimeRef, str]]) -> dict[str, str]:
@@ -239,7 +247,7 @@ def _date_labels(times: list[tuple[TimeRef, str]]) -> dict[str, str]:
     for t, lang in times:
         key = _date_key(t, lang)
         if key not in out:
-            word = _leading(lang).sub("", t.text).removesuffix("'s")
+            word = _date_words(t, lang)
             out[key] = f"{word} ({t.day})" if t.day and t.day not in word else word
     return out
 

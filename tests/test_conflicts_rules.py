@@ -118,7 +118,7 @@ def test_both_hedged_outcomes_agree() -> None:
     ],
 )
 def test_roles_differ_in_post_not_in_rank_or_precision(a: str, b: str, differ: bool) -> None:
-    assert roles_differ(a, b) is differ
+    assert roles_differ(a, b, "en") is differ
 
 
 def test_one_person_with_two_posts_in_one_language() -> None:

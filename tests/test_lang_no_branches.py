@@ -76,11 +76,8 @@ def test_lang_word_lists_moved_to_data(module: str, name: str) -> None:
 # ---------------------------------------------------------------------------------------------
 # Word lists: a collection or regex alternation of words that are function words of a supported
 # language (articles, conjunctions, clause words, prepositions from the lang/<iso> data) is a word
-# list that belongs in lang/<iso>/. Modules still holding one are listed with the reason.
+# list that belongs in lang/<iso>/. Every module is checked; none is exempt.
 
-#: Modules whose word lists have not moved yet (issue 16, open): comparison rules of the lead's and
-#: the present helper's files, and orthography rules that rewrite letters, not words.
-NOT_YET_MOVED = frozenset(["compare/claims.py", "compare/conflicts.py", "compare/summary.py", "ingest/readers.py"])
 MIN_LIST_WORDS = 3  # a collection of fewer strings is a pair of alternatives, not a list
 MIN_FUNCTION_WORDS = 2  # this many function words in one collection make it a word list
 _ALTERNATION = re.compile(r"(?<![\w\\])(?:[^\W\d_]+\|){2,}[^\W\d_]+(?![\w])")
@@ -121,7 +118,6 @@ def test_lang_no_word_list_in_src() -> None:
     offenders = [
         f"{path.relative_to(SRC)}:{line}"
         for path in _modules()
-        if str(path.relative_to(SRC)) not in NOT_YET_MOVED
         for line in word_lists(path.read_text(encoding="utf-8"), function_words)
     ]
     assert not offenders, "\n".join(offenders)

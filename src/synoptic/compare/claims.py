@@ -14,6 +14,7 @@ import importlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, ClassVar
 
 from .. import langdata
@@ -123,29 +124,39 @@ def _within(items: Sequence[Any], start: int, end: int) -> tuple[Any, ...]:
     return tuple(x for x in items if x.start >= start and x.end <= end)
 
 
-_CLAUSE_SPLIT = re.compile(r"[,;:()\u2013\u2014]|\s(?:and|und|et|but|aber|mais|while|während|tandis)\s")
+@cache
+def _clause_split(lang: str) -> re.Pattern[str]:
+    """Punctuation, and the language's conjunctions and clause joiners ("and", "but", "while")."""
+    joiners = cues.alternation(lang, "conjunctions", "clause_joiners")
+    return re.compile(rf"[,;:()\u2013\u2014]|\s(?:{joiners})\s")
 
 
-def _clauses(text: str) -> list[tuple[int, int]]:
+def _clauses(text: str, lang: str) -> list[tuple[int, int]]:
     """(start, end) of the clauses of a sentence, split at punctuation and coordinating words."""
     out: list[tuple[int, int]] = []
     pos = 0
-    for m in _CLAUSE_SPLIT.finditer(text):
+    for m in _clause_split(lang).finditer(text):
         out.append((pos, m.start()))
         pos = m.end()
     out.append((pos, len(text)))
     return [(a, b) for a, b in out if b > a]
 
 
-def _locative(text: str, place: PlaceRef, lang: str) -> bool:
+@cache
+def _locative_before(lang: str) -> re.Pattern[str]:
+    """A locative preposition, then perhaps an article, ending the text before a place ("in the")."""
     preps = "|".join(re.escape(p) for p in cues.cues(lang).get("locative_preps", ["in"]))
-    return re.search(rf"(?:^|\s)(?:{preps})(?:\s+the|\s+der|\s+la|\s+le)?\s+$", text[: place.start]) is not None
+    return re.compile(rf"(?:^|\s)(?:{preps})(?:\s+(?:{cues.alternation(lang, 'articles')}))?\s+$")
+
+
+def _locative(text: str, place: PlaceRef, lang: str) -> bool:
+    return _locative_before(lang).search(text[: place.start]) is not None
 
 
 def find_frames(text: str, base: int, lang: str, places: Sequence[PlaceRef], times: Sequence[TimeRef]) -> list[Frame]:
     """Event frames of one sentence: in each clause, an event word, a located place and a day."""
     frames: list[Frame] = []
-    for a, b in _clauses(text):
+    for a, b in _clauses(text, lang):
         clause = text[a:b]
         days = [t for t in _within(times, base + a, base + b) if t.day or t.weekday is not None or t.month_day]
         located = [p for p in _within(places, base + a, base + b) if _locative(text, _shift(p, -base), lang)]
@@ -163,15 +174,21 @@ def _shift(p: PlaceRef, by: int) -> PlaceRef:
     return PlaceRef(p.start + by, p.end + by, p.text, p.key)
 
 
+@cache
+def _result_end(lang: str) -> re.Pattern[str]:
+    """Where a stated result ends: punctuation, a conjunction or a clause of time ("and", "when")."""
+    return re.compile(rf"[.,;:!?]|\s(?:{cues.alternation(lang, 'conjunctions', 'time_conjunctions')})\s")
+
+
 def find_outcomes(text: str, base: int, lang: str) -> list[Outcome]:
     """Stated results in a sentence ("led to nuclear war", "nearly led to World War III")."""
     out: list[Outcome] = []
     for hit in cues.find(lang, "result_cues", text):
         rest = text[hit.end :]
-        stop = re.search(r"[.,;:!?]|\s(?:and|und|et|when|als|lorsque)\s", rest)
+        stop = _result_end(lang).search(rest)
         result = rest[: stop.start() if stop else len(rest)].strip()
         words = result.split()[:6]
-        if not words or words[0].lower() in ("by", "von", "durch", "par"):
+        if not words or words[0].lower() in cues.words(lang, "agent_prepositions"):
             continue  # "caused by ...": a cause, not a result
         result = " ".join(words)
         before = text[max(0, hit.start - 25) : hit.start]

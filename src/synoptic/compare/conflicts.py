@@ -16,17 +16,20 @@ Statements from derivations of one source (copies, translations) never conflict 
 
 from __future__ import annotations
 
+import calendar
 import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import ClassVar
 
 import numpy as np
 
 from .. import langdata
 from ..params import Params, param
+from . import cues
 from .amounts import QuantRef, ranges_overlap
 from .claim_groups import Aligned
 from .claims import ClaimUnit
@@ -134,8 +137,7 @@ def _day_words(a: TimeRef, b: TimeRef) -> str:
     if day:
         return f"{date.fromisoformat(day).strftime('%A')} ({day})"
     weekday = a.weekday if a.weekday is not None else b.weekday
-    names = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-    return names[weekday] if weekday is not None else time_label(a)
+    return calendar.day_name[weekday] if weekday is not None else time_label(a)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -146,7 +148,10 @@ def _days(u: ClaimUnit) -> list[TimeRef]:
     return [t for t in u.times if t.day or t.weekday is not None or t.month_day]
 
 
-_RELATIVE = re.compile(r",\s*(?:who|which|whose|der|die|das|dessen|qui|que|dont|lequel|laquelle)\b[^,]*", re.I)
+@cache
+def _relative(lang: str) -> re.Pattern[str]:
+    """A relative clause after a comma (", who headed ..."), by the language's relative pronouns."""
+    return re.compile(rf",\s*(?:{cues.alternation(lang, 'relative_pronouns')})\b[^,]*", re.I)
 
 
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|„[^“”]*[“”]|«[^»]*»|»[^«]*«|^[^“„«»\"]*[”\"](?=[\s,.])")
@@ -155,18 +160,17 @@ _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|„[^“”]*[“”]|«[^»]*»
 def _main_days(u: ClaimUnit) -> list[TimeRef]:
     """Days stated for the sentence's own event, leaving out those inside relative clauses
     ("Ryabkov, who headed the team in Monday's talks, said ...")."""
-    inner = [(u.start + m.start(), u.start + m.end()) for m in _RELATIVE.finditer(u.text)]
+    inner = [(u.start + m.start(), u.start + m.end()) for m in _relative(u.lang).finditer(u.text)]
     inner += [(u.start + m.start(), u.start + m.end()) for m in _QUOTED.finditer(u.text)]
     framed = {(f.time.start, f.time.end) for f in u.frames}
     return [t for t in _days(u) if not any(a <= t.start < b for a, b in inner) and (t.start, t.end) not in framed]
 
 
-_PRONOUNS = {"he", "she", "it", "they", "this", "that", "we", "i", "you", "there", "who", "which"}
-
-
 def _actor_words(u: ClaimUnit) -> set[str]:
+    """Words of the parsed subject, leaving out pronouns, which name no one by themselves."""
+    pronouns = {w.lower() for w in cues.words(u.lang, "pronouns", "anaphors", "relative_pronouns")}
     words = {w.lower().strip(".,'’s") for w in u.parse.get("actor", "").split()}
-    return {w for w in words if len(w) > 2 and w not in _PRONOUNS}
+    return {w for w in words if len(w) > 2 and w not in pronouns}
 
 
 def _actors_agree(a: ClaimUnit, b: ClaimUnit) -> bool:
@@ -213,25 +217,37 @@ def _day_verdict(
     return False
 
 
-_LEADING = re.compile(r"^(?:on|in|at|am|im|le|en|à)\s+", re.I)
+@cache
+def _leading(lang: str) -> re.Pattern[str]:
+    """A preposition opening a stated date ("on", "am", "le"): not part of the date's value."""
+    return re.compile(rf"^(?:{cues.alternation(lang, 'date_prepositions')})\s+", re.I)
 
 
-def _date_key(t: TimeRef) -> str:
+def _date_words(t: TimeRef, lang: str) -> str:
+    """The words of a date without its preposition and possessive ending ("on Monday's" -> "Monday")."""
+    words = _leading(lang).sub("", t.text)
+    for ending in cues.words(lang, "possessive_endings"):
+        words = words.removesuffix(ending)
+    return words
+
+
+def _date_key(t: TimeRef, lang: str) -> str:
     """What makes two stated dates the same value: the resolved day, else the words."""
     if t.day:
         return t.day
     if t.month_day:
         return f"--{t.month_day[0]:02d}-{t.month_day[1]:02d}"
-    return _LEADING.sub("", t.text).removesuffix("'s").lower()
+    return _date_words(t, lang).lower()
 
 
-def _date_labels(times: list[TimeRef]) -> dict[str, str]:
-    """Date key -> how the value is shown: "Thursday (2022-01-13)", "14. Dezember (2021-12-14)"."""
+def _date_labels(times: list[tuple[TimeRef, str]]) -> dict[str, str]:
+    """Date key -> how the value is shown: "Thursday (2022-01-13)", "14. Dezember (2021-12-14)".
+    `times` pairs each date with the language of its sentence."""
     out: dict[str, str] = {}
-    for t in times:
-        key = _date_key(t)
+    for t, lang in times:
+        key = _date_key(t, lang)
         if key not in out:
-            word = _LEADING.sub("", t.text).removesuffix("'s")
+            word = _date_words(t, lang)
             out[key] = f"{word} ({t.day})" if t.day and t.day not in word else word
     return out
 
@@ -256,8 +272,8 @@ def date_conflicts(aligned: Aligned, voices: dict[str, str], p: ConflictParams |
         component = set(core)
         component |= {k for i, j in agree for k in (i, j) if i in core or j in core}
         firsts = {k: main_days[k][0] for k in sorted(component)}
-        labels = _date_labels(list(firsts.values()))
-        labelled = [(labels[_date_key(t)], k) for k, t in firsts.items()]
+        labels = _date_labels([(t, units[k].lang) for k, t in firsts.items()])
+        labelled = [(labels[_date_key(t, units[k].lang)], k) for k, t in firsts.items()]
         if len({lab for lab, _ in labelled}) < 2:
             continue
         first = units[min(component, key=lambda k: (units[k].lang != langdata.REPORT_LANGUAGE, len(units[k].text), k))]
@@ -337,7 +353,8 @@ def number_conflicts(aligned: Aligned, voices: dict[str, str], p: ConflictParams
 
 
 def _content_words(text: str) -> set[str]:
-    return {w.lower().strip(".,") for w in text.split() if (len(w) > 2 and not w.isupper()) or w.lower() == "war"}
+    """Words that say what resulted, leaving out short words and acronyms (all capitals)."""
+    return {w.lower().strip(".,") for w in text.split() if len(w) > 2 and not w.isupper()}
 
 
 def outcome_conflicts(aligned: Aligned, voices: dict[str, str], p: ConflictParams | None = None) -> list[Finding]:
@@ -369,38 +386,29 @@ def outcome_conflicts(aligned: Aligned, voices: dict[str, str], p: ConflictParam
 # ---------------------------------------------------------------------------------------------
 # Titles and roles
 
-_ROLE_NOISE = re.compile(r"\b(?:the|a|an|der|die|das|le|la|les|former|ex|deputy|vice|chief|senior|top)\b", re.I)
+
+@cache
+def _role_noise(lang: str) -> re.Pattern[str]:
+    """Articles and rank words of a title ("the", "a", "former", "deputy"): not the post itself."""
+    return re.compile(rf"\b(?:{cues.alternation(lang, 'articles', 'indefinite_articles', 'rank_words')})\b", re.I)
 
 
-def _role_words(role: str) -> tuple[str, set[str]]:
-    """(head word, modifiers) of a role, leaving out articles, rank words and places ("Russian")."""
-    words = [w.lower().strip(".,'’s") for w in _ROLE_NOISE.sub(" ", role).split()]
-    words = [w for w in words if w and not rule_places(w.capitalize(), "en")]
+def _role_words(role: str, lang: str) -> tuple[str, set[str]]:
+    """(head word, modifiers) of a role, leaving out articles, rank words, places and nationalities
+    ("Russian"), which say whose post it is, not which post."""
+    words = [w.lower().strip(".,'’s") for w in _role_noise(lang).sub(" ", role).split()]
+    words = [w for w in words if w and not rule_places(w.capitalize(), lang)]
     if not words:
         return "", set()
-    return words[-1], set(words[:-1]) - _COUNTRY_ADJECTIVES
+    return words[-1], set(words[:-1]) - set(cues.words(lang, "nationality_adjectives"))
 
 
-_COUNTRY_ADJECTIVES = {
-    "russian",
-    "u.s",
-    "us",
-    "american",
-    "cuban",
-    "ukrainian",
-    "polish",
-    "german",
-    "french",
-    "british",
-}
-
-
-def roles_differ(a: str, b: str) -> bool:
-    """Two roles of one person disagree: different kinds of post ("minister" / "spokesman") or the
-    same kind with different portfolios ("trade minister" / "agriculture minister"). Rank or
-    precision differences ("Deputy Foreign Minister" / "Foreign Minister") do not."""
-    head_a, mods_a = _role_words(a)
-    head_b, mods_b = _role_words(b)
+def roles_differ(a: str, b: str, lang: str) -> bool:
+    """Two roles of one person, both written in `lang`, disagree: different kinds of post ("minister" /
+    "spokesman") or the same kind with different portfolios ("trade minister" / "agriculture
+    minister"). Rank or precision differences ("Deputy Foreign Minister" / "Foreign Minister") do not."""
+    head_a, mods_a = _role_words(a, lang)
+    head_b, mods_b = _role_words(b, lang)
     if not head_a or not head_b:
         return False
     if head_a != head_b:
@@ -418,7 +426,9 @@ def role_conflicts(aligned: Aligned, voices: dict[str, str]) -> list[Finding]:
     out: list[Finding] = []
     for name, rows in sorted(seen.items()):
         clash = any(
-            units[i].lang == units[j].lang and _different_voice(units[i], units[j], voices) and roles_differ(ra, rb)
+            units[i].lang == units[j].lang
+            and _different_voice(units[i], units[j], voices)
+            and roles_differ(ra, rb, units[i].lang)
             for x, (ra, i) in enumerate(rows)
             for rb, j in rows[x + 1 :]
         )

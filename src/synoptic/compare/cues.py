@@ -26,7 +26,8 @@ def cues(lang: str) -> dict[str, Any]:
     affiliations); the words the annotation layers already own are read from their one home under
     the keys comparison uses: month and weekday names from CLDR, relative days from `timex.json`,
     amounts (decimal mark, approximation and lower-bound words, vague amounts, scale words, number
-    words) from `quantities.json`, place aliases from `gazetteer.json`.
+    words) from `quantities.json`, place aliases from `gazetteer.json`, articles from `names.json`,
+    and conjunctions, indefinite articles, agent prepositions and personal pronouns from `quotes.json`.
     """
     try:
         data: dict[str, Any] = dict(langdata.load(lang, "compare"))
@@ -43,6 +44,11 @@ def cues(lang: str) -> dict[str, Any]:
     days = {k: v for k, (unit, v) in langdata.load(lang, "timex")["relative"].items() if unit == "day"}
     data["relative_days"] = days
     data["place_aliases"] = dict(langdata.load(lang, "gazetteer")["PLACE"])
+    quotes = langdata.load(lang, "quotes")
+    for key in ("conjunctions", "indefinite_articles", "agent_prepositions"):
+        data[key] = list(quotes[key])
+    data["pronouns"] = list(quotes["pronouns"])
+    data["articles"] = list(langdata.load(lang, "names")["articles"])
     data["months"], data["weekdays"] = _calendar(lang)
     return data
 
@@ -72,6 +78,22 @@ def phrase_pattern(words: Iterable[str]) -> re.Pattern[str] | None:
         return None
     body = "|".join(re.escape(w) for w in items)
     return re.compile(rf"(?<![\w-])(?:{body})(?![\w])", re.IGNORECASE)
+
+
+def words(lang: str, *keys: str) -> tuple[str, ...]:
+    """The words of cue lists `keys` of `lang` (keys of a mapping), in order, without repeats."""
+    out: dict[str, None] = {}
+    for key in keys:
+        value = cues(lang).get(key, [])
+        out.update(dict.fromkeys(value.keys() if isinstance(value, dict) else value))
+    return tuple(out)
+
+
+def alternation(lang: str, *keys: str) -> str:
+    """A regex alternation of the words of cue lists `keys` (longest first), for a pattern to embed;
+    a group that never matches when the language lists none, so no other language's words stand in."""
+    items = sorted({w for w in words(lang, *keys) if w}, key=len, reverse=True)
+    return "|".join(re.escape(w) for w in items) if items else "(?!)"
 
 
 @cache

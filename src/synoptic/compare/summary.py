@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import ClassVar
 
 from .. import langdata
@@ -45,12 +46,17 @@ def _loaded(unit_text: str, lang: str) -> int:
     return len(cues.find(lang, "loaded", unit_text))
 
 
-_PRONOUN_START = re.compile(r"^(?:He|She|They|It|This|That|These|Er|Sie|Es|Il|Elle|Ils|Elles)\b")
+@cache
+def _anaphor_start(lang: str) -> re.Pattern[str]:
+    """A sentence opening with a capitalised anaphor of `lang` ("He", "This", "Er", "Elle")."""
+    capitalised = sorted({w[:1].upper() + w[1:] for w in cues.words(lang, "anaphors") if w}, key=len, reverse=True)
+    body = "|".join(re.escape(w) for w in capitalised) or "(?!)"
+    return re.compile(rf"^(?:{body})\b")
 
 
-def stands_alone(text: str) -> bool:
+def stands_alone(text: str, lang: str) -> bool:
     """Whether a sentence can be read without the one before it (it does not open with a pronoun)."""
-    return _PRONOUN_START.match(text) is None
+    return _anaphor_start(lang).match(text) is None
 
 
 def representative(aligned: Aligned, members: Sequence[int]) -> int:
@@ -59,7 +65,7 @@ def representative(aligned: Aligned, members: Sequence[int]) -> int:
         members,
         key=lambda u: (
             aligned.units[u].lang != langdata.REPORT_LANGUAGE,
-            _PRONOUN_START.match(aligned.units[u].text) is not None,
+            not stands_alone(aligned.units[u].text, aligned.units[u].lang),
             _loaded(aligned.units[u].text, aligned.units[u].lang),
             u,
         ),
@@ -127,7 +133,7 @@ def summarise(
         if set(members) & in_conflict or len(chosen) >= p.max_claim_sentences:
             continue
         rep = representative(aligned, members)
-        if not stands_alone(aligned.units[rep].text):
+        if not stands_alone(aligned.units[rep].text, aligned.units[rep].lang):
             continue
         if any(aligned.sim(rep, representative(aligned, aligned.groups[c])) >= p.duplicate for c in chosen):
             continue

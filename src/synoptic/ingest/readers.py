@@ -11,10 +11,12 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urlparse
 
+from .. import langdata
 from ..errors import ReadError
 from ..models import Rejection
 from .dates import parse_metadata_date
@@ -38,6 +40,8 @@ class RawRecord:
 # ---------------------------------------------------------------------------------------------
 # Plain text with an optional metadata head
 
+# The field names below are those of the input formats (Jina Reader's "Title:" / "URL Source:" heads,
+# news-please records), like JSON keys: they name fields of a file format, not words of a language.
 _META_LINE = re.compile(r"^(?P<key>[A-Za-z][A-Za-z0-9 _-]{0,30}?)\s*:\s?(?P<value>.*)$")
 _BODY_KEYS = {"text", "markdown content", "content", "body", "article"}
 _KEY_MAP = {
@@ -64,15 +68,29 @@ _KEY_MAP = {
     "language": "language",
     "lang": "language",
 }
-_ORG_WORDS = re.compile(
-    r"\b(news|agency|press|times|post|media|tv|radio|herald|journal|tribune|gazette|daily|network|"
-    r"nachrichten|zeitung|presse|agentur|rundschau|actualités|agence|journal|monde)\b",
-    re.I,
-)
+
+
+def _any_language(key: str) -> str:
+    """A regex alternation of boilerplate list `key` of every supported language: a reader runs before
+    the article's language is known, so a word of any language counts."""
+    found = {w for lang in langdata.supported_languages() for w in langdata.load(lang, "boilerplate")[key]}
+    return "|".join(re.escape(w) for w in sorted(found, key=len, reverse=True))
+
+
+@cache
+def _outlet_words() -> re.Pattern[str]:
+    """Nouns of news outlets' names ("Agency", "Zeitung"): an author field holding one names the outlet."""
+    return re.compile(rf"\b(?:{_any_language('outlet_words')})\b", re.I)
+
+
+@cache
+def _people_separator() -> re.Pattern[str]:
+    """What separates the people of an author field: punctuation, "&", or an author separator ("and")."""
+    return re.compile(rf"\s*(?:;|,|&|\b(?:{_any_language('author_separators')})\b)\s*")
 
 
 def _split_people(value: str) -> tuple[str, ...]:
-    parts = re.split(r"\s*(?:;|,|\band\b|\bund\b|\bet\b|&)\s*", value)
+    parts = _people_separator().split(value)
     return tuple(p.strip() for p in parts if p.strip() and "not found" not in p.lower())
 
 
@@ -115,7 +133,7 @@ def read_text(path: str, text: str) -> list[RawRecord]:
     meta, body = head
     authors = _split_people(meta.get("authors", ""))
     outlet = meta.get("outlet") or _outlet_from(meta.get("url"))
-    if outlet is None and len(authors) == 1 and _ORG_WORDS.search(authors[0]):
+    if outlet is None and len(authors) == 1 and _outlet_words().search(authors[0]):
         outlet = authors[0]
     return [
         RawRecord(

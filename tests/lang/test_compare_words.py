@@ -195,6 +195,21 @@ def test_author_fields_split_at_the_languages_and(lang: str) -> None:
     assert record.outlet is None  # two people, no outlet
 
 
+@pytest.mark.parametrize(
+    ("field", "people"),
+    [
+        ("Costa e Silva", ("Costa e Silva",)),  # a compound surname, not two people
+        ("Ortega y Gasset", ("Ortega y Gasset",)),
+        ("José Costa e Silva", ("José Costa e Silva",)),
+        ("Ana Berg y Iván Petrov", ("Ana Berg", "Iván Petrov")),
+        ("Jan Nowak i Anna Berg, Piotr Lis", ("Jan Nowak", "Anna Berg", "Piotr Lis")),
+    ],
+)
+def test_one_letter_separators_split_only_between_full_names(field: str, people: tuple[str, ...]) -> None:
+    (record,) = read_text("a.txt", f"Title: Talks\nAuthor: {field}\nMarkdown Content:\nThe talks went on.")
+    assert record.authors == people
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_an_author_field_naming_an_outlet_is_the_outlet(lang: str) -> None:
     outlet = WORDS[lang].outlet

@@ -70,10 +70,11 @@ _KEY_MAP = {
 }
 
 
-def _any_language(key: str) -> str:
-    """A regex alternation of boilerplate list `key` of every supported language: a reader runs before
-    the article's language is known, so a word of any language counts."""
-    found = {w for lang in langdata.supported_languages() for w in langdata.load(lang, "boilerplate")[key]}
+def _any_language(key: str, shortest: int = 1) -> str:
+    """A regex alternation of boilerplate list `key` of every supported language (words of at least
+    `shortest` letters): a reader runs before the article's language is known, so a word of any language counts."""
+    words = (w for lang in langdata.supported_languages() for w in langdata.load(lang, "boilerplate")[key])
+    found = {w for w in words if len(w) >= shortest}
     return "|".join(re.escape(w) for w in sorted(found, key=len, reverse=True))
 
 
@@ -85,12 +86,27 @@ def _outlet_words() -> re.Pattern[str]:
 
 @cache
 def _people_separator() -> re.Pattern[str]:
-    """What separates the people of an author field: punctuation, "&", or an author separator ("and")."""
-    return re.compile(rf"\s*(?:;|,|&|\b(?:{_any_language('author_separators')})\b)\s*")
+    """What separates the people of an author field: punctuation, "&", or an author separator ("and")
+    of two letters or more (`_short_separator` handles "e", "y", "i")."""
+    return re.compile(rf"\s*(?:;|,|&|\b(?:{_any_language('author_separators', shortest=2)})\b)\s*")
+
+
+@cache
+def _short_separator() -> re.Pattern[str]:
+    """One-letter author separators ("Ana Berg y Iván Petrov"): pooled over languages they also join
+    compound surnames ("Costa e Silva", "Ortega y Gasset"), so they split only between full names."""
+    letters = {w for w in _any_language("author_separators").split("|") if len(w) == 1}
+    return re.compile(rf"\s+(?:{'|'.join(sorted(letters)) or '(?!)'})\s+")
+
+
+def _split_full_names(part: str) -> list[str]:
+    """`part` split at one-letter separators when every piece is a full name (two words or more)."""
+    pieces = _short_separator().split(part)
+    return pieces if all(len(p.split()) >= 2 for p in pieces) else [part]
 
 
 def _split_people(value: str) -> tuple[str, ...]:
-    parts = _people_separator().split(value)
+    parts = [piece for part in _people_separator().split(value) for piece in _split_full_names(part)]
     return tuple(p.strip() for p in parts if p.strip() and "not found" not in p.lower())
 
 

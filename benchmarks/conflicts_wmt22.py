@@ -54,7 +54,7 @@ from synoptic.embed import E5Embedder, Embedder, Matrix
 from synoptic.pipeline import Context
 from synoptic.store.sqlite import Store
 
-from .common import DiskCache
+from .common import DiskCache, PairScores
 from .wmt22 import RenderedDoc, halves, load
 
 PAIRS = ("de-fr", "fr-de", "ru-en")
@@ -92,26 +92,6 @@ class Perturbed:
     doc: DocUnits
     kind: str  # "number" or "date"
     index: int
-
-
-@dataclass(frozen=True)
-class PairScores:
-    tp: int
-    fp: int
-    fn: int
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
 
 
 def subset(docs: Sequence[RenderedDoc], n: int) -> list[RenderedDoc]:
@@ -338,7 +318,7 @@ def _fit_pair(
     floor = min(false for _, false, _ in rows)
 
     def distance(p: ConflictParams) -> float:
-        return sum(abs(getattr(p, n) - getattr(BASELINE_CONFLICTS, n)) for n in names)
+        return float(sum(abs(getattr(p, n) - getattr(BASELINE_CONFLICTS, n)) for n in names))
 
     allowed = [(recall, -distance(p), p) for recall, false, p in rows if false <= floor + MAX_FALSE_PER_100]
     best = max(allowed, key=lambda r: (r[0], r[1]))

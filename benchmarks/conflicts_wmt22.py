@@ -302,8 +302,9 @@ def _fit_pair(
 ) -> ConflictParams:
     """The two thresholds of one kind of highest calibration recall among the grid points whose false
     conflicts of that kind are within `MAX_FALSE_PER_100` of the lowest any grid point reaches (false
-    conflicts the thresholds cannot remove are no reason to lose recall); ties go to the point
-    nearest the hand-set baseline, so a threshold the data does not decide stays as it was."""
+    conflicts the thresholds cannot remove are no reason to lose recall); then fewest false
+    conflicts; remaining ties go to the point nearest the hand-set baseline, so a threshold the data
+    does not decide stays as it was."""
     mine = [x for x in perturbed if x.kind == kind]
     grid = NUMBER_GRID if kind == "number" else DATE_GRID
     rows: list[tuple[float, float, ConflictParams]] = []
@@ -320,10 +321,10 @@ def _fit_pair(
     def distance(p: ConflictParams) -> float:
         return float(sum(abs(getattr(p, n) - getattr(BASELINE_CONFLICTS, n)) for n in names))
 
-    allowed = [(recall, -distance(p), p) for recall, false, p in rows if false <= floor + MAX_FALSE_PER_100]
-    best = max(allowed, key=lambda r: (r[0], r[1]))
-    print(f"{kind}: false floor {floor:.2f}/100; chosen {[getattr(best[2], n) for n in names]} recall {best[0]:.3f}")
-    return best[2]
+    allowed = [(recall, -false, -distance(p), p) for recall, false, p in rows if false <= floor + MAX_FALSE_PER_100]
+    best = max(allowed, key=lambda r: r[:3])
+    print(f"{kind}: false floor {floor:.2f}/100; chosen {[getattr(best[3], n) for n in names]} recall {best[0]:.3f}")
+    return best[3]
 
 
 def fit_conflicts(docs: Sequence[DocUnits], perturbed: Sequence[Perturbed], claims: ClaimParams) -> ConflictParams:

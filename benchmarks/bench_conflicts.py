@@ -25,9 +25,11 @@ from synoptic.compare.claim_groups import Aligned
 from synoptic.compare.claims import ClaimUnit
 from synoptic.compare.conflicts import ConflictParams
 
+from .wmt22 import SHARED
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples" / "corpus"
-SEEDS = ROOT.parent / "shared" / "seeds"
+SEEDS = SHARED / "seeds"
 OUT = ROOT / "docs" / "bench" / "conflicts.md"
 
 # The seed conflicts: (value side A seeds, value side B seeds), by seed number.

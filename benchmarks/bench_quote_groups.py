@@ -44,7 +44,7 @@ from synoptic.models import Quote
 from synoptic.pipeline import CorpusState
 from synoptic.store.sqlite import Store
 
-from .common import DiskCache
+from .common import DiskCache, PairScores
 from .wmt22 import ROOT, Rendered, RenderedDoc, halves, load
 
 OUT = ROOT / "docs" / "bench" / "quote_groups.md"
@@ -54,26 +54,10 @@ BASELINE_COMMIT = "dde97b9"  # quote_groups.py as it was before calibration on W
 
 
 @dataclass(frozen=True)
-class Scores:
-    """Pairwise counts of one system on one half."""
+class Scores(PairScores):
+    """Pairwise counts of one system on one half, with the texts it sent to E5."""
 
-    tp: int
-    fp: int
-    fn: int
     embedded: int
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
 
 
 class CountingEmbedder:

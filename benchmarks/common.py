@@ -158,6 +158,28 @@ def remember_stories(store: Any, signals: Sequence[Any], stories: Sequence[str],
     memory.flush()
 
 
+@dataclass(frozen=True)
+class PairScores:
+    """Pairwise counts of a grouping against gold pairs, with precision, recall and F1."""
+
+    tp: int
+    fp: int
+    fn: int
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
 class DiskCache:
     """Vectors remembered on disk between runs of a benchmark (keyed by text); the model loads only when needed."""
 

@@ -1,12 +1,11 @@
 """Alignment: the same claim in different articles and languages becomes one group.
 
 Sentences are embedded with multilingual E5 and grouped by average-linkage clustering across
-articles. E5 cosine scores sit in a narrow band (~0.75-0.95); thresholds were set on the seeds and
-the example corpus: cross-language paraphrases of one statement score about 0.87-0.93, sentences
-of one story about different facts 0.80-0.86. Within one language unrelated sentences score
-higher (French or German pairs up to ~0.91, true same-language paraphrases from ~0.92), so
-same-language scores are lowered by `claims.same_language_offset` before any threshold applies
-(the thresholds are `ClaimParams`).
+articles. E5 cosine scores sit in a narrow band (~0.75-0.95), and within one language unrelated
+sentences score a little higher than across languages, so same-language scores are lowered by
+`claims.same_language_offset` before any threshold applies. The thresholds (`ClaimParams`) were
+fitted on the WMT22 calibration half, where versions of one document are aligned segment by
+segment (benchmarks/conflicts_wmt22.py; docs/bench/conflicts.md reports the held-out half).
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from html.parser import HTMLParser
@@ -70,33 +70,38 @@ _KEY_MAP = {
 }
 
 
-def _any_language(key: str, shortest: int = 1) -> str:
-    """A regex alternation of boilerplate list `key` of every supported language (words of at least
-    `shortest` letters): a reader runs before the article's language is known, so a word of any language counts."""
-    words = (w for lang in langdata.supported_languages() for w in langdata.load(lang, "boilerplate")[key])
-    found = {w for w in words if len(w) >= shortest}
-    return "|".join(re.escape(w) for w in sorted(found, key=len, reverse=True))
+@cache
+def _pooled(key: str) -> frozenset[str]:
+    """Boilerplate list `key` of every supported language: a reader runs before the article's language
+    is known, so a word of any language counts."""
+    return frozenset(w for lang in langdata.supported_languages() for w in langdata.load(lang, "boilerplate")[key])
+
+
+def _alternation(words: Iterable[str]) -> str:
+    """A regex alternation of `words`, longest first; one that never matches when there are none."""
+    return "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w))) or "(?!)"
 
 
 @cache
 def _outlet_words() -> re.Pattern[str]:
     """Nouns of news outlets' names ("Agency", "Zeitung"): an author field holding one names the outlet."""
-    return re.compile(rf"\b(?:{_any_language('outlet_words')})\b", re.I)
+    return re.compile(rf"\b(?:{_alternation(_pooled('outlet_words'))})\b", re.I)
 
 
 @cache
 def _people_separator() -> re.Pattern[str]:
     """What separates the people of an author field: punctuation, "&", or an author separator ("and")
     of two letters or more (`_short_separator` handles "e", "y", "i")."""
-    return re.compile(rf"\s*(?:;|,|&|\b(?:{_any_language('author_separators', shortest=2)})\b)\s*")
+    words = (w for w in _pooled("author_separators") if len(w) >= 2)
+    return re.compile(rf"\s*(?:;|,|&|\b(?:{_alternation(words)})\b)\s*")
 
 
 @cache
 def _short_separator() -> re.Pattern[str]:
     """One-letter author separators ("Ana Berg y Iván Petrov"): pooled over languages they also join
     compound surnames ("Costa e Silva", "Ortega y Gasset"), so they split only between full names."""
-    letters = {w for w in _any_language("author_separators").split("|") if len(w) == 1}
-    return re.compile(rf"\s+(?:{'|'.join(sorted(letters)) or '(?!)'})\s+")
+    letters = (w for w in _pooled("author_separators") if len(w) == 1)
+    return re.compile(rf"\s+(?:{_alternation(letters)})\s+")
 
 
 def _split_full_names(part: str) -> list[str]:

@@ -3,7 +3,7 @@ private name (`_x`) imported across packages.
 
 Layers, lowest first (a module may import its own layer and any lower one):
 
-    base (errors, settings, machine, ...) <- models (models, codec) <- pipeline (pipeline, engines)
+    base (errors, settings, machine, ...) <- models (models, codec) <- pipeline (pipeline, corpus, engines)
     <- stages (ingest, annotate, stories, compare, embed) <- wiring (store, default_pipeline)
     <- api (api, sources) <- present <- top (web, report, cli)
 
@@ -28,7 +28,7 @@ ROOT = "synoptic"
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("base", ("errors", "params", "registry", "settings", "machine", "progress", "langdata", "version")),
     ("models", ("models", "codec")),
-    ("pipeline", ("pipeline", "engines")),
+    ("pipeline", ("pipeline", "corpus", "engines")),
     ("stages", ("ingest", "annotate", "stories", "compare", "embed", "lang")),
     ("wiring", ("store", "default_pipeline")),
     ("api", ("api", "sources")),

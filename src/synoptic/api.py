@@ -6,11 +6,12 @@ The CLI and the web app are thin layers over these functions.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
+from .corpus import Documents
 from .default_pipeline import checked_settings, default_pipeline, run_settings
 from .engines import get_engine
 from .ingest import read_paths, with_duplicate
@@ -21,6 +22,10 @@ from .settings import Settings
 from .store.sqlite import Store
 from .store.stories import SqliteStoryMemory
 from .stories.memory import STORY_MEMORY
+
+#: Cached documents read from the store at once in a rerun: large enough for few queries, small next
+#: to `corpus.DECODED_MAX` so reading never holds more decoded documents than the run keeps anyway.
+STORE_CHUNK = 500
 
 
 def analyze(
@@ -79,7 +84,7 @@ def analyze_articles(
             store.add_articles(articles)
             store.add_rejections(rejected)
         docs, stage_rejected = _annotate(articles, pipeline, ctx, store, progress)
-        state = CorpusState(documents=tuple(docs), rejected=tuple(rejected) + tuple(stage_rejected))
+        state = CorpusState(documents=docs, rejected=tuple(rejected) + tuple(stage_rejected))
         for stage in pipeline.corpus_stages:
             progress.phase(stage.name, None)
             state = run_corpus_stages([stage], state, ctx)
@@ -122,10 +127,13 @@ def unique_articles(articles: Sequence[Article]) -> list[Article]:
 
 def _annotate(
     articles: Sequence[Article], pipeline: Pipeline, ctx: Context, store: Store | None, progress: Progress
-) -> tuple[list[Document], list[Rejection]]:
-    """Per-article stages, reusing annotations cached in the store by the same stage versions."""
+) -> tuple[Documents, list[Rejection]]:
+    """Per-article stages, reusing annotations cached in the store by the same stage versions.
+
+    Cached documents are read from the store in chunks into `Documents`, so a whole-store rerun never
+    holds every stored document decoded."""
     signature = pipeline.article_signature(ctx.settings.params)
-    cached = store.cached_documents([a.id for a in articles], signature) if store is not None else {}
+    cached = store.cached_ids([a.id for a in articles], signature) if store is not None else set()
     todo = [Document(article=a) for a in articles if a.id not in cached]
     progress.phase("annotating", len(todo))
     engine = get_engine(ctx.settings.engine)
@@ -141,8 +149,23 @@ def _annotate(
             rejected.extend(bad)
     finally:
         engine.close()
-    by_id = {**cached, **{d.id: d for d in done}}
-    return [_as_given(by_id[a.id], a) for a in articles if a.id in by_id], rejected
+    fresh = {d.id: d for d in done}
+    return Documents(_in_order(articles, fresh, cached, store, signature)), rejected
+
+
+def _in_order(
+    articles: Sequence[Article], fresh: dict[str, Document], cached: set[str], store: Store | None, signature: str
+) -> Iterator[Document]:
+    """The documents of `articles` in their order: annotated now (`fresh`) or read from the store's
+    cache a chunk at a time (articles a stage rejected are left out)."""
+    for start in range(0, len(articles), STORE_CHUNK):
+        chunk = articles[start : start + STORE_CHUNK]
+        wanted = [a.id for a in chunk if a.id in cached and a.id not in fresh]
+        stored = store.cached_documents(wanted, signature) if store is not None and wanted else {}
+        for article in chunk:
+            doc = fresh.get(article.id) or stored.get(article.id)
+            if doc is not None:
+                yield _as_given(doc, article)
 
 
 def _as_given(doc: Document, article: Article) -> Document:

@@ -8,6 +8,7 @@ codec (`codec.py`); field metadata says where the contract leaves a field out or
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
@@ -452,7 +453,7 @@ class Analysis(Record):
     quotes: tuple[Quote, ...] = ()
     stories: tuple[Story, ...] = ()
     derivations: tuple[Derivation, ...] = ()
-    documents: tuple[Document, ...] = field(default=(), compare=False, repr=False, metadata=SKIP)
+    documents: Sequence[Document] = field(default=(), compare=False, repr=False, metadata=SKIP)
     quote_groups: tuple[QuoteGroup, ...] = ()
     #: Inputs analysed after a repair a reader should know of (invalid UTF-8 bytes replaced).
     warnings: tuple[Rejection, ...] = field(default=(), metadata=OMIT_EMPTY)

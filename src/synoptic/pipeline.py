@@ -21,6 +21,7 @@ from typing import Any, ClassVar, Generic, Literal, Protocol, TypeVar
 import numpy as np
 import numpy.typing as npt
 
+from .corpus import Documents
 from .errors import PipelineError
 from .models import Derivation, Document, Entity, Quote, QuoteGroup, Rejection, Story
 from .params import Params
@@ -111,9 +112,13 @@ L = TypeVar("L", bound=CorpusLayer)
 
 @dataclass(frozen=True)
 class CorpusState:
-    """Everything corpus stages read and write; `provided` names the layers present so far."""
+    """Everything corpus stages read and write; `provided` names the layers present so far.
 
-    documents: tuple[Document, ...]
+    `documents` is a `Documents` (a tuple or list given is turned into one), which keeps a large run's
+    documents encoded: stages look documents up with `documents.get` / `pick` rather than building a
+    dict of them all, and rewrite them with `documents.map` / `replaced`."""
+
+    documents: Documents
     rejected: tuple[Rejection, ...] = ()
     entities: tuple[Entity, ...] = ()
     quotes: tuple[Quote, ...] = ()
@@ -123,6 +128,10 @@ class CorpusState:
     #: Intermediate layers, at most one of each `CorpusLayer` class (read with `layer`).
     intermediate: tuple[CorpusLayer, ...] = field(default=(), compare=False)
     provided: frozenset[str] = BASE_LAYERS
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.documents, Documents):
+            object.__setattr__(self, "documents", Documents(self.documents))
 
     def layer(self, kind: type[L]) -> L:
         """The intermediate layer of class `kind`; PipelineError when no earlier stage provided it."""

@@ -190,10 +190,22 @@ def infer_publication_dates(
     future_penalty: float = TimexParams.future_penalty,
 ) -> list[Document]:
     """Documents with inferred publication dates where they had none (others unchanged)."""
+    changed = inferred_dates(docs, embedder, params, future_penalty)
+    return [changed.get(i, d) for i, d in enumerate(docs)]
+
+
+def inferred_dates(
+    docs: Sequence[Document],
+    embedder: Embedder,
+    params: InferDateParams | None = None,
+    future_penalty: float = TimexParams.future_penalty,
+) -> dict[int, Document]:
+    """The undated documents that got an inferred publication date, by position (the rest are
+    unchanged, so a large run's documents are never all copied)."""
     dated_idx = [i for i, d in enumerate(docs) if parse_base(d.article.published.date)]
     undated_idx = [i for i, d in enumerate(docs) if not d.article.published.date]
     if not undated_idx:
-        return list(docs)
+        return {}
     p = params or InferDateParams()
     neighbours = _neighbours(docs, undated_idx, dated_idx, p.max_neighbours)
     needed = sorted({j for js in neighbours.values() for j in js})
@@ -206,7 +218,7 @@ def infer_publication_dates(
     everything = [a for anchors in dated.values() for a, _d in anchors] + [a for rs in refs.values() for a in rs]
     matrix = embedder.encode([a.context for a in everything])
     vectors = {id(a): matrix[k] for k, a in enumerate(everything)}
-    out = list(docs)
+    out: dict[int, Document] = {}
     for i in undated_idx:
         candidates = [pair for j in neighbours[i] for pair in dated[j]]
         found, score = infer_date(refs[i], candidates, vectors, p.min_score)
@@ -241,5 +253,6 @@ def redate(doc: Document, day: str, future_penalty: float = TimexParams.future_p
 def infer_dates_stage(state: CorpusState, ctx: Context) -> CorpusState:
     """Infer publication dates of undated articles from dated articles about the same events."""
     penalty = ctx.params(TimexParams).future_penalty
-    found = infer_publication_dates(state.documents, static_embedder(ctx), ctx.params(InferDateParams), penalty)
-    return replace(state, documents=tuple(found))
+    docs = state.documents
+    found = inferred_dates(docs, static_embedder(ctx), ctx.params(InferDateParams), penalty)
+    return replace(state, documents=docs.replaced({d.id: d for d in found.values()}))

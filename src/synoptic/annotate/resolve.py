@@ -643,6 +643,15 @@ def _build_entities(
 
 @corpus_stage("resolve_entities", requires=["mentions"], provides=["entities"], version="1", params=[ResolveParams])
 def resolve_entities_stage(state: CorpusState, ctx: Context) -> CorpusState:
-    """One Entity per referent across articles and languages; mentions get their entity id."""
-    entities, docs = resolve(state.documents, recogniser(ctx).gazetteer, ctx.params(ResolveParams))
-    return replace(state, entities=tuple(entities), documents=tuple(docs))
+    """One Entity per referent across articles and languages; mentions get their entity id.
+
+    Resolution reads only each document's article and mentions, so it runs over documents reduced to
+    those (about half a document's memory); the mentions it stamps are put back one document at a time."""
+    docs = state.documents
+    light = [Document(article=d.article, mentions=d.mentions) for d in docs]
+    entities, resolved = resolve(light, recogniser(ctx).gazetteer, ctx.params(ResolveParams))
+    del light
+    stamped = {d.id: d.mentions for d in resolved}
+    del resolved
+    documents = docs.map(lambda d: replace(d, mentions=stamped[d.id]))
+    return replace(state, entities=tuple(entities), documents=documents)

@@ -77,8 +77,7 @@ def build_claims(story: Story, aligned: Aligned, voices: dict[str, str]) -> tupl
 
 
 def _documents(state: CorpusState, story: Story) -> list[Document]:
-    by_id = {d.id: d for d in state.documents}
-    return [by_id[a] for a in story.articles if a in by_id]
+    return state.documents.pick(story.articles)
 
 
 @corpus_stage(
@@ -103,7 +102,7 @@ def claims_stage(state: CorpusState, ctx: Context) -> CorpusState:
     names = {e.id: e.name for e in state.entities}
     voices = voice_of(state)
     embedder = e5_embedder(ctx)
-    by_id = {d.id: d for d in state.documents}
+    by_id = state.documents.by_id
     params = ctx.params(ClaimParams)
     work: dict[str, Aligned] = {}
     done: dict[str, Story] = {}

@@ -552,7 +552,7 @@ def quote_groups_stage(state: CorpusState, ctx: Context) -> CorpusState:
     """Set `state.quotes` (with speakers and groups) and `state.quote_groups`."""
     items = build_quotes(state)
     embedders = (e5_embedder(ctx), static_embedder(ctx))
-    documents = {d.id: d for d in state.documents}
+    documents = state.documents.by_id
     weights = ctx.params(Weights)
     found = (
         group_quotes(items, *embedders, weights, derivations=state.derivations, documents=documents) if items else None

@@ -31,7 +31,7 @@ def story_families(
     A story split by the clustering (the seeds: the Putin-Díaz-Canel call and Ryabkov's remarks)
     can still contradict its sibling, so claims are aligned and conflicts found across a family;
     unrelated stories (no or one shared entity) stay apart."""
-    docs = {d.id: d for d in state.documents}
+    docs = state.documents.by_id
     keys = [
         {m.entity for a in s.articles if a in docs for m in docs[a].mentions if m.entity and m.type != "OTHER"}
         for s in stories

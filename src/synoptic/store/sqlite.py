@@ -269,6 +269,18 @@ class Store:
                 [(d.id, signature, json.dumps(to_plain(d), ensure_ascii=False)) for d in docs],
             )
 
+    def cached_ids(self, ids: Sequence[str], signature: str) -> set[str]:
+        """The ids among these with a cached document made by the same per-article stages (none decoded)."""
+        out: set[str] = set()
+        for chunk in range(0, len(ids), 500):
+            part = list(ids[chunk : chunk + 500])
+            marks = ",".join("?" * len(part))
+            rows = self.conn.execute(
+                f"SELECT article_id FROM documents WHERE signature=? AND article_id IN ({marks})", [signature, *part]
+            )
+            out.update(article_id for (article_id,) in rows)
+        return out
+
     def cached_documents(self, ids: Sequence[str], signature: str) -> dict[str, Document]:
         """Cached documents for these ids made by the same per-article stages."""
         out: dict[str, Document] = {}

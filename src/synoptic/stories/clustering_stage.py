@@ -16,7 +16,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from ..models import Story
+from ..models import Document, Story
 from ..params import Params, param
 from ..pipeline import Context, CorpusState, corpus_stage
 from ..registry import Registry
@@ -86,7 +86,9 @@ def build_stories(signals: Sequence[Signals], assignment: dict[str, str], cluste
     params=[StoryParams, SignalParams, Calibration, ScaleParams],
 )
 def stories_stage(state: CorpusState, ctx: Context) -> CorpusState:
-    docs = state.documents
+    # Signals read only each article and its stored lead vector: the rest of a document is left
+    # encoded in a large run (`Documents`), and the articles are kept by the analysis anyway.
+    docs = [Document(article=d.article, vector=d.vector) for d in state.documents]
     signals = build_signals(docs, ctx, state.entities)
     clusterer = default_clusterer(ctx)
     assignment = clusterer.assign(signals)

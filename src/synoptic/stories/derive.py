@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import ClassVar, Literal
 
@@ -417,7 +417,7 @@ def independent_voices(articles: Sequence[str], derivations: Sequence[Derivation
     return len({root(a) for a in articles})
 
 
-def story_derivations(story: Story, by_id: dict[str, Document], ctx: Context) -> list[Derivation]:
+def story_derivations(story: Story, by_id: Mapping[str, Document], ctx: Context) -> list[Derivation]:
     """Every derivation between two articles of one story, oriented."""
     prepared = prepare([by_id[i] for i in story.articles if i in by_id], ctx)
     vectors = StandIns(prepared, ctx)
@@ -446,7 +446,7 @@ def story_derivations(story: Story, by_id: dict[str, Document], ctx: Context) ->
     params=[DerivationParams, DirectionParams],
 )
 def derivations_stage(state: CorpusState, ctx: Context) -> CorpusState:
-    by_id = {d.id: d for d in state.documents}
+    by_id = state.documents.by_id
     found: list[Derivation] = []
     stories = []
     for story in state.stories:

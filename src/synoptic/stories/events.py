@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from typing import ClassVar
@@ -255,7 +255,7 @@ def description(doc: Document, sentence: Sentence, limit: int = EventParams.max_
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def story_events(story: Story, by_id: dict[str, Document], params: EventParams | None = None) -> tuple[Event, ...]:
+def story_events(story: Story, by_id: Mapping[str, Document], params: EventParams | None = None) -> tuple[Event, ...]:
     p = params or EventParams()
     docs = [by_id[i] for i in story.articles if i in by_id]
     drafts, undated = main_events(docs, p.lead_sentences)
@@ -288,7 +288,7 @@ def story_events(story: Story, by_id: dict[str, Document], params: EventParams |
 
 @corpus_stage("events", requires=["stories", "sentences", "timexes"], provides=["events"], params=[EventParams])
 def events_stage(state: CorpusState, ctx: Context) -> CorpusState:
-    by_id = {d.id: d for d in state.documents}
+    by_id = state.documents.by_id
     params = ctx.params(EventParams)
     stories = tuple(replace(s, events=story_events(s, by_id, params)) for s in state.stories)
     return replace(state, stories=stories)

@@ -1,0 +1,162 @@
+"""Peak memory and time of a whole-store rerun: `analyze_articles(store.articles(), db=store)` over a
+store whose every article already has its cached annotation, as `synoptic fetch` (analyse pending)
+and `synoptic analyze ALL --db STORE` do.
+
+Stores are filled as in `bench_incremental`: clones of K distinct synthetic articles annotated once,
+each clone with its own outlet, content id and cached annotation. The rerun runs in a fresh process
+(models loaded there, so its peak resident memory is the whole run's), every corpus stage of
+`default_pipeline()` with its time and the resident memory after it.
+
+A store built once is reused with `--store-dir DIR` (a store of N articles is `DIR/rerun-N.db`).
+With `--hold-only`, the rerun stops after the corpus stages that rewrite documents
+(`resolve_entities`, `infer_dates`): the documents are all read and re-encoded, which is what a
+whole-store rerun holds, without the comparison stages that are too slow to run at 100k here.
+
+Run: `.venv/bin/python -m benchmarks.bench_rerun [--sizes 1000 2000] [--hold-only]`
+(writes docs/bench/rerun.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from .common import BENCH_DOCS, isolated, table
+
+OUT = BENCH_DOCS / "rerun.md"
+HOLD_UNTIL = "infer_dates"  # the last corpus stage that rewrites documents; later ones only read them
+
+
+@dataclass(frozen=True)
+class RerunResult:
+    articles: int
+    stage_seconds: dict[str, float]
+    stage_rss_mb: dict[str, float]  # resident MB right after each stage
+    models_mb: float  # resident MB after loading the models, before reading the store
+
+
+def _rss_mb() -> float:
+    pages = int(Path("/proc/self/statm").read_text().split()[1])
+    return pages * resource.getpagesize() / 1e6
+
+
+def _tracked(stage: Any, seconds: dict[str, float], rss: dict[str, float]) -> Any:
+    def run(arg: Any, ctx: Any) -> Any:
+        start = time.perf_counter()
+        out = stage.fn(arg, ctx)
+        seconds[stage.name] = time.perf_counter() - start
+        rss[stage.name] = _rss_mb()
+        return out
+
+    return replace(stage, fn=run)
+
+
+def rerun(db: str, hold_only: bool) -> RerunResult:
+    """A whole-store rerun of the store at `db` (runs in a child process)."""
+    from synoptic.api import analyze_articles
+    from synoptic.default_pipeline import default_pipeline
+    from synoptic.pipeline import Pipeline
+    from synoptic.store.sqlite import Store
+
+    from .bench_incremental import synthetic_articles
+
+    pipeline = default_pipeline()
+    if hold_only:
+        pipeline = pipeline.until(HOLD_UNTIL)
+    analyze_articles(synthetic_articles(2, seed=999), pipeline=pipeline)  # load every model first
+    models = _rss_mb()
+    seconds: dict[str, float] = {}
+    rss: dict[str, float] = {}
+    pipeline = Pipeline(tuple(s if s.scope == "article" else _tracked(s, seconds, rss) for s in pipeline.stages))
+    with Store(db) as store:
+        start = time.perf_counter()
+        analysis = analyze_articles(store.articles(), db=store, pipeline=pipeline)
+        seconds = {"whole rerun": time.perf_counter() - start, **seconds}
+    return RerunResult(len(analysis.articles), seconds, rss, models)
+
+
+def build_store(path: Path, size: int, templates: int) -> None:
+    """Fill the store at `path` with clones up to `size` articles (kept when it already holds them)."""
+    from synoptic.default_pipeline import default_pipeline
+    from synoptic.models import Document
+    from synoptic.pipeline import Context, run_article_stages
+    from synoptic.store.sqlite import Store
+    from synoptic.stories.features import build_signals
+
+    from .bench_incremental import populate, synthetic_articles
+
+    with Store(path) as store:
+        if store.count_articles() >= size:
+            return
+        pipeline = default_pipeline()
+        ctx = Context()
+        docs, _ = run_article_stages(pipeline.article_stages, [Document(a) for a in synthetic_articles(
+            templates, seed=3)], ctx)  # fmt: skip
+        populate(store, docs, build_signals(docs, ctx), size, pipeline.article_signature())
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1_000, 2_000])
+    parser.add_argument("--templates", type=int, default=120, help="distinct annotated articles cloned into stores")
+    parser.add_argument("--hold-only", action="store_true", help=f"stop after the {HOLD_UNTIL!r} stage")
+    parser.add_argument("--store-dir", type=Path, help="keep and reuse the built stores in this folder")
+    parser.add_argument("--no-report", action="store_true", help="print only; leave docs/bench/rerun.md alone")
+    args = parser.parse_args(argv)
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = args.store_dir or Path(tmp)
+        for size in sorted(args.sizes):
+            db = folder / f"rerun-{size}.db"
+            build_store(db, size, args.templates)
+            run = isolated(rerun, str(db), args.hold_only)
+            rows.append((size, run))
+            print(size, f"peak {run.peak_mb:,.0f} MB", run.value)
+    if not args.no_report:
+        write_report(rows, args)
+
+
+def write_report(rows: list[tuple[int, Any]], args: argparse.Namespace) -> None:
+    scope = f"corpus stages up to `{HOLD_UNTIL}`" if args.hold_only else "every corpus stage"
+    stages = list(rows[-1][1].value.stage_seconds) if rows else []
+    lines = [
+        "## Whole-store rerun: peak memory",
+        "",
+        f"A whole-store rerun (`analyze_articles(store.articles(), db=store)`, {scope}) over stores of clones of",
+        f"{args.templates} annotated synthetic articles, every one cached, in a fresh process with the models",
+        "loaded first. Peak is the process's peak resident memory (models included).",
+        "",
+        *table(
+            ["stored articles", "models MB", "peak MB", "seconds", *[f"{s} s / MB after" for s in stages[1:]]],
+            [
+                (
+                    f"{n:,}",
+                    f"{m.value.models_mb:,.0f}",
+                    f"{m.peak_mb:,.0f}",
+                    f"{m.value.stage_seconds['whole rerun']:.0f}",
+                    *[
+                        f"{m.value.stage_seconds.get(s, 0):.0f} / {m.value.stage_rss_mb.get(s, 0):,.0f}"
+                        for s in stages[1:]
+                    ],
+                )
+                for n, m in rows
+            ],
+        ),
+        "",
+        f"Produced by `python -m benchmarks.bench_rerun --sizes {' '.join(str(n) for n, _ in rows)}"
+        f"{' --hold-only' if args.hold_only else ''}`.",
+        "",
+    ]
+    BENCH_DOCS.mkdir(parents=True, exist_ok=True)
+    OUT.write_text("\n".join(lines), encoding="utf-8")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

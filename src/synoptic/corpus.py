@@ -1,0 +1,191 @@
+"""The documents of a run as a read-only sequence that bounds its memory: `Documents`.
+
+A whole-store rerun hands every stored document to the corpus stages. Held decoded, a 600-word
+document takes about 20 KB (text, sentences, mentions, quotes, dates, quantities), so 100k of them
+need about 2.4 GB next to the models. `Documents` keeps a run of up to `DECODED_MAX` documents as
+they are (no cost for the common, smaller runs); beyond that it keeps each document as a
+compressed pickle (about 3 KB) and decodes on access, with the most recently used `DECODED_MAX`
+decoded documents kept. Stages read it like a tuple, look documents up by id with `get`, and
+produce changed documents with `map` or `replaced`, which never hold every document decoded.
+Encoding is exact (a pickle), so every stage sees equal documents whichever way they are kept.
+"""
+
+from __future__ import annotations
+
+import pickle
+import zlib
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import overload
+
+from .models import Document
+
+#: Documents kept decoded. A run of up to this many keeps them all as they are; a larger one keeps this
+#: many most recently used (about 20 KB each, so 40 MB). Larger than any story a stage reads at once.
+DECODED_MAX = 2_000
+#: zlib level of the encoded rows: 1 is 3x faster than the default 6 and 10% larger (3.2 KB a document).
+COMPRESS_LEVEL = 1
+
+
+def _encode(doc: Document) -> bytes:
+    return zlib.compress(pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL), COMPRESS_LEVEL)
+
+
+def _decode(row: bytes) -> Document:
+    doc: Document = pickle.loads(zlib.decompress(row))  # rows are made by `_encode` in this process only
+    return doc
+
+
+class Documents(Sequence[Document]):
+    """Read-only documents in order, at most `decoded_max` of them decoded at once (see the module)."""
+
+    __slots__ = ("_decoded", "_ids", "_index", "_plain", "_rows", "decoded_max")
+
+    def __init__(self, docs: Iterable[Document] = (), *, decoded_max: int | None = None) -> None:
+        """Take `docs` (any iterable, consumed one at a time: a generator never has all decoded);
+        `decoded_max` defaults to `DECODED_MAX`."""
+        self.decoded_max = DECODED_MAX if decoded_max is None else decoded_max
+        self._ids: list[str] = []
+        self._plain: list[Document] | None = []  # every document, while there are at most decoded_max
+        self._rows: list[bytes] = []
+        self._decoded: OrderedDict[int, Document] = OrderedDict()
+        for doc in docs:
+            self._append(doc)
+        self._index = {doc_id: i for i, doc_id in enumerate(self._ids)}
+
+    @classmethod
+    def of(cls, docs: Sequence[Document] | Documents) -> Documents:
+        """`docs` as `Documents` (itself when it already is)."""
+        return docs if isinstance(docs, Documents) else cls(docs)
+
+    def _append(self, doc: Document) -> None:
+        self._ids.append(doc.id)
+        if self._plain is not None:
+            if len(self._plain) < self.decoded_max:
+                self._plain.append(doc)
+                return
+            self._rows = [_encode(d) for d in self._plain]
+            self._plain = None
+        self._rows.append(_encode(doc))
+
+    @property
+    def encoded(self) -> bool:
+        """True when documents are kept encoded (more than `decoded_max` of them)."""
+        return self._plain is None
+
+    @property
+    def ids(self) -> Sequence[str]:
+        """The document ids, in order."""
+        return self._ids
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    @overload
+    def __getitem__(self, index: int) -> Document: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Document, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Document | tuple[Document, ...]:
+        if isinstance(index, slice):
+            return tuple(self._at(i) for i in range(*index.indices(len(self))))
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(f"document index {index} out of range ({len(self)} documents)")
+        return self._at(index)
+
+    def _at(self, i: int) -> Document:
+        if self._plain is not None:
+            return self._plain[i]
+        doc = self._decoded.get(i)
+        if doc is not None:
+            self._decoded.move_to_end(i)
+            return doc
+        doc = _decode(self._rows[i])
+        self._decoded[i] = doc
+        if len(self._decoded) > self.decoded_max:
+            self._decoded.popitem(last=False)
+        return doc
+
+    def __iter__(self) -> Iterator[Document]:
+        for i in range(len(self)):
+            yield self._at(i)
+
+    def __contains__(self, value: object) -> bool:
+        if not isinstance(value, Document):
+            return False
+        i = self._index.get(value.id)
+        return i is not None and self._at(i) == value
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to another `Documents` or tuple/list of the same documents in the same order."""
+        if not isinstance(other, Documents | tuple | list):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]  # mutable cache inside: never a dict key
+
+    def __repr__(self) -> str:
+        return f"Documents({len(self)} documents{', encoded' if self.encoded else ''})"
+
+    def get(self, doc_id: str) -> Document | None:
+        """The document with this id, or None."""
+        i = self._index.get(doc_id)
+        return None if i is None else self._at(i)
+
+    @property
+    def by_id(self) -> Mapping[str, Document]:
+        """A read-only mapping id -> document over these documents (decoding only what is read)."""
+        return _ById(self)
+
+    def pick(self, ids: Iterable[str]) -> list[Document]:
+        """The documents with these ids, in that order (unknown ids left out)."""
+        found = (self.get(i) for i in ids)
+        return [d for d in found if d is not None]
+
+    def map(self, fn: Callable[[Document], Document]) -> Documents:
+        """A new `Documents` of `fn(doc)` for every document, in order (decoded one at a time)."""
+        return Documents((fn(d) for d in self), decoded_max=self.decoded_max)
+
+    def replaced(self, changed: Mapping[str, Document]) -> Documents:
+        """A new `Documents` with the documents whose ids are in `changed` replaced by theirs."""
+        if not changed:
+            return self
+        if not self.encoded:
+            return self.map(lambda d: changed.get(d.id, d))
+        out = Documents(decoded_max=self.decoded_max)
+        out._ids, out._index, out._plain = self._ids, self._index, None
+        out._rows = list(self._rows)  # unchanged rows are shared, never decoded
+        for doc_id, doc in changed.items():
+            i = self._index.get(doc_id)
+            if i is not None:
+                if doc.id != doc_id:
+                    raise ValueError(f"document {doc.id!r} given in place of {doc_id!r}")
+                out._rows[i] = _encode(doc)
+        return out
+
+
+class _ById(Mapping[str, Document]):
+    """`Documents.by_id`: what `{d.id: d for d in docs}` gives, without decoding every document."""
+
+    __slots__ = ("_docs",)
+
+    def __init__(self, docs: Documents) -> None:
+        self._docs = docs
+
+    def __getitem__(self, doc_id: str) -> Document:
+        doc = self._docs.get(doc_id)
+        if doc is None:
+            raise KeyError(doc_id)
+        return doc
+
+    def __contains__(self, doc_id: object) -> bool:
+        return isinstance(doc_id, str) and doc_id in self._docs._index
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._docs.ids)
+
+    def __len__(self) -> int:
+        return len(self._docs)

@@ -89,7 +89,7 @@ def analyze_articles(
             progress.phase(stage.name, None)
             state = run_corpus_stages([stage], state, ctx)
         analysis = Analysis(
-            articles=tuple(d.article for d in state.documents),
+            articles=state.documents.articles(),
             rejected=state.rejected,
             entities=state.entities,
             quotes=state.quotes,
@@ -171,6 +171,8 @@ def _in_order(
 def _as_given(doc: Document, article: Article) -> Document:
     """A (cached) document carrying this run's path, duplicates and provenance of its article (it may
     have been found under more paths or URLs since it was annotated)."""
+    if doc.article == article:
+        return doc if doc.article is article else replace(doc, article=article)  # one copy of the text
     given = (article.path, article.duplicate_paths, article.provenance)
     if (doc.article.path, doc.article.duplicate_paths, doc.article.provenance) == given:
         return doc

@@ -4,9 +4,12 @@ A whole-store rerun hands every stored document to the corpus stages. Held decod
 document takes about 20 KB (text, sentences, mentions, quotes, dates, quantities), so 100k of them
 need about 2.4 GB next to the models. `Documents` keeps a run of up to `DECODED_MAX` documents as
 they are (no cost for the common, smaller runs); beyond that it keeps each document as a
-compressed pickle (about 3 KB) and decodes on access, with the most recently used `DECODED_MAX`
-decoded documents kept. Stages read it like a tuple, look documents up by id with `get`, and
-produce changed documents with `map` or `replaced`, which never hold every document decoded.
+compressed pickle of its annotation layers (about 3 KB) next to its `Article`, and decodes on
+access, with the most recently used `DECODED_MAX` decoded documents kept. Articles stay as they
+are: the analysis returns every one of them anyway, and they are the caller's own objects when a
+rerun's cached documents carry the articles it was given, so their text is held once. Stages read
+it like a tuple, look documents up by id with `get` or `by_id`, and produce changed
+documents with `map` or `replaced`, which never hold every document decoded.
 Encoding is exact (a pickle), so every stage sees equal documents whichever way they are kept.
 """
 
@@ -16,9 +19,10 @@ import pickle
 import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import fields
 from typing import overload
 
-from .models import Document
+from .models import Article, Document
 
 #: Documents kept decoded. A run of up to this many keeps them all as they are; a larger one keeps this
 #: many most recently used (about 20 KB each, so 40 MB). Larger than any story a stage reads at once.
@@ -27,19 +31,24 @@ DECODED_MAX = 2_000
 COMPRESS_LEVEL = 1
 
 
+#: The fields of a Document kept encoded: every one but its article.
+LAYERS = tuple(f.name for f in fields(Document) if f.name != "article")
+
+
 def _encode(doc: Document) -> bytes:
-    return zlib.compress(pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL), COMPRESS_LEVEL)
+    layers = tuple(getattr(doc, name) for name in LAYERS)
+    return zlib.compress(pickle.dumps(layers, protocol=pickle.HIGHEST_PROTOCOL), COMPRESS_LEVEL)
 
 
-def _decode(row: bytes) -> Document:
-    doc: Document = pickle.loads(zlib.decompress(row))  # rows are made by `_encode` in this process only
-    return doc
+def _decode(article: Article, row: bytes) -> Document:
+    layers = pickle.loads(zlib.decompress(row))  # rows are made by `_encode` in this process only
+    return Document(article, **dict(zip(LAYERS, layers, strict=True)))
 
 
 class Documents(Sequence[Document]):
     """Read-only documents in order, at most `decoded_max` of them decoded at once (see the module)."""
 
-    __slots__ = ("_decoded", "_ids", "_index", "_plain", "_rows", "decoded_max")
+    __slots__ = ("_articles", "_decoded", "_ids", "_index", "_plain", "_rows", "decoded_max")
 
     def __init__(self, docs: Iterable[Document] = (), *, decoded_max: int | None = None) -> None:
         """Take `docs` (any iterable, consumed one at a time: a generator never has all decoded);
@@ -48,6 +57,7 @@ class Documents(Sequence[Document]):
         self._ids: list[str] = []
         self._plain: list[Document] | None = []  # every document, while there are at most decoded_max
         self._rows: list[bytes] = []
+        self._articles: list[Article] = []  # beside `_rows`, once encoded
         self._decoded: OrderedDict[int, Document] = OrderedDict()
         for doc in docs:
             self._append(doc)
@@ -64,14 +74,23 @@ class Documents(Sequence[Document]):
             if len(self._plain) < self.decoded_max:
                 self._plain.append(doc)
                 return
-            self._rows = [_encode(d) for d in self._plain]
-            self._plain = None
+            plain, self._plain = self._plain, None
+            for earlier in plain:
+                self._keep(earlier)
+        self._keep(doc)
+
+    def _keep(self, doc: Document) -> None:
         self._rows.append(_encode(doc))
+        self._articles.append(doc.article)
 
     @property
     def encoded(self) -> bool:
         """True when documents are kept encoded (more than `decoded_max` of them)."""
         return self._plain is None
+
+    def articles(self) -> tuple[Article, ...]:
+        """The documents' articles, in order (none decoded)."""
+        return tuple(d.article for d in self._plain) if self._plain is not None else tuple(self._articles)
 
     @property
     def ids(self) -> Sequence[str]:
@@ -103,7 +122,7 @@ class Documents(Sequence[Document]):
         if doc is not None:
             self._decoded.move_to_end(i)
             return doc
-        doc = _decode(self._rows[i])
+        doc = _decode(self._articles[i], self._rows[i])
         self._decoded[i] = doc
         if len(self._decoded) > self.decoded_max:
             self._decoded.popitem(last=False)
@@ -157,13 +176,13 @@ class Documents(Sequence[Document]):
             return self.map(lambda d: changed.get(d.id, d))
         out = Documents(decoded_max=self.decoded_max)
         out._ids, out._index, out._plain = self._ids, self._index, None
-        out._rows = list(self._rows)  # unchanged rows are shared, never decoded
+        out._rows, out._articles = list(self._rows), list(self._articles)  # unchanged rows are never decoded
         for doc_id, doc in changed.items():
             i = self._index.get(doc_id)
             if i is not None:
                 if doc.id != doc_id:
                     raise ValueError(f"document {doc.id!r} given in place of {doc_id!r}")
-                out._rows[i] = _encode(doc)
+                out._rows[i], out._articles[i] = _encode(doc), doc.article
         return out
 
 

@@ -6,6 +6,7 @@ back equal documents in the same order, look them up by id, and rewrite them wit
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 import pytest
@@ -13,9 +14,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from synoptic import corpus
+from synoptic.codec import iter_json
 from synoptic.corpus import Documents
-from synoptic.models import Article, Document, Mention, Published, Sentence
+from synoptic.models import Analysis, Article, Document, Entity, Mention, Published, Rejection, Sentence, Span
 from synoptic.pipeline import CorpusState
+from synoptic.store.sqlite import Store
 
 
 def doc(i: int, text: str = "Anna Berg met Karl Holm in Vienna.") -> Document:
@@ -105,3 +108,26 @@ def test_corpus_state_takes_any_sequence_and_the_module_bound(monkeypatch: pytes
     assert replace(state, stories=()).documents == state.documents
     small = CorpusState(documents=[doc(0)])
     assert not small.documents.encoded and small.documents[0] == doc(0)
+
+
+@pytest.mark.parametrize("count", [0, 1, 3])
+def test_iter_json_writes_what_json_dumps_writes(count: int) -> None:
+    docs = [doc(i, f"Anna Berg met Karl Holm {'ä' * i} in Vienna.") for i in range(count)]
+    analysis = Analysis(
+        articles=tuple(d.article for d in docs),
+        rejected=(Rejection("bad.txt", "empty"),) if count else (),
+        entities=tuple(
+            Entity(f"e{i}", "Anna Berg", "PERSON", ("Anna Berg",), (Span.of(d.id, d.article.text, 0, 9),))
+            for i, d in enumerate(docs)
+        ),
+        documents=tuple(docs),
+    )
+    expected = json.dumps(analysis.to_dict(), ensure_ascii=False)
+    assert "".join(iter_json(analysis)) == expected
+    assert "".join(iter_json(Rejection("a", "b"))) == json.dumps(Rejection("a", "b").to_dict(), ensure_ascii=False)
+    assert "".join(iter_json([1, "x"])) == json.dumps([1, "x"])
+    with Store() as store:
+        first = store.save_analysis_text(iter_json(analysis))
+        assert store.latest_analysis() == json.loads(expected)
+        assert store.save_analysis(analysis.to_dict()) == first + 1
+        assert store.latest_analysis() == json.loads(expected)

@@ -38,6 +38,7 @@ NOT_TUNED: dict[str, str] = {
     "codec.py:SHARED_STR_MAX": "serialisation format: strings interned in the store's document blobs",
     "corpus.py:DECODED_MAX": "memory bound of a run's decoded documents; results are identical at any value",
     "corpus.py:COMPRESS_LEVEL": "zlib level of in-memory document rows; a speed/size trade with identical results",
+    "store/sqlite.py:ANALYSIS_CHUNK": "bytes per blob write of a stored analysis; results are identical at any value",
     "api.py:STORE_CHUNK": "cached documents read per store query; results are identical at any value",
     "engines/local.py:PARENT_CHECK_SECONDS": "process housekeeping (orphan check), no effect on results",
     "engines/local.py:_PR_SET_PDEATHSIG": "Linux prctl constant",

@@ -11,6 +11,7 @@ from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
+from .codec import iter_json
 from .corpus import Documents
 from .default_pipeline import checked_settings, default_pipeline, run_settings
 from .engines import get_engine
@@ -103,7 +104,7 @@ def analyze_articles(
             store.update_articles(analysis.articles)
             store.add_rejections(stage_rejected)
             store.remove_articles({a.id for a in articles} - {a.id for a in analysis.articles})
-            store.save_analysis(analysis.to_dict())
+            store.save_analysis_text(iter_json(analysis))
         progress.done()
         return analysis
     finally:

@@ -13,10 +13,11 @@ Two shapes, one walk over the fields:
 from __future__ import annotations
 
 import dataclasses
+import json
 import sys
 import types
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from functools import cache
 from typing import Any, TypeVar, Union
 
@@ -62,6 +63,34 @@ def to_json(obj: Any) -> Any:
 
 
 _LEFT_OUT = object()
+
+
+def iter_json(obj: Any) -> Iterator[str]:
+    """`json.dumps(to_json(obj), ensure_ascii=False)` in pieces, one record of each top-level sequence
+    at a time: the analysis of a large store is written without ever holding its whole JSON tree."""
+    if not (dataclasses.is_dataclass(obj) and not isinstance(obj, type)):
+        yield _dumps(to_json(obj))
+        return
+    items: list[tuple[str, Any]] = list(getattr(obj, "JSON_HEAD", {}).items())
+    for f in _fields(type(obj)):
+        value = _json_value(obj, f.name, f.metadata)
+        if value is not _LEFT_OUT:
+            items.append((f.name, value))
+    yield "{"
+    for n, (name, value) in enumerate(items):
+        yield f"{', ' if n else ''}{_dumps(name)}: "
+        if isinstance(value, list | tuple) and value:
+            yield "["
+            for k, item in enumerate(value):
+                yield f"{', ' if k else ''}{_dumps(to_json(item))}"
+            yield "]"
+        else:
+            yield _dumps(to_json(value))
+    yield "}"
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _json_value(obj: Any, name: str, meta: Mapping[str, Any]) -> Any:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,6 +26,7 @@ from . import provenance
 from .migrations import MIGRATIONS
 
 BUSY_TIMEOUT_MS = 60_000
+ANALYSIS_CHUNK = 1 << 20  # bytes copied at a time from the spooled analysis JSON into its blob
 
 
 def check_store_path(path: str) -> None:
@@ -326,6 +328,22 @@ class Store:
         with self.transaction() as conn:
             cur = conn.execute("INSERT INTO analyses (data) VALUES (?)", (json.dumps(analysis, ensure_ascii=False),))
             return int(cur.lastrowid or 0)
+
+    def save_analysis_text(self, pieces: Iterable[str]) -> int:
+        """Keep an analysis JSON document given as text in pieces (`codec.iter_json`); returns its run
+        number. The text goes through a temporary file into an SQLite blob, so a large store's analysis
+        is never one string in memory."""
+        with tempfile.TemporaryFile() as spool:
+            for piece in pieces:
+                spool.write(piece.encode("utf-8"))
+            size = spool.tell()
+            spool.seek(0)
+            with self.transaction() as conn:
+                run = int(conn.execute("INSERT INTO analyses (data) VALUES (zeroblob(?))", (size,)).lastrowid or 0)
+                with conn.blobopen("analyses", "data", run) as blob:
+                    while chunk := spool.read(ANALYSIS_CHUNK):
+                        blob.write(chunk)
+        return run
 
     def latest_analysis(self) -> dict[str, Any] | None:
         row = self.conn.execute("SELECT data FROM analyses ORDER BY id DESC LIMIT 1").fetchone()

@@ -27,6 +27,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from ..corpus import Documents
 from ..embed import Embedder, static_embedder
 from ..models import Document, Published
 from ..params import Params, param
@@ -202,8 +203,9 @@ def inferred_dates(
 ) -> dict[int, Document]:
     """The undated documents that got an inferred publication date, by position (the rest are
     unchanged, so a large run's documents are never all copied)."""
-    dated_idx = [i for i, d in enumerate(docs) if parse_base(d.article.published.date)]
-    undated_idx = [i for i, d in enumerate(docs) if not d.article.published.date]
+    articles = docs.articles() if isinstance(docs, Documents) else [d.article for d in docs]  # none decoded
+    dated_idx = [i for i, a in enumerate(articles) if parse_base(a.published.date)]
+    undated_idx = [i for i, a in enumerate(articles) if not a.published.date]
     if not undated_idx:
         return {}
     p = params or InferDateParams()

@@ -606,6 +606,13 @@ def resolve(
     return _build_entities(groups, docs, display)
 
 
+def _span(doc: Document, mention: Mention) -> Span:
+    """The evidence span of a mention, sharing the mention's own text (one string per mention, not
+    two, across every entity of a large run)."""
+    span = Span.of(doc.id, doc.article.text, mention.start, mention.end)
+    return replace(span, text=mention.text) if span.text == mention.text else span
+
+
 def _build_entities(
     groups: list[tuple[EntityType, str, list[Ref]]], docs: list[Document], display: dict[str, str]
 ) -> tuple[list[Entity], list[Document]]:
@@ -621,10 +628,7 @@ def _build_entities(
             eid = entity_id(etype, f"{key}#{n}")
         used.add(eid)
         surfaces = [docs[d].mentions[m].text for d, m in refs]
-        spans = tuple(
-            Span.of(docs[d].id, docs[d].article.text, docs[d].mentions[m].start, docs[d].mentions[m].end)
-            for d, m in refs
-        )
+        spans = tuple(_span(docs[d], docs[d].mentions[m]) for d, m in refs)
         neutral = display.get(key)
         if neutral is not None and fold(neutral) in {fold(x) for x in surfaces}:
             name = neutral

@@ -49,6 +49,7 @@ def test_reads_back_equal_documents_in_order_whatever_the_bound(items: list[str]
     assert kept == docs and kept == tuple(docs)
     assert [kept[i] for i in range(-len(docs), 0)] == docs
     assert kept[1:4] == tuple(docs[1:4])
+    assert kept + docs[:2] == (*docs, *docs[:2])
     for d in reversed(docs):
         assert kept.get(d.id) == d
         assert kept.by_id[d.id] == d

@@ -146,6 +146,10 @@ class Documents(Sequence[Document]):
 
     __hash__ = None  # type: ignore[assignment]  # mutable cache inside: never a dict key
 
+    def __add__(self, other: Sequence[Document]) -> tuple[Document, ...]:
+        """These documents followed by `other`, as a tuple (as `analysis.documents + more` always gave)."""
+        return (*self, *other)
+
     def __repr__(self) -> str:
         return f"Documents({len(self)} documents{', encoded' if self.encoded else ''})"
 

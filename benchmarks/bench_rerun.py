@@ -27,9 +27,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .common import BENCH_DOCS, isolated, table
+from .common import isolated, table, write_section
 
-OUT = BENCH_DOCS / "rerun.md"
 HOLD_UNTIL = "stories"  # reading, rewriting (resolve_entities, infer_dates) and clustering every document
 
 
@@ -153,9 +152,7 @@ def write_report(rows: list[tuple[int, Any]], args: argparse.Namespace) -> None:
         f"{' --hold-only' if args.hold_only else ''}`.",
         "",
     ]
-    BENCH_DOCS.mkdir(parents=True, exist_ok=True)
-    OUT.write_text("\n".join(lines), encoding="utf-8")
-    print("\n".join(lines))
+    write_section("rerun", lines)
 
 
 if __name__ == "__main__":

@@ -8,9 +8,10 @@ each clone with its own outlet, content id and cached annotation. The rerun runs
 `default_pipeline()` with its time and the resident memory after it.
 
 A store built once is reused with `--store-dir DIR` (a store of N articles is `DIR/rerun-N.db`).
-With `--hold-only`, the rerun stops after the corpus stages that rewrite documents
-(`resolve_entities`, `infer_dates`): the documents are all read and re-encoded, which is what a
-whole-store rerun holds, without the comparison stages that are too slow to run at 100k here.
+With `--hold-only`, the rerun stops after `stories`: every document is read, rewritten
+(`resolve_entities`, `infer_dates`) and clustered, and the analysis is saved, without the per-story
+comparison stages. On these clone stores those are far too slow to run at scale (quote groups alone
+took 720 s at 1k: every quote has about eight identical clones), so they are left out there.
 
 Run: `.venv/bin/python -m benchmarks.bench_rerun [--sizes 1000 2000] [--hold-only]`
 (writes docs/bench/rerun.md).

@@ -255,16 +255,22 @@ def _reinflect(word: str, rule: str) -> str:
 
 
 def _reinflect_all(words: tuple[str, ...], rule: str) -> tuple[str, ...]:
-    """Every word reinflected by one rule, or () when one of them lacks its ending."""
-    out = tuple(_reinflect(w, rule) for w in words)
-    return out if all(out) else ()
+    """The words reinflected by one rule, those lacking its ending kept as written ("Папуа — Новую" ->
+    "Папуа — Новая": an indeclinable word beside an inflected one); () when no word has the ending."""
+    out = tuple(_reinflect(w, rule) or w for w in words)
+    return out if out != words else ()
+
+
+#: What may stand between two words of one name: a space, a hyphen, or a spaced dash, which Russian
+#: writes in compound country names ("Папуа — Новая Гвинея", "Гвинея-Бисау").
+NAME_JOINERS = frozenset({" ", "-", "\u00a0", " — ", " – ", "\u00a0— "})
 
 
 def _contiguous(text: str, span: list[tuple[int, int, str]]) -> bool:
-    """Tokens separated only by single spaces or hyphens (never across punctuation or lines)."""
+    """Tokens separated only by single spaces, hyphens or spaced dashes (never across other punctuation
+    or lines)."""
     return all(
-        text[a[1] : b[0]] in (" ", "-", "\u00a0") or (a[2].endswith("'") and a[1] == b[0])
-        for a, b in itertools.pairwise(span)
+        text[a[1] : b[0]] in NAME_JOINERS or (a[2].endswith("'") and a[1] == b[0]) for a, b in itertools.pairwise(span)
     )
 
 
@@ -299,9 +305,9 @@ def build_gazetteer(params: GazetteerParams = GazetteerParams()) -> Gazetteer:
     modifiers: dict[str, tuple[str, ...]] = {}
 
     def add(surface: str, place: Place) -> None:
-        words = _words(surface)
-        if words:
-            entries.setdefault(words, place)
+        for words in _spellings(surface):
+            if words:
+                entries.setdefault(words, place)
 
     for lang in langdata.supported_languages():
         data = langdata.load(lang, "gazetteer")
@@ -327,3 +333,11 @@ def build_gazetteer(params: GazetteerParams = GazetteerParams()) -> Gazetteer:
 
 def _words(surface: str) -> tuple[str, ...]:
     return tuple(t for _s, _e, t in tokens(surface))
+
+
+def _spellings(surface: str) -> list[tuple[str, ...]]:
+    """The word tokens of a gazetteer surface as written and, when it has a hyphenated word of
+    capitalised parts, with that word split: "Papua-Nova Guiné" is also written "Papua Nova Guiné"."""
+    words = _words(surface)
+    split = tuple(p for w in words for p in (w.split("-") if all(x[:1].isupper() for x in w.split("-")) else [w]))
+    return [words, split] if split != words else [words]

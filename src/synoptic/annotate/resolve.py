@@ -168,21 +168,34 @@ def _org_index(orgs: dict[str, str]) -> dict[str, list[tuple[str, ...]]]:
 
 
 def _project_orgs(text: str, mentions: list[Mention], index: dict[str, list[tuple[str, ...]]]) -> list[Mention]:
-    """Mentions of known organisation surfaces, matched on word tokens (one pass over the text)."""
-    toks = free_tokens(text, [(m.start, m.end) for m in mentions])
+    """`mentions` with the known organisation surfaces of `text` added, matched on word tokens (one pass).
+
+    A surface that covers shorter mentions replaces them: "Georgetown BID", "Bank of Scotland", "CBC
+    News" named in full elsewhere are one organisation here too, not "BID", "Scotland" and "News"
+    found in part. A surface that cuts through a mention is not taken."""
+    toks = tokens(text)
     added: list[Mention] = []
+    covered: set[int] = set()  # positions in `mentions` replaced by a longer organisation
     i = 0
     while i < len(toks):
         step = 1
         for words in index.get(toks[i][2], ()):
             span = toks[i : i + len(words)]
-            if tuple(t for _s, _e, t in span) == words and all(b[0] - a[1] == 1 for a, b in itertools.pairwise(span)):
-                s, e = span[0][0], span[-1][1]
-                added.append(Mention(s, e, text[s:e], "ORG", "projection"))
-                step = len(words)
-                break
+            if tuple(t for _s, _e, t in span) != words or any(b[0] - a[1] != 1 for a, b in itertools.pairwise(span)):
+                continue
+            s, e = span[0][0], span[-1][1]
+            inside = [k for k, m in enumerate(mentions) if m.start < e and s < m.end]
+            if any(
+                mentions[k].start < s or mentions[k].end > e or mentions[k].end - mentions[k].start == e - s
+                for k in inside
+            ):
+                continue
+            added.append(Mention(s, e, text[s:e], "ORG", "projection"))
+            covered.update(inside)
+            step = len(words)
+            break
         i += step
-    return added
+    return [m for k, m in enumerate(mentions) if k not in covered] + added
 
 
 def project_names(
@@ -190,8 +203,7 @@ def project_names(
 ) -> Document:
     """Add mentions of people and organisations known from other articles; retype misread surnames."""
     text, lang = doc.article.text, doc.article.language
-    mentions = [_retyped(m, known) for m in doc.mentions]
-    mentions += _project_orgs(text, mentions, orgs or {})
+    mentions = _project_orgs(text, [_retyped(m, known) for m in doc.mentions], orgs or {})
     toks = free_tokens(text, [(m.start, m.end) for m in mentions])
     for run in name_runs(text, toks, name_rules(lang)):
         if len(run) > 2:

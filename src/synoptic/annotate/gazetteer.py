@@ -169,6 +169,7 @@ class Gazetteer:
         suffixes: dict[str, tuple[str, ...]],
         modifiers: dict[str, tuple[str, ...]] | None = None,
         known_only: dict[tuple[str, ...], Place] | None = None,
+        compound: dict[str, tuple[str, ...]] | None = None,
     ) -> None:
         self._entries = entries
         # names that type and key a mention found otherwise but never make one: GeoNames cities, many
@@ -176,6 +177,8 @@ class Gazetteer:
         self._known_only = known_only or {}
         self._suffixes = suffixes
         self._modifiers = modifiers or {}
+        # endings of a common noun that ends a multi-word name ("Королевства"), tried only there
+        self._compound = compound or {}
         self._longest = max((len(k) for k in entries), default=1)
         self._words = frozenset(w for key in entries for w in key)
 
@@ -200,7 +203,8 @@ class Gazetteer:
             heads += [h for rule in self._modifiers.get(lang, ()) if (h := _reinflect_all(words[:-1], rule))]
         for head in heads:
             found = entries.get((*head, words[-1])) if head != words[:-1] else None
-            for rule in self._suffixes.get(lang, ()) if found is None else ():
+            rules = (*self._suffixes.get(lang, ()), *(self._compound.get(lang, ()) if len(words) > 1 else ()))
+            for rule in rules if found is None else ():
                 # "s" strips an ending ("Kremls"); "ы>а" replaces one ("Москвы" -> "Москва").
                 base = _reinflect(words[-1], rule)
                 found = entries.get((*head, base)) if base else None
@@ -213,7 +217,7 @@ class Gazetteer:
     def _known_runs(self, toks: list[tuple[int, int, str]], lang: str) -> list[int]:
         """For each token, how many tokens from it on could each be a word of some entry (as written or
         reinflected by one of the language's rules): no surface can be longer, so longer spans are not looked up."""
-        rules = (*self._suffixes.get(lang, ()), *self._modifiers.get(lang, ()))
+        rules = (*self._suffixes.get(lang, ()), *self._modifiers.get(lang, ()), *self._compound.get(lang, ()))
         words = self._words
 
         def known(word: str) -> bool:
@@ -303,6 +307,7 @@ def build_gazetteer(params: GazetteerParams = GazetteerParams()) -> Gazetteer:
     entries: dict[tuple[str, ...], Place] = {}
     suffixes: dict[str, tuple[str, ...]] = {}
     modifiers: dict[str, tuple[str, ...]] = {}
+    compound: dict[str, tuple[str, ...]] = {}
 
     def add(surface: str, place: Place) -> None:
         for words in _spellings(surface):
@@ -316,6 +321,7 @@ def build_gazetteer(params: GazetteerParams = GazetteerParams()) -> Gazetteer:
                 add(surface, Place(key, kind))
         suffixes[lang] = tuple(data["inflection_suffixes"])
         modifiers[lang] = tuple(data["modifier_suffixes"])
+        compound[lang] = tuple(data["compound_suffixes"])
     for lang in langdata.supported_languages():
         for code in langdata.cldr_locales(lang):  # Serbian: Cyrillic and Latin names
             for surface, place in _cldr_surfaces(code):
@@ -328,7 +334,7 @@ def build_gazetteer(params: GazetteerParams = GazetteerParams()) -> Gazetteer:
         for surface in city.surfaces:
             if (words := _words(surface)) and words not in entries:
                 table.setdefault(words, place)
-    return Gazetteer(entries, suffixes, modifiers, known_only)
+    return Gazetteer(entries, suffixes, modifiers, known_only, compound)
 
 
 def _words(surface: str) -> tuple[str, ...]:

@@ -157,6 +157,10 @@ def particles() -> frozenset[str]:
     return frozenset(out)
 
 
+#: A regnal number after a ruler's name (Roman numerals up to 39: "Elizabeth II", "Людовик XIV").
+REGNAL = re.compile(r"X{0,3}(?:IX|IV|V?I{0,3})")
+
+
 @dataclass(frozen=True)
 class PersonName:
     """A person mention split into its parts: given names (keys) and the surname (key and as written)."""
@@ -175,6 +179,8 @@ def split_person(surface: str) -> PersonName | None:
     """Given names and surname of a person mention; honorifics and initials-only parts are dropped."""
     words = [w for w in surface.replace("’s", "").replace("'s", "").split() if w not in honorifics()]
     words = [w for w in words if w.strip(".,")]
+    if len(words) > 1 and REGNAL.fullmatch(words[-1]):  # "Thutmose III", "Тутмоса III": a ruler's name, no surname
+        words = words[:-1]
     while len(words) > 1 and words[0].lower() in title_words():
         words = words[1:]
     if not words:

@@ -83,6 +83,7 @@ class _Person:
     given_skeleton: str = ""
     scripts: set[str] = field(default_factory=set)
     inflecting: bool = False  # written in a language whose surnames take case endings
+    langs: set[str] = field(default_factory=set)
 
 
 def _skeletons(parts: PersonName, lang: str) -> tuple[str, str]:
@@ -108,6 +109,7 @@ def _new_person(parts: PersonName, di: int, lang: str, full: bool) -> _Person:
         given_skeleton=gsk if full else "",
         scripts={script_of(parts.surname_text)},
         inflecting=bool(case_endings(lang)),
+        langs={lang},
     )
 
 
@@ -302,6 +304,16 @@ def _skeleton_keys(p: _Person, least: int) -> set[str]:
     return keys
 
 
+def _translated_keys(p: _Person) -> set[str]:
+    """Keys of a full name by its first name's variant group and its surname skeleton, with and without
+    a Latin -us: "Cristóvão Colombo", "Christopher Columbus" and "Христофор Колумб" share one."""
+    if not p.given:
+        return set()
+    skels = {k for k in (p.skeleton, p.plain) if k}
+    skels |= {k[:-1] for k in skels if len(k) > 2 and k.endswith("s")}
+    return {f"{p.given[0]} {k}" for k in skels}
+
+
 class _Index:
     """Merged people looked up by surname key, by first given name and by the surname's first letter."""
 
@@ -312,6 +324,7 @@ class _Index:
         self.by_given: dict[str, list[_Person]] = defaultdict(list)
         self.by_initial: dict[str, list[_Person]] = defaultdict(list)
         self.by_skeleton: dict[str, list[_Person]] = defaultdict(list)
+        self.by_translation: dict[str, list[_Person]] = defaultdict(list)
         self.order: dict[int, int] = {}  # id of a person -> its position in `people`
 
     def add(self, p: _Person) -> None:
@@ -321,6 +334,8 @@ class _Index:
         for key in _skeleton_keys(p, self.least):
             self.by_skeleton[key].append(p)
         self.by_initial[p.surname[:1]].append(p)
+        for key in _translated_keys(p):
+            self.by_translation[key].append(p)
         if p.given:
             self.by_given[p.given[0]].append(p)
 
@@ -349,6 +364,11 @@ def _merge_people(people: list[_Person], contexts: list[set[str]], least: int) -
         if target is None:  # "Дональд Трамп" and "Donald Trump": one skeleton, one given-name skeleton
             target = next(
                 (q for q in index.skeleton_matches(p) if q.given_skeleton == p.given_skeleton and _across(q, p)),
+                None,
+            )
+        if target is None:  # a name translated whole: one first name (variants), one surname skeleton
+            target = next(
+                (q for key in sorted(_translated_keys(p)) for q in index.by_translation[key] if not q.langs & p.langs),
                 None,
             )
         if target is None:
@@ -385,6 +405,7 @@ def _absorb(into: _Person, other: _Person) -> None:
     into.roles |= other.roles
     into.scripts |= other.scripts
     into.inflecting = into.inflecting or other.inflecting
+    into.langs |= other.langs
     if not into.given:
         into.given = other.given
         into.given_skeleton = other.given_skeleton

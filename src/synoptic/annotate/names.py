@@ -235,6 +235,7 @@ _SKELETON_REWRITES: tuple[tuple[str, str], ...] = (
     (r"^kn", "n"),  # English silent k (Knott, Нотт)
     (r"gh(?![aeiouy])", ""),  # English silent gh (Pugh, Пью; Vaughn)
     (r"th", "t"),  # English th is Russian т (Thomas, Томас)
+    (r"(?<=[aeiouy])j$", ""),  # German and scholarly j is й after a vowel (Sergej, Sergei, Сергей)
     (r"shch|schtsch|sch|sh|tsch|tch", "s"),
     (r"dzh|dž|dj", "j"),
     (r"zh|ž", "j"),

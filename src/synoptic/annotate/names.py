@@ -250,9 +250,11 @@ _SKELETON_REWRITES: tuple[tuple[str, str], ...] = (
     (r"z", "s"),  # Russian з renders English s (Канзас), German s is Russian з (Selenskyj)
     (r"(?<=[^aeiouy])j", "y"),
     (r"(?<=[aeiouy])h(?![aeiouy])", ""),  # a silent h after a vowel (Sarah, Сара; Sahara, Сахара, Saara)
+    (r"^y(?=[aeiou])", "i"),  # English y before a vowel is the i of a Ю or Я (Yucatán, Юкатан = Iukatan)
     (r"^[aeiou]+", "a"),  # a leading vowel is rendered freely (Avery, Эйвери; Abbotsford, Эбботсфорд)
 )
 _SKELETON_RE = tuple((re.compile(p), r) for p, r in _SKELETON_REWRITES)
+_PT_NASAL = re.compile(r"(ã|õ)(?:o|e)(?=s?$)")
 _VOWELS = re.compile(r"(?<=.)[aeiouy]+")
 _DOUBLE = re.compile(r"(.)\1+")
 #: A case ending is stripped only when this many letters remain (the stem of "Том" is not "Т").
@@ -292,6 +294,8 @@ def plain_skeleton(word: str) -> str:
 
 def _skeleton_of(low: str) -> str:
     # ç is /s/ in Portuguese, French and Catalan (França, Франция), never the /k/ anyascii's "c" becomes
+    # Portuguese -ão, -ões are the -an, -on of other languages (Iucatão, Yucatán; Japão, Japan)
+    low = _PT_NASAL.sub(r"\1n", low)
     out = _NON_ALNUM.sub("", anyascii(low.replace("ç", "s")).lower())
     for pattern, repl in _SKELETON_RE:
         out = pattern.sub(repl, out)

@@ -46,6 +46,7 @@ from .names import (
     plain_skeleton,
     skeleton,
     split_person,
+    title_words,
 )
 
 Ref = tuple[int, int]  # (document index, mention index)
@@ -590,6 +591,8 @@ def retype_by_evidence(doc: Document, gaz: Gazetteer) -> Document:
         first = m.text.split()[0] if m.text.split() else ""
         if m.type != "PERSON" and len(m.text.split()) > 1 and first in honorifics():
             m = replace(m, type="PERSON")
+        elif m.type == "ORG" and len(m.text.split()) == 2 and first.lower() in title_words():
+            m = replace(m, type="PERSON")  # "King Gongmin", "Emperor Meiji": a title before a name
         elif m.type == "PERSON" and (place := gaz.lookup(m.text, lang, include_typing_only=False)) is not None:
             parts = split_person(m.text)
             if parts is None or parts.surname not in surnames:

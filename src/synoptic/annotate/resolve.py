@@ -331,14 +331,24 @@ class _Index:
     def add(self, p: _Person) -> None:
         self.order[id(p)] = len(self.people)
         self.people.append(p)
-        self.by_surname[p.surname].append(p)
+        self.alias(p, p)
+
+    def alias(self, target: _Person, p: _Person) -> None:
+        """Index `target` under the name keys of `p` (itself, or a name it absorbed: the second
+        "Cristóvão Colombo" finds the cluster the first one joined, though "Columbus" started it)."""
+
+        def put(table: dict[str, list[_Person]], key: str) -> None:
+            if not any(q is target for q in table[key]):
+                table[key].append(target)
+
+        put(self.by_surname, p.surname)
         for key in _skeleton_keys(p, self.least):
-            self.by_skeleton[key].append(p)
-        self.by_initial[p.surname[:1]].append(p)
+            put(self.by_skeleton, key)
+        put(self.by_initial, p.surname[:1])
         for key in _translated_keys(p):
-            self.by_translation[key].append(p)
+            put(self.by_translation, key)
         if p.given:
-            self.by_given[p.given[0]].append(p)
+            put(self.by_given, p.given[0])
 
     def skeleton_matches(self, p: _Person) -> list[_Person]:
         """People sharing a surname skeleton with `p`, case ending stripped or not, in index order."""
@@ -376,6 +386,7 @@ def _merge_people(people: list[_Person], contexts: list[set[str]], least: int) -
             index.add(p)
         else:
             _absorb(target, p)
+            index.alias(target, p)
     for p in (p for p in people if not p.given):
         cands = list(index.by_surname[p.surname])
         if not cands:

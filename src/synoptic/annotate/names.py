@@ -269,6 +269,14 @@ def case_endings(lang: str) -> tuple[str, ...]:
     return tuple(sorted(langdata.load(lang, "names")["case_endings"], key=len, reverse=True))
 
 
+@cache
+def genitive_suffixes(lang: str) -> tuple[str, ...]:
+    """Possessive endings written on a surname in `lang` ("Merkels"; `names.json` `genitive_suffixes`)."""
+    if lang not in langdata.supported_languages():
+        return ()
+    return tuple(langdata.load(lang, "names")["genitive_suffixes"])
+
+
 @lru_cache(maxsize=1 << 16)
 def skeleton(word: str, lang: str = "") -> str:
     """A script-independent consonant skeleton of a name word: Трампа, Trump -> "trmp"; Рябков, Rjabkow -> "rbkv".

@@ -35,12 +35,14 @@ from .entities import free_tokens, name_rules, name_runs, recogniser, role_befor
 from .gazetteer import Gazetteer, org_suffixes, tokens, without_place_kind
 from .lang import script_of
 from .names import (
+    MIN_STEM,
     PersonName,
     articles,
     case_endings,
     close_spelling,
     first_names,
     fold,
+    genitive_suffixes,
     given_compatible,
     honorifics,
     plain_skeleton,
@@ -62,6 +64,12 @@ class ResolveParams(Params):
         3, "skeletons shorter than this ('j' for Joe, 'dn' for Dean) say too little to join names on their own"
     )
     gazetteer_vote: int = param(10, "a gazetteer's type outweighs any number of recognisers' votes within one key")
+    translated_typo_length: int = param(
+        8,
+        "a surname-only mention joins a full name one typo off in another language without shared context "
+        "when both surname keys are this long ('Panvalkar', 'Panvalker'); shorter ones collide: PUD "
+        "calibration half",
+    )
     same_script_similarity: float = param(
         0.7,
         "two keys of one script and different languages join by skeleton only when their spellings are this "
@@ -358,7 +366,7 @@ class _Index:
         return sorted(seen.values(), key=lambda q: self.order[id(q)])
 
 
-def _merge_people(people: list[_Person], contexts: list[set[str]], least: int) -> list[_Person]:
+def _merge_people(people: list[_Person], contexts: list[set[str]], least: int, typo_length: int = 8) -> list[_Person]:
     """Steps 2 and 3: join full names across articles, then attach surname-only people."""
     index = _Index(least)
     for p in (p for p in people if p.given):
@@ -388,12 +396,14 @@ def _merge_people(people: list[_Person], contexts: list[set[str]], least: int) -
             _absorb(target, p)
             index.alias(target, p)
     for p in (p for p in people if not p.given):
-        cands = list(index.by_surname[p.surname])
+        cands = list(index.by_surname[p.surname]) or _genitive_matches(p, index)
         if not cands:
             cands = [
                 q
                 for q in index.by_initial[p.surname[:1]]
-                if q.given and close_spelling(q.surname, p.surname) and _shares_context(q, p, contexts)
+                if q.given
+                and close_spelling(q.surname, p.surname)
+                and (_shares_context(q, p, contexts) or _translated_typo(q, p, typo_length))
             ]
         if not cands:  # "Трампа" and "Donald Trump"
             cands = [q for q in index.skeleton_matches(p) if _across(q, p)]
@@ -405,6 +415,24 @@ def _merge_people(people: list[_Person], contexts: list[set[str]], least: int) -
         else:
             index.add(p)
     return index.people
+
+
+def _genitive_matches(p: _Person, index: _Index) -> list[_Person]:
+    """People known by `p`'s surname without the possessive ending its language writes on names
+    ("Frau Pughs" is Ms Pugh's; `names.json` `genitive_suffixes`)."""
+    out: list[_Person] = []
+    for lang in sorted(p.langs):
+        for suffix in genitive_suffixes(lang):
+            stem = p.surname[: -len(suffix)]
+            if p.surname.endswith(suffix) and len(stem) >= MIN_STEM:
+                out += index.by_surname.get(stem, [])
+    return out
+
+
+def _translated_typo(q: _Person, p: _Person, least: int) -> bool:
+    """Whether a surname one typo off may join without shared context: long, and written in another
+    language, where a translator respelled it ("Panvalker" for "Panvalkar")."""
+    return not q.langs & p.langs and min(len(q.surname), len(p.surname)) >= least
 
 
 def _context_of(p: _Person, contexts: list[set[str]]) -> set[str]:
@@ -628,7 +656,7 @@ def resolve(
     for di, doc in enumerate(docs):
         people.extend(_local_people(doc, di))
     groups: list[tuple[EntityType, str, list[Ref]]] = []
-    for person in _merge_people(people, contexts, p.min_skeleton):
+    for person in _merge_people(people, contexts, p.min_skeleton, p.translated_typo_length):
         groups.append(("PERSON", " ".join((*person.given[:1], person.surname)), person.refs))
     others: dict[str, list[Ref]] = defaultdict(list)
     display: dict[str, str] = {}  # gazetteer key -> its neutral name ("United States" for "US", "USA")

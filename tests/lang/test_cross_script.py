@@ -218,3 +218,25 @@ def test_title_and_name_is_a_person(text: str, etype: str) -> None:
     art = Article("a1", "a1", "en", None, None, (), Published(), text, language_how="given")
     doc = Document(article=art, mentions=(Mention(0, len(text), text, "ORG", "spacy"),))
     assert retype_by_evidence(doc, recogniser(_CTX).gazetteer).mentions[0].type == etype
+
+
+@pytest.mark.parametrize(
+    ("english", "russian", "found"),
+    [
+        # a surname known only in Latin script is found opening a Russian sentence
+        ("Mrs Clinton spoke in Ohio.", "Клинтон известна своим умением прогнозировать.", "Клинтон"),
+        ("Steven Seagal arrived on Monday.", "Сигал попал в заголовки газет.", "Сигал"),
+        # a common word with the skeleton of a known surname stays a word ("Потом", "ptm")
+        ("Mr Petem arrived on Monday.", "Потом они уехали домой.", ""),
+        # a skeleton too short to say anything ("Ли", Lee) projects nothing
+        ("Mr Lee arrived on Monday.", "Ли уехал домой.", ""),
+    ],
+)
+def test_surnames_known_in_another_script_are_found(english: str, russian: str, found: str) -> None:
+    docs = [_doc(0, "en", english), _doc(1, "ru", russian)]
+    _entities, resolved = resolve(docs, recogniser(_CTX).gazetteer)
+    people = [m for m in resolved[1].mentions if m.type == "PERSON"]
+    assert [m.text for m in people] == ([found] if found else [])
+    if found:
+        english_ids = {m.entity for m in resolved[0].mentions if m.type == "PERSON"}
+        assert people[0].entity in english_ids

@@ -50,6 +50,7 @@ from .names import (
     split_person,
     title_words,
 )
+from .proper import is_common
 
 Ref = tuple[int, int]  # (document index, mention index)
 WEAK_SOURCE = "proper"  # mentions typed by their shape only (annotate/proper.py)
@@ -127,19 +128,41 @@ def _across(a: _Person, b: _Person) -> bool:
     return a.scripts != b.scripts or a.inflecting or b.inflecting
 
 
-def _known_surnames(docs: Sequence[Document], gaz: Gazetteer) -> frozenset[str]:
-    """Surname keys of every full person name recognised anywhere in the corpus (a name typed PERSON by
-    its shape alone, "Mar Mediterrâneo", is no evidence that its last word is a surname)."""
-    out: set[str] = set()
+def _known_people(docs: Sequence[Document], gaz: Gazetteer, full: bool = True) -> list[tuple[PersonName, str]]:
+    """Full person names recognised anywhere in the corpus, with their language (a name typed PERSON
+    by its shape alone, "Mar Mediterrâneo", is no evidence that its last word is a surname);
+    `full=False` adds the surnames a recogniser typed PERSON on evidence ("Mrs Clinton", spaCy's "Seagal")."""
+    out: list[tuple[PersonName, str]] = []
     for doc in docs:
         for m in doc.mentions:
             parts = split_person(m.text) if m.type == "PERSON" and m.source != WEAK_SOURCE else None
-            if parts is None or not parts.full:
+            if parts is None:
+                continue
+            if not parts.full:
+                if not full and gaz.lookup(parts.surname_text, doc.article.language) is None:
+                    out.append((parts, doc.article.language))
                 continue
             # "Christopher Columbus" names a person; "Outer Mongolia", which spaCy may call one, does not
             if parts.given[0] in first_names() or gaz.lookup(parts.surname_text, doc.article.language) is None:
-                out.add(parts.surname)
-    return frozenset(out)
+                out.append((parts, doc.article.language))
+    return out
+
+
+def _known_surnames(docs: Sequence[Document], gaz: Gazetteer) -> frozenset[str]:
+    """Surname keys of every full person name recognised anywhere in the corpus."""
+    return frozenset(parts.surname for parts, _lang in _known_people(docs, gaz))
+
+
+def known_skeletons(people: Iterable[tuple[PersonName, str]], least: int) -> dict[str, frozenset[str]]:
+    """Surname skeleton -> the scripts it is written in, over full names known in the corpus; only
+    skeletons of at least `least` letters ("klntn" for Clinton, Клинтон)."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for parts, lang in people:
+        words = parts.surname_text.split()
+        sk = skeleton(words[-1], lang) if words else ""
+        if len(sk) >= least:
+            out[sk].add(script_of(parts.surname_text))
+    return {k: frozenset(v) for k, v in out.items()}
 
 
 def known_orgs(docs: Sequence[Document]) -> dict[str, str]:
@@ -210,9 +233,16 @@ def _project_orgs(text: str, mentions: list[Mention], index: dict[str, list[tupl
 
 
 def project_names(
-    doc: Document, known: frozenset[str], orgs: dict[str, list[tuple[str, ...]]] | None = None
+    doc: Document,
+    known: frozenset[str],
+    orgs: dict[str, list[tuple[str, ...]]] | None = None,
+    across: dict[str, frozenset[str]] | None = None,
 ) -> Document:
-    """Add mentions of people and organisations known from other articles; retype misread surnames."""
+    """Add mentions of people and organisations known from other articles; retype misread surnames.
+
+    `across` (surname skeleton -> scripts) also finds a surname known only in another script:
+    "Клинтон" opening a Russian sentence, where its capital says nothing, is the "Clinton" of
+    "Hillary Clinton" in an English article, unless it is a common word of the language."""
     text, lang = doc.article.text, doc.article.language
     mentions = _project_orgs(text, [_retyped(m, known) for m in doc.mentions], orgs or {})
     toks = free_tokens(text, [(m.start, m.end) for m in mentions])
@@ -220,12 +250,21 @@ def project_names(
         if len(run) > 2:
             continue
         parts = split_person(" ".join(t[2] for t in run))
-        if parts is not None and parts.surname in known:
+        if parts is not None and (parts.surname in known or _known_across(run, lang, across or {})):
             start, end = run[0][0], run[-1][1]
             mentions.append(
                 Mention(start, end, text[start:end], "PERSON", "projection", role_before(text, start, lang))
             )
     return replace(doc, mentions=tuple(sorted(mentions, key=lambda m: m.start)))
+
+
+def _known_across(run: list[tuple[int, int, str]], lang: str, across: dict[str, frozenset[str]]) -> bool:
+    """Whether a one-word run is a surname known in another script by its skeleton, and no common word."""
+    if len(run) != 1:
+        return False
+    word = run[0][2]
+    scripts = across.get(skeleton(word, lang))
+    return bool(scripts) and script_of(word) not in scripts and not is_common(word, lang, at_start=True)
 
 
 def _retyped(m: Mention, known: frozenset[str]) -> Mention:
@@ -646,11 +685,13 @@ def resolve(
     """Entities of the corpus, and the documents with each mention stamped with its entity id."""
     p = params or ResolveParams()
     docs = vote_types([retype_by_evidence(d, gaz) for d in docs], p.min_skeleton)
-    known = _known_surnames(docs, gaz)
+    named = _known_people(docs, gaz, full=False)
+    known = frozenset(parts.surname for parts, _lang in named if parts.full)
+    across = known_skeletons(named, p.min_skeleton)
     orgs = known_orgs(docs)
     docs = [_short_orgs(d, orgs) for d in docs]
     org_index = _org_index(orgs)
-    docs = [project_names(d, known, org_index) for d in docs]
+    docs = [project_names(d, known, org_index, across) for d in docs]
     contexts = [_doc_context(d, d.article.language, gaz) for d in docs]
     people: list[_Person] = []
     for di, doc in enumerate(docs):

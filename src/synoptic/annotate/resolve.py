@@ -263,7 +263,7 @@ def _known_across(run: list[tuple[int, int, str]], lang: str, across: dict[str, 
     if len(run) != 1:
         return False
     word = run[0][2]
-    scripts = across.get(skeleton(word, lang))
+    scripts = across.get(skeleton(word, lang), frozenset())
     return bool(scripts) and script_of(word) not in scripts and not is_common(word, lang, at_start=True)
 
 

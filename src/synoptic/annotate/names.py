@@ -254,6 +254,18 @@ _SKELETON_REWRITES: tuple[tuple[str, str], ...] = (
     (r"^[aeiou]+", "a"),  # a leading vowel is rendered freely (Avery, Эйвери; Abbotsford, Эбботсфорд)
 )
 _SKELETON_RE = tuple((re.compile(p), r) for p, r in _SKELETON_REWRITES)
+# A second, looser skeleton for the renderings where Russian follows the sound of an English or German
+# name rather than its letters; names match when either skeleton agrees, so the strict one still pairs
+# Washington with Вашингтон and Rjabkow with Рябков.
+_LOOSE_BEFORE = tuple(
+    (re.compile(p), r)
+    for p, r in (
+        (r"^w(?=[aeiou])", ""),  # English w before a vowel is у (William, Уильям; Watson, Уотсон)
+        (r"(?<=[aeiou])w(?![aeiouy])", ""),  # English ow, aw, ew are vowels (Brown, Браун; Newton, Ньютон)
+        (r"ch", "k"),  # Greek ch is к (Michael, Майкл; Christian, Кристиан)
+    )
+)
+_LOOSE_AFTER = ((re.compile("g"), "h"),)  # Russian г renders h (Harry, Гарри; Heinrich, Генрих)
 _PT_NASAL = re.compile(r"(ã|õ)(?:o|e)(?=s?$)")
 _VOWELS = re.compile(r"(?<=.)[aeiouy]+")
 _DOUBLE = re.compile(r"(.)\1+")
@@ -278,7 +290,7 @@ def genitive_suffixes(lang: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1 << 16)
-def skeleton(word: str, lang: str = "") -> str:
+def skeleton(word: str, lang: str = "", loose: bool = False) -> str:
     """A script-independent consonant skeleton of a name word: Трампа, Trump -> "trmp"; Рябков, Rjabkow -> "rbkv".
 
     Lossier than `word_key`: vowels go (English u is Russian а), case endings of the word's language
@@ -290,7 +302,7 @@ def skeleton(word: str, lang: str = "") -> str:
         if low.endswith(ending) and len(low) - len(ending) >= MIN_STEM:
             low = low[: -len(ending)]
             break
-    return _skeleton_of(low)
+    return _skeleton_of(low, loose)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -300,11 +312,11 @@ def plain_skeleton(word: str) -> str:
     return _skeleton_of(word.lower())
 
 
-def _skeleton_of(low: str) -> str:
+def _skeleton_of(low: str, loose: bool = False) -> str:
     # ç is /s/ in Portuguese, French and Catalan (França, Франция), never the /k/ anyascii's "c" becomes
     # Portuguese -ão, -ões are the -an, -on of other languages (Iucatão, Yucatán; Japão, Japan)
     low = _PT_NASAL.sub(r"\1n", low)
     out = _NON_ALNUM.sub("", anyascii(low.replace("ç", "s")).lower())
-    for pattern, repl in _SKELETON_RE:
+    for pattern, repl in (*_LOOSE_BEFORE, *_SKELETON_RE, *_LOOSE_AFTER) if loose else _SKELETON_RE:
         out = pattern.sub(repl, out)
     return _DOUBLE.sub(r"\1", _VOWELS.sub("", out))

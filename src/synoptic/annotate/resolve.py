@@ -91,16 +91,21 @@ class _Person:
     skeleton: str = ""  # script-independent surname skeleton ("trmp" for Trump, Трампа)
     plain: str = ""  # the surname's skeleton with no case ending stripped ("blnghm" for Беллингхем)
     given_skeleton: str = ""
+    loose: str = ""  # the surname's loose skeleton (names.skeleton(loose=True): "hr" for Harry, Гарри)
+    given_loose: str = ""
     scripts: set[str] = field(default_factory=set)
     inflecting: bool = False  # written in a language whose surnames take case endings
     langs: set[str] = field(default_factory=set)
 
 
-def _skeletons(parts: PersonName, lang: str) -> tuple[str, str]:
+def _skeletons(parts: PersonName, lang: str, loose: bool = False) -> tuple[str, str]:
     """(surname skeleton, first given name skeleton) of a person mention in `lang`."""
     words = parts.surname_text.split()
     given = parts.given_text.split()
-    return (skeleton(words[-1], lang) if words else "", skeleton(given[0], lang) if given else "")
+    return (
+        skeleton(words[-1], lang, loose) if words else "",
+        skeleton(given[0], lang, loose) if given else "",
+    )
 
 
 def _plain(parts: PersonName) -> str:
@@ -110,6 +115,7 @@ def _plain(parts: PersonName) -> str:
 
 def _new_person(parts: PersonName, di: int, lang: str, full: bool) -> _Person:
     sk, gsk = _skeletons(parts, lang)
+    lsk, lgsk = _skeletons(parts, lang, loose=True)
     return _Person(
         surname=parts.surname,
         given=parts.given if full else (),
@@ -117,6 +123,8 @@ def _new_person(parts: PersonName, di: int, lang: str, full: bool) -> _Person:
         skeleton=sk,
         plain=_plain(parts),
         given_skeleton=gsk if full else "",
+        loose=lsk,
+        given_loose=lgsk if full else "",
         scripts={script_of(parts.surname_text)},
         inflecting=bool(case_endings(lang)),
         langs={lang},
@@ -349,6 +357,10 @@ def _skeleton_keys(p: _Person, least: int) -> set[str]:
         keys |= {f"{p.given_skeleton} {k}" for k in (p.skeleton, p.plain) if k}
         # Russian drops a Latin name's -us (Columbus, Колумб): safe beside the given name only
         keys |= {f"{p.given_skeleton} {k[:-1]}" for k in (p.skeleton, p.plain) if len(k) > least and k.endswith("s")}
+    # the loose skeletons, kept apart from the strict ones by a "~", only beside a given name: alone,
+    # a loose surname skeleton collides too often ("Сахеле" and "Seagal" are both "shl")
+    if p.given_loose and p.loose:
+        keys.add(f"~{p.given_loose} {p.loose}")
     return keys
 
 
@@ -421,7 +433,7 @@ def _merge_people(people: list[_Person], contexts: list[set[str]], least: int, t
             )
         if target is None:  # "Дональд Трамп" and "Donald Trump": one skeleton, one given-name skeleton
             target = next(
-                (q for q in index.skeleton_matches(p) if q.given_skeleton == p.given_skeleton and _across(q, p)),
+                (q for q in index.skeleton_matches(p) if _given_agree(q, p) and _across(q, p)),
                 None,
             )
         if target is None:  # a name translated whole: one first name (variants), one surname skeleton
@@ -474,6 +486,11 @@ def _translated_typo(q: _Person, p: _Person, least: int) -> bool:
     return not q.langs & p.langs and min(len(q.surname), len(p.surname)) >= least
 
 
+def _given_agree(a: _Person, b: _Person) -> bool:
+    """Whether two people's first given names have one skeleton, strict or loose (Michael, Майкл)."""
+    return a.given_skeleton == b.given_skeleton or (bool(a.given_loose) and a.given_loose == b.given_loose)
+
+
 def _context_of(p: _Person, contexts: list[set[str]]) -> set[str]:
     return set().union(*(contexts[d] for d in p.docs))
 
@@ -488,6 +505,7 @@ def _absorb(into: _Person, other: _Person) -> None:
     if not into.given:
         into.given = other.given
         into.given_skeleton = other.given_skeleton
+        into.given_loose = other.given_loose
 
 
 def _display_name(surfaces: Iterable[str], prefer_full: bool) -> str:

@@ -235,12 +235,13 @@ _SKELETON_REWRITES: tuple[tuple[str, str], ...] = (
     (r"^kn", "n"),  # English silent k (Knott, Нотт)
     (r"gh(?![aeiouy])", ""),  # English silent gh (Pugh, Пью; Vaughn)
     (r"th", "t"),  # English th is Russian т (Thomas, Томас)
+    (r"(?<=[bd])h", ""),  # Indic aspirates are plain in Russian (Gandhi, Ганди; Bhutan, Бутан)
     (r"(?<=[aeiouy])j$", ""),  # German and scholarly j is й after a vowel (Sergej, Sergei, Сергей)
     (r"shch|schtsch|sch|sh|tsch|tch", "s"),
     (r"dzh|dž|dj", "j"),
     (r"zh|ž", "j"),
     (r"kh|ch", "h"),  # German ch is Russian х (kh); English ch is ч, which romanises as ch again
-    (r"ts|tz|c(?=[ei])", "s"),
+    (r"ts|tz|c(?=[eiy])", "s"),  # soft c (Nancy, Нэнси; Valencia)
     (r"qu", "kv"),  # English qu is Russian кв (Quebec, Квебек)
     (r"ck|q", "k"),
     (r"c", "k"),

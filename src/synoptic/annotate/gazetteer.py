@@ -301,9 +301,14 @@ def without_place_kind(text: str, lang: str) -> str:
     return " ".join(rest) if rest else text
 
 
+def build_gazetteer(params: GazetteerParams | None = None) -> Gazetteer:
+    """The gazetteer of every supported language for `params` (None: the declared defaults), built once per
+    process and setting (CLDR lookups and GeoNames take seconds): equal settings share one gazetteer."""
+    return _built_gazetteer(params or GazetteerParams())
+
+
 @cache
-def build_gazetteer(params: GazetteerParams = GazetteerParams()) -> Gazetteer:
-    """The gazetteer of every supported language (built once per process and setting; CLDR lookups take ~1 s)."""
+def _built_gazetteer(params: GazetteerParams) -> Gazetteer:
     entries: dict[tuple[str, ...], Place] = {}
     suffixes: dict[str, tuple[str, ...]] = {}
     modifiers: dict[str, tuple[str, ...]] = {}

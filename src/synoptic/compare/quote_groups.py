@@ -36,11 +36,11 @@ import numpy as np
 from anyascii import anyascii
 from rapidfuzz import fuzz
 
-from ..annotate.names import word_key
 from ..embed import Embedder, e5_embedder, static_embedder
 from ..models import Derivation, Document, Entity, Quote, QuoteGroup, QuoteMention, QuoteVariant, Span
 from ..params import Params, param
 from ..pipeline import Context, CorpusState, corpus_stage
+from .anchors import name_keys
 from .claim_groups import carried_over, chain_root
 
 _FIT = "logistic regression on the WMT22 calibration half (benchmarks/bench_quote_groups.py)"
@@ -182,27 +182,6 @@ def _segments(text: str) -> list[str]:
     """Sentences and clauses of a quote with three words or more (the whole text when none)."""
     parts = [p.strip() for p in re.split(r"(?<=[.!?;…])\s*|…|\.\.\.", text) if len(p.split()) >= 3]
     return parts or [text]
-
-
-_NAME = re.compile(r"(?<![\w])([^\W\d_][\w'’-]{2,}|\d[\d.,:]*)", re.UNICODE)
-
-
-def name_keys(text: str, skip_first: bool = True) -> frozenset[str]:
-    """Transliteration-insensitive keys of the capitalised words not opening a sentence, and of
-    the numbers, of a text: what stays the same across renderings and languages."""
-    keys: set[str] = set()
-    for m in _NAME.finditer(text):
-        word = m.group(1)
-        if word[0].isdigit():
-            keys.add(re.sub(r"\D", "", word))
-            continue
-        before = text[max(0, m.start() - 3) : m.start()].rstrip(" \t\"'“„«‘(")
-        if not word[0].isupper() or (skip_first and (not before or before[-1] in ".!?:\n")):
-            continue
-        key = word_key(word)
-        if len(key) >= 3:
-            keys.add(key)
-    return frozenset(keys)
 
 
 def _set_cosine(a: frozenset[str], b: frozenset[str]) -> float:

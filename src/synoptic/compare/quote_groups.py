@@ -191,7 +191,10 @@ def _set_cosine(a: frozenset[str], b: frozenset[str]) -> float:
 class _Similarity:
     """E5 similarity of compared quotes: the whole-text cosine, or for a short rendering of a
     longer quote the best cosine over its sentences. Only quotes in a candidate pair are embedded,
-    and sentences only where the lengths differ (E5 is the slowest step of a run)."""
+    and sentences only where the lengths differ (E5 is the slowest step of a run). A quote that
+    derivations carried over (`same_as`: quote -> the source quote it renders) takes its source
+    quote's vector, so two renderings of one source quote score 1 without E5, and a source quote
+    is embedded only when a quote of another source is compared with it."""
 
     def __init__(
         self,
@@ -202,24 +205,29 @@ class _Similarity:
         partial_length: float = Weights.partial_length,
     ) -> None:
         texts = [i.quote.span.text for i in items]
-        same_as = same_as or {}
-        needed = sorted({k for pair in pairs for k in pair})
-        own = sorted({same_as.get(k, k) for k in needed})
+        self.same_as = same_as or {}
+        compared = [(a, b) for a, b in pairs if self.root(a) != self.root(b)]
+        involved = {k for pair in compared for k in pair}
+        own = sorted({self.root(k) for k in involved})
         split_needed = sorted(
-            {k for a, b in pairs for k in self._partial(texts, a, b, partial_length) if k not in same_as}
+            {k for a, b in pairs for k in self._partial(texts, a, b, partial_length) if k not in self.same_as}
+            & involved  # a quote only ever scored 1 (against renderings of itself) needs no sentences
         )
         split = {k: _segments(texts[k]) for k in split_needed}
         split = {k: parts for k, parts in split.items() if len(parts) > 1}
         wanted = [texts[k] for k in own] + [seg for parts in split.values() for seg in parts]
         vectors = embedder.encode(wanted) if wanted else np.zeros((0, 1), dtype=np.float32)
-        row = {k: n for n, k in enumerate(own)}
-        self.full = {k: vectors[row[same_as.get(k, k)]] for k in needed}
+        self.full = {k: vectors[n] for n, k in enumerate(own)}  # by root quote
         self.segments: dict[int, np.ndarray] = {}
         used = len(own)
         for k, parts in split.items():
             self.segments[k] = vectors[used : used + len(parts)]
             used += len(parts)
         self.embedded = len(wanted)
+
+    def root(self, k: int) -> int:
+        """The source quote that quote `k` renders (itself when derivations carried nothing)."""
+        return self.same_as.get(k, k)
 
     @staticmethod
     def _partial(texts: Sequence[str], a: int, b: int, ratio: float) -> tuple[int, ...]:
@@ -230,10 +238,12 @@ class _Similarity:
         return (b,) if lb >= ratio * la else ()
 
     def __call__(self, a: int, b: int) -> float:
-        whole = float(self.full[a] @ self.full[b])
+        if self.root(a) == self.root(b):
+            return 1.0  # one vector: renderings of one source quote
+        whole = float(self.full[self.root(a)] @ self.full[self.root(b)])
         for long, short in ((a, b), (b, a)):
             if long in self.segments:
-                whole = max(whole, float((self.segments[long] @ self.full[short]).max()))
+                whole = max(whole, float((self.segments[long] @ self.full[self.root(short)]).max()))
         return whole
 
 
@@ -503,8 +513,8 @@ def group_quotes(
     if not items:
         return [], []
     weights = weights or Weights()
-    pairs = candidate_pairs(items, static, weights)
     same_as = derived_quotes(items, derivations, documents or {})
+    pairs = candidate_pairs(items, static, weights)
     sim = _Similarity(items, pairs, embedder, same_as, weights.partial_length)
     index = {i.quote.id: k for k, i in enumerate(items)}
     quotes: dict[str, Quote] = {}
@@ -533,8 +543,6 @@ def quote_groups_stage(state: CorpusState, ctx: Context) -> CorpusState:
     embedders = (e5_embedder(ctx), static_embedder(ctx))
     documents = {d.id: d for d in state.documents}
     weights = ctx.params(Weights)
-    found = (
-        group_quotes(items, *embedders, weights, derivations=state.derivations, documents=documents) if items else None
-    )
+    found = group_quotes(items, *embedders, weights, state.derivations, documents) if items else None
     quotes, groups = found or ([], [])
     return replace(state, quotes=tuple(quotes), quote_groups=tuple(groups))

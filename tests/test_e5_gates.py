@@ -18,34 +18,15 @@ from synoptic.compare.voices import story_families, voice_of
 from synoptic.embed import e5_embedder, static_embedder
 from synoptic.models import (
     Analysis,
-    Article,
     Derivation,
     Document,
     Passage,
-    Published,
     Quote,
     QuoteMention,
-    Sentence,
     Span,
 )
 from synoptic.pipeline import Context, CorpusState
-
-
-class CountingEmbedder:
-    """Distinct one-hot vectors per text, counting what it was asked to encode."""
-
-    name = "counting"
-    dim = 16
-
-    def __init__(self) -> None:
-        self.encoded: list[str] = []
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        self.encoded.extend(texts)
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for row, text in enumerate(texts):
-            out[row, sum(map(ord, text)) % self.dim] = 1.0
-        return out
+from test_speed_paths import CountingEmbedder, _document, _units_at
 
 
 class FarStatic:
@@ -64,20 +45,6 @@ class FarStatic:
         return out
 
 
-def _units(article: str, texts: Sequence[str], lang: str) -> list[ClaimUnit]:
-    out, at = [], 0
-    for n, text in enumerate(texts):
-        out.append(ClaimUnit(f"{article}:{n}", article, lang, at, at + len(text), text, None))
-        at += len(text) + 1
-    return out
-
-
-def _document(units: Sequence[ClaimUnit]) -> Document:
-    text = " ".join(u.text for u in units)
-    article = Article(units[0].article, units[0].article, units[0].lang, None, None, (), Published(), text)
-    return Document(article, sentences=tuple(Sentence(u.start, u.end) for u in units))
-
-
 def _translation(src: Sequence[ClaimUnit], dst: Sequence[ClaimUnit], kind: str = "translation") -> Derivation:
     """A derivation whose one passage covers the first `len(dst)` sentences of both articles."""
     n = min(len(src), len(dst))
@@ -94,7 +61,7 @@ TRANSLATION = ["Der Damm hielt nach starkem Regen stand.", "Trupps arbeiteten in
 def _story(extra: Sequence[str] = ()) -> tuple[list[ClaimUnit], list[Derivation], dict[str, Document]]:
     """An original and its translation (one passage over the first two sentences), plus `extra`
     sentences at the end of the translation that no passage covers."""
-    src, dst = _units("a1", SOURCE, "en"), _units("a2", [*TRANSLATION, *extra], "de")
+    src, dst = _units_at("a1", SOURCE, "en"), _units_at("a2", [*TRANSLATION, *extra], "de")
     docs = {"a1": _document(src), "a2": _document(dst)}
     return src + dst, [_translation(src, dst)], docs
 
@@ -120,7 +87,7 @@ def test_a_story_of_one_voice_whose_sentences_derivations_aligned_costs_no_e5() 
     ],
 )
 def test_units_to_embed(extra: list[str], voices: dict[str, str], embedded: set[int]) -> None:
-    src, dst = _units("a1", [*SOURCE, "About 40 ships waited."], "en"), _units("a2", [*TRANSLATION, *extra], "de")
+    src, dst = _units_at("a1", [*SOURCE, "About 40 ships waited."], "en"), _units_at("a2", [*TRANSLATION, *extra], "de")
     docs = {"a1": _document(src), "a2": _document(dst)}
     same_as = derived_sentences(src + dst, [_translation(src[:2], dst)], docs)
     assert same_as == {3: 0, 4: 1}
@@ -128,7 +95,7 @@ def test_units_to_embed(extra: list[str], voices: dict[str, str], embedded: set[
 
 
 def test_one_article_and_empty_stories_embed_nothing() -> None:
-    assert units_to_embed(_units("a1", SOURCE, "en"), {}, {}, FarStatic(), 0.7) == set()
+    assert units_to_embed(_units_at("a1", SOURCE, "en"), {}, {}, FarStatic(), 0.7) == set()
     assert units_to_embed([], {}, {}, None, 0.7) == set()
 
 

@@ -57,7 +57,7 @@ class ClaimParams(Params):
         0.7,
         "static cosine for a sentence derivations did not align to be embedded for a sentence of another article"
         " of its voice that shares no anchor with it: the highest keeping >= 0.97 of the pairs grouped with all"
-        " embedded, WMT22 real-news calibration half 0.974 (evaluation 0.981); benchmarks/claim_candidates.py",
+        " embedded, WMT22 real-news calibration half 0.974 (evaluation 0.973); benchmarks/bench_claim_candidates.py",
     )
 
 

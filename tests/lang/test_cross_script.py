@@ -65,6 +65,21 @@ def _ids(docs: list[Document], surfaces: list[str]) -> set[str | None]:
             ("pt", "As cheias ao longo do Rio Mekong forçaram milhares a sair de casa.", "Mekong"),
             ("ru", "Наводнения вдоль Меконга вынудили тысячи людей покинуть дома.", "Меконга"),
         ],
+        [  # a name translated whole: one first name (variant group), one surname skeleton, three languages
+            ("en", "Christopher Columbus crossed the Atlantic in 1492.", "Christopher Columbus"),
+            ("pt", "Cristóvão Colombo atravessou o Atlântico em 1492.", "Cristóvão Colombo"),
+            ("ru", "Христофор Колумб пересёк Атлантику в 1492 году.", "Христофор Колумб"),
+            ("pt", "Em 1492, Cristóvão Colombo chegou às Antilhas.", "Cristóvão Colombo"),
+        ],
+        [  # a ruler's regnal number is no surname: the bare name joins across scripts
+            ("en", "The temple was built under Thutmose III long ago.", "Thutmose III"),
+            ("ru", "Храм построили при фараоне Тутмосе III давно.", "Тутмосе"),
+        ],
+        [  # exonyms the gazetteer data lists
+            ("pt", "A equipa viajou para a Holanda.", "Holanda"),
+            ("de", "Das Team reiste in die Niederlande.", "Niederlande"),
+            ("ru", "Команда уехала в Нидерланды.", "Нидерланды"),
+        ],
         [  # cities from GeoNames: exonyms in three languages
             ("de", "Die Delegation traf am Dienstag in Mailand ein.", "Mailand"),
             ("pt", "A delegação chegou a Milão na terça-feira.", "Milão"),
@@ -93,6 +108,14 @@ def test_cross_script_renderings_share_one_entity(renderings: list[tuple[str, st
             ("en", "The historian Peter Kolbus spoke on Monday.", "Peter Kolbus"),
             ("ru", "Историк Иван Колб выступил в понедельник.", "Иван Колб"),
         ],
+        [  # one first name and one surname skeleton in ONE language is not a translation: two people
+            ("en", "The banker John Smith spoke on Monday.", "John Smith"),
+            ("en", "The farmer John Smit spoke on Tuesday.", "John Smit"),
+        ],
+        [  # one first-name group, another surname: two people
+            ("en", "Christopher Columbus crossed the Atlantic.", "Christopher Columbus"),
+            ("de", "Der Politiker Christoph Kolb sprach am Montag.", "Christoph Kolb"),
+        ],
         [  # one surname, two given names: two people
             ("en", "Minister Anna Kovacs spoke first.", "Anna Kovacs"),
             ("en", "Minister Peter Kovacs spoke later.", "Peter Kovacs"),
@@ -106,12 +129,46 @@ def test_cross_script_lookalikes_stay_apart(renderings: list[tuple[str, str, str
 
 
 @pytest.mark.parametrize(
+    ("full", "short", "text", "lang", "expected"),
+    [
+        # an organisation named in full elsewhere replaces the shorter mentions it covers
+        ("Bank of Scotland", "Scotland", "Die Bank of Scotland meldete Gewinne.", "de", "Bank of Scotland"),
+        ("Georgetown BID", "BID", "Das Georgetown BID plant neue Wege.", "de", "Georgetown BID"),
+        # a mention longer than the known name is kept: the known name cuts no mention
+        ("Bank of Scotland", "", "A Royal Bank of Scotland anunciou lucros.", "pt", ""),
+    ],
+)
+def test_known_organisations_replace_their_parts(full: str, short: str, text: str, lang: str, expected: str) -> None:
+    from synoptic.annotate.resolve import _org_index, project_names
+    from synoptic.models import Mention
+
+    art = Article("a1", "a1", lang, None, None, (), Published(), text, language_how="given")
+    mentions: tuple[Mention, ...] = ()
+    if short:
+        start = text.index(short)
+        mentions = (Mention(start, start + len(short), short, "PERSON", "proper"),)
+    else:
+        start = text.index("Royal")
+        end = text.index("anunciou") - 1
+        mentions = (Mention(start, end, text[start:end], "ORG", "proper"),)
+    doc = project_names(Document(article=art, mentions=mentions), frozenset(), _org_index({full: full}))
+    orgs = [m.text for m in doc.mentions if m.source == "projection"]
+    assert orgs == ([expected] if expected else [])
+    assert all(text[m.start : m.end] == m.text for m in doc.mentions)
+    if expected:
+        assert short not in [m.text for m in doc.mentions]
+
+
+@pytest.mark.parametrize(
     ("surface", "name", "has_given"),
     [
         ("Emperor Meiji", "Meiji", False),  # a title is no part of the name
         ("Imperador Meiji", "Meiji", False),
         ("Kaiser Wilhelm", "Wilhelm", False),
         ("Jeff Knott", "Knott", True),  # a given name stays one
+        ("Thutmose III", "Thutmose", False),  # a regnal number is no surname
+        ("Elizabeth II", "Elizabeth", False),
+        ("Louis XIV", "Louis", False),
     ],
 )
 def test_titles_start_no_name(surface: str, name: str, has_given: bool) -> None:
@@ -134,7 +191,56 @@ def test_titles_start_no_name(surface: str, name: str, has_given: bool) -> None:
         (("França", "pt"), ("Фрэнку", "ru"), False),  # Frank, dative: another name
         (("Knott", "en"), ("Кнорр", "ru"), False),
         (("Thomas", "en"), ("Томск", "ru"), False),
+        (("Sergej", "de"), ("Сергей", "ru"), True),  # j after a final vowel is й
+        (("Sergej", "de"), ("Sergei", "en"), True),
+        (("Andrej", "de"), ("Андрей", "ru"), True),
+        (("Rjabkow", "de"), ("Рябков", "ru"), True),
+        (("Sergej", "de"), ("Серж", "ru"), False),
+        (("Nancy", "en"), ("Нэнси", "ru"), True),  # soft c before y
+        (("Gandhi", "en"), ("Ганди", "ru"), True),  # an Indic aspirate is plain in Russian
+        (("Bhutan", "en"), ("Бутан", "ru"), True),
+        (("Nancy", "en"), ("Нанки", "ru"), False),
     ],
 )
 def test_skeletons_undo_romanisations(a: tuple[str, str], b: tuple[str, str], same: bool) -> None:
     assert (skeleton(*a) == skeleton(*b)) is same
+
+
+@pytest.mark.parametrize(
+    ("text", "etype"),
+    [
+        ("King Gongmin", "PERSON"),  # a title and a name that a recogniser called an organisation
+        ("Kaiser Wilhelm", "PERSON"),
+        ("Queen Mary University", "ORG"),  # more than a title and a name: left as found
+        ("Kingston Group", "ORG"),  # no title word
+    ],
+)
+def test_title_and_name_is_a_person(text: str, etype: str) -> None:
+    from synoptic.annotate.resolve import retype_by_evidence
+    from synoptic.models import Mention
+
+    art = Article("a1", "a1", "en", None, None, (), Published(), text, language_how="given")
+    doc = Document(article=art, mentions=(Mention(0, len(text), text, "ORG", "spacy"),))
+    assert retype_by_evidence(doc, recogniser(_CTX).gazetteer).mentions[0].type == etype
+
+
+@pytest.mark.parametrize(
+    ("english", "russian", "found"),
+    [
+        # a surname known only in Latin script is found opening a Russian sentence
+        ("Mrs Clinton spoke in Ohio.", "Клинтон известна своим умением прогнозировать.", "Клинтон"),
+        ("Steven Seagal arrived on Monday.", "Сигал попал в заголовки газет.", "Сигал"),
+        # a common word with the skeleton of a known surname stays a word ("Потом", "ptm")
+        ("Mr Petem arrived on Monday.", "Потом они уехали домой.", ""),
+        # a skeleton too short to say anything ("Ли", Lee) projects nothing
+        ("Mr Lee arrived on Monday.", "Ли уехал домой.", ""),
+    ],
+)
+def test_surnames_known_in_another_script_are_found(english: str, russian: str, found: str) -> None:
+    docs = [_doc(0, "en", english), _doc(1, "ru", russian)]
+    _entities, resolved = resolve(docs, recogniser(_CTX).gazetteer)
+    people = [m for m in resolved[1].mentions if m.type == "PERSON"]
+    assert [m.text for m in people] == ([found] if found else [])
+    if found:
+        english_ids = {m.entity for m in resolved[0].mentions if m.type == "PERSON"}
+        assert people[0].entity in english_ids

@@ -22,7 +22,18 @@ from .. import langdata
 from ..models import Document, EntityType, Mention
 from ..pipeline import Context, article_stage
 from .gazetteer import Gazetteer, GazetteerParams, build_gazetteer, tokens
-from .names import articles, close_spelling, first_names, function_words, honorifics, particles, split_person, word_key
+from .names import (
+    MIN_STEM,
+    articles,
+    case_endings,
+    close_spelling,
+    first_names,
+    function_words,
+    honorifics,
+    particles,
+    split_person,
+    word_key,
+)
 from .proper import ProperParams, proper_names
 
 log = logging.getLogger(__name__)
@@ -128,6 +139,7 @@ class Recogniser:
             Mention(h.start, h.end, text[h.start : h.end], h.entry.type, "gazetteer")
             for h in self.gazetteer.find(text, lang)
         ]
+        found = [m for m in found if not _surname_after_first_name(text, m, lang)]
         taken = [(m.start, m.end) for m in found]
         people = self.people(text, lang, taken, known)
         taken += [(m.start, m.end) for m in people]
@@ -177,7 +189,7 @@ class _Scan:
         A run may start with a capitalised noun before the name ("Delegationen von Olexander Hryzenko"),
         or run on through a particle into a noun ("Ryabkov zu Gesprächen"): the part before it is tried too.
         """
-        k = next((i for i, t in enumerate(run[:-1]) if _is_first_name(t[2])), 0)
+        k = next((i for i, t in enumerate(run[:-1]) if _is_first_name(t[2], self.lang)), 0)
         run = run[k:]
         found = self.licensed(run)
         cut = next((i for i, t in enumerate(run) if t[2] in particles()), 0)
@@ -192,7 +204,7 @@ class _Scan:
         honorific = _honorific_before(text, start)
         role = role_before(text, start, self.lang)
         cue = _previous_word(text, self.toks, start) in self.rules.cues
-        if _is_first_name(run[0][2]) and len(run) >= 2:
+        if _is_first_name(run[0][2], self.lang) and len(run) >= 2:
             pass
         elif honorific is not None and len(run) <= 3:
             start = honorific
@@ -256,9 +268,32 @@ def acronyms(text: str, lang: str, taken: Sequence[tuple[int, int]]) -> list[Men
     return out
 
 
-def _is_first_name(word: str) -> bool:
-    """A capitalised word that is a known first name (never a particle such as "von")."""
-    return _is_capitalised(word) and word not in particles() and word_key(word) in first_names()
+def _is_first_name(word: str, lang: str = "") -> bool:
+    """A capitalised word that is a known first name (never a particle such as "von"), in a language
+    whose names decline also with its case ending ("Христофором" is "Христофор")."""
+    if not _is_capitalised(word) or word in particles():
+        return False
+    names = first_names()
+    if word_key(word) in names:
+        return True
+    low = word.lower()
+    return any(
+        word_key(word[: -len(e)]) in names
+        for e in case_endings(lang)
+        if low.endswith(e) and len(low) - len(e) >= MIN_STEM
+    )
+
+
+def _surname_after_first_name(text: str, m: Mention, lang: str) -> bool:
+    """Whether a one-word gazetteer name follows a first name and so is a surname: "Cristóvão Colombo",
+    "George Washington", "Paris Hilton" name people, not the cities."""
+    if m.type != "PLACE" or " " in m.text or "-" in m.text:
+        return False
+    head = text[max(0, m.start - 40) : m.start]
+    if not head.endswith(" ") or head.endswith("  "):
+        return False
+    words = head.split()
+    return bool(words) and _is_first_name(words[-1], lang)
 
 
 def _matches_known(run: list[tuple[int, int, str]], surnames: set[str] | frozenset[str]) -> bool:

@@ -169,6 +169,7 @@ class Gazetteer:
         suffixes: dict[str, tuple[str, ...]],
         modifiers: dict[str, tuple[str, ...]] | None = None,
         known_only: dict[tuple[str, ...], Place] | None = None,
+        compound: dict[str, tuple[str, ...]] | None = None,
     ) -> None:
         self._entries = entries
         # names that type and key a mention found otherwise but never make one: GeoNames cities, many
@@ -176,6 +177,8 @@ class Gazetteer:
         self._known_only = known_only or {}
         self._suffixes = suffixes
         self._modifiers = modifiers or {}
+        # endings of a common noun that ends a multi-word name ("Королевства"), tried only there
+        self._compound = compound or {}
         self._longest = max((len(k) for k in entries), default=1)
         self._words = frozenset(w for key in entries for w in key)
 
@@ -200,7 +203,8 @@ class Gazetteer:
             heads += [h for rule in self._modifiers.get(lang, ()) if (h := _reinflect_all(words[:-1], rule))]
         for head in heads:
             found = entries.get((*head, words[-1])) if head != words[:-1] else None
-            for rule in self._suffixes.get(lang, ()) if found is None else ():
+            rules = (*self._suffixes.get(lang, ()), *(self._compound.get(lang, ()) if len(words) > 1 else ()))
+            for rule in rules if found is None else ():
                 # "s" strips an ending ("Kremls"); "ы>а" replaces one ("Москвы" -> "Москва").
                 base = _reinflect(words[-1], rule)
                 found = entries.get((*head, base)) if base else None
@@ -213,7 +217,7 @@ class Gazetteer:
     def _known_runs(self, toks: list[tuple[int, int, str]], lang: str) -> list[int]:
         """For each token, how many tokens from it on could each be a word of some entry (as written or
         reinflected by one of the language's rules): no surface can be longer, so longer spans are not looked up."""
-        rules = (*self._suffixes.get(lang, ()), *self._modifiers.get(lang, ()))
+        rules = (*self._suffixes.get(lang, ()), *self._modifiers.get(lang, ()), *self._compound.get(lang, ()))
         words = self._words
 
         def known(word: str) -> bool:
@@ -255,16 +259,22 @@ def _reinflect(word: str, rule: str) -> str:
 
 
 def _reinflect_all(words: tuple[str, ...], rule: str) -> tuple[str, ...]:
-    """Every word reinflected by one rule, or () when one of them lacks its ending."""
-    out = tuple(_reinflect(w, rule) for w in words)
-    return out if all(out) else ()
+    """The words reinflected by one rule, those lacking its ending kept as written ("Папуа — Новую" ->
+    "Папуа — Новая": an indeclinable word beside an inflected one); () when no word has the ending."""
+    out = tuple(_reinflect(w, rule) or w for w in words)
+    return out if out != words else ()
+
+
+#: What may stand between two words of one name: a space, a hyphen, or a spaced dash, which Russian
+#: writes in compound country names ("Папуа — Новая Гвинея", "Гвинея-Бисау").
+NAME_JOINERS = frozenset({" ", "-", "\u00a0", " — ", " – ", "\u00a0— "})
 
 
 def _contiguous(text: str, span: list[tuple[int, int, str]]) -> bool:
-    """Tokens separated only by single spaces or hyphens (never across punctuation or lines)."""
+    """Tokens separated only by single spaces, hyphens or spaced dashes (never across other punctuation
+    or lines)."""
     return all(
-        text[a[1] : b[0]] in (" ", "-", "\u00a0") or (a[2].endswith("'") and a[1] == b[0])
-        for a, b in itertools.pairwise(span)
+        text[a[1] : b[0]] in NAME_JOINERS or (a[2].endswith("'") and a[1] == b[0]) for a, b in itertools.pairwise(span)
     )
 
 
@@ -291,17 +301,23 @@ def without_place_kind(text: str, lang: str) -> str:
     return " ".join(rest) if rest else text
 
 
+def build_gazetteer(params: GazetteerParams | None = None) -> Gazetteer:
+    """The gazetteer of every supported language for `params` (None: the declared defaults), built once per
+    process and setting (CLDR lookups and GeoNames take seconds): equal settings share one gazetteer."""
+    return _built_gazetteer(params or GazetteerParams())
+
+
 @cache
-def build_gazetteer(params: GazetteerParams = GazetteerParams()) -> Gazetteer:
-    """The gazetteer of every supported language (built once per process and setting; CLDR lookups take ~1 s)."""
+def _built_gazetteer(params: GazetteerParams) -> Gazetteer:
     entries: dict[tuple[str, ...], Place] = {}
     suffixes: dict[str, tuple[str, ...]] = {}
     modifiers: dict[str, tuple[str, ...]] = {}
+    compound: dict[str, tuple[str, ...]] = {}
 
     def add(surface: str, place: Place) -> None:
-        words = _words(surface)
-        if words:
-            entries.setdefault(words, place)
+        for words in _spellings(surface):
+            if words:
+                entries.setdefault(words, place)
 
     for lang in langdata.supported_languages():
         data = langdata.load(lang, "gazetteer")
@@ -310,6 +326,7 @@ def build_gazetteer(params: GazetteerParams = GazetteerParams()) -> Gazetteer:
                 add(surface, Place(key, kind))
         suffixes[lang] = tuple(data["inflection_suffixes"])
         modifiers[lang] = tuple(data["modifier_suffixes"])
+        compound[lang] = tuple(data["compound_suffixes"])
     for lang in langdata.supported_languages():
         for code in langdata.cldr_locales(lang):  # Serbian: Cyrillic and Latin names
             for surface, place in _cldr_surfaces(code):
@@ -322,8 +339,16 @@ def build_gazetteer(params: GazetteerParams = GazetteerParams()) -> Gazetteer:
         for surface in city.surfaces:
             if (words := _words(surface)) and words not in entries:
                 table.setdefault(words, place)
-    return Gazetteer(entries, suffixes, modifiers, known_only)
+    return Gazetteer(entries, suffixes, modifiers, known_only, compound)
 
 
 def _words(surface: str) -> tuple[str, ...]:
     return tuple(t for _s, _e, t in tokens(surface))
+
+
+def _spellings(surface: str) -> list[tuple[str, ...]]:
+    """The word tokens of a gazetteer surface as written and, when it has a hyphenated word of
+    capitalised parts, with that word split: "Papua-Nova Guiné" is also written "Papua Nova Guiné"."""
+    words = _words(surface)
+    split = tuple(p for w in words for p in (w.split("-") if all(x[:1].isupper() for x in w.split("-")) else [w]))
+    return [words, split] if split != words else [words]

@@ -157,6 +157,10 @@ def particles() -> frozenset[str]:
     return frozenset(out)
 
 
+#: A regnal number after a ruler's name (Roman numerals up to 39: "Elizabeth II", "Людовик XIV").
+REGNAL = re.compile(r"X{0,3}(?:IX|IV|V?I{0,3})")
+
+
 @dataclass(frozen=True)
 class PersonName:
     """A person mention split into its parts: given names (keys) and the surname (key and as written)."""
@@ -175,6 +179,8 @@ def split_person(surface: str) -> PersonName | None:
     """Given names and surname of a person mention; honorifics and initials-only parts are dropped."""
     words = [w for w in surface.replace("’s", "").replace("'s", "").split() if w not in honorifics()]
     words = [w for w in words if w.strip(".,")]
+    if len(words) > 1 and REGNAL.fullmatch(words[-1]):  # "Thutmose III", "Тутмоса III": a ruler's name, no surname
+        words = words[:-1]
     while len(words) > 1 and words[0].lower() in title_words():
         words = words[1:]
     if not words:
@@ -229,11 +235,13 @@ _SKELETON_REWRITES: tuple[tuple[str, str], ...] = (
     (r"^kn", "n"),  # English silent k (Knott, Нотт)
     (r"gh(?![aeiouy])", ""),  # English silent gh (Pugh, Пью; Vaughn)
     (r"th", "t"),  # English th is Russian т (Thomas, Томас)
+    (r"(?<=[bd])h", ""),  # Indic aspirates are plain in Russian (Gandhi, Ганди; Bhutan, Бутан)
+    (r"(?<=[aeiouy])j$", ""),  # German and scholarly j is й after a vowel (Sergej, Sergei, Сергей)
     (r"shch|schtsch|sch|sh|tsch|tch", "s"),
     (r"dzh|dž|dj", "j"),
     (r"zh|ž", "j"),
     (r"kh|ch", "h"),  # German ch is Russian х (kh); English ch is ч, which romanises as ch again
-    (r"ts|tz|c(?=[ei])", "s"),
+    (r"ts|tz|c(?=[eiy])", "s"),  # soft c (Nancy, Нэнси; Valencia)
     (r"qu", "kv"),  # English qu is Russian кв (Quebec, Квебек)
     (r"ck|q", "k"),
     (r"c", "k"),
@@ -243,9 +251,23 @@ _SKELETON_REWRITES: tuple[tuple[str, str], ...] = (
     (r"z", "s"),  # Russian з renders English s (Канзас), German s is Russian з (Selenskyj)
     (r"(?<=[^aeiouy])j", "y"),
     (r"(?<=[aeiouy])h(?![aeiouy])", ""),  # a silent h after a vowel (Sarah, Сара; Sahara, Сахара, Saara)
+    (r"^y(?=[aeiou])", "i"),  # English y before a vowel is the i of a Ю or Я (Yucatán, Юкатан = Iukatan)
     (r"^[aeiou]+", "a"),  # a leading vowel is rendered freely (Avery, Эйвери; Abbotsford, Эбботсфорд)
 )
 _SKELETON_RE = tuple((re.compile(p), r) for p, r in _SKELETON_REWRITES)
+# A second, looser skeleton for the renderings where Russian follows the sound of an English or German
+# name rather than its letters; names match when either skeleton agrees, so the strict one still pairs
+# Washington with Вашингтон and Rjabkow with Рябков.
+_LOOSE_BEFORE = tuple(
+    (re.compile(p), r)
+    for p, r in (
+        (r"^w(?=[aeiou])", ""),  # English w before a vowel is у (William, Уильям; Watson, Уотсон)
+        (r"(?<=[aeiou])w(?![aeiouy])", ""),  # English ow, aw, ew are vowels (Brown, Браун; Newton, Ньютон)
+        (r"ch", "k"),  # Greek ch is к (Michael, Майкл; Christian, Кристиан)
+    )
+)
+_LOOSE_AFTER = ((re.compile("g"), "h"),)  # Russian г renders h (Harry, Гарри; Heinrich, Генрих)
+_PT_NASAL = re.compile(r"(ã|õ)(?:o|e)(?=s?$)")
 _VOWELS = re.compile(r"(?<=.)[aeiouy]+")
 _DOUBLE = re.compile(r"(.)\1+")
 #: A case ending is stripped only when this many letters remain (the stem of "Том" is not "Т").
@@ -260,8 +282,16 @@ def case_endings(lang: str) -> tuple[str, ...]:
     return tuple(sorted(langdata.load(lang, "names")["case_endings"], key=len, reverse=True))
 
 
+@cache
+def genitive_suffixes(lang: str) -> tuple[str, ...]:
+    """Possessive endings written on a surname in `lang` ("Merkels"; `names.json` `genitive_suffixes`)."""
+    if lang not in langdata.supported_languages():
+        return ()
+    return tuple(langdata.load(lang, "names")["genitive_suffixes"])
+
+
 @lru_cache(maxsize=1 << 16)
-def skeleton(word: str, lang: str = "") -> str:
+def skeleton(word: str, lang: str = "", loose: bool = False) -> str:
     """A script-independent consonant skeleton of a name word: Трампа, Trump -> "trmp"; Рябков, Rjabkow -> "rbkv".
 
     Lossier than `word_key`: vowels go (English u is Russian а), case endings of the word's language
@@ -273,7 +303,7 @@ def skeleton(word: str, lang: str = "") -> str:
         if low.endswith(ending) and len(low) - len(ending) >= MIN_STEM:
             low = low[: -len(ending)]
             break
-    return _skeleton_of(low)
+    return _skeleton_of(low, loose)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -283,9 +313,11 @@ def plain_skeleton(word: str) -> str:
     return _skeleton_of(word.lower())
 
 
-def _skeleton_of(low: str) -> str:
+def _skeleton_of(low: str, loose: bool = False) -> str:
     # ç is /s/ in Portuguese, French and Catalan (França, Франция), never the /k/ anyascii's "c" becomes
+    # Portuguese -ão, -ões are the -an, -on of other languages (Iucatão, Yucatán; Japão, Japan)
+    low = _PT_NASAL.sub(r"\1n", low)
     out = _NON_ALNUM.sub("", anyascii(low.replace("ç", "s")).lower())
-    for pattern, repl in _SKELETON_RE:
+    for pattern, repl in (*_LOOSE_BEFORE, *_SKELETON_RE, *_LOOSE_AFTER) if loose else _SKELETON_RE:
         out = pattern.sub(repl, out)
     return _DOUBLE.sub(r"\1", _VOWELS.sub("", out))

@@ -25,7 +25,7 @@ import hashlib
 import itertools
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from ..models import Document, Entity, EntityType, Mention, Span
@@ -36,19 +36,17 @@ from .gazetteer import Gazetteer, org_suffixes, tokens, without_place_kind
 from .lang import script_of
 from .names import (
     PersonName,
-    articles,
-    case_endings,
-    close_spelling,
     first_names,
     fold,
-    given_compatible,
     honorifics,
     plain_skeleton,
     skeleton,
     split_person,
+    title_words,
 )
+from .people import Person, Ref, local_people, merge_people
+from .proper import is_common
 
-Ref = tuple[int, int]  # (document index, mention index)
 WEAK_SOURCE = "proper"  # mentions typed by their shape only (annotate/proper.py)
 
 
@@ -61,6 +59,12 @@ class ResolveParams(Params):
         3, "skeletons shorter than this ('j' for Joe, 'dn' for Dean) say too little to join names on their own"
     )
     gazetteer_vote: int = param(10, "a gazetteer's type outweighs any number of recognisers' votes within one key")
+    translated_typo_length: int = param(
+        8,
+        "a surname-only mention joins a full name one typo off in another language without shared context "
+        "when both surname keys are this long ('Panvalkar', 'Panvalker'); shorter ones collide: PUD "
+        "calibration half",
+    )
     same_script_similarity: float = param(
         0.7,
         "two keys of one script and different languages join by skeleton only when their spellings are this "
@@ -69,66 +73,41 @@ class ResolveParams(Params):
     )
 
 
-@dataclass
-class _Person:
-    """A person cluster while resolving: its mentions and what is known of its name and context."""
-
-    refs: list[Ref] = field(default_factory=list)
-    surname: str = ""
-    given: tuple[str, ...] = ()
-    docs: set[int] = field(default_factory=set)
-    roles: set[str] = field(default_factory=set)
-    skeleton: str = ""  # script-independent surname skeleton ("trmp" for Trump, Трампа)
-    plain: str = ""  # the surname's skeleton with no case ending stripped ("blnghm" for Беллингхем)
-    given_skeleton: str = ""
-    scripts: set[str] = field(default_factory=set)
-    inflecting: bool = False  # written in a language whose surnames take case endings
-
-
-def _skeletons(parts: PersonName, lang: str) -> tuple[str, str]:
-    """(surname skeleton, first given name skeleton) of a person mention in `lang`."""
-    words = parts.surname_text.split()
-    given = parts.given_text.split()
-    return (skeleton(words[-1], lang) if words else "", skeleton(given[0], lang) if given else "")
-
-
-def _plain(parts: PersonName) -> str:
-    words = parts.surname_text.split()
-    return plain_skeleton(words[-1]) if words else ""
-
-
-def _new_person(parts: PersonName, di: int, lang: str, full: bool) -> _Person:
-    sk, gsk = _skeletons(parts, lang)
-    return _Person(
-        surname=parts.surname,
-        given=parts.given if full else (),
-        docs={di},
-        skeleton=sk,
-        plain=_plain(parts),
-        given_skeleton=gsk if full else "",
-        scripts={script_of(parts.surname_text)},
-        inflecting=bool(case_endings(lang)),
-    )
-
-
-def _across(a: _Person, b: _Person) -> bool:
-    """Whether skeletons may join two people: different scripts, or an inflecting language involved."""
-    return a.scripts != b.scripts or a.inflecting or b.inflecting
-
-
-def _known_surnames(docs: Sequence[Document], gaz: Gazetteer) -> frozenset[str]:
-    """Surname keys of every full person name recognised anywhere in the corpus (a name typed PERSON by
-    its shape alone, "Mar Mediterrâneo", is no evidence that its last word is a surname)."""
-    out: set[str] = set()
+def _known_people(docs: Sequence[Document], gaz: Gazetteer, full: bool = True) -> list[tuple[PersonName, str]]:
+    """Full person names recognised anywhere in the corpus, with their language (a name typed PERSON
+    by its shape alone, "Mar Mediterrâneo", is no evidence that its last word is a surname);
+    `full=False` adds the surnames a recogniser typed PERSON on evidence ("Mrs Clinton", spaCy's "Seagal")."""
+    out: list[tuple[PersonName, str]] = []
     for doc in docs:
         for m in doc.mentions:
             parts = split_person(m.text) if m.type == "PERSON" and m.source != WEAK_SOURCE else None
-            if parts is None or not parts.full:
+            if parts is None:
+                continue
+            if not parts.full:
+                if not full and gaz.lookup(parts.surname_text, doc.article.language) is None:
+                    out.append((parts, doc.article.language))
                 continue
             # "Christopher Columbus" names a person; "Outer Mongolia", which spaCy may call one, does not
             if parts.given[0] in first_names() or gaz.lookup(parts.surname_text, doc.article.language) is None:
-                out.add(parts.surname)
-    return frozenset(out)
+                out.append((parts, doc.article.language))
+    return out
+
+
+def _known_surnames(docs: Sequence[Document], gaz: Gazetteer) -> frozenset[str]:
+    """Surname keys of every full person name recognised anywhere in the corpus."""
+    return frozenset(parts.surname for parts, _lang in _known_people(docs, gaz))
+
+
+def known_skeletons(people: Iterable[tuple[PersonName, str]], least: int) -> dict[str, frozenset[str]]:
+    """Surname skeleton -> the scripts it is written in, over full names known in the corpus; only
+    skeletons of at least `least` letters ("klntn" for Clinton, Клинтон)."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for parts, lang in people:
+        words = parts.surname_text.split()
+        sk = skeleton(words[-1], lang) if words else ""
+        if len(sk) >= least:
+            out[sk].add(script_of(parts.surname_text))
+    return {k: frozenset(v) for k, v in out.items()}
 
 
 def known_orgs(docs: Sequence[Document]) -> dict[str, str]:
@@ -168,41 +147,69 @@ def _org_index(orgs: dict[str, str]) -> dict[str, list[tuple[str, ...]]]:
 
 
 def _project_orgs(text: str, mentions: list[Mention], index: dict[str, list[tuple[str, ...]]]) -> list[Mention]:
-    """Mentions of known organisation surfaces, matched on word tokens (one pass over the text)."""
-    toks = free_tokens(text, [(m.start, m.end) for m in mentions])
+    """`mentions` with the known organisation surfaces of `text` added, matched on word tokens (one pass).
+
+    A surface that covers shorter mentions replaces them: "Georgetown BID", "Bank of Scotland", "CBC
+    News" named in full elsewhere are one organisation here too, not "BID", "Scotland" and "News"
+    found in part. A surface that cuts through a mention is not taken."""
+    toks = tokens(text)
     added: list[Mention] = []
+    covered: set[int] = set()  # positions in `mentions` replaced by a longer organisation
     i = 0
     while i < len(toks):
         step = 1
         for words in index.get(toks[i][2], ()):
             span = toks[i : i + len(words)]
-            if tuple(t for _s, _e, t in span) == words and all(b[0] - a[1] == 1 for a, b in itertools.pairwise(span)):
-                s, e = span[0][0], span[-1][1]
-                added.append(Mention(s, e, text[s:e], "ORG", "projection"))
-                step = len(words)
-                break
+            if tuple(t for _s, _e, t in span) != words or any(b[0] - a[1] != 1 for a, b in itertools.pairwise(span)):
+                continue
+            s, e = span[0][0], span[-1][1]
+            inside = [k for k, m in enumerate(mentions) if m.start < e and s < m.end]
+            if any(
+                mentions[k].start < s or mentions[k].end > e or mentions[k].end - mentions[k].start == e - s
+                for k in inside
+            ):
+                continue
+            added.append(Mention(s, e, text[s:e], "ORG", "projection"))
+            covered.update(inside)
+            step = len(words)
+            break
         i += step
-    return added
+    return [m for k, m in enumerate(mentions) if k not in covered] + added
 
 
 def project_names(
-    doc: Document, known: frozenset[str], orgs: dict[str, list[tuple[str, ...]]] | None = None
+    doc: Document,
+    known: frozenset[str],
+    orgs: dict[str, list[tuple[str, ...]]] | None = None,
+    across: dict[str, frozenset[str]] | None = None,
 ) -> Document:
-    """Add mentions of people and organisations known from other articles; retype misread surnames."""
+    """Add mentions of people and organisations known from other articles; retype misread surnames.
+
+    `across` (surname skeleton -> scripts) also finds a surname known only in another script:
+    "Клинтон" opening a Russian sentence, where its capital says nothing, is the "Clinton" of
+    "Hillary Clinton" in an English article, unless it is a common word of the language."""
     text, lang = doc.article.text, doc.article.language
-    mentions = [_retyped(m, known) for m in doc.mentions]
-    mentions += _project_orgs(text, mentions, orgs or {})
+    mentions = _project_orgs(text, [_retyped(m, known) for m in doc.mentions], orgs or {})
     toks = free_tokens(text, [(m.start, m.end) for m in mentions])
     for run in name_runs(text, toks, name_rules(lang)):
         if len(run) > 2:
             continue
         parts = split_person(" ".join(t[2] for t in run))
-        if parts is not None and parts.surname in known:
+        if parts is not None and (parts.surname in known or _known_across(run, lang, across or {})):
             start, end = run[0][0], run[-1][1]
             mentions.append(
                 Mention(start, end, text[start:end], "PERSON", "projection", role_before(text, start, lang))
             )
     return replace(doc, mentions=tuple(sorted(mentions, key=lambda m: m.start)))
+
+
+def _known_across(run: list[tuple[int, int, str]], lang: str, across: dict[str, frozenset[str]]) -> bool:
+    """Whether a one-word run is a surname known in another script by its skeleton, and no common word."""
+    if len(run) != 1:
+        return False
+    word = run[0][2]
+    scripts = across.get(skeleton(word, lang), frozenset())
+    return bool(scripts) and script_of(word) not in scripts and not is_common(word, lang, at_start=True)
 
 
 def _retyped(m: Mention, known: frozenset[str]) -> Mention:
@@ -226,156 +233,6 @@ def _nonperson_key(
 def _doc_context(doc: Document, lang: str, gaz: Gazetteer) -> set[str]:
     """Keys of the places and organisations an article mentions (the context for typo merges)."""
     return {_nonperson_key(m, lang, gaz)[0] for m in doc.mentions if m.type != "PERSON"}
-
-
-def _local_people(doc: Document, di: int) -> list[_Person]:
-    """Step 1: people of one article, surname-only mentions joined to the full names they shorten."""
-    lang = doc.article.language
-    people: list[_Person] = []
-    bare: list[tuple[int, PersonName]] = []
-    for mi, m in enumerate(doc.mentions):
-        parts = split_person(m.text) if m.type == "PERSON" else None
-        if parts is None:
-            continue
-        if not parts.full:
-            bare.append((mi, parts))
-            continue
-        match = next((p for p in people if p.surname == parts.surname and given_compatible(p.given, parts.given)), None)
-        if match is None and case_endings(lang):  # "Дональда Трампа" after "Дональд Трамп"
-            sk, gsk = _skeletons(parts, lang)
-            match = next((p for p in people if p.skeleton == sk and p.given_skeleton == gsk), None)
-        if match is None:
-            match = _new_person(parts, di, lang, full=True)
-            people.append(match)
-        match.refs.append((di, mi))
-        if m.role:
-            match.roles.update(w.lower() for w in m.role.split())
-    for mi, parts in bare:
-        same = [p for p in people if p.surname == parts.surname and p.given]
-        close = [p for p in people if p.given and close_spelling(p.surname, parts.surname)]
-        target = same[0] if len(same) == 1 else (close[0] if not same and len(close) == 1 else None)
-        if target is None and not same and not close and case_endings(lang):  # "Трампа" after "Дональд Трамп"
-            sk = _skeletons(parts, lang)[0]
-            inflected = [p for p in people if p.given and p.skeleton == sk]
-            target = inflected[0] if len(inflected) == 1 else None
-        if target is None:
-            target = next((p for p in people if p.surname == parts.surname), None)
-        if target is None:
-            target = _new_person(parts, di, lang, full=False)
-            people.append(target)
-        target.refs.append((di, mi))
-        role = doc.mentions[mi].role
-        if role:
-            target.roles.update(w.lower() for w in role.split())
-    return people
-
-
-def _shares_context(a: _Person, b: _Person, contexts: list[set[str]]) -> bool:
-    """Whether two people appear in articles that share a role word or at least two other entities."""
-    if a.roles & b.roles - articles():
-        return True
-    ca = set().union(*(contexts[d] for d in a.docs))
-    cb = set().union(*(contexts[d] for d in b.docs))
-    return len(ca & cb) >= 2
-
-
-def _skeleton_keys(p: _Person, least: int) -> set[str]:
-    """Index keys of a person's surname skeletons: each long enough on its own, and with a given name
-    also the pair (a short surname like "Нотт" is safe to match beside "Джефф")."""
-    keys = {k for k in (p.skeleton, p.plain) if len(k) >= least}
-    if p.given_skeleton:
-        keys |= {f"{p.given_skeleton} {k}" for k in (p.skeleton, p.plain) if k}
-        # Russian drops a Latin name's -us (Columbus, Колумб): safe beside the given name only
-        keys |= {f"{p.given_skeleton} {k[:-1]}" for k in (p.skeleton, p.plain) if len(k) > least and k.endswith("s")}
-    return keys
-
-
-class _Index:
-    """Merged people looked up by surname key, by first given name and by the surname's first letter."""
-
-    def __init__(self, least: int) -> None:
-        self.least = least  # `ResolveParams.min_skeleton`
-        self.people: list[_Person] = []
-        self.by_surname: dict[str, list[_Person]] = defaultdict(list)
-        self.by_given: dict[str, list[_Person]] = defaultdict(list)
-        self.by_initial: dict[str, list[_Person]] = defaultdict(list)
-        self.by_skeleton: dict[str, list[_Person]] = defaultdict(list)
-        self.order: dict[int, int] = {}  # id of a person -> its position in `people`
-
-    def add(self, p: _Person) -> None:
-        self.order[id(p)] = len(self.people)
-        self.people.append(p)
-        self.by_surname[p.surname].append(p)
-        for key in _skeleton_keys(p, self.least):
-            self.by_skeleton[key].append(p)
-        self.by_initial[p.surname[:1]].append(p)
-        if p.given:
-            self.by_given[p.given[0]].append(p)
-
-    def skeleton_matches(self, p: _Person) -> list[_Person]:
-        """People sharing a surname skeleton with `p`, case ending stripped or not, in index order."""
-        seen: dict[int, _Person] = {}
-        for key in _skeleton_keys(p, self.least):
-            seen.update((id(q), q) for q in self.by_skeleton[key])
-        return sorted(seen.values(), key=lambda q: self.order[id(q)])
-
-
-def _merge_people(people: list[_Person], contexts: list[set[str]], least: int) -> list[_Person]:
-    """Steps 2 and 3: join full names across articles, then attach surname-only people."""
-    index = _Index(least)
-    for p in (p for p in people if p.given):
-        target = next((q for q in index.by_surname[p.surname] if given_compatible(q.given, p.given)), None)
-        if target is None:
-            target = next(
-                (
-                    q
-                    for q in index.by_given[p.given[0]]
-                    if close_spelling(q.surname, p.surname) and _shares_context(q, p, contexts)
-                ),
-                None,
-            )
-        if target is None:  # "Дональд Трамп" and "Donald Trump": one skeleton, one given-name skeleton
-            target = next(
-                (q for q in index.skeleton_matches(p) if q.given_skeleton == p.given_skeleton and _across(q, p)),
-                None,
-            )
-        if target is None:
-            index.add(p)
-        else:
-            _absorb(target, p)
-    for p in (p for p in people if not p.given):
-        cands = list(index.by_surname[p.surname])
-        if not cands:
-            cands = [
-                q
-                for q in index.by_initial[p.surname[:1]]
-                if q.given and close_spelling(q.surname, p.surname) and _shares_context(q, p, contexts)
-            ]
-        if not cands:  # "Трампа" and "Donald Trump"
-            cands = [q for q in index.skeleton_matches(p) if _across(q, p)]
-        if len(cands) > 1:
-            mine = _context_of(p, contexts)
-            cands = sorted(cands, key=lambda q: -len(_context_of(q, contexts) & mine))[:1]
-        if cands:
-            _absorb(cands[0], p)
-        else:
-            index.add(p)
-    return index.people
-
-
-def _context_of(p: _Person, contexts: list[set[str]]) -> set[str]:
-    return set().union(*(contexts[d] for d in p.docs))
-
-
-def _absorb(into: _Person, other: _Person) -> None:
-    into.refs.extend(other.refs)
-    into.docs |= other.docs
-    into.roles |= other.roles
-    into.scripts |= other.scripts
-    into.inflecting = into.inflecting or other.inflecting
-    if not into.given:
-        into.given = other.given
-        into.given_skeleton = other.given_skeleton
 
 
 def _display_name(surfaces: Iterable[str], prefer_full: bool) -> str:
@@ -557,6 +414,8 @@ def retype_by_evidence(doc: Document, gaz: Gazetteer) -> Document:
         first = m.text.split()[0] if m.text.split() else ""
         if m.type != "PERSON" and len(m.text.split()) > 1 and first in honorifics():
             m = replace(m, type="PERSON")
+        elif m.type == "ORG" and len(m.text.split()) == 2 and first.lower() in title_words():
+            m = replace(m, type="PERSON")  # "King Gongmin", "Emperor Meiji": a title before a name
         elif m.type == "PERSON" and (place := gaz.lookup(m.text, lang, include_typing_only=False)) is not None:
             parts = split_person(m.text)
             if parts is None or parts.surname not in surnames:
@@ -571,17 +430,19 @@ def resolve(
     """Entities of the corpus, and the documents with each mention stamped with its entity id."""
     p = params or ResolveParams()
     docs = vote_types([retype_by_evidence(d, gaz) for d in docs], p.min_skeleton)
-    known = _known_surnames(docs, gaz)
+    named = _known_people(docs, gaz, full=False)
+    known = frozenset(parts.surname for parts, _lang in named if parts.full)
+    across = known_skeletons(named, p.min_skeleton)
     orgs = known_orgs(docs)
     docs = [_short_orgs(d, orgs) for d in docs]
     org_index = _org_index(orgs)
-    docs = [project_names(d, known, org_index) for d in docs]
+    docs = [project_names(d, known, org_index, across) for d in docs]
     contexts = [_doc_context(d, d.article.language, gaz) for d in docs]
-    people: list[_Person] = []
+    people: list[Person] = []
     for di, doc in enumerate(docs):
-        people.extend(_local_people(doc, di))
+        people.extend(local_people(doc, di))
     groups: list[tuple[EntityType, str, list[Ref]]] = []
-    for person in _merge_people(people, contexts, p.min_skeleton):
+    for person in merge_people(people, contexts, p.min_skeleton, p.translated_typo_length):
         groups.append(("PERSON", " ".join((*person.given[:1], person.surname)), person.refs))
     others: dict[str, list[Ref]] = defaultdict(list)
     display: dict[str, str] = {}  # gazetteer key -> its neutral name ("United States" for "US", "USA")

@@ -18,6 +18,7 @@ from functools import cache
 from typing import Any, ClassVar
 
 from .. import langdata
+from ..annotate.gazetteer import Gazetteer
 from ..models import Document
 from ..params import Params, param
 from ..pipeline import Context
@@ -233,14 +234,17 @@ def is_dateline(sentence: str, start: int, end: int) -> bool:
 
 
 def units_of(
-    doc: Document, names: dict[str, str] | None = None, min_words: int = ClaimParams.min_words
+    doc: Document,
+    names: dict[str, str] | None = None,
+    min_words: int = ClaimParams.min_words,
+    gazetteer: Gazetteer | None = None,
 ) -> list[ClaimUnit]:
     """One claim unit per sentence of the document (sentences of fewer than `min_words` words, the
-    `claims.min_words` setting, are skipped)."""
+    `claims.min_words` setting, are skipped); places are keyed by `gazetteer`, the run's (None: the default)."""
     art = doc.article
     lang = art.language or "en"
-    places, times = doc_places(doc, names), doc_times(doc)
-    quantities, actors = doc_quantities(doc), doc_actors(doc, names)
+    places, times = doc_places(doc, names, gazetteer), doc_times(doc)
+    quantities, actors = doc_quantities(doc), doc_actors(doc, names, gazetteer)
     out: list[ClaimUnit] = []
     for i, s in enumerate(doc.sentences):
         text = art.text[s.start : s.end]

@@ -28,6 +28,7 @@ from typing import ClassVar
 import numpy as np
 
 from .. import langdata
+from ..annotate.gazetteer import Gazetteer
 from ..params import Params, param
 from . import cues
 from .amounts import QuantRef, ranges_overlap
@@ -380,7 +381,9 @@ def _content_words(text: str) -> set[str]:
     return {w.lower().strip(".,") for w in text.split() if len(w) > 2 and not w.isupper()}
 
 
-def outcome_conflicts(aligned: Aligned, voices: dict[str, str], p: ConflictParams | None = None) -> list[Finding]:
+def outcome_conflicts(
+    aligned: Aligned, voices: dict[str, str], p: ConflictParams | None = None, gazetteer: Gazetteer | None = None
+) -> list[Finding]:
     p = p or ConflictParams()
     units = aligned.units
     found: list[Finding] = []
@@ -401,7 +404,8 @@ def outcome_conflicts(aligned: Aligned, voices: dict[str, str], p: ConflictParam
                 if oa.near_miss == ob.near_miss and oa.negated == ob.negated:
                     continue
                 anchor = sorted(years_a & years_b)
-                about = f"outcome of the events of {anchor[0]}" if anchor else f"outcome: {place_key(oa.result)}"
+                what = f"the events of {anchor[0]}" if anchor else place_key(oa.result, gazetteer)
+                about = f"outcome of {what}" if anchor else f"outcome: {what}"
                 found.append(Finding("outcome", about, ((oa.text, (i,)), (ob.text, (j,)))))
     return found
 
@@ -416,22 +420,22 @@ def _role_noise(lang: str) -> re.Pattern[str]:
     return re.compile(rf"\b(?:{cues.alternation(lang, 'articles', 'indefinite_articles', 'rank_words')})\b", re.I)
 
 
-def _role_words(role: str, lang: str) -> tuple[str, set[str]]:
+def _role_words(role: str, lang: str, gazetteer: Gazetteer | None = None) -> tuple[str, set[str]]:
     """(head word, modifiers) of a role, leaving out articles, rank words, places and nationalities
     ("Russian"), which say whose post it is, not which post."""
     words = [w.lower().strip(".,'’s") for w in _role_noise(lang).sub(" ", role).split()]
-    words = [w for w in words if w and not rule_places(w.capitalize(), lang)]
+    words = [w for w in words if w and not rule_places(w.capitalize(), lang, gazetteer)]
     if not words:
         return "", set()
     return words[-1], set(words[:-1]) - set(cues.words(lang, "nationality_adjectives"))
 
 
-def roles_differ(a: str, b: str, lang: str) -> bool:
+def roles_differ(a: str, b: str, lang: str, gazetteer: Gazetteer | None = None) -> bool:
     """Two roles of one person, both written in `lang`, disagree: different kinds of post ("minister" /
     "spokesman") or the same kind with different portfolios ("trade minister" / "agriculture
     minister"). Rank or precision differences ("Deputy Foreign Minister" / "Foreign Minister") do not."""
-    head_a, mods_a = _role_words(a, lang)
-    head_b, mods_b = _role_words(b, lang)
+    head_a, mods_a = _role_words(a, lang, gazetteer)
+    head_b, mods_b = _role_words(b, lang, gazetteer)
     if not head_a or not head_b:
         return False
     if head_a != head_b:
@@ -439,7 +443,7 @@ def roles_differ(a: str, b: str, lang: str) -> bool:
     return bool(mods_a and mods_b and not mods_a & mods_b)
 
 
-def role_conflicts(aligned: Aligned, voices: dict[str, str]) -> list[Finding]:
+def role_conflicts(aligned: Aligned, voices: dict[str, str], gazetteer: Gazetteer | None = None) -> list[Finding]:
     """The same person given different titles by sources writing in one language."""
     units = aligned.units
     seen: dict[str, list[tuple[str, int]]] = {}
@@ -451,7 +455,7 @@ def role_conflicts(aligned: Aligned, voices: dict[str, str]) -> list[Finding]:
         clash = any(
             units[i].lang == units[j].lang
             and _different_voice(units[i], units[j], voices)
-            and roles_differ(ra, rb, units[i].lang)
+            and roles_differ(ra, rb, units[i].lang, gazetteer)
             for x, (ra, i) in enumerate(rows)
             for rb, j in rows[x + 1 :]
         )
@@ -460,14 +464,16 @@ def role_conflicts(aligned: Aligned, voices: dict[str, str]) -> list[Finding]:
     return out
 
 
-def find_conflicts(aligned: Aligned, voices: dict[str, str], p: ConflictParams | None = None) -> list[Finding]:
-    """Every conflict among the aligned claim units of one story (`p`: the run's parameters; None, the
-    declared defaults)."""
+def find_conflicts(
+    aligned: Aligned, voices: dict[str, str], p: ConflictParams | None = None, gazetteer: Gazetteer | None = None
+) -> list[Finding]:
+    """Every conflict among the aligned claim units of one story (`p`: the run's parameters, `gazetteer`
+    its gazetteer; None, the declared defaults)."""
     p = p or ConflictParams()
     return (
         place_conflicts(aligned, voices)
         + date_conflicts(aligned, voices, p)
         + number_conflicts(aligned, voices, p)
-        + outcome_conflicts(aligned, voices, p)
-        + role_conflicts(aligned, voices)
+        + outcome_conflicts(aligned, voices, p, gazetteer)
+        + role_conflicts(aligned, voices, gazetteer)
     )

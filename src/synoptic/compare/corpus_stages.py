@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import ClassVar
 
+from ..annotate.gazetteer import Gazetteer, GazetteerParams, build_gazetteer
 from ..embed import e5_embedder, static_embedder
 from ..models import Article, Claim, Conflict, ConflictValue, Document, Span, Story
 from ..pipeline import Context, CorpusLayer, CorpusState, corpus_stage
@@ -81,6 +82,12 @@ def _documents(state: CorpusState, story: Story) -> list[Document]:
     return [by_id[a] for a in story.articles if a in by_id]
 
 
+def run_gazetteer(ctx: Context) -> Gazetteer:
+    """The gazetteer of the run's `entities` settings, the one its entity stage found places with, so that
+    comparison keys places as the entity layer does."""
+    return build_gazetteer(ctx.params(GazetteerParams))
+
+
 @corpus_stage(
     "claims",
     requires=[
@@ -95,7 +102,7 @@ def _documents(state: CorpusState, story: Story) -> list[Document]:
         "events",
     ],
     provides=["claims", "alignments"],
-    params=[ClaimParams],
+    params=[ClaimParams, GazetteerParams],
 )
 def claims_stage(state: CorpusState, ctx: Context) -> CorpusState:
     """Claims of every story: sentence claims with slots, aligned across articles and languages
@@ -111,7 +118,7 @@ def claims_stage(state: CorpusState, ctx: Context) -> CorpusState:
     for family in story_families(state, stories, params.family_shared, params.family_jaccard):
         articles = [a for story in family for a in story.articles]
         docs = _documents(state, replace(family[0], articles=tuple(articles)))
-        units = [u for doc in docs for u in units_of(doc, names, params.min_words)]
+        units = [u for doc in docs for u in units_of(doc, names, params.min_words, run_gazetteer(ctx))]
         aligned = align(parse_slots(units, ctx), embedder, state.derivations, by_id, params, voices, static)
         for story in family:
             view = story_view(aligned, set(story.articles))
@@ -151,7 +158,10 @@ def _with_contradictions(claims: tuple[Claim, ...], aligned: Aligned, findings: 
 
 
 @corpus_stage(
-    "conflicts", requires=["claims", "alignments"], provides=["conflicts", "findings"], params=[ConflictParams]
+    "conflicts",
+    requires=["claims", "alignments"],
+    provides=["conflicts", "findings"],
+    params=[ConflictParams, GazetteerParams],
 )
 def conflicts_stage(state: CorpusState, ctx: Context) -> CorpusState:
     """Conflicts of every story (place, date, number, outcome), and the spans contradicting each claim."""
@@ -167,7 +177,7 @@ def conflicts_stage(state: CorpusState, ctx: Context) -> CorpusState:
             continue
         aligned = alignments[story.id]
         if id(aligned.units) not in found:
-            found[id(aligned.units)] = find_conflicts(aligned, voices, params)
+            found[id(aligned.units)] = find_conflicts(aligned, voices, params, run_gazetteer(ctx))
         own = set(story.articles)
         findings = [f for f in found[id(aligned.units)] if any(aligned.units[u].article in own for u in f.units)]
         work[story.id] = tuple(findings)

@@ -48,17 +48,20 @@ def _aliases() -> dict[str, str]:
     return out
 
 
-def _gazetteer() -> Gazetteer:
-    return build_gazetteer()
+def _gazetteer(gazetteer: Gazetteer | None) -> Gazetteer:
+    """The run's gazetteer (the one its entity stage used), or the default settings' one."""
+    return gazetteer if gazetteer is not None else build_gazetteer()
 
 
-def place_key(name: str) -> str:
+def place_key(name: str, gazetteer: Gazetteer | None = None) -> str:
     """A language-independent key of a place name: the gazetteer's key (CLDR countries and cities,
-    GeoNames cities, lang/<iso>/gazetteer.json), else the country's English name, else its ASCII form."""
+    GeoNames cities, lang/<iso>/gazetteer.json), else the country's English name, else its ASCII form.
+    `gazetteer`: the run's (built from its `entities` settings); None, the default one."""
     from anyascii import anyascii
 
     cleaned = name.strip(" .,'’")
-    place = _gazetteer().lookup(cleaned) or (_gazetteer().lookup(cleaned.title()) if cleaned.isupper() else None)
+    table = _gazetteer(gazetteer)
+    place = table.lookup(cleaned) or (table.lookup(cleaned.title()) if cleaned.isupper() else None)
     if place is not None:
         return place.key
     lowered = cleaned.lower()
@@ -86,17 +89,18 @@ def _locative_pattern(lang: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w])(?:{preps})\s+({_CAP}(?:\s+{_CAP})?)")
 
 
-def rule_places(text: str, lang: str) -> list[PlaceRef]:
-    """Places named in `text`: known country/city names, and capitalised names after a locative preposition."""
+def rule_places(text: str, lang: str, gazetteer: Gazetteer | None = None) -> list[PlaceRef]:
+    """Places named in `text`: known country/city names, and capitalised names after a locative preposition
+    (`gazetteer`: the run's, see `place_key`)."""
     data = cues.cues(lang)
     skip = {w.lower() for w in list(data.get("weekdays", {})) + list(data.get("months", {}))}
     out: list[PlaceRef] = []
     for m in _country_pattern().finditer(text):
         if text[m.start()].isupper():
-            out.append(PlaceRef(m.start(), m.end(), m.group(0), place_key(m.group(0))))
+            out.append(PlaceRef(m.start(), m.end(), m.group(0), place_key(m.group(0), gazetteer)))
     # cities above the gazetteer's find floor and inflected names ("Moskau", "Москве"); smaller GeoNames
     # cities are names of people too often ("Vladimir" Putin) to be places by themselves
-    for hit in _gazetteer().find(text, lang):
+    for hit in _gazetteer(gazetteer).find(text, lang):
         ref = PlaceRef(hit.start, hit.end, text[hit.start : hit.end], hit.entry.key)
         if hit.entry.type == "PLACE" and not any(ref.start < p.end and p.start < ref.end for p in out):
             out.append(ref)
@@ -108,33 +112,37 @@ def rule_places(text: str, lang: str) -> list[PlaceRef]:
             continue
         name = " ".join(words)
         start = m.start(1)
-        ref = PlaceRef(start, start + len(name), name, place_key(name))
+        ref = PlaceRef(start, start + len(name), name, place_key(name, gazetteer))
         if not any(ref.start < p.end and p.start < ref.end for p in out):
             out.append(ref)
     return sorted(out, key=lambda p: p.start)
 
 
-def doc_places(doc: Document, names: dict[str, str] | None = None) -> list[PlaceRef]:
+def doc_places(
+    doc: Document, names: dict[str, str] | None = None, gazetteer: Gazetteer | None = None
+) -> list[PlaceRef]:
     """Places of the document: PLACE mentions (keyed by their entity's name), plus rule hits."""
     text = doc.article.text
     layer: list[PlaceRef] = []
     for m in doc.mentions:
         if m.type == "PLACE":
             name = (names or {}).get(m.entity, m.text) if m.entity else m.text
-            layer.append(PlaceRef(m.start, m.end, text[m.start : m.end], place_key(name)))
+            layer.append(PlaceRef(m.start, m.end, text[m.start : m.end], place_key(name, gazetteer)))
     rules = [
         p
-        for p in rule_places(text, doc.article.language)
+        for p in rule_places(text, doc.article.language, gazetteer)
         if not any(p.start < q.end and q.start < p.end for q in layer)
     ]
     return sorted(layer + rules, key=lambda p: p.start)
 
 
-def doc_actors(doc: Document, names: dict[str, str] | None = None) -> list[PlaceRef]:
+def doc_actors(
+    doc: Document, names: dict[str, str] | None = None, gazetteer: Gazetteer | None = None
+) -> list[PlaceRef]:
     """People and organisations mentioned (PERSON/ORG mentions), keyed by entity name when resolved."""
     out: list[PlaceRef] = []
     for m in doc.mentions:
         if m.type in ("PERSON", "ORG"):
             name = (names or {}).get(m.entity, m.text) if m.entity else m.text
-            out.append(PlaceRef(m.start, m.end, doc.article.text[m.start : m.end], place_key(name)))
+            out.append(PlaceRef(m.start, m.end, doc.article.text[m.start : m.end], place_key(name, gazetteer)))
     return out

@@ -1,0 +1,47 @@
+"""Comparison keys places with the run's gazetteer, the one its entity stage used: overriding the
+`entities` city settings changes what claims and conflicts see as places, not only the mention layer."""
+
+from __future__ import annotations
+
+import pytest
+
+from synoptic.annotate.gazetteer import GazetteerParams, build_gazetteer
+from synoptic.compare.claims import units_of
+from synoptic.compare.corpus_stages import run_gazetteer
+from synoptic.compare.places import place_key, rule_places
+from synoptic.default_pipeline import check_params
+from synoptic.models import Article, Document, Published, Sentence
+from synoptic.pipeline import Context
+from synoptic.settings import Settings
+
+# GeoNames cities between the default floors: in the gazetteer (100,000) but not found by it alone (1,000,000)
+MID_SIZED = [("de", "Göttingen hat gewählt.", "Göttingen"), ("de", "Augsburg hat gewählt.", "Augsburg")]
+
+
+@pytest.mark.parametrize(("lang", "text", "key"), MID_SIZED)
+def test_rule_places_follow_the_given_gazetteer(lang: str, text: str, key: str) -> None:
+    low = build_gazetteer(GazetteerParams(find_city_population=100_000))
+    assert rule_places(text, lang) == []
+    assert [p.key for p in rule_places(text, lang, low)] == [key]
+
+
+@pytest.mark.parametrize(("lang", "text"), [("de", "Der Vorstand hat gewählt."), ("en", "The board voted on Tuesday.")])
+def test_no_place_in_either_gazetteer(lang: str, text: str) -> None:
+    low = build_gazetteer(GazetteerParams(find_city_population=100_000))
+    assert rule_places(text, lang) == [] and rule_places(text, lang, low) == []
+
+
+def test_run_gazetteer_reads_the_run_settings() -> None:
+    ctx = Context(Settings(params=check_params({"entities.find_city_population": 100_000})))
+    assert run_gazetteer(ctx) is build_gazetteer(GazetteerParams(find_city_population=100_000))
+    assert run_gazetteer(Context()) is build_gazetteer()
+    assert place_key("Moskau", run_gazetteer(ctx)) == place_key("Moskau") == "Moscow"
+
+
+def test_claim_units_key_places_with_the_given_gazetteer() -> None:
+    text = "Göttingen hat am Sonntag einen neuen Bürgermeister gewählt."
+    article = Article("a1", "t.txt", "de", None, None, (), Published(), text)
+    doc = Document(article, sentences=(Sentence(0, len(text)),))
+    low = build_gazetteer(GazetteerParams(find_city_population=100_000))
+    assert [p.key for u in units_of(doc) for p in u.places] == []
+    assert [p.key for u in units_of(doc, gazetteer=low) for p in u.places] == ["Göttingen"]

@@ -13,7 +13,7 @@ import pytest
 from synoptic.compare.anchors import name_keys, sharing
 from synoptic.compare.claim_groups import align, derived_sentences, units_to_embed
 from synoptic.compare.claims import ClaimParams, ClaimUnit, units_of
-from synoptic.compare.quote_groups import _Item, _Similarity
+from synoptic.compare.quote_groups import _Item, _Similarity, build_quotes, candidate_pairs, derived_quotes
 from synoptic.compare.voices import story_families, voice_of
 from synoptic.embed import e5_embedder, static_embedder
 from synoptic.models import (
@@ -154,3 +154,28 @@ def test_gated_claim_groups_are_the_all_pairs_groups(corpus: str, request: pytes
         assert fast.groups == slow.groups
         compared += sum(len(g) > 1 for g in slow.groups)
     assert compared > 10  # claims of several sentences were compared, not only singletons
+
+
+def test_quote_similarities_are_those_of_embedding_every_rendering(examples_analysis: Analysis) -> None:
+    """Fast path against slow on the example corpus: every compared quote pair scores what embedding
+    each quote with its source quote's vector gives, while renderings of one source quote cost no E5."""
+    state = CorpusState(
+        documents=examples_analysis.documents,
+        entities=examples_analysis.entities,
+        derivations=examples_analysis.derivations,
+    )
+    items = build_quotes(state)
+    ctx = Context()
+    e5, static = e5_embedder(ctx), static_embedder(ctx)
+    pairs = candidate_pairs(items, static)
+    same_as = derived_quotes(items, state.derivations, {d.id: d for d in state.documents})
+    fast = _Similarity(items, pairs, e5, same_as)
+    roots = [items[same_as.get(k, k)].quote.span.text for k in range(len(items))]
+    renderings = 0
+    for a, b in pairs:
+        if a in fast.segments or b in fast.segments:
+            continue  # a partial rendering: the best sentence, checked by the grouping tests
+        slow = float(e5.encode([roots[a]])[0] @ e5.encode([roots[b]])[0])
+        assert fast(a, b) == pytest.approx(slow, abs=1e-4)
+        renderings += same_as.get(a, a) == same_as.get(b, b)
+    assert renderings > 0  # carried-over quotes were compared without E5

@@ -19,6 +19,7 @@ import numpy.typing as npt
 from ..embed import Embedder, model_text
 from ..models import Derivation, Document
 from ..stories.passage_alignment import units as sentence_units
+from .anchors import name_keys, sharing
 from .claims import ClaimParams, ClaimUnit
 
 Matrix = npt.NDArray[np.float32]
@@ -40,21 +41,94 @@ class Aligned:
         return {u: g for g, members in enumerate(self.groups) for u in members}
 
 
-def embed_units(units: Sequence[ClaimUnit], embedder: Embedder, same_as: Mapping[int, int] | None = None) -> Matrix:
+def embed_units(
+    units: Sequence[ClaimUnit],
+    embedder: Embedder,
+    same_as: Mapping[int, int] | None = None,
+    wanted: Iterable[int] | None = None,
+) -> Matrix:
     """Unit vectors of the claim texts (an (n, dim) matrix); each distinct text is embedded once (the
     embedder folds white space and cuts long sentences, `embed.model_text`). A unit in `same_as`
     (unit -> unit) is a sentence that a derivation aligned with a sentence of its source, a
     translation or copy of it: it takes that sentence's vector instead of its own, so rewrites of one
-    story cost E5 once, as they count as one voice."""
+    story cost E5 once, as they count as one voice. With `wanted`, only those units' texts are
+    embedded; a unit whose text (or its source's) is not among them gets a zero vector (similarity 0)."""
     roots = [chain_root(i, same_as or {}) for i in range(len(units))]
     texts = [model_text(u.text) for u in units]
-    distinct = list(dict.fromkeys(texts[r] for r in roots))
+    chosen = range(len(units)) if wanted is None else wanted
+    distinct = list(dict.fromkeys(texts[roots[i]] for i in sorted(chosen)))
     if not distinct:
-        return embedder.encode([])
+        empty: Matrix = embedder.encode([])
+        return np.zeros((len(units), empty.shape[1]), dtype=np.float32) if units else empty
     vectors = embedder.encode(distinct)
     row = {t: i for i, t in enumerate(distinct)}
-    out: Matrix = vectors[[row[texts[r]] for r in roots]]
+    out: Matrix = np.zeros((len(units), vectors.shape[1]), dtype=np.float32)
+    for i, r in enumerate(roots):
+        if texts[r] in row:
+            out[i] = vectors[row[texts[r]]]
     return out
+
+
+def with_renderings(
+    units: Sequence[ClaimUnit],
+    same_as: Mapping[int, int],
+    sims: Matrix,
+    offset: float = ClaimParams.same_language_offset,
+) -> Matrix:
+    """`sims` where units rendering one sentence (the same text, or one derivation chain) score as
+    E5 scores them whether embedded or not: one vector, cosine 1 (lowered by `offset` within a
+    language), so renderings of one voice group without E5."""
+    roots = [model_text(units[chain_root(i, same_as)].text) for i in range(len(units))]
+    keys = np.unique(np.array(roots, dtype=object), return_inverse=True)[1]
+    langs = np.array([u.lang for u in units])
+    same = keys[:, None] == keys[None, :]
+    out: Matrix = np.where(same, np.where(langs[:, None] == langs[None, :], 1.0 - offset, 1.0), sims).astype(np.float32)
+    np.fill_diagonal(out, 1.0)
+    return out
+
+
+def unit_anchors(u: ClaimUnit) -> frozenset[str]:
+    """What a rendering of the sentence elsewhere keeps: its words (a copy), the entities, names and
+    numbers it names, and its resolved days."""
+    keys = {"text:" + model_text(u.text)} | {"key:" + k for k in u.keys}
+    keys |= {"name:" + k for k in name_keys(u.text)}
+    keys |= {"day:" + day for t in u.times if (day := t.day)}
+    return frozenset(keys)
+
+
+def units_to_embed(
+    units: Sequence[ClaimUnit],
+    voices: Mapping[str, str],
+    same_as: Mapping[int, int],
+    static: Embedder | None,
+    threshold: float,
+) -> set[int]:
+    """Units whose E5 vector can matter: both ends of every pair of units of two voices, and within
+    one voice, of pairs of two articles with a sentence that derivations did not align (outside
+    every derivation chain, `same_as`) that share an anchor (`unit_anchors`) or a static cosine of
+    `threshold` or more. Pairs that need no E5 are left out: renderings of one sentence (one chain)
+    score 1 without it, and two sentences that derivations carried over within one voice render two
+    different sentences of its source. So a story told by one voice (an original and its
+    translations) costs E5 only for the sentences derivations did not align that another article may
+    render; a story of several voices is compared in full across them (shared anchors and static
+    cosines alone miss paraphrases by independent writers: benchmarks/claim_candidates.py)."""
+    n = len(units)
+    if len({u.article for u in units}) < 2:
+        return set()
+    roots = np.array([chain_root(i, same_as) for i in range(n)])
+    articles = np.array([u.article for u in units])
+    owner = np.array([voices.get(u.article, u.article) for u in units])
+    aligned = np.zeros(n, dtype=bool)
+    aligned[[*same_as, *same_as.values()]] = True  # in a derivation chain
+    close = sharing([unit_anchors(u) for u in units])
+    if static is not None:
+        vectors = static.encode([u.text for u in units])
+        close |= vectors @ vectors.T >= threshold
+    one_voice = owner[:, None] == owner[None, :]
+    orphan = ~aligned[:, None] | ~aligned[None, :]
+    needed = (articles[:, None] != articles[None, :]) & (roots[:, None] != roots[None, :])
+    needed &= ~one_voice | (orphan & close)
+    return {int(k) for k in np.flatnonzero(needed.any(axis=1))}
 
 
 def chain_root(i: int, same_as: Mapping[int, int]) -> int:
@@ -188,18 +262,28 @@ def align(
     derivations: Iterable[Derivation] = (),
     documents: Mapping[str, Document] | None = None,
     params: ClaimParams | None = None,
+    voices: Mapping[str, str] | None = None,
+    static: Embedder | None = None,
 ) -> Aligned:
     """Embed, compare and group the claim units of one story. The units of a one-article story are
     never embedded: sentences of one article are never joined into one claim nor compared for
     conflicts, so only repeated sentences (the same text) count as similar there. That keeps E5,
     the costliest step of a run, to stories that several articles report; there, sentences that
-    `derivations` align with their source share its vector (`embed_units`). `params`: the run's
-    `ClaimParams` (None: the declared defaults)."""
+    `derivations` align with their source share its vector (`embed_units`). With `voices` (article
+    -> voice), only units with a plausible partner in another voice are embedded
+    (`units_to_embed`, with `static` for close pairs); the others get similarity 0.
+    `params`: the run's `ClaimParams` (None: the declared defaults)."""
     p = params or ClaimParams()
     if len({u.article for u in units}) <= 1:
         sims = same_text_similarities(units)
         return Aligned(tuple(units), sims, cluster(units, sims, p.align))
-    vectors = embed_units(units, embedder, derived_sentences(units, derivations, documents or {}))
-    sims = similarities(vectors, [u.lang for u in units], p.same_language_offset)
+    same_as = derived_sentences(units, derivations, documents or {})
+    if voices is None:
+        vectors = embed_units(units, embedder, same_as)
+        sims = similarities(vectors, [u.lang for u in units], p.same_language_offset)
+    else:
+        wanted = units_to_embed(units, voices, same_as, static, p.static_pair)
+        vectors = embed_units(units, embedder, same_as, wanted)
+        sims = with_renderings(units, same_as, similarities(vectors, [u.lang for u in units], p.same_language_offset))
     units = borrow_dates(units, sims, p.borrow)
     return Aligned(tuple(units), sims, cluster(units, sims, p.align))

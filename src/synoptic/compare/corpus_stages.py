@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from ..annotate.gazetteer import Gazetteer, GazetteerParams, build_gazetteer
-from ..embed import e5_embedder
+from ..embed import e5_embedder, static_embedder
 from ..models import Article, Claim, Conflict, ConflictValue, Document, Span, Story
 from ..pipeline import Context, CorpusLayer, CorpusState, corpus_stage
 from .claim_groups import Aligned, align
@@ -108,7 +108,7 @@ def claims_stage(state: CorpusState, ctx: Context) -> CorpusState:
     (over the story's family, see `voices.story_families`), each story keeping its own claims."""
     names = {e.id: e.name for e in state.entities}
     voices = voice_of(state)
-    embedder = e5_embedder(ctx)
+    embedder, static = e5_embedder(ctx), static_embedder(ctx)
     by_id = state.documents.by_id
     params = ctx.params(ClaimParams)
     work: dict[str, Aligned] = {}
@@ -118,7 +118,7 @@ def claims_stage(state: CorpusState, ctx: Context) -> CorpusState:
         articles = [a for story in family for a in story.articles]
         docs = _documents(state, replace(family[0], articles=tuple(articles)))
         units = [u for doc in docs for u in units_of(doc, names, params.min_words, run_gazetteer(ctx))]
-        aligned = align(parse_slots(units, ctx), embedder, state.derivations, by_id, params)
+        aligned = align(parse_slots(units, ctx), embedder, state.derivations, by_id, params, voices, static)
         for story in family:
             view = story_view(aligned, set(story.articles))
             work[story.id] = view

@@ -36,11 +36,11 @@ import numpy as np
 from anyascii import anyascii
 from rapidfuzz import fuzz
 
-from ..annotate.names import word_key
 from ..embed import Embedder, e5_embedder, static_embedder
 from ..models import Derivation, Document, Entity, Quote, QuoteGroup, QuoteMention, QuoteVariant, Span
 from ..params import Params, param
 from ..pipeline import Context, CorpusState, corpus_stage
+from .anchors import name_keys
 from .claim_groups import carried_over, chain_root
 
 _FIT = "logistic regression on the WMT22 calibration half (benchmarks/bench_quote_groups.py)"
@@ -184,27 +184,6 @@ def _segments(text: str) -> list[str]:
     return parts or [text]
 
 
-_NAME = re.compile(r"(?<![\w])([^\W\d_][\w'’-]{2,}|\d[\d.,:]*)", re.UNICODE)
-
-
-def name_keys(text: str, skip_first: bool = True) -> frozenset[str]:
-    """Transliteration-insensitive keys of the capitalised words not opening a sentence, and of
-    the numbers, of a text: what stays the same across renderings and languages."""
-    keys: set[str] = set()
-    for m in _NAME.finditer(text):
-        word = m.group(1)
-        if word[0].isdigit():
-            keys.add(re.sub(r"\D", "", word))
-            continue
-        before = text[max(0, m.start() - 3) : m.start()].rstrip(" \t\"'“„«‘(")
-        if not word[0].isupper() or (skip_first and (not before or before[-1] in ".!?:\n")):
-            continue
-        key = word_key(word)
-        if len(key) >= 3:
-            keys.add(key)
-    return frozenset(keys)
-
-
 def _set_cosine(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / math.sqrt(len(a) * len(b)) if a and b else 0.0
 
@@ -212,7 +191,10 @@ def _set_cosine(a: frozenset[str], b: frozenset[str]) -> float:
 class _Similarity:
     """E5 similarity of compared quotes: the whole-text cosine, or for a short rendering of a
     longer quote the best cosine over its sentences. Only quotes in a candidate pair are embedded,
-    and sentences only where the lengths differ (E5 is the slowest step of a run)."""
+    and sentences only where the lengths differ (E5 is the slowest step of a run). A quote that
+    derivations carried over (`same_as`: quote -> the source quote it renders) takes its source
+    quote's vector, so two renderings of one source quote score 1 without E5, and a source quote
+    is embedded only when a quote of another source is compared with it."""
 
     def __init__(
         self,
@@ -223,24 +205,29 @@ class _Similarity:
         partial_length: float = Weights.partial_length,
     ) -> None:
         texts = [i.quote.span.text for i in items]
-        same_as = same_as or {}
-        needed = sorted({k for pair in pairs for k in pair})
-        own = sorted({same_as.get(k, k) for k in needed})
+        self.same_as = same_as or {}
+        compared = [(a, b) for a, b in pairs if self.root(a) != self.root(b)]
+        involved = {k for pair in compared for k in pair}
+        own = sorted({self.root(k) for k in involved})
         split_needed = sorted(
-            {k for a, b in pairs for k in self._partial(texts, a, b, partial_length) if k not in same_as}
+            {k for a, b in pairs for k in self._partial(texts, a, b, partial_length) if k not in self.same_as}
+            & involved  # a quote only ever scored 1 (against renderings of itself) needs no sentences
         )
         split = {k: _segments(texts[k]) for k in split_needed}
         split = {k: parts for k, parts in split.items() if len(parts) > 1}
         wanted = [texts[k] for k in own] + [seg for parts in split.values() for seg in parts]
         vectors = embedder.encode(wanted) if wanted else np.zeros((0, 1), dtype=np.float32)
-        row = {k: n for n, k in enumerate(own)}
-        self.full = {k: vectors[row[same_as.get(k, k)]] for k in needed}
+        self.full = {k: vectors[n] for n, k in enumerate(own)}  # by root quote
         self.segments: dict[int, np.ndarray] = {}
         used = len(own)
         for k, parts in split.items():
             self.segments[k] = vectors[used : used + len(parts)]
             used += len(parts)
         self.embedded = len(wanted)
+
+    def root(self, k: int) -> int:
+        """The source quote that quote `k` renders (itself when derivations carried nothing)."""
+        return self.same_as.get(k, k)
 
     @staticmethod
     def _partial(texts: Sequence[str], a: int, b: int, ratio: float) -> tuple[int, ...]:
@@ -251,10 +238,12 @@ class _Similarity:
         return (b,) if lb >= ratio * la else ()
 
     def __call__(self, a: int, b: int) -> float:
-        whole = float(self.full[a] @ self.full[b])
+        if self.root(a) == self.root(b):
+            return 1.0  # one vector: renderings of one source quote
+        whole = float(self.full[self.root(a)] @ self.full[self.root(b)])
         for long, short in ((a, b), (b, a)):
             if long in self.segments:
-                whole = max(whole, float((self.segments[long] @ self.full[short]).max()))
+                whole = max(whole, float((self.segments[long] @ self.full[self.root(short)]).max()))
         return whole
 
 
@@ -524,8 +513,8 @@ def group_quotes(
     if not items:
         return [], []
     weights = weights or Weights()
-    pairs = candidate_pairs(items, static, weights)
     same_as = derived_quotes(items, derivations, documents or {})
+    pairs = candidate_pairs(items, static, weights)
     sim = _Similarity(items, pairs, embedder, same_as, weights.partial_length)
     index = {i.quote.id: k for k, i in enumerate(items)}
     quotes: dict[str, Quote] = {}
@@ -554,8 +543,6 @@ def quote_groups_stage(state: CorpusState, ctx: Context) -> CorpusState:
     embedders = (e5_embedder(ctx), static_embedder(ctx))
     documents = state.documents.by_id
     weights = ctx.params(Weights)
-    found = (
-        group_quotes(items, *embedders, weights, derivations=state.derivations, documents=documents) if items else None
-    )
+    found = group_quotes(items, *embedders, weights, state.derivations, documents) if items else None
     quotes, groups = found or ([], [])
     return replace(state, quotes=tuple(quotes), quote_groups=tuple(groups))

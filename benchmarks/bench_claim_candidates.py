@@ -39,7 +39,9 @@ from .common import BENCH_DOCS
 
 CACHE = Path(tempfile.gettempdir()) / "synoptic_claim_candidates.db"
 THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.65, 0.7, 0.8, 1.01)  # 1.01: anchors only
-TARGET = 0.97  # issue 12: the candidate step keeps at least this share of the pairs that end up aligned
+#: The candidate step keeps this share of the pairs that end up aligned (issue 12 asks 0.97; a lost pair
+#: marks a source as omitting a claim it reported).
+TARGET = 0.99
 
 
 def conflict_floor(p: ConflictParams | None = None) -> float:
@@ -223,12 +225,13 @@ def write_report(runs: Sequence[tuple[str, Probe]], articles: int) -> None:
         f"`claims.static_pair` ({chosen}) or more with a sentence of another article; other pairs score 0.",
         "Against the slow path (every unit embedded), in the real pipeline: of the sentence pairs of two articles",
         "that end up in one claim group, the share whose both units get a vector and the share still in one",
-        "group (recall, target >= 0.97); of the pairs of two voices the conflict finders compare (calibrated E5",
-        "at or above the lowest conflict threshold), the share with both vectors; and the E5 texts the claims",
-        "stage sends that no earlier stage embedded (in brackets: before, every unit embedded).",
+        "group (recall, target >= 0.99, above the issue's 0.97); of the pairs of two voices the conflict",
+        "finders compare (calibrated E5 at or above the lowest conflict threshold), the share with both vectors;",
+        "and the E5 texts the claims stage sends that no earlier stage embedded (in brackets: before, every",
+        "unit embedded).",
         f"Data: the real-news selection ({articles} WMT22 versions, `benchmarks.bench_realnews`), split by",
         "document into the **calibration half** (where `static_pair` was chosen: the highest threshold keeping",
-        "recall >= 0.97) and the held-out **evaluation half**; the example corpus and the seeds (behaviour only,",
+        "recall >= 0.99) and the held-out **evaluation half**; the example corpus and the seeds (behaviour only,",
         "nothing chosen on them). 1.01 is anchors alone.",
         "",
         "| " + " | ".join(HEADER) + " |",

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from synoptic.annotate.gazetteer import GazetteerParams, build_gazetteer
+from synoptic.annotate.gazetteer import GazetteerParams, build_gazetteer, run_gazetteer
 from synoptic.compare.claims import units_of
-from synoptic.compare.corpus_stages import run_gazetteer
 from synoptic.compare.places import place_key, rule_places
 from synoptic.default_pipeline import check_params
 from synoptic.models import Article, Document, Published, Sentence

@@ -21,7 +21,7 @@ from typing import Any
 from .. import langdata
 from ..models import Document, EntityType, Mention
 from ..pipeline import Context, article_stage
-from .gazetteer import Gazetteer, GazetteerParams, build_gazetteer, tokens
+from .gazetteer import Gazetteer, GazetteerParams, run_gazetteer, tokens
 from .names import (
     MIN_STEM,
     articles,
@@ -420,7 +420,7 @@ def english_mentions(
 def recogniser(ctx: Context) -> Recogniser:
     return ctx.resource(
         "entities:recogniser",
-        lambda: Recogniser(build_gazetteer(ctx.params(GazetteerParams)), ctx.params(ProperParams)),
+        lambda: Recogniser(run_gazetteer(ctx), ctx.params(ProperParams)),
     )
 
 

@@ -14,12 +14,15 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from .. import langdata
 from ..models import EntityType
 from ..params import Params, param
 from .cities import cities
+
+if TYPE_CHECKING:
+    from ..pipeline import Context
 
 # Time-zone "cities" that are common words or given names rather than places people write about.
 _TZ_SKIP = frozenset(
@@ -305,6 +308,12 @@ def build_gazetteer(params: GazetteerParams | None = None) -> Gazetteer:
     """The gazetteer of every supported language for `params` (None: the declared defaults), built once per
     process and setting (CLDR lookups and GeoNames take seconds): equal settings share one gazetteer."""
     return _built_gazetteer(params or GazetteerParams())
+
+
+def run_gazetteer(ctx: Context) -> Gazetteer:
+    """The gazetteer of the run's `entities` settings: the one its entity stage finds places with and
+    comparison keys places with."""
+    return build_gazetteer(ctx.params(GazetteerParams))
 
 
 @cache

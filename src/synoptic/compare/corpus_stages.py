@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import ClassVar
 
-from ..annotate.gazetteer import Gazetteer, GazetteerParams, build_gazetteer
+from ..annotate.gazetteer import GazetteerParams, run_gazetteer
 from ..embed import e5_embedder, static_embedder
 from ..models import Article, Claim, Conflict, ConflictValue, Document, Span, Story
 from ..pipeline import Context, CorpusLayer, CorpusState, corpus_stage
@@ -81,12 +81,6 @@ def _documents(state: CorpusState, story: Story) -> list[Document]:
     return state.documents.pick(story.articles)
 
 
-def run_gazetteer(ctx: Context) -> Gazetteer:
-    """The gazetteer of the run's `entities` settings, the one its entity stage found places with, so that
-    comparison keys places as the entity layer does."""
-    return build_gazetteer(ctx.params(GazetteerParams))
-
-
 @corpus_stage(
     "claims",
     requires=[
@@ -110,14 +104,14 @@ def claims_stage(state: CorpusState, ctx: Context) -> CorpusState:
     voices = voice_of(state)
     embedder, static = e5_embedder(ctx), static_embedder(ctx)
     by_id = state.documents.by_id
-    params = ctx.params(ClaimParams)
+    params, gazetteer = ctx.params(ClaimParams), run_gazetteer(ctx)
     work: dict[str, Aligned] = {}
     done: dict[str, Story] = {}
     stories = stories_of(state)
     for family in story_families(state, stories, params.family_shared, params.family_jaccard):
         articles = [a for story in family for a in story.articles]
         docs = _documents(state, replace(family[0], articles=tuple(articles)))
-        units = [u for doc in docs for u in units_of(doc, names, params.min_words, run_gazetteer(ctx))]
+        units = [u for doc in docs for u in units_of(doc, names, params.min_words, gazetteer)]
         aligned = align(parse_slots(units, ctx), embedder, state.derivations, by_id, params, voices, static)
         for story in family:
             view = story_view(aligned, set(story.articles))
@@ -165,7 +159,7 @@ def _with_contradictions(claims: tuple[Claim, ...], aligned: Aligned, findings: 
 def conflicts_stage(state: CorpusState, ctx: Context) -> CorpusState:
     """Conflicts of every story (place, date, number, outcome), and the spans contradicting each claim."""
     voices = voice_of(state)
-    params = ctx.params(ConflictParams)
+    params, gazetteer = ctx.params(ConflictParams), run_gazetteer(ctx)
     alignments = state.layer(Alignments).by_story
     work: dict[str, tuple[Finding, ...]] = {}
     stories: list[Story] = []
@@ -176,7 +170,7 @@ def conflicts_stage(state: CorpusState, ctx: Context) -> CorpusState:
             continue
         aligned = alignments[story.id]
         if id(aligned.units) not in found:
-            found[id(aligned.units)] = find_conflicts(aligned, voices, params, run_gazetteer(ctx))
+            found[id(aligned.units)] = find_conflicts(aligned, voices, params, gazetteer)
         own = set(story.articles)
         findings = [f for f in found[id(aligned.units)] if any(aligned.units[u].article in own for u in f.units)]
         work[story.id] = tuple(findings)

@@ -34,6 +34,7 @@ from .names import (
     split_person,
     word_key,
 )
+from .org_names import org_names
 from .proper import ProperParams, proper_names
 
 log = logging.getLogger(__name__)
@@ -140,6 +141,7 @@ class Recogniser:
             for h in self.gazetteer.find(text, lang)
         ]
         found = [m for m in found if not _surname_after_first_name(text, m, lang)]
+        found = with_org_names(found, org_names(text, lang, tokens(text), self.gazetteer))
         taken = [(m.start, m.end) for m in found]
         people = self.people(text, lang, taken, known)
         taken += [(m.start, m.end) for m in people]
@@ -171,6 +173,20 @@ class Recogniser:
             if len(run) <= 2 and _matches_known(run, scan.surnames):
                 out.append(Mention(start, end, text[start:end], "PERSON", "projection", role_before(text, start, lang)))
         return sorted(out, key=lambda m: m.start)
+
+
+def with_org_names(found: list[Mention], orgs: list[Mention]) -> list[Mention]:
+    """Gazetteer mentions with the organisation names added: a name holding gazetteer names replaces
+    them ("Министерства обороны Великобритании"), one cutting across a gazetteer name is dropped."""
+    out = list(found)
+    for org in orgs:
+        inner = [m for m in out if org.start <= m.start and m.end <= org.end]
+        if any(m.start < org.end and org.start < m.end for m in out if m not in inner):
+            continue
+        if len(inner) == 1 and (inner[0].start, inner[0].end) == (org.start, org.end):
+            continue  # the gazetteer knows the name itself
+        out = [m for m in out if m not in inner] + [org]
+    return sorted(out, key=lambda m: m.start)
 
 
 @dataclass

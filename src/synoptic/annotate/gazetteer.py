@@ -209,7 +209,7 @@ class Gazetteer:
             rules = (*self._suffixes.get(lang, ()), *(self._compound.get(lang, ()) if len(words) > 1 else ()))
             for rule in rules if found is None else ():
                 # "s" strips an ending ("Kremls"); "ы>а" replaces one ("Москвы" -> "Москва").
-                base = _reinflect(words[-1], rule)
+                base = reinflect(words[-1], rule)
                 found = entries.get((*head, base)) if base else None
                 if found is not None:
                     break
@@ -224,7 +224,7 @@ class Gazetteer:
         words = self._words
 
         def known(word: str) -> bool:
-            return word in words or any((base := _reinflect(word, r)) and base in words for r in rules)
+            return word in words or any((base := reinflect(word, r)) and base in words for r in rules)
 
         runs = [0] * (len(toks) + 1)
         for k in range(len(toks) - 1, -1, -1):
@@ -252,7 +252,7 @@ class Gazetteer:
         return hits
 
 
-def _reinflect(word: str, rule: str) -> str:
+def reinflect(word: str, rule: str) -> str:
     """`word` with the ending of `rule` ("ы>а") replaced ('' when the word lacks it or would be too short)."""
     suffix, _sep, base = rule.partition(">")
     # a stripped ending must leave three letters; a replaced one two ("Києва" -> "Київ")
@@ -264,7 +264,7 @@ def _reinflect(word: str, rule: str) -> str:
 def _reinflect_all(words: tuple[str, ...], rule: str) -> tuple[str, ...]:
     """The words reinflected by one rule, those lacking its ending kept as written ("Папуа — Новую" ->
     "Папуа — Новая": an indeclinable word beside an inflected one); () when no word has the ending."""
-    out = tuple(_reinflect(w, rule) or w for w in words)
+    out = tuple(reinflect(w, rule) or w for w in words)
     return out if out != words else ()
 
 

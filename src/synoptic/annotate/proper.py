@@ -20,6 +20,7 @@ from .. import langdata
 from ..models import EntityType, Mention
 from ..params import Params, param
 from .gazetteer import Gazetteer, org_suffixes, place_kinds
+from .org_grammar import names_an_org
 
 
 @dataclass(frozen=True)
@@ -179,6 +180,8 @@ def type_of(surface: str, words: list[str], lang: str, gazetteer: Gazetteer) -> 
     if len(words) > 1 and {words[0].lower(), words[-1].lower()} & place_kinds(lang):
         return "PLACE"
     if any(len(w) >= 2 and w.isupper() for w in words) or words[-1] in org_suffixes():
+        return "ORG"
+    if names_an_org(words, lang):  # "Senado", "Совета", "Partido Republicano"
         return "ORG"
     return "PERSON"
 

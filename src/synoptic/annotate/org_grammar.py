@@ -1,0 +1,104 @@
+"""The grammar of organisation names in one language, as its data files give it: which nouns name a
+kind of organisation (`quotes.json` `org_nouns`), in any case form, and which words continue a name
+after such a noun. `annotate/org_names.py` finds names with it; `annotate/proper.py` types a name
+holding such a noun ("Senado", "Совета") as an organisation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from .. import langdata
+from .gazetteer import reinflect
+from .names import case_endings
+
+#: The `quotes.json` word classes that end a name's tail: prepositions, conjunctions, clause words,
+#: pronouns and adverbs ("в", "и", "что", "также").
+STOP_KEYS = (
+    "prepositions",
+    "conjunctions",
+    "clause_openers",
+    "clause_words",
+    "relative_pronouns",
+    "not_names",
+    "time_words",
+    "auxiliaries",
+)
+#: A stem must keep this many letters once an ending is stripped ("суда" -> "суд").
+MIN_HEAD_STEM = 3
+
+
+@dataclass(frozen=True)
+class OrgGrammar:
+    """One language's grammar of organisation names, from its data files."""
+
+    heads: frozenset[str]
+    head_stems: frozenset[str]
+    endings: tuple[str, ...]  # case endings stripped to compare a word with a head, longest first
+    rules: tuple[str, ...]  # the gazetteer's reinflection rules ("ы>а")
+    compounds: bool  # nouns compound ("Verteidigungsministerium" ends in a head)
+    connectors: tuple[tuple[str, ...], ...]  # "de", "de la", "of", longest first
+    adjective_endings: tuple[str, ...]
+    genitive_endings: tuple[str, ...]
+    verb_endings: tuple[str, ...]
+    stops: frozenset[str]
+
+
+@cache
+def grammar(lang: str) -> OrgGrammar:
+    quotes = langdata.load(lang, "quotes")
+    gaz = langdata.load(lang, "gazetteer")
+    names = langdata.load(lang, "names")
+    adjective = {e for rule in gaz["modifier_suffixes"] for e in rule.split(">") if e}
+    adjective.update(langdata.load(lang, "quantities").get("adjective_endings", []))
+    rules = (*gaz["inflection_suffixes"], *gaz["compound_suffixes"])
+    forms = {e for rule in rules for e in rule.split(">") if e}  # oblique and nominative endings of nouns
+    endings = tuple(sorted({*case_endings(lang), *adjective, *forms}, key=len, reverse=True))
+    heads = frozenset(w.lower() for w in quotes["org_nouns"])
+    stops = {w.lower() for key in STOP_KEYS for w in quotes.get(key, [])}
+    stops.update(w.lower() for w in langdata.load(lang, "quantities")["number_words"])
+    connectors = sorted({tuple(c.split()) for c in names["role_linkers"]}, key=len, reverse=True)
+    return OrgGrammar(
+        heads=heads,
+        head_stems=frozenset(_stem(h, endings) for h in heads),
+        endings=endings,
+        rules=rules,
+        compounds=bool(langdata.info(lang)["capitalises_nouns"]),
+        connectors=tuple(connectors),
+        adjective_endings=tuple(sorted(adjective, key=len, reverse=True)),
+        genitive_endings=tuple(gaz["genitive_endings"]),
+        verb_endings=tuple(gaz["verb_endings"]),
+        stops=frozenset(stops - heads),
+    )
+
+
+def _stem(word: str, endings: tuple[str, ...]) -> str:
+    for e in endings:
+        if word.endswith(e) and len(word) - len(e) >= MIN_HEAD_STEM:
+            return word[: -len(e)]
+    return word
+
+
+def is_head(word: str, lang: str) -> bool:
+    """Whether `word` (any case form) is a noun naming a kind of organisation in `lang`."""
+    g = grammar(lang)
+    low = word.lower()
+    if low in g.heads or (g.endings and _stem(low, g.endings) in g.head_stems):
+        return True
+    if any((base := reinflect(low, r)) and base in g.heads for r in g.rules):
+        return True
+    return g.compounds and any(low.endswith(h) and len(h) > 3 for h in g.heads)
+
+
+def names_an_org(words: list[str], lang: str) -> bool:
+    """Whether a name's words include an institution noun ("Partido Republicano", "Совета")."""
+    return any(w[:1].isupper() or i > 0 for i, w in enumerate(words) if is_head(w, lang))
+
+
+def is_adjective(word: str, g: OrgGrammar, min_ending: int = 1) -> bool:
+    """Whether `word` ends like an adjective of the language (an ending at least `min_ending` letters long)."""
+    low = word.lower()
+    return any(
+        low.endswith(e) and len(e) >= min_ending and len(low) - len(e) >= MIN_HEAD_STEM for e in g.adjective_endings
+    )

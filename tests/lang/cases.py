@@ -97,3 +97,10 @@ def check_boilerplate(lang: str, line: str) -> None:
 
 
 PARAGRAPH = "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore."
+
+
+def found_mentions(lang: str, text: str) -> list[tuple[str, str]]:
+    """The recogniser's mentions of `text` as (surface, type), each checked to be the text at its offsets."""
+    found = recogniser(_CTX).find(text, lang)
+    assert all(text[m.start : m.end] == m.text for m in found), found
+    return [(m.text, m.type) for m in found]

@@ -58,6 +58,10 @@ def grammar(lang: str) -> OrgGrammar:
     heads = frozenset(w.lower() for w in quotes["org_nouns"])
     stops = {w.lower() for key in STOP_KEYS for w in quotes.get(key, [])}
     stops.update(w.lower() for w in langdata.load(lang, "quantities")["number_words"])
+    stops.update(w.lower() for w in gaz["place_prepositions"])
+    timex = langdata.load(lang, "timex")  # "prošlog tjedna", "ove godine": a time, not the name's genitive
+    stops.update(w.lower() for key in ("past_words", "future_words") for w in timex[key])
+    stops.update(w.lower() for phrase in timex["relative"] for w in phrase.split())
     connectors = sorted({tuple(c.split()) for c in names["role_linkers"]}, key=len, reverse=True)
     return OrgGrammar(
         heads=heads,

@@ -109,17 +109,24 @@ class OrgNames:
             word = toks[k][2]
             if is_head(word, self.lang) and not word.isupper():
                 return k
-            if not word[:1].islower() or not is_adjective(word, self.g):
+            if not word[:1].islower() or word in self.g.stops or not self._agrees(toks[i][2], word):
                 return None
             k += 1
         return None
+
+    def _agrees(self, first: str, word: str) -> bool:
+        """Whether a lower-case word is an adjective agreeing with the capitalised one before it: the
+        same last letter ("Hrvatska narodna", "Международный олимпийский"), or a longer adjective ending."""
+        same = first[-1:].lower() == word[-1:] and is_adjective(word, self.g)
+        return same or is_adjective(word, self.g, min_ending=2)
 
     def _tail(self, toks: list[Token], span: _Span) -> None:
         """Extend `span` over the words that continue the name after its head: connectors with the
         capitalised word they join, capitalised words, genitive words; an adjective only with its noun."""
         k = span.last + 1
         words = 0  # words of the tail so far, connectors not counted
-        pending = False  # a lower-case adjective waiting for its noun ("иностранных" before "дел")
+        pending = False  # an adjective waiting for its noun ("иностранных" before "дел")
+        closed = False  # a proper name in the tail ends it to lower-case words ("... Великобритании")
         while k < len(toks) and words < MAX_TAIL and self._joined(toks[k - 1], toks[k]):
             words += 1
             joined = 0 if pending else self._connector(toks, k)
@@ -132,8 +139,9 @@ class OrgNames:
             if _capitalised(word) or (word.isupper() and len(word) >= 2):
                 if self.g.compounds or not self._tail_name(word):
                     return
-                span.last, span.licensed, pending = k, True, False
-            elif not self.g.genitive_endings or low in self.g.stops or low.endswith(self.g.verb_endings):
+                pending = is_adjective(word, self.g, min_ending=2)  # "Spojených" before "národov"
+                span.last, span.licensed, closed = k, True, not pending
+            elif closed or not self.g.genitive_endings or low in self.g.stops or low.endswith(self.g.verb_endings):
                 return
             elif pending:
                 span.last, pending = k, False

@@ -177,11 +177,14 @@ class Recogniser:
 
 def with_org_names(found: list[Mention], orgs: list[Mention]) -> list[Mention]:
     """Gazetteer mentions with the organisation names added: a name holding gazetteer names replaces
-    them ("Министерства обороны Великобритании"), one cutting across a gazetteer name is dropped."""
+    them ("Министерства обороны Великобритании"), one cutting across a gazetteer name is dropped, and
+    a state's name holding a country the gazetteer knows leaves the country ("Республика Корея")."""
     out = list(found)
     for org in orgs:
         inner = [m for m in out if org.start <= m.start and m.end <= org.end]
         if any(m.start < org.end and org.start < m.end for m in out if m not in inner):
+            continue
+        if org.type == "PLACE" and any(m.type == "PLACE" for m in inner):
             continue
         if len(inner) == 1 and (inner[0].start, inner[0].end) == (org.start, org.end):
             continue  # the gazetteer knows the name itself

@@ -1,7 +1,7 @@
 """The grammar of organisation names in one language, as its data files give it: which nouns name a
-kind of organisation (`quotes.json` `org_nouns`), in any case form, and which words continue a name
-after such a noun. `annotate/org_names.py` finds names with it; `annotate/proper.py` types a name
-holding such a noun ("Senado", "Совета") as an organisation.
+kind of organisation (`quotes.json` `org_nouns`) or of state (`gazetteer.json` `state_nouns`), in any
+case form, and which words continue a name after such a noun. `annotate/org_names.py` finds names
+with it; `annotate/proper.py` types a name holding such a noun ("Senado", "Совета": ORG).
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from .. import langdata
+from ..models import EntityType
 from .gazetteer import reinflect
 from .names import case_endings
 
@@ -33,8 +34,8 @@ MIN_HEAD_STEM = 3
 class OrgGrammar:
     """One language's grammar of organisation names, from its data files."""
 
-    heads: frozenset[str]
-    head_stems: frozenset[str]
+    heads: dict[str, EntityType]  # institution nouns are ORG, kinds of state ("империя") PLACE
+    head_stems: dict[str, EntityType]
     endings: tuple[str, ...]  # case endings stripped to compare a word with a head, longest first
     rules: tuple[str, ...]  # the gazetteer's reinflection rules ("ы>а")
     compounds: bool  # nouns compound ("Verteidigungsministerium" ends in a head)
@@ -55,7 +56,8 @@ def grammar(lang: str) -> OrgGrammar:
     rules = (*gaz["inflection_suffixes"], *gaz["compound_suffixes"])
     forms = {e for rule in rules for e in rule.split(">") if e}  # oblique and nominative endings of nouns
     endings = tuple(sorted({*case_endings(lang), *adjective, *forms}, key=len, reverse=True))
-    heads = frozenset(w.lower() for w in quotes["org_nouns"])
+    heads: dict[str, EntityType] = {w.lower(): "PLACE" for w in gaz["state_nouns"]}
+    heads.update((w.lower(), "ORG") for w in quotes["org_nouns"])
     stops = {w.lower() for key in STOP_KEYS for w in quotes.get(key, [])}
     stops.update(w.lower() for w in langdata.load(lang, "quantities")["number_words"])
     stops.update(w.lower() for w in gaz["place_prepositions"])
@@ -65,7 +67,7 @@ def grammar(lang: str) -> OrgGrammar:
     connectors = sorted({tuple(c.split()) for c in names["role_linkers"]}, key=len, reverse=True)
     return OrgGrammar(
         heads=heads,
-        head_stems=frozenset(_stem(h, endings) for h in heads),
+        head_stems={_stem(h, endings): t for h, t in heads.items()},
         endings=endings,
         rules=rules,
         compounds=bool(langdata.info(lang)["capitalises_nouns"]),
@@ -73,7 +75,7 @@ def grammar(lang: str) -> OrgGrammar:
         adjective_endings=tuple(sorted(adjective, key=len, reverse=True)),
         genitive_endings=tuple(gaz["genitive_endings"]),
         verb_endings=tuple(gaz["verb_endings"]),
-        stops=frozenset(stops - heads),
+        stops=frozenset(stops - heads.keys()),
     )
 
 
@@ -84,20 +86,31 @@ def _stem(word: str, endings: tuple[str, ...]) -> str:
     return word
 
 
-def is_head(word: str, lang: str) -> bool:
-    """Whether `word` (any case form) is a noun naming a kind of organisation in `lang`."""
+def head_type(word: str, lang: str) -> EntityType | None:
+    """ORG when `word` (any case form) is a noun naming a kind of organisation in `lang`, PLACE when it
+    names a kind of state ("империи", "Reino"), None otherwise."""
     g = grammar(lang)
     low = word.lower()
-    if low in g.heads or (g.endings and _stem(low, g.endings) in g.head_stems):
-        return True
-    if any((base := reinflect(low, r)) and base in g.heads for r in g.rules):
-        return True
-    return g.compounds and any(low.endswith(h) and len(h) > 3 for h in g.heads)
+    found = g.heads.get(low) or (g.head_stems.get(_stem(low, g.endings)) if g.endings else None)
+    if found is None:
+        found = next((g.heads[b] for r in g.rules if (b := reinflect(low, r)) and b in g.heads), None)
+    if found is None and g.compounds:  # "Verteidigungsministerium"
+        found = next((t for h, t in g.heads.items() if low.endswith(h) and len(h) > 3), None)
+    return found
 
 
-def names_an_org(words: list[str], lang: str) -> bool:
-    """Whether a name's words include an institution noun ("Partido Republicano", "Совета")."""
-    return any(w[:1].isupper() or i > 0 for i, w in enumerate(words) if is_head(w, lang))
+def is_head(word: str, lang: str) -> bool:
+    """Whether `word` (any case form) names a kind of organisation or state in `lang`."""
+    return head_type(word, lang) is not None
+
+
+def name_type(words: list[str], lang: str) -> EntityType | None:
+    """The type a name's institution or state noun gives it ("Partido Republicano", "Совета": ORG;
+    "Османской империи": PLACE); None when it has none. A lower-case first word is no head."""
+    return next(
+        (t for i, w in enumerate(words) if (w[:1].isupper() or i > 0) and (t := head_type(w, lang)) is not None),
+        None,
+    )
 
 
 def is_adjective(word: str, g: OrgGrammar, min_ending: int = 1) -> bool:

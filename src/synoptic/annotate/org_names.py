@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from ..models import Mention
 from .gazetteer import NAME_JOINERS, Gazetteer
 from .names import first_names, word_key
-from .org_grammar import grammar, is_adjective, is_head
+from .org_grammar import MIN_HEAD_STEM, grammar, head_type, is_adjective, is_head
 from .proper import sentence_initial
 
 Token = tuple[int, int, str]
@@ -54,6 +54,7 @@ class _Span:
     """A growing organisation name over token indexes [first, last], and why it counts as a name."""
 
     first: int
+    head: int
     last: int
     licensed: bool
 
@@ -76,10 +77,25 @@ class OrgNames:
             if span is None or not span.licensed:
                 i += 1
                 continue
-            start, end = toks[span.first][0], toks[span.last][1]
-            out.append(Mention(start, end, self.text[start:end], "ORG", "pattern"))
+            first = self._lead(toks, span.first, out[-1].end if out else 0)
+            start, end = toks[first][0], toks[span.last][1]
+            etype = head_type(toks[span.head][2], self.lang) or "ORG"
+            out.append(Mention(start, end, self.text[start:end], etype, "pattern"))
             i = span.last + 1
         return out
+
+    def _lead(self, toks: list[Token], first: int, floor: int) -> int:
+        """Where a name starts that has capitalised words before its head ("Sacro Império Romano"), in
+        languages whose names have no case-marked adjective before the head; a word opening a sentence
+        stays out."""
+        if self.g.genitive_endings or self.g.compounds:
+            return first
+        while first > 0 and toks[first - 1][0] >= floor and self._joined(toks[first - 1], toks[first]):
+            prev = toks[first - 1]
+            if not _capitalised(prev[2]) or sentence_initial(self.text, prev[0]):
+                break
+            first -= 1
+        return first
 
     def _joined(self, a: Token, b: Token) -> bool:
         return self.text[a[1] : b[0]] in NAME_JOINERS
@@ -94,7 +110,7 @@ class OrgNames:
         head = i if is_head(word, self.lang) else self._head_after_adjective(toks, i)
         if head is None:
             return None
-        span = _Span(i, head, not initial)
+        span = _Span(i, head, head, not initial)
         self._tail(toks, span)
         if span.last == i:
             return None  # a lone head is left to the other rules, which type it by this grammar
@@ -109,15 +125,15 @@ class OrgNames:
             word = toks[k][2]
             if is_head(word, self.lang) and not word.isupper():
                 return k
-            if not word[:1].islower() or word in self.g.stops or not self._agrees(toks[i][2], word):
-                return None
+            if word.lower() in self.g.stops or not self._agrees(toks[i][2], word):
+                return None  # "Священной Римской империи": an inner adjective may be capitalised too
             k += 1
         return None
 
     def _agrees(self, first: str, word: str) -> bool:
-        """Whether a lower-case word is an adjective agreeing with the capitalised one before it: the
+        """Whether a word is an adjective agreeing with the capitalised one before it: the
         same last letter ("Hrvatska narodna", "Международный олимпийский"), or a longer adjective ending."""
-        same = first[-1:].lower() == word[-1:] and is_adjective(word, self.g)
+        same = first[-1:].lower() == word[-1:].lower() and is_adjective(word, self.g)
         return same or is_adjective(word, self.g, min_ending=2)
 
     def _tail(self, toks: list[Token], span: _Span) -> None:
@@ -145,12 +161,17 @@ class OrgNames:
                 return
             elif pending:
                 span.last, pending = k, False
-            elif low.endswith(self.g.genitive_endings):
+            elif self._genitive(low):
                 pending = is_adjective(word, self.g, min_ending=2)
                 span.last = k if not pending else span.last
             else:
                 return
             k += 1
+
+    def _genitive(self, low: str) -> bool:
+        """Whether a lower-case word ends in a genitive ending after a stem of three letters or more
+        ("обороны"; not "много")."""
+        return any(low.endswith(e) and len(low) - len(e) >= MIN_HEAD_STEM for e in self.g.genitive_endings)
 
     def _tail_name(self, word: str) -> bool:
         """Whether a capitalised word may continue a name: not a first name (a person follows the name:

@@ -20,7 +20,7 @@ from .. import langdata
 from ..models import EntityType, Mention
 from ..params import Params, param
 from .gazetteer import Gazetteer, org_suffixes, place_kinds
-from .org_grammar import names_an_org
+from .org_grammar import name_type
 
 
 @dataclass(frozen=True)
@@ -181,9 +181,7 @@ def type_of(surface: str, words: list[str], lang: str, gazetteer: Gazetteer) -> 
         return "PLACE"
     if any(len(w) >= 2 and w.isupper() for w in words) or words[-1] in org_suffixes():
         return "ORG"
-    if names_an_org(words, lang):  # "Senado", "Совета", "Partido Republicano"
-        return "ORG"
-    return "PERSON"
+    return name_type(words, lang) or "PERSON"  # "Senado", "Совета", "Partido Republicano" are ORG
 
 
 def type_in_context(

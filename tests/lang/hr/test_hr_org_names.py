@@ -17,6 +17,8 @@ from ..cases import found_mentions
         ("Zastupnici Europskog parlamenta glasali su protiv.", [("Europskog parlamenta", "ORG")]),
         # a verb form ends the name
         ("Predstavnik Agencije ističući rizike nije odgovorio.", [("Agencije", "ORG")]),
+        # a relative pronoun ends the name
+        ("Trgovala je s Mletačkom republikom koja je tada vladala morem.", [("Mletačkom republikom", "PLACE")]),
         # must find nothing: a sentence-initial noun or adjective with nothing more
         ("Vijeće se sastalo u ponedjeljak.", []),
         ("Stranka je izgubila izbore.", []),

@@ -18,6 +18,9 @@ from ..cases import found_mentions
         ("Ela estuda na Universidade de Coimbra.", [("Universidade de Coimbra", "ORG")]),
         ("O relatório do Instituto Nacional de Estatística saiu hoje.", [("Instituto Nacional de Estatística", "ORG")]),
         ("A lei passou no Senado na terça-feira.", [("Senado", "ORG")]),
+        # capitalised words before the head belong to the name; a kind of state makes it a place
+        ("Ele estudou o Sacro Império Romano na escola.", [("Sacro Império Romano", "PLACE")]),
+        ("O governo da República Federal mudou-se.", [("República Federal", "PLACE")]),
         # must find nothing: the institution nouns as common nouns
         ("O partido venceu as eleições.", []),
         ("Partido ou não, ele votou contra.", []),

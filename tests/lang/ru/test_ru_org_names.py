@@ -28,6 +28,9 @@ from ..cases import found_mentions
         # a verb, a preposition or punctuation ends the name
         ("Решение принял Совет безопасности на прошлой неделе.", [("Совет безопасности", "ORG")]),
         ("Вчера Центр стратегических исследований заявила о закрытии.", [("Центр стратегических исследований", "ORG")]),
+        # a kind of state heads a state's name, a place ("Священной Римской империи")
+        ("Распад Османской империи занял столетие.", [("Османской империи", "PLACE")]),
+        ("Он правил землями Священной Римской империи много лет.", [("Священной Римской империи", "PLACE")]),
         # a lone capitalised institution noun inside a sentence is an organisation
         ("Законопроект внесли в Совет вчера.", [("Совет", "ORG")]),
         # a person after the name is a person of their own

@@ -143,11 +143,12 @@ class OrgNames:
         words = 0  # words of the tail so far, connectors not counted
         pending = False  # an adjective waiting for its noun ("иностранных" before "дел")
         closed = False  # a proper name in the tail ends it to lower-case words ("... Великобритании")
+        # connectors and capitalised words set `closed`: after them no lower-case word continues
         while k < len(toks) and words < MAX_TAIL and self._joined(toks[k - 1], toks[k]):
             words += 1
             joined = 0 if pending else self._connector(toks, k)
             if joined:
-                span.last, span.licensed = k + joined, True
+                span.last, span.licensed, closed = k + joined, True, True
                 k += joined + 1
                 continue
             word = toks[k][2]
@@ -157,6 +158,8 @@ class OrgNames:
                     return
                 pending = is_adjective(word, self.g, min_ending=2)  # "Spojených" before "národov"
                 span.last, span.licensed, closed = k, True, not pending
+            elif self._postposed(low, closed):
+                span.last = k  # "le Conseil constitutionnel", "Partito democratico"
             elif closed or not self.g.genitive_endings or low in self.g.stops or low.endswith(self.g.verb_endings):
                 return
             elif pending:
@@ -167,6 +170,13 @@ class OrgNames:
             else:
                 return
             k += 1
+
+    def _postposed(self, low: str, closed: bool) -> bool:
+        """Whether a lower-case word is an adjective after the head, where names join no genitive words
+        but write their adjectives in lower case ("Parti socialiste"): right after the head or another one."""
+        if self.g.genitive_endings or closed or low in self.g.stops:
+            return False
+        return is_adjective(low, self.g, min_ending=2)
 
     def _genitive(self, low: str) -> bool:
         """Whether a lower-case word ends in a genitive ending after a stem of three letters or more

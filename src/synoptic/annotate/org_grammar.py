@@ -119,3 +119,17 @@ def is_adjective(word: str, g: OrgGrammar, min_ending: int = 1) -> bool:
     return any(
         low.endswith(e) and len(e) >= min_ending and len(low) - len(e) >= MIN_HEAD_STEM for e in g.adjective_endings
     )
+
+
+def declined_key(name: str, lang: str) -> str:
+    """`name` with each word cut to its stem where names decline ("Министерства обороны" and
+    "Министерство обороны" -> "министерств оборон"), so one organisation named in two cases is one
+    entity; `name` unchanged when it is one word (resolve compares those by their skeletons, across
+    scripts) or its language's names do not decline (no `genitive_endings`)."""
+    words = name.split()
+    if len(words) < 2 or lang not in langdata.supported_languages():
+        return name
+    g = grammar(lang)
+    if not g.genitive_endings:
+        return name
+    return " ".join(_stem(w.lower(), g.endings) for w in words)

@@ -44,6 +44,7 @@ from .names import (
     split_person,
     title_words,
 )
+from .org_grammar import declined_key
 from .people import Person, Ref, local_people, merge_people
 from .proper import is_common
 
@@ -227,7 +228,7 @@ def _nonperson_key(
     if place is not None:
         return fold(place.key), place.type
     text = m.text[4:] if m.text.lower().startswith("the ") else m.text
-    return fold((orgs or {}).get(text, text)), None
+    return fold(declined_key((orgs or {}).get(text, text), lang)), None
 
 
 def _doc_context(doc: Document, lang: str, gaz: Gazetteer) -> set[str]:

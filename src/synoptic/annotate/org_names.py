@@ -112,6 +112,8 @@ class OrgNames:
             return None
         span = _Span(i, head, head, not initial)
         self._tail(toks, span)
+        if initial and head != i:  # "Местное правительство Кейптауна": a place after it names nothing more
+            span.licensed = False
         if span.last == i:
             return None  # a lone head is left to the other rules, which type it by this grammar
         return span

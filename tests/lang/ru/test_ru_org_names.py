@@ -45,6 +45,8 @@ from ..cases import found_mentions
         ("Новая партия появилась весной.", []),
         ("Министерство заявило, что проверка продолжается.", []),
         ("Служба доставки работала без перерыва.", []),
+        # an adjective opening a sentence is no evidence, even before a place
+        ("Местное правительство Москвы приняло решение.", [("Москвы", "PLACE")]),
     ],
 )
 def test_ru_org_names(text: str, expected: list[tuple[str, str]]) -> None:

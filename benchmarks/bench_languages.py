@@ -27,6 +27,7 @@ import itertools
 import json
 import time
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -35,8 +36,10 @@ from synoptic.annotate.entities import entities_stage, recogniser
 from synoptic.annotate.lang import identify
 from synoptic.annotate.names import fold
 from synoptic.annotate.resolve import resolve
+from synoptic.embed import e5_embedder
 from synoptic.models import Article, Document, Mention, Published
 from synoptic.pipeline import Context
+from synoptic.stories.link_entities import LinkParams, link_entities, restamp
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = next((p / "shared" for p in ROOT.parents if (p / "shared").is_dir()), ROOT.parent / "shared")
@@ -255,11 +258,14 @@ class PudLinking:
     #: the English rendering of the same sentence: an id covering English names sharing no word is a
     #: likely false merge across sentences (or a name with two forms, "UK" / "United Kingdom")
     english_names: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    #: the same, from the sentences of one half only (half -> entity id -> names)
+    english_by_half: dict[str, dict[str, set[str]]] = field(default_factory=dict)
 
-    def mixed_ids(self) -> list[list[str]]:
-        """English name sets of the ids covering two names that share no word."""
+    def mixed_ids(self, half: str | None = None) -> list[list[str]]:
+        """English name sets of the ids covering two names that share no word (within one half)."""
         out = []
-        for names in self.english_names.values():
+        table = self.english_names if half is None else self.english_by_half.get(half, {})
+        for names in table.values():
             words = [set(n.split()) for n in names]
             if any(not a & b for a, b in itertools.combinations(words, 2)):
                 out.append(sorted(names))
@@ -285,7 +291,7 @@ def _unique_types(s: Sentence) -> dict[str, Span]:
     return {g[2]: g for g in s.gold if counts[g[2]] == 1}
 
 
-def pud_linking(ctx: Context) -> PudLinking:
+def pud_linking(ctx: Context, link: bool = True) -> PudLinking:
     """Resolve the four languages' PUD sentences as one corpus and score the cross-lingual ids.
 
     Gold pair: one sentence, two languages, a type occurring exactly once in both renderings; linked
@@ -307,7 +313,14 @@ def pud_linking(ctx: Context) -> PudLinking:
             )
             docs.append(Document(article=art))
     found = synoptic_mentions(docs, ctx)
-    _entities, resolved = resolve(found, recogniser(ctx).gazetteer)
+    entities, resolved = resolve(found, recogniser(ctx).gazetteer)
+    if link:
+        language_of = {d.article.id: d.article.language for d in resolved}
+        stories = document_stories(language_of)
+        _linked, renamed = link_entities(
+            entities, language_of, stories, e5_embedder(ctx), ctx.params(LinkParams), recogniser(ctx).gazetteer
+        )
+        resolved = [restamp(d, renamed) for d in resolved]
     mentions = {d.article.id: d.mentions for d in resolved}
     out = PudLinking()
     for a, b in itertools.combinations(sorted(by_lang), 2):
@@ -327,6 +340,7 @@ def pud_linking(ctx: Context) -> PudLinking:
                     for eid in (ids_a[etype], ids_b[etype]):
                         if eid:
                             out.english_names[eid].add(english)
+                            out.english_by_half.setdefault(half_of(sid), {}).setdefault(eid, set()).add(english)
                 out.gold_pairs += 1
                 ea, eb = ids_a[etype], ids_b[etype]
                 if ea and eb:
@@ -338,6 +352,15 @@ def pud_linking(ctx: Context) -> PudLinking:
                     _bump(out.false_merges, half_of(sid), ids_a[ta] == ids_b[tb])
         out.per_pair[f"{a}-{b}"] = (pair_found, pair_same)
     return out
+
+
+def document_stories(article_ids: Iterable[str]) -> list[frozenset[str]]:
+    """One story per PUD document: the sentences of one source document ("n01002" of "n01002-0001")
+    in every language, as the pipeline's stories would hold an article and its translations."""
+    by_doc: dict[str, set[str]] = defaultdict(set)
+    for article in article_ids:
+        by_doc[article.split(":", 1)[1].rsplit("-", 1)[0]].add(article)
+    return [frozenset(ids) for _doc, ids in sorted(by_doc.items())]
 
 
 def _entity_at(mentions: tuple[Mention, ...], gold: Span) -> str:

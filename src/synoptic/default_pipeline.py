@@ -33,6 +33,7 @@ from .stories.clustering_stage import stories_stage
 from .stories.derive import derivations_stage
 from .stories.events import events_stage
 from .stories.features import lead_vector_stage
+from .stories.link_entities import link_entities_stage
 
 #: The default pipeline, by stage name, in order.
 DEFAULT_STAGES = (
@@ -46,6 +47,7 @@ DEFAULT_STAGES = (
     "resolve_entities",
     "infer_dates",
     "stories",
+    "link_entities",
     "derivations",
     "quote_groups",
     "events",
@@ -70,6 +72,7 @@ def _builtin_stages() -> dict[str, Stage]:
         resolve_entities_stage,
         infer_dates_stage,
         stories_stage,
+        link_entities_stage,
         derivations_stage,
         quote_groups_stage,
         events_stage,

@@ -185,3 +185,18 @@ def test_quotes_use_entity_mentions_when_present() -> None:
     mention = Mention(start, start + len("Anna Weber"), "Anna Weber", "PERSON", "spacy")
     (q,) = quotes(text, "de", (mention,))
     assert (q.speaker_start, q.speaker_end) == (mention.start, mention.end)
+
+
+@pytest.mark.parametrize(
+    ("run", "expected"),
+    [
+        ("Handelsministerium", "ORG"),  # a compound ending in an organisation noun
+        ("Postbank", "ORG"),
+        ("Konrada Adenauera", "PERSON"),  # Polish genitive: 'rada' ends the first name, after three letters
+        ("Luis Estrada", "PERSON"),
+    ],
+)
+def test_compound_organisation_nouns_need_a_first_word(run: str, expected: str) -> None:
+    from synoptic.annotate.quote_speakers import _type_of, lexicon
+
+    assert _type_of(run, lexicon("pl")) == expected

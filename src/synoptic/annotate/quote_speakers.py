@@ -144,6 +144,17 @@ def _org_noun_endings() -> tuple[str, ...]:
     return tuple(n for n in _all_org_nouns() if len(n) > 3)
 
 
+def _compound_ending(word: str, endings: tuple[str, ...]) -> bool:
+    """Whether a word is a compound ending in an organisation noun after a word of its own
+    ("Handelsministerium", "Postbank"; not "Konrada", "Estrada", whose 'rada' follows three letters)."""
+    return any(word.endswith(e) and len(word) - len(e) >= COMPOUND_FIRST_PART for e in endings)
+
+
+#: Fewest letters before an organisation noun ending a compound: the first part is a word of its own
+#: ("Post-bank"); shorter ones are a name's letters ("Kon-rada", "Est-rada").
+COMPOUND_FIRST_PART = 4
+
+
 @cache
 def place_names() -> frozenset[str]:
     """Country and territory names in every supported language (CLDR via babel), lower-cased."""
@@ -242,7 +253,7 @@ def _type_of(run: str, lex: Lexicon) -> str | None:
     if low in place_names() or any(w in pooled_quotes("place_words") for w in words):
         return "PLACE"
     nouns, endings = _all_org_nouns(), _org_noun_endings()
-    if any(w in nouns or w.endswith(endings) for w in words):
+    if any(w in nouns or _compound_ending(w, endings) for w in words):
         return "ORG"
     if len(words) == 1 and run.isupper() and len(run) > 1:
         return "ORG"

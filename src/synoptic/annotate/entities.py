@@ -447,7 +447,7 @@ def recogniser(ctx: Context) -> Recogniser:
     "entities",
     requires=["text", "language", "sentences"],
     provides=["mentions"],
-    version="1",
+    version="2",
     params=[ProperParams, GazetteerParams],
 )
 def entities_stage(docs: Sequence[Document], ctx: Context) -> list[Document]:

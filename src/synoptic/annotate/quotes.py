@@ -751,7 +751,7 @@ def extract_quotes(
     "quotes",
     requires=["text", "language", "sentences", "mentions"],
     provides=["quotes"],
-    version="2",
+    version="3",
     params=[QuoteParams, CueParams],
 )
 def quotes_stage(docs: Sequence[Document], ctx: Context) -> list[Document]:

@@ -146,6 +146,7 @@ class OrgNames:
         pending = False  # an adjective waiting for its noun ("иностранных" before "дел")
         closed = False  # a proper name in the tail ends it to lower-case words ("... Великобритании")
         # connectors and capitalised words set `closed`: after them no lower-case word continues
+        declined = False  # a lower-case genitive word in the tail: a name after it must decline too
         while k < len(toks) and words < MAX_TAIL and self._joined(toks[k - 1], toks[k]):
             words += 1
             joined = 0 if pending else self._connector(toks, k)
@@ -156,7 +157,7 @@ class OrgNames:
             word = toks[k][2]
             low = word.lower()
             if _capitalised(word) or (word.isupper() and len(word) >= 2):
-                if self.g.compounds or not self._tail_name(word):
+                if self.g.compounds or not self._tail_name(word) or (declined and not self._declined_name(word)):
                     return
                 pending = is_adjective(word, self.g, min_ending=2)  # "Spojených" before "národov"
                 span.last, span.licensed, closed = k, True, not pending
@@ -169,6 +170,7 @@ class OrgNames:
             elif self._genitive(low):
                 pending = is_adjective(word, self.g, min_ending=2)
                 span.last = k if not pending else span.last
+                declined = True
             else:
                 return
             k += 1
@@ -184,6 +186,13 @@ class OrgNames:
         """Whether a lower-case word ends in a genitive ending after a stem of three letters or more
         ("обороны"; not "много")."""
         return any(low.endswith(e) and len(low) - len(e) >= MIN_HEAD_STEM for e in self.g.genitive_endings)
+
+    def _declined_name(self, word: str) -> bool:
+        """Whether a capitalised word after genitive words is in the genitive too ("совета обороны
+        Ливии"), an acronym, or a name the gazetteer knows: else it starts another name, a person
+        after a title ("председатель совета республики Халед аль-Мишри")."""
+        low = word.lower()
+        return word.isupper() or self._genitive(low) or self.gazetteer.lookup(word, self.lang) is not None
 
     def _tail_name(self, word: str) -> bool:
         """Whether a capitalised word may continue a name: not a first name (a person follows the name:

@@ -116,8 +116,9 @@ def candidate_nodes(
     return nodes
 
 
-def candidate_pairs(nodes: Sequence[NameNode]) -> list[tuple[int, int]]:
-    """Pairs of nodes (positions in `nodes`) of one type, sharing a scope, named in no common language."""
+def candidate_pairs(nodes: Sequence[NameNode], p: LinkParams) -> list[tuple[int, int]]:
+    """Pairs of nodes (positions in `nodes`) of one type, sharing a scope, named in no common language,
+    not known to differ and, when both are one word, spelt alike: only their names need vectors."""
     by_scope: dict[tuple[int, str], list[int]] = defaultdict(list)
     for k, n in enumerate(nodes):
         for si in n.scopes:
@@ -126,7 +127,8 @@ def candidate_pairs(nodes: Sequence[NameNode]) -> list[tuple[int, int]]:
     for members in by_scope.values():
         for x, a in enumerate(members):
             for b in members[x + 1 :]:
-                if not nodes[a].languages & nodes[b].languages and not _known_apart(nodes[a], nodes[b]):
+                na, nb = nodes[a], nodes[b]
+                if not na.languages & nb.languages and not _known_apart(na, nb) and spelt_alike(na, nb, p):
                     pairs.add((min(a, b), max(a, b)))
     return sorted(pairs)
 
@@ -185,9 +187,7 @@ def close_pairs(
     left, right = np.array([a for a, _b in pairs]), np.array([b for _a, b in pairs])
     cosines = np.einsum("ij,ij->i", vectors[left], vectors[right]) if pairs else np.zeros(0)
     scored = [(float(c), a, b) for c, (a, b) in zip(cosines, pairs, strict=True)]
-    scored = [
-        (c, a, b) for c, a, b in scored if c >= threshold(nodes[a], nodes[b], p) and spelt_alike(nodes[a], nodes[b], p)
-    ]
+    scored = [(c, a, b) for c, a, b in scored if c >= threshold(nodes[a], nodes[b], p)]
     return sorted(scored, key=lambda t: (-t[0], t[1], t[2]))
 
 
@@ -243,7 +243,7 @@ def link_entities(
 ) -> tuple[list[Entity], dict[str, str]]:
     """The entities after joining names across languages, and each joined id -> the id it took."""
     nodes = candidate_nodes(entities, language_of, scopes, gaz)
-    pairs = candidate_pairs(nodes)
+    pairs = candidate_pairs(nodes, p)
     used = sorted({k for pair in pairs for k in pair})
     if not used:
         return list(entities), {}

@@ -7,7 +7,10 @@ spelling in common, so it stays two entities, and the story's claims and quotes 
 meet across languages. This stage compares such leftover names by their multilingual E5 vectors,
 within a story only: two entities of one type, never named in a common language, whose names are
 each other's best match among the story's candidates and closer than `LinkParams.min_cosine`,
-become one entity.
+become one entity. E5 also puts a topic's names together ("Covid", "Pfizer"), so what is known
+keeps two apart: different gazetteer keys, a place or organisation named inside the other's name
+(a part or a neighbour), two one-word names spelt unalike once romanised (a one-word name is
+rendered, not translated); and a common word taken for a name needs a closer match.
 
 Only entities that some story's language lacks are candidates, and each entity name is one short E5
 text (cached by text like every E5 vector), so a story in one language, or one whose entities were

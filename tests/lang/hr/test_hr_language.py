@@ -13,7 +13,11 @@ CASES = LanguageCases(
     sentences=(("Prof. Horvat stigao je u podne. Otišao je u pet.", 2), ("Razgovori su nastavljeni u Ženevi.", 1)),
     timex=(("Razgovori su završili jučer.", "2025-03-11"), ("Razgovori su završili.", "")),
     quantities=(("Stotine prosvjednika okupile su se.", 100, 999), ("Prosvjed je bio miran.", None, None)),
-    places=(("Izaslanici su se sastali u Beču.", "Vienna"), ("Vrijeme je bilo blago.", "")),
+    places=(
+        ("Izaslanici su se sastali u Beču.", "Vienna"),
+        ("Iz Meksika su stigli izaslanici.", "Mexico"),  # a neuter -o name declines: Meksiko, Meksika
+        ("Vrijeme je bilo blago.", ""),
+    ),
     people=(("Ministrica Alana Brisco stigla je.", "Alana Brisco"), ("povjerenstvo je zasjedalo u ponedjeljak.", "")),
     quotes=(
         ("„Ovo nećemo potpisati“, rekla je Alana Brisco.", "Alana Brisco"),

@@ -21,6 +21,7 @@ CASES = LanguageCases(
     places=(
         ("Delegati su se sastali u Beču.", "Vienna"),
         ("Делегати су се састали у Бечу.", "Vienna"),
+        ("Из Мексика су стигли делегати.", "Mexico"),  # a neuter -o name declines: Мексико, Мексика
         ("Vreme je bilo blago.", ""),
     ),
     people=(("Ministarka Alana Brisco je stigla.", "Alana Brisco"), ("komisija je zasedala u ponedeljak.", "")),

@@ -30,6 +30,7 @@ from .names import (
     first_names,
     function_words,
     honorifics,
+    is_capitalised,
     particles,
     split_person,
     word_key,
@@ -118,10 +119,6 @@ def free_tokens(text: str, taken: Sequence[tuple[int, int]]) -> list[tuple[int, 
     for a, b in taken:
         mask[a:b] = b"\x01" * (b - a)
     return [t for t in tokens(text) if not mask[t[0]]]
-
-
-def _is_capitalised(word: str) -> bool:
-    return word[:1].isupper() and any(c.islower() for c in word)
 
 
 class Recogniser:
@@ -290,7 +287,7 @@ def acronyms(text: str, lang: str, taken: Sequence[tuple[int, int]]) -> list[Men
 def _is_first_name(word: str, lang: str = "") -> bool:
     """A capitalised word that is a known first name (never a particle such as "von"), in a language
     whose names decline also with its case ending ("Христофором" is "Христофор")."""
-    if not _is_capitalised(word) or word in particles():
+    if not is_capitalised(word) or word in particles():
         return False
     names = first_names()
     if word_key(word) in names:
@@ -328,7 +325,7 @@ def name_runs(text: str, toks: list[tuple[int, int, str]], rules: NameRules) -> 
         word = tok[2]
         joined = bool(current) and text[current[-1][1] : tok[0]] in (" ", "\u00a0")
         ok = (
-            _is_capitalised(word)
+            is_capitalised(word)
             and word not in rules.not_names
             and not is_role_word(word, rules)
             and word not in honorifics()

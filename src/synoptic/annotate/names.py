@@ -216,6 +216,18 @@ def given_compatible(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     return Levenshtein.distance(x, y) <= 1 + (min(len(x), len(y)) >= 8)
 
 
+def is_capitalised(word: str) -> bool:
+    """A word starting with a capital and holding a lower-case letter ("Ryabkov"; not "NATO", "de")."""
+    return word[:1].isupper() and any(c.islower() for c in word)
+
+
+def spelt_alike(a: str, b: str, least: float) -> bool:
+    """Whether two keys are spelt alike: normalised Levenshtein similarity at least `least`."""
+    from rapidfuzz.distance import Levenshtein
+
+    return bool(Levenshtein.normalized_similarity(a, b) >= least)
+
+
 def close_spelling(a: str, b: str) -> bool:
     """Whether two surname keys differ by a typo (one or two edits, transpositions count once)."""
     if a == b:

@@ -113,12 +113,15 @@ def name_type(words: list[str], lang: str) -> EntityType | None:
     )
 
 
+def has_ending(low: str, endings: tuple[str, ...], min_ending: int = 1) -> bool:
+    """Whether a lower-case word ends in one of `endings` (at least `min_ending` letters long) after a
+    stem of `MIN_HEAD_STEM` letters or more ("обороны"; not "много")."""
+    return any(low.endswith(e) and len(e) >= min_ending and len(low) - len(e) >= MIN_HEAD_STEM for e in endings)
+
+
 def is_adjective(word: str, g: OrgGrammar, min_ending: int = 1) -> bool:
     """Whether `word` ends like an adjective of the language (an ending at least `min_ending` letters long)."""
-    low = word.lower()
-    return any(
-        low.endswith(e) and len(e) >= min_ending and len(low) - len(e) >= MIN_HEAD_STEM for e in g.adjective_endings
-    )
+    return has_ending(word.lower(), g.adjective_endings, min_ending)
 
 
 def declined_key(name: str, lang: str) -> str:

@@ -29,8 +29,8 @@ from dataclasses import dataclass
 
 from ..models import Mention
 from .gazetteer import NAME_JOINERS, Gazetteer
-from .names import first_names, word_key
-from .org_grammar import MIN_HEAD_STEM, grammar, head_type, is_adjective, is_head
+from .names import first_names, is_capitalised, word_key
+from .org_grammar import grammar, has_ending, head_type, is_adjective, is_head
 from .proper import sentence_initial
 
 Token = tuple[int, int, str]
@@ -43,10 +43,6 @@ MAX_TAIL = 4
 #: At most this many lower-case adjectives between a capitalised adjective and the head
 #: ("Международный олимпийский комитет").
 MAX_INNER_ADJECTIVES = 2
-
-
-def _capitalised(word: str) -> bool:
-    return word[:1].isupper() and any(c.islower() for c in word)
 
 
 @dataclass
@@ -69,7 +65,7 @@ class OrgNames:
         self.gazetteer = gazetteer
 
     def find(self, toks: list[Token]) -> list[Mention]:
-        inside = {t[2].lower() for t in toks if _capitalised(t[2]) and not sentence_initial(self.text, t[0])}
+        inside = {t[2].lower() for t in toks if is_capitalised(t[2]) and not sentence_initial(self.text, t[0])}
         out: list[Mention] = []
         i = 0
         while i < len(toks):
@@ -92,7 +88,7 @@ class OrgNames:
             return first
         while first > 0 and toks[first - 1][0] >= floor and self._joined(toks[first - 1], toks[first]):
             prev = toks[first - 1]
-            if not _capitalised(prev[2]) or sentence_initial(self.text, prev[0]):
+            if not is_capitalised(prev[2]) or sentence_initial(self.text, prev[0]):
                 break
             first -= 1
         return first
@@ -103,7 +99,7 @@ class OrgNames:
     def _at(self, toks: list[Token], i: int, inside: set[str]) -> _Span | None:
         """The organisation name starting at token i, if one does."""
         word = toks[i][2]
-        if not _capitalised(word):
+        if not is_capitalised(word):
             return None
         # a word opening a sentence is capitalised anyway: it starts a name only with more evidence
         initial = sentence_initial(self.text, toks[i][0]) and word.lower() not in inside
@@ -156,7 +152,7 @@ class OrgNames:
                 continue
             word = toks[k][2]
             low = word.lower()
-            if _capitalised(word) or (word.isupper() and len(word) >= 2):
+            if is_capitalised(word) or (word.isupper() and len(word) >= 2):
                 if self.g.compounds or not self._tail_name(word) or (declined and not self._declined_name(word)):
                     return
                 pending = is_adjective(word, self.g, min_ending=2)  # "Spojených" before "národov"
@@ -185,7 +181,7 @@ class OrgNames:
     def _genitive(self, low: str) -> bool:
         """Whether a lower-case word ends in a genitive ending after a stem of three letters or more
         ("обороны"; not "много")."""
-        return any(low.endswith(e) and len(low) - len(e) >= MIN_HEAD_STEM for e in self.g.genitive_endings)
+        return has_ending(low, self.g.genitive_endings)
 
     def _declined_name(self, word: str) -> bool:
         """Whether a capitalised word after genitive words is in the genitive too ("совета обороны
@@ -208,7 +204,7 @@ class OrgNames:
                 continue
             nxt = toks[k + n]
             chain = toks[k - 1 : k + n + 1]
-            if _capitalised(nxt[2]) and all(self._joined(a, b) for a, b in itertools.pairwise(chain)):
+            if is_capitalised(nxt[2]) and all(self._joined(a, b) for a, b in itertools.pairwise(chain)):
                 return n
         return 0
 

@@ -41,6 +41,7 @@ from .names import (
     honorifics,
     plain_skeleton,
     skeleton,
+    spelt_alike,
     split_person,
     title_words,
 )
@@ -92,11 +93,6 @@ def _known_people(docs: Sequence[Document], gaz: Gazetteer, full: bool = True) -
             if parts.given[0] in first_names() or gaz.lookup(parts.surname_text, doc.article.language) is None:
                 out.append((parts, doc.article.language))
     return out
-
-
-def _known_surnames(docs: Sequence[Document], gaz: Gazetteer) -> frozenset[str]:
-    """Surname keys of every full person name recognised anywhere in the corpus."""
-    return frozenset(parts.surname for parts, _lang in _known_people(docs, gaz))
 
 
 def known_skeletons(people: Iterable[tuple[PersonName, str]], least: int) -> dict[str, frozenset[str]]:
@@ -344,7 +340,7 @@ def _merge_across_scripts(
             for k in by_skeleton.get(skel, ())
             if k != key
             and k in others
-            and (info[k][0] != scripts or (not info[k][1] & langs and _alike(k, key, p.same_script_similarity)))
+            and (info[k][0] != scripts or (not info[k][1] & langs and spelt_alike(k, key, p.same_script_similarity)))
         }
         targets = {k for k in targets if types[k].most_common(1)[0][0] == etype}
         if len(targets) > 1:  # "Венецией" fits "Venice" and "Veneza": the gazetteer's key wins
@@ -395,13 +391,6 @@ def _people_named_elsewhere(
         if len(fits) == 1:
             groups[fits.pop()][2].extend(others.pop(key))
     return others
-
-
-def _alike(a: str, b: str, least: float) -> bool:
-    """Whether two folded keys are spelt alike (`ResolveParams.same_script_similarity`)."""
-    from rapidfuzz.distance import Levenshtein
-
-    return bool(Levenshtein.normalized_similarity(a, b) >= least)
 
 
 def retype_by_evidence(doc: Document, gaz: Gazetteer) -> Document:

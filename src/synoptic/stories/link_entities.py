@@ -29,7 +29,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..annotate.gazetteer import Gazetteer, run_gazetteer
-from ..annotate.names import fold
+from ..annotate.names import fold, spelt_alike
 from ..annotate.proper import ProperParams, is_common, language, zipf
 from ..embed import Embedder, e5_embedder
 from ..models import Document, Entity
@@ -131,7 +131,7 @@ def candidate_pairs(nodes: Sequence[NameNode], p: LinkParams) -> list[tuple[int,
         for x, a in enumerate(members):
             for b in members[x + 1 :]:
                 na, nb = nodes[a], nodes[b]
-                if not na.languages & nb.languages and not _known_apart(na, nb) and spelt_alike(na, nb, p):
+                if not na.languages & nb.languages and not _known_apart(na, nb) and one_words_alike(na, nb, p):
                     pairs.add((min(a, b), max(a, b)))
     return sorted(pairs)
 
@@ -161,14 +161,11 @@ def name_words(name: str) -> frozenset[str]:
     return frozenset(w for w in re.split(r"[^\w]+", fold(name)) if w)
 
 
-def spelt_alike(a: NameNode, b: NameNode, p: LinkParams) -> bool:
+def one_words_alike(a: NameNode, b: NameNode, p: LinkParams) -> bool:
     """Whether two names, when both are one word, are spelt alike once romanised (`one_word_spelling`)."""
     if len(a.name.split()) > 1 or len(b.name.split()) > 1:
         return True
-    from rapidfuzz.distance import Levenshtein
-
-    ra, rb = romanised(a.name), romanised(b.name)
-    return bool(Levenshtein.normalized_similarity(ra, rb) >= p.one_word_spelling)
+    return spelt_alike(romanised(a.name), romanised(b.name), p.one_word_spelling)
 
 
 def romanised(name: str) -> str:
@@ -280,11 +277,14 @@ def restamp(doc: Document, renamed: Mapping[str, str]) -> Document:
 )
 def link_entities_stage(state: CorpusState, ctx: Context) -> CorpusState:
     """Join a story's entities that different languages name differently (see the module's docstring)."""
-    language_of = {d.id: d.article.language for d in state.documents}
+    docs = state.documents
+    language_of = {a.id: a.language for a in docs.articles()}  # no document decoded
     scopes = [frozenset(s.articles) for s in state.stories if len(s.articles) > 1]
     entities, renamed = link_entities(
         state.entities, language_of, scopes, e5_embedder(ctx), ctx.params(LinkParams), run_gazetteer(ctx)
     )
     if not renamed:
         return state
-    return replace(state, entities=tuple(entities), documents=state.documents.map(lambda d: restamp(d, renamed)))
+    touched = {s.article for e in state.entities if e.id in renamed for s in e.mentions}
+    changed = {d.id: restamp(d, renamed) for d in docs.pick(sorted(touched))}
+    return replace(state, entities=tuple(entities), documents=docs.replaced(changed))

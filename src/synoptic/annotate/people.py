@@ -9,6 +9,7 @@ surname-only people join the one corpus person that fits.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from ..models import Document
@@ -29,9 +30,10 @@ from .names import (
 Ref = tuple[int, int]  # (document index, mention index)
 
 
-@dataclass
+@dataclass(slots=True)
 class Person:
-    """A person cluster while resolving: its mentions and what is known of its name and context."""
+    """A person cluster while resolving: its mentions and what is known of its name and context
+    (slotted: a large corpus holds one for every person of every article while they are merged)."""
 
     refs: list[Ref] = field(default_factory=list)
     surname: str = ""
@@ -128,7 +130,7 @@ def local_people(doc: Document, di: int) -> list[Person]:
     return people
 
 
-def _shares_context(a: Person, b: Person, contexts: list[set[str]]) -> bool:
+def _shares_context(a: Person, b: Person, contexts: Sequence[Collection[str]]) -> bool:
     """Whether two people appear in articles that share a role word or at least two other entities."""
     if a.roles & b.roles - articles():
         return True
@@ -205,7 +207,9 @@ class _Index:
         return sorted(seen.values(), key=lambda q: self.order[id(q)])
 
 
-def merge_people(people: list[Person], contexts: list[set[str]], least: int, typo_length: int = 8) -> list[Person]:
+def merge_people(
+    people: list[Person], contexts: Sequence[Collection[str]], least: int, typo_length: int = 8
+) -> list[Person]:
     """Steps 2 and 3: join full names across articles, then attach surname-only people."""
     index = _Index(least)
     for p in (p for p in people if p.given):
@@ -279,7 +283,7 @@ def _given_agree(a: Person, b: Person) -> bool:
     return a.given_skeleton == b.given_skeleton or (bool(a.given_loose) and a.given_loose == b.given_loose)
 
 
-def _context_of(p: Person, contexts: list[set[str]]) -> set[str]:
+def _context_of(p: Person, contexts: Sequence[Collection[str]]) -> set[str]:
     return set().union(*(contexts[d] for d in p.docs))
 
 

@@ -21,7 +21,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import ClassVar, Protocol
+from typing import ClassVar, Protocol, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
@@ -222,8 +222,20 @@ class Clusterer(Protocol):
     def title(self, story_id: str) -> str | None: ...
 
 
+@runtime_checkable
+class Settling(Protocol):
+    """A clusterer that can say beforehand which articles it has placed already: of those it reads
+    only the id (and `build_stories` the day, title and E5 vector), so their other signals are not
+    computed (`features.build_signals`)."""
+
+    def settled(self, ids: Sequence[str]) -> set[str]: ...
+
+
 class SingletonClusterer:
     """The do-nothing clusterer: every article is its own story."""
+
+    def settled(self, ids: Sequence[str]) -> set[str]:
+        return set(ids)  # it reads nothing but the id
 
     def assign(self, signals: Sequence[Signals]) -> dict[str, str]:
         return {s.id: story_id_for(s.id) for s in signals}
@@ -264,6 +276,10 @@ class StreamingClusterer:
         if self._index is None:
             self._index = VectorIndex(HyperplaneLSH(dim), self.memory.buckets)
         return self._index
+
+    def settled(self, ids: Sequence[str]) -> set[str]:
+        """The articles of `ids` in a stored story already: `assign` keeps their story."""
+        return set(self.memory.assignments(ids))
 
     def assign(self, signals: Sequence[Signals]) -> dict[str, str]:
         known = self.memory.assignments([s.id for s in signals])

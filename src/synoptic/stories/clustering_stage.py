@@ -16,12 +16,13 @@ from typing import ClassVar
 
 import numpy as np
 
+from ..embed import e5_embedder
 from ..models import Document, Story
 from ..params import Params, param
 from ..pipeline import Context, CorpusState, corpus_stage
 from ..registry import Registry
-from .cluster import Calibration, Clusterer, ScaleParams, SingletonClusterer, StreamingClusterer
-from .features import SignalParams, Signals, build_signals
+from .cluster import Calibration, Clusterer, ScaleParams, Settling, SingletonClusterer, StreamingClusterer
+from .features import SignalParams, Signals, build_signals, stored_leads
 from .memory import STORY_MEMORY, MemoryStoryMemory
 
 
@@ -86,10 +87,15 @@ def build_stories(signals: Sequence[Signals], assignment: dict[str, str], cluste
     params=[StoryParams, SignalParams, Calibration, ScaleParams],
 )
 def stories_stage(state: CorpusState, ctx: Context) -> CorpusState:
-    # Signals read only each article and its stored lead vector: the rest of a document is left
-    # encoded in a large run (`Documents`), and the articles are kept by the analysis anyway.
-    docs = [Document(article=d.article, vector=d.vector) for d in state.documents]
-    signals = build_signals(docs, ctx, state.entities)
+    # Signals read only each article and its stored lead vector, read into one matrix as the
+    # documents are decoded one at a time (the rest of a document stays encoded in a large run,
+    # `Documents`); of the articles the clusterer has placed already, they read no more.
+    documents = state.documents
     clusterer = default_clusterer(ctx)
+    settled = clusterer.settled(documents.ids) if isinstance(clusterer, Settling) else frozenset[str]()
+    leads = stored_leads(documents, len(documents), e5_embedder(ctx).dim)
+    docs = [Document(article=a) for a in documents.articles()]
+    signals = build_signals(docs, ctx, state.entities, settled=settled, lead=leads)
+    del docs, leads
     assignment = clusterer.assign(signals)
     return replace(state, stories=tuple(build_stories(signals, assignment, clusterer)))

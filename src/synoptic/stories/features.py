@@ -22,7 +22,7 @@ import datetime as dt
 import itertools
 import re
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import ClassVar
@@ -166,12 +166,15 @@ def light_keys(text: str, language: str) -> frozenset[str]:
     return frozenset(keys)
 
 
-def entity_keys(entities: Sequence[Entity]) -> dict[str, frozenset[str]]:
-    """Canonical entity ids mentioned by each article (after cross-document resolution)."""
+def entity_keys(entities: Sequence[Entity], settled: Collection[str] = frozenset()) -> dict[str, frozenset[str]]:
+    """Canonical entity ids mentioned by each article (after cross-document resolution), but for the
+    `settled` articles (see `build_signals`)."""
     out: dict[str, set[str]] = defaultdict(set)
     for entity in entities:
+        key = f"E:{entity.id}"  # one string per entity, however many articles name it
         for span in entity.mentions:
-            out[span.article].add(f"E:{entity.id}")
+            if span.article not in settled:
+                out[span.article].add(key)
     return {k: frozenset(v) for k, v in out.items()}
 
 
@@ -223,19 +226,41 @@ def without_lines(doc: Document, lines: frozenset[str]) -> Document:
 
 
 def build_signals(
-    docs: Sequence[Document], ctx: Context, entities: Sequence[Entity] = (), *, fine: bool = True
+    docs: Sequence[Document],
+    ctx: Context,
+    entities: Sequence[Entity] = (),
+    *,
+    fine: bool = True,
+    settled: Collection[str] = frozenset(),
+    lead: StoredLeads | None = None,
 ) -> list[Signals]:
-    """Signals of each document; `fine=False` skips E5 (zero vectors) for cheap tests and ablations."""
+    """Signals of each document; `fine=False` skips E5 (zero vectors) for cheap tests and ablations.
+
+    `settled` names articles the clusterer has placed already (`cluster.Settling`): of those it reads
+    only the id, day, language, title and E5 vector, so their name keys and terms are left empty and
+    their static vectors zero (a whole-store rerun then computes none of them). `lead` gives the
+    stored title + lead vectors read beforehand (`stored_leads`), so `docs` need not carry them."""
     if not docs:
         return []
     found = boilerplate(docs, ctx.params(SignalParams))
     docs = [without_lines(d, lines) for d, lines in zip(docs, found, strict=True)]
-    coarse = static_embedder(ctx).encode([d.article.text for d in docs])
-    fine_m = lead_vectors(docs, ctx) if fine else np.zeros((len(docs), 384), dtype=np.float32)
-    canonical = entity_keys(entities)
+    del found
+    placing = [i for i, d in enumerate(docs) if d.id not in settled]
+    static = static_embedder(ctx)
+    coarse = np.zeros((len(docs), static.dim), dtype=np.float32)
+    coarse[placing] = static.encode([docs[i].article.text for i in placing])
+    if not fine:
+        fine_m = np.zeros((len(docs), 384), dtype=np.float32)
+    else:
+        fine_m = lead_vectors(docs, ctx) if lead is None else lead.filled(docs, ctx)
+    canonical = entity_keys(entities, settled)
+    nothing: dict[str, int] = {}  # the terms of every settled article: one empty mapping, shared
     out = []
     for i, doc in enumerate(docs):
-        keys = light_keys(doc.article.text, doc.article.language) | canonical.get(doc.id, frozenset())
+        keys, terms = frozenset[str](), nothing
+        if doc.id not in settled:
+            keys = light_keys(doc.article.text, doc.article.language) | canonical.get(doc.id, frozenset())
+            terms = content_terms(doc.article.text) | name_terms(keys)
         out.append(
             Signals(
                 id=doc.id,
@@ -245,7 +270,38 @@ def build_signals(
                 keys=keys,
                 coarse=coarse[i],
                 fine=fine_m[i],
-                terms=content_terms(doc.article.text) | name_terms(keys),
+                terms=terms,
             )
         )
     return out
+
+
+@dataclass(frozen=True)
+class StoredLeads:
+    """Title + lead vectors of a run's documents as stored with them, unpacked into one matrix while
+    the documents are read one at a time (`stored_leads`); `missing` are the rows with none stored."""
+
+    vectors: Vector
+    missing: tuple[int, ...]
+
+    def filled(self, docs: Sequence[Document], ctx: Context) -> Vector:
+        """The vectors, with the missing ones encoded now from `docs` (as `lead_vectors` does)."""
+        if not self.missing:
+            return self.vectors
+        chars = ctx.params(SignalParams).lead_chars
+        fresh = e5_embedder(ctx).encode([title_and_lead(docs[i], chars) for i in self.missing])
+        for i, row in zip(self.missing, fresh, strict=True):
+            self.vectors[i] = unpack_vector(pack_vector(row))  # the one rounding a stored vector had
+        return self.vectors
+
+
+def stored_leads(docs: Iterable[Document], count: int, dim: int) -> StoredLeads:
+    """The stored title + lead vectors of `count` documents (read once, in order) as one matrix."""
+    vectors = np.zeros((count, dim), dtype=np.float32)
+    missing: list[int] = []
+    for i, doc in enumerate(docs):
+        if doc.vector:
+            vectors[i] = unpack_vector(doc.vector)
+        else:
+            missing.append(i)
+    return StoredLeads(vectors, tuple(missing))

@@ -86,6 +86,7 @@ def analyze_articles(
             store.add_rejections(rejected)
         docs, stage_rejected = _annotate(articles, pipeline, ctx, store, progress)
         state = CorpusState(documents=docs, rejected=tuple(rejected) + tuple(stage_rejected))
+        del docs  # the first stage that rewrites documents frees these (a large run's are about 3 KB each)
         for stage in pipeline.corpus_stages:
             progress.phase(stage.name, None)
             state = run_corpus_stages([stage], state, ctx)

@@ -11,7 +11,7 @@ transaction by `flush`, so a killed run leaves the store as it was.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 
@@ -119,16 +119,25 @@ class SqliteStoryMemory:
 
     def _by_ids(self, ids: Sequence[str]) -> dict[str, tuple[Signals, str]]:
         out = {i: self._new[i] for i in ids if i in self._new}
-        rest = [i for i in ids if i not in out]
-        for chunk in range(0, len(rest), 500):
-            part = rest[chunk : chunk + 500]
-            for sig, story in self._rows(f"article_id IN ({','.join('?' * len(part))})", part):
-                out[sig.id] = (sig, story)
+        for row in self._select(self._COLS, [i for i in ids if i not in out]):
+            sig, story = self._signals(row)
+            out[sig.id] = (sig, story)
         return out
 
+    def _select(self, cols: str, ids: Sequence[str]) -> Iterator[tuple[object, ...]]:
+        """Rows of `cols` of the members with these ids, 500 ids a query."""
+        for chunk in range(0, len(ids), 500):
+            part = list(ids[chunk : chunk + 500])
+            yield from self.store.conn.execute(
+                f"SELECT {cols} FROM story_members WHERE article_id IN ({','.join('?' * len(part))})", part
+            )
+
     def assignments(self, ids: Sequence[str]) -> dict[str, str]:
-        found = self._by_ids(ids)
-        return {i: found[i][1] for i in ids if i in found}
+        """Story ids only: a whole-store rerun asks for every article, so their signals are not read."""
+        found = {i: self._new[i][1] for i in ids if i in self._new}
+        rest = [i for i in ids if i not in found]
+        found.update((str(a), str(s)) for a, s in self._select("article_id, story_id", rest))
+        return {i: found[i] for i in ids if i in found}
 
     def signals(self, ids: Sequence[str]) -> list[Signals]:
         found = self._by_ids(ids)

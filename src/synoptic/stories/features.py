@@ -19,10 +19,12 @@ look alike. Articles that share most of their lines are copies, and keep them.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import itertools
 import re
+from array import array
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import ClassVar
@@ -62,9 +64,9 @@ _WORD = re.compile(r"\b[^\W\d_][^\W_]*(?:[-'’][^\W\d_]+)*", re.UNICODE)
 _FOLDS = (("ph", "f"), ("w", "v"), ("j", "y"), ("c", "k"), ("z", "s"), ("ou", "u"))
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, slots=True)
 class Signals:
-    """One article as the clusterer sees it."""
+    """One article as the clusterer sees it (slotted: a whole-store rerun holds one per stored article)."""
 
     id: str
     day: int | None
@@ -182,10 +184,15 @@ def _lines(text: str, min_line: int) -> dict[str, int]:
     """Whitespace-normalised lines of a text (at least `min_line` characters) and their lengths."""
     out: dict[str, int] = {}
     for line in text.split("\n"):
-        key = " ".join(line.split()).lower()
+        key = _normalised(line)
         if len(key) >= min_line:
             out[key] = len(key)
     return out
+
+
+def _digest(line: str) -> bytes:
+    """A normalised line as 16 bytes (blake2b): two lines a run holds never share one."""
+    return hashlib.blake2b(line.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def boilerplate(docs: Sequence[Document], params: SignalParams | None = None) -> list[frozenset[str]]:
@@ -194,34 +201,85 @@ def boilerplate(docs: Sequence[Document], params: SignalParams | None = None) ->
     Lines shared across outlets are left alone below that: a wire paragraph two outlets both
     carry is evidence of one story, not page furniture."""
     p = params or SignalParams()
-    lines = [_lines(d.article.text, p.min_line) for d in docs]
-    postings: dict[str, list[int]] = defaultdict(list)
-    for i, own in enumerate(lines):
-        for line in own:
-            postings[line].append(i)
-    out: list[set[str]] = [set() for _ in docs]
-    shared: dict[tuple[int, int], list[str]] = defaultdict(list)
-    for line, members in postings.items():
+    flagged = _boilerplate_digests(docs, p)
+    none = frozenset[str]()
+    return [
+        frozenset(line for line in _lines(d.article.text, p.min_line) if _digest(line) in flagged[i])
+        if i in flagged
+        else none
+        for i, d in enumerate(docs)
+    ]
+
+
+def _boilerplate_digests(docs: Sequence[Document], p: SignalParams) -> dict[int, set[bytes]]:
+    """`boilerplate`, as the digests of each document's boilerplate lines (documents with none left
+    out). Every line of the run is held as its digest, document and length (about 24 bytes a line, not
+    the line), and lines are matched by sorting the digests."""
+    digests, owner, size, totals = bytearray(), array("i"), array("i"), array("q")
+    for i, d in enumerate(docs):
+        own = _lines(d.article.text, p.min_line)
+        for line, n in own.items():
+            digests += _digest(line)
+            owner.append(i)
+            size.append(n)
+        totals.append(sum(own.values()))
+    flagged: dict[int, set[bytes]] = defaultdict(set)
+    shared: dict[tuple[int, int], list[tuple[bytes, int]]] = defaultdict(list)
+    for rows in _same_digest(digests):
+        digest, members = bytes(digests[rows[0] * 16 : rows[0] * 16 + 16]), sorted(owner[r] for r in rows)
         if len(members) >= p.common_line:
             for i in members:
-                out[i].add(line)
+                flagged[i].add(digest)
             continue
         for i, j in itertools.combinations(members, 2):
             if docs[i].article.outlet and docs[i].article.outlet == docs[j].article.outlet:
-                shared[(i, j)].append(line)
+                shared[(i, j)].append((digest, size[rows[0]]))
     for (i, j), common in shared.items():
-        size = sum(lines[i][line] for line in common)
-        if size < p.copy_share * sum(lines[i].values()) and size < p.copy_share * sum(lines[j].values()):
-            out[i].update(common)
-            out[j].update(common)
-    return [frozenset(x) for x in out]
+        length = sum(n for _digest, n in common)
+        if length < p.copy_share * totals[i] and length < p.copy_share * totals[j]:
+            flagged[i].update(digest for digest, _n in common)
+            flagged[j].update(digest for digest, _n in common)
+    return dict(flagged)
+
+
+def _same_digest(digests: bytearray) -> Iterator[list[int]]:
+    """Row numbers of the 16-byte digests that occur in more than one row, one list per digest."""
+    keys = np.frombuffer(bytes(digests), dtype=np.uint64).reshape(-1, 2)
+    if not len(keys):
+        return
+    order = np.lexsort((keys[:, 1], keys[:, 0]))
+    ordered = keys[order]
+    starts = np.flatnonzero(np.r_[True, np.any(ordered[1:] != ordered[:-1], axis=1)])
+    ends = np.r_[starts[1:], len(ordered)]
+    for g in np.flatnonzero(ends - starts >= 2):
+        yield [int(r) for r in order[starts[g] : ends[g]]]
 
 
 def without_lines(doc: Document, lines: frozenset[str]) -> Document:
     """The document with these (normalised) lines taken out of its text, for comparison only."""
     if not lines:
         return doc
-    kept = [line for line in doc.article.text.split("\n") if " ".join(line.split()).lower() not in lines]
+    return _with_lines(doc, [line for line in doc.article.text.split("\n") if _normalised(line) not in lines])
+
+
+def _without_boilerplate(docs: Sequence[Document], p: SignalParams) -> list[Document]:
+    """`docs` with their boilerplate lines taken out (`without_lines(d, boilerplate(docs)[i])`, with no
+    line held as a string)."""
+    flagged = _boilerplate_digests(docs, p)
+    out = []
+    for i, doc in enumerate(docs):
+        drop = flagged.get(i)
+        if drop:
+            doc = _with_lines(doc, [x for x in doc.article.text.split("\n") if _digest(_normalised(x)) not in drop])
+        out.append(doc)
+    return out
+
+
+def _normalised(line: str) -> str:
+    return " ".join(line.split()).lower()
+
+
+def _with_lines(doc: Document, kept: list[str]) -> Document:
     return replace(doc, article=replace(doc.article, text="\n".join(kept)))
 
 
@@ -242,9 +300,7 @@ def build_signals(
     stored title + lead vectors read beforehand (`stored_leads`), so `docs` need not carry them."""
     if not docs:
         return []
-    found = boilerplate(docs, ctx.params(SignalParams))
-    docs = [without_lines(d, lines) for d, lines in zip(docs, found, strict=True)]
-    del found
+    docs = _without_boilerplate(docs, ctx.params(SignalParams))
     placing = [i for i, d in enumerate(docs) if d.id not in settled]
     static = static_embedder(ctx)
     coarse = np.zeros((len(docs), static.dim), dtype=np.float32)

@@ -74,9 +74,11 @@ def test_replaced_and_map_change_only_what_they_are_given(items: list[str], boun
 
 def test_decodes_at_most_the_bound_at_once() -> None:
     kept = Documents((doc(i) for i in range(50)), decoded_max=4)
-    for d in kept:
-        assert d.id
+    for i in (0, 1, 2, 3, 4, 5):
+        assert kept[i].id == f"a{i:04d}"
     assert kept.encoded and len(kept._decoded) == 4
+    assert [d.id for d in kept] == [f"a{i:04d}" for i in range(50)]
+    assert sorted(kept._decoded) == [2, 3, 4, 5]  # a scan in order leaves the recently used ones as they were
 
 
 @pytest.mark.parametrize(

@@ -129,8 +129,15 @@ class Documents(Sequence[Document]):
         return doc
 
     def __iter__(self) -> Iterator[Document]:
+        """The documents in order. A scan of an encoded run decodes each in turn without keeping it
+        among the recently used (a scan of more than `decoded_max` would only cycle them out), so it
+        holds one decoded document, not `decoded_max`."""
+        if self._plain is not None:
+            yield from self._plain
+            return
         for i in range(len(self)):
-            yield self._at(i)
+            doc = self._decoded.get(i)
+            yield doc if doc is not None else _decode(self._articles[i], self._rows[i])
 
     def __contains__(self, value: object) -> bool:
         if not isinstance(value, Document):

@@ -17,15 +17,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from synoptic.annotate.gazetteer import Gazetteer, build_gazetteer
+from synoptic.annotate.gazetteer import Gazetteer, _built_gazetteer, build_gazetteer
 from synoptic.api import analyze
 from synoptic.codec import decode
 from synoptic.compare.claim_groups import align, carried_over, derived_sentences, embed_units
 from synoptic.compare.claims import ClaimUnit
 from synoptic.default_pipeline import default_pipeline
-from synoptic.engines.local import worker_count
+from synoptic.engines.local import preload, worker_count
 from synoptic.models import Analysis, Article, Derivation, Document, Mention, Passage, Published, Sentence, Span
-from synoptic.pipeline import Context
+from synoptic.pipeline import Context, Pipeline
 from synoptic.settings import Settings
 from synoptic.stories.derive import DerivationParams, Pair, Prepared, StandIns, passes_gate, prepare
 from synoptic.stories.passage_alignment import Unit, monotone_alignment
@@ -97,6 +97,18 @@ def test_worker_pool_gives_the_in_process_result(examples_dir: Path) -> None:
     one, two = (json.dumps(r.to_dict(), sort_keys=True) for r in runs)
     assert len(runs[0].articles) == 16
     assert one == two
+
+
+def test_workers_inherit_the_gazetteer_the_parent_built(examples_dir: Path) -> None:
+    """The entities stage's preload builds the gazetteer in the parent before forking, so forked
+    workers find it built; without a pool nothing is preloaded."""
+    only_articles = Pipeline(tuple(s for s in default_pipeline().stages if s.scope == "article"))
+    _built_gazetteer.cache_clear()
+    analyze(examples_dir, pipeline=only_articles, settings=Settings(workers=2, batch_size=4, parallel_min_articles=1))
+    assert _built_gazetteer.cache_info().currsize == 1
+    _built_gazetteer.cache_clear()
+    preload([s for s in only_articles.stages if s.name != "entities"], Context(Settings()))
+    assert _built_gazetteer.cache_info().currsize == 0
 
 
 def test_decoded_records_share_repeated_strings() -> None:

@@ -162,6 +162,9 @@ def test_e5_in_parallel_chunks_gives_the_one_call_vectors() -> None:
     one, two = E5Embedder(calls=1), E5Embedder(calls=2)
     assert np.array_equal(one.encode(texts), two.encode(texts))
     assert two.encode(texts).shape == (12, 384)
+    # the second call found every vector in memory; the words counted are those E5 read (the empty text: none)
+    assert (two.stats.requested, two.stats.encoded, two.stats.memory_hits) == (24, 12, 12)
+    assert two.stats.words == sum(len(t.split()) for t in texts)
 
 
 @pytest.mark.parametrize("field", ["workers", "parallel_min_articles"])

@@ -45,6 +45,7 @@ class EmbedStats:
     memory_hits: int = 0
     store_hits: int = 0
     encoded: int = 0
+    words: int = 0  # words of the encoded texts as E5 read them (its cost grows with them)
 
 
 #: E5 sees at most this many words of a text: the opening carries a sentence's claim and a title's topic,
@@ -200,6 +201,7 @@ class E5Embedder:
             # rounded to float16 as stored, so a vector is the same whether encoded now or read back later
             fresh = _normalise(self._encode(missing).astype(np.float16))
             self.stats.encoded += len(missing)
+            self.stats.words += sum(len(t.split()) for t in missing)
             for key, row in zip(missing, fresh, strict=True):
                 self._cache[key] = row
             if self._store is not None:

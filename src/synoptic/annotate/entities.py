@@ -446,6 +446,7 @@ def recogniser(ctx: Context) -> Recogniser:
     provides=["mentions"],
     version="2",
     params=[ProperParams, GazetteerParams],
+    preload=run_gazetteer,
 )
 def entities_stage(docs: Sequence[Document], ctx: Context) -> list[Document]:
     """Fill `Document.mentions`: spaCy + gazetteer for languages with a `spacy_model`, the

@@ -73,6 +73,13 @@ def _run_batch(docs: list[Document]) -> tuple[list[Document], list[Rejection]]:
     return run_article_stages(stages, docs, ctx)
 
 
+def preload(stages: Sequence[Stage], ctx: Context) -> None:
+    """Build the process-wide data of `stages` here, once, so that forked workers inherit it."""
+    for stage in stages:
+        if stage.preload is not None:
+            stage.preload(ctx)
+
+
 def worker_count(settings: Settings, todo: int) -> int:
     """Processes to use for `todo` articles: 1 below the parallel threshold, else `workers` (0: all CPUs)."""
     if todo < settings.parallel_min_articles:
@@ -101,7 +108,7 @@ class LocalEngine:
         progress = progress or NullProgress()
         size = ctx.settings.batch_size
         batches = [list(docs[i : i + size]) for i in range(0, len(docs), size)]
-        pool = self._pool_for(stages, ctx.settings, len(docs))
+        pool = self._pool_for(stages, ctx, len(docs))
         results = pool.map(_run_batch, batches) if pool else (run_article_stages(stages, b, ctx) for b in batches)
         out: list[Document] = []
         rejected: list[Rejection] = []
@@ -111,8 +118,9 @@ class LocalEngine:
             progress.advance(len(batch))
         return out, rejected
 
-    def _pool_for(self, stages: Sequence[Stage], settings: Settings, todo: int) -> Executor | None:
+    def _pool_for(self, stages: Sequence[Stage], ctx: Context, todo: int) -> Executor | None:
         """A process pool for these stages (kept across calls of one run), or None to run in-process."""
+        settings = ctx.settings
         refs = tuple(stage_ref(s) for s in stages)
         workers = worker_count(settings, todo)
         if workers <= 1 or not all(isinstance(r, tuple) for r in refs):
@@ -120,6 +128,8 @@ class LocalEngine:
         if self._pool is None or self._pool_key != (refs, workers):
             self.close()
             method = _START_METHOD if _START_METHOD in get_all_start_methods() else "spawn"
+            if method == "fork":
+                preload(stages, ctx)
             self._pool = ProcessPoolExecutor(
                 workers,
                 mp_context=get_context(method),

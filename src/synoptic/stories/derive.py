@@ -288,9 +288,70 @@ class StandIns:
             if derived not in self._same and source != derived:
                 self._same[derived] = source
 
-    def __call__(self, p: Prepared, rows: Sequence[int]) -> Matrix:
+    def units_of(self, p: Prepared, rows: Sequence[int]) -> list[Unit]:
+        """The sentences whose vectors rows `rows` of `p` take (their stand-ins where learnt)."""
         keys = [self._root((p.doc.id, i)) for i in rows]
-        return unit_vectors([self._units[doc][i] for doc, i in keys], self._ctx)
+        return [self._units[doc][i] for doc, i in keys]
+
+    def __call__(self, p: Prepared, rows: Sequence[int]) -> Matrix:
+        return unit_vectors(self.units_of(p, rows), self._ctx)
+
+
+@dataclass(frozen=True)
+class AlignmentPlan:
+    """A pair's alignment before E5: the margins of the cheap similarity, the sentence pairs it
+    trusts, and the sentences (`rows` of a, `cols` of b) E5 must compare (none when the trusted pairs
+    already make a whole derivation)."""
+
+    a: Prepared
+    b: Prepared
+    cls: PairClass
+    margin: Matrix
+    trusted: list[tuple[int, int]]
+    rows: list[int]
+    cols: list[int]
+
+
+def plan_alignment(
+    pa: Prepared, pb: Prepared, cls: PairClass, ctx: Context, lex: Matrix | None = None
+) -> AlignmentPlan | None:
+    """The pair's alignment plan, or None when the gate stops it.
+
+    Margins above each step's own threshold are compared, so that a sentence pair counts when
+    either the cheap similarity (above `trust_*`) or E5 vouches for it; E5 vectors are needed only
+    for sentences that no trusted pair holds, so a faithful translation costs few or none."""
+    p = ctx.params(DerivationParams)
+    cheap = cheap_matrix(pa, pb, cls, p, lex)
+    if not passes_gate(pa, pb, p, lex, cheap):
+        return None
+    margin: Matrix = (cheap - p.trust(cls)).astype(np.float32)
+    trusted = monotone_alignment(margin, 0.0)
+    if min(coverages(pa.units, pb.units, trusted)) >= p.whole(cls):
+        return AlignmentPlan(pa, pb, cls, margin, trusted, [], [])  # E5 would only add coverage
+    rows = sorted(set(range(len(pa.units))) - {i for i, _ in trusted})
+    cols = sorted(set(range(len(pb.units))) - {j for _, j in trusted})
+    if not rows or not cols:
+        rows, cols = [], []
+    return AlignmentPlan(pa, pb, cls, margin, trusted, rows, cols)
+
+
+def finish_alignment(
+    plan: AlignmentPlan | None, ctx: Context, vectors: StandIns | None = None
+) -> list[tuple[int, int]]:
+    """The order-preserving sentence alignment a plan leads to ([] when the gate stopped the pair)."""
+    if plan is None:
+        return []
+    if not plan.rows:
+        return plan.trusted
+    p = ctx.params(DerivationParams)
+    vectors = vectors or StandIns((plan.a, plan.b), ctx)
+    va, vb = vectors(plan.a, plan.rows), vectors(plan.b, plan.cols)
+    margin = plan.margin.copy()
+    block = margin[np.ix_(plan.rows, plan.cols)]
+    margin[np.ix_(plan.rows, plan.cols)] = np.maximum(
+        block, semantic_matrix(va, vb, p.e5_floor) - p.e5_sentence(plan.cls)
+    )
+    return monotone_alignment(margin, 0.0)
 
 
 def aligned(
@@ -301,28 +362,8 @@ def aligned(
     lex: Matrix | None = None,
     vectors: StandIns | None = None,
 ) -> list[tuple[int, int]]:
-    """The order-preserving sentence alignment of a pair, or [] when the gate stops it.
-
-    Margins above each step's own threshold are compared, so that a sentence pair counts when
-    either the cheap similarity (above `trust_*`) or E5 vouches for it; E5 vectors are computed only
-    for sentences that no trusted pair holds, so a faithful translation costs few or none."""
-    p = ctx.params(DerivationParams)
-    cheap = cheap_matrix(pa, pb, cls, p, lex)
-    if not passes_gate(pa, pb, p, lex, cheap):
-        return []
-    margin: Matrix = (cheap - p.trust(cls)).astype(np.float32)
-    trusted = monotone_alignment(margin, 0.0)
-    if min(coverages(pa.units, pb.units, trusted)) >= p.whole(cls):
-        return trusted  # already a whole derivation: E5 would only add coverage
-    rows = sorted(set(range(len(pa.units))) - {i for i, _ in trusted})
-    cols = sorted(set(range(len(pb.units))) - {j for _, j in trusted})
-    if rows and cols:
-        vectors = vectors or StandIns((pa, pb), ctx)
-        va, vb = vectors(pa, rows), vectors(pb, cols)
-        block = margin[np.ix_(rows, cols)]
-        margin[np.ix_(rows, cols)] = np.maximum(block, semantic_matrix(va, vb, p.e5_floor) - p.e5_sentence(cls))
-        return monotone_alignment(margin, 0.0)
-    return trusted
+    """The order-preserving sentence alignment of a pair, or [] when the gate stops it."""
+    return finish_alignment(plan_alignment(pa, pb, cls, ctx, lex), ctx, vectors)
 
 
 def shared_run(ua: Sequence[Unit], ub: Sequence[Unit], lex: Matrix, p: DerivationParams) -> tuple[tuple[int, int], ...]:
@@ -423,17 +464,57 @@ def independent_voices(articles: Sequence[str], derivations: Sequence[Derivation
     return len({root(a) for a in articles})
 
 
-def story_derivations(story: Story, by_id: Mapping[str, Document], ctx: Context) -> list[Derivation]:
-    """Every derivation between two articles of one story, oriented."""
+@dataclass
+class StoryPairs:
+    """One story's pairs on their way to derivations: the one-language pairs judged (they teach the
+    stand-ins), the translation pairs planned and waiting for E5."""
+
+    vectors: StandIns
+    combos: list[tuple[Prepared, Prepared]]
+    found: dict[int, Pair]
+    plans: dict[int, AlignmentPlan | None]
+
+    def needed_units(self) -> list[Unit]:
+        """The sentences (their stand-ins where learnt) whose vectors the planned pairs compare."""
+        return [
+            u
+            for plan in self.plans.values()
+            if plan
+            for p, rows in ((plan.a, plan.rows), (plan.b, plan.cols))
+            for u in self.vectors.units_of(p, rows)
+        ]
+
+
+def story_pairs(story: Story, by_id: Mapping[str, Document], ctx: Context) -> StoryPairs:
+    """A story's one-language pairs judged (in order, each teaching the stand-ins) and its
+    translation pairs planned."""
     prepared = prepare([by_id[i] for i in story.articles if i in by_id], ctx)
     vectors = StandIns(prepared, ctx)
     combos = list(itertools.combinations(prepared, 2))
     found: dict[int, Pair] = {}
-    for k in sorted(range(len(combos)), key=lambda k: pair_class(*combos[k]) != "same"):  # one language first
+    for k in [k for k, (a, b) in enumerate(combos) if pair_class(a, b) == "same"]:  # one language first
         pair = compare(*combos[k], ctx, vectors)
         if pair is not None:
             found[k] = pair
             vectors.learn(pair)
+    plans = {
+        k: plan_alignment(a, b, cls, ctx)
+        for k, (a, b) in enumerate(combos)
+        if (cls := pair_class(a, b)) != "same" and a.units and b.units
+    }
+    return StoryPairs(vectors, combos, found, plans)
+
+
+def oriented(work: StoryPairs, ctx: Context) -> list[Derivation]:
+    """The story's derivations, oriented, once the translation pairs' sentences are encoded
+    (each translation pair judged as `compare` judges it)."""
+    p = ctx.params(DerivationParams)
+    found = dict(work.found)
+    for k, plan in work.plans.items():
+        if plan is not None:
+            pair = judged(plan.a, plan.b, "translation", plan.cls, finish_alignment(plan, ctx, work.vectors), p)
+            if pair is not None:
+                found[k] = pair
     pairs = [found[k] for k in sorted(found)]
     way = ctx.params(DirectionParams)
     ways = [
@@ -445,6 +526,40 @@ def story_derivations(story: Story, by_id: Mapping[str, Document], ctx: Context)
     return [derivation(p, w) for p, w in zip(pairs, ways, strict=True)]
 
 
+def story_derivations(story: Story, by_id: Mapping[str, Document], ctx: Context) -> list[Derivation]:
+    """Every derivation between two articles of one story, oriented."""
+    work = story_pairs(story, by_id, ctx)
+    prefetch(work.needed_units(), ctx)
+    return oriented(work, ctx)
+
+
+def prefetch(units: Sequence[Unit], ctx: Context) -> None:
+    """Encode the sentences several translation pairs compare in one call (E5 keeps every core busy
+    only in a call of several texts); the pairs then find their vectors memoised."""
+    if units:
+        unit_vectors(units, ctx)
+
+
+#: Articles whose stories' translation pairs are encoded in one E5 call: enough texts to keep every
+#: core busy, few enough that the prepared documents of a whole-store rerun stay small.
+PREFETCH_ARTICLES = 500
+
+
+def story_batches(stories: Sequence[Story], limit: int = PREFETCH_ARTICLES) -> list[list[Story]]:
+    """Consecutive multi-article stories in batches of about `limit` articles (a larger story alone)."""
+    batches: list[list[Story]] = []
+    size = limit
+    for story in stories:
+        if len(story.articles) < 2:
+            continue
+        if size + len(story.articles) > limit:
+            batches.append([])
+            size = 0
+        batches[-1].append(story)
+        size += len(story.articles)
+    return batches
+
+
 @corpus_stage(
     "derivations",
     requires=["stories", "sentences"],
@@ -452,12 +567,13 @@ def story_derivations(story: Story, by_id: Mapping[str, Document], ctx: Context)
     params=[DerivationParams, DirectionParams],
 )
 def derivations_stage(state: CorpusState, ctx: Context) -> CorpusState:
+    """Derivations of every story, batch by batch: a batch's translation pairs share one E5 call."""
     by_id = state.documents.by_id
-    found: list[Derivation] = []
-    stories = []
-    for story in state.stories:
-        derived = story_derivations(story, by_id, ctx) if len(story.articles) > 1 else []
-        found += derived
-        stories.append(replace(story, voices=independent_voices(story.articles, derived)))
-    found.sort(key=lambda d: (d.source, d.derived))
+    derived: dict[str, list[Derivation]] = {}
+    for batch in story_batches(state.stories, PREFETCH_ARTICLES):
+        work = {story.id: story_pairs(story, by_id, ctx) for story in batch}
+        prefetch([u for w in work.values() for u in w.needed_units()], ctx)
+        derived.update({sid: oriented(w, ctx) for sid, w in work.items()})
+    stories = [replace(s, voices=independent_voices(s.articles, derived.get(s.id, []))) for s in state.stories]
+    found = sorted((d for ds in derived.values() for d in ds), key=lambda d: (d.source, d.derived))
     return replace(state, stories=tuple(stories), derivations=tuple(found))

@@ -100,9 +100,10 @@ def candidate_nodes(
     language_of: Mapping[str, str],
     scopes: Sequence[frozenset[str]],
     gaz: Gazetteer | None = None,
+    proper: ProperParams | None = None,
 ) -> list[NameNode]:
     """Entities lacking some language of a scope (story) they occur in: only they may need a
-    counterpart named otherwise."""
+    counterpart named otherwise. `proper`: the run's `entities` settings, which say what a common word is."""
     langs = entity_languages(entities, language_of)
     scope_langs = [frozenset(language_of[a] for a in scope if a in language_of) for scope in scopes]
     scopes_of: dict[str, list[int]] = defaultdict(list)
@@ -114,7 +115,7 @@ def candidate_nodes(
         mine = frozenset(si for s in e.mentions for si in scopes_of.get(s.article, ()))
         if any(scope_langs[si] - langs[i] for si in mine):
             known = gazetteer_key(e, langs[i], gaz) if gaz is not None else None
-            common = len(e.name.split()) == 1 and any(common_word(e.name, lang) for lang in langs[i])
+            common = len(e.name.split()) == 1 and any(common_word(e.name, lang, proper) for lang in langs[i])
             nodes.append(NameNode(i, e.type, e.name, langs[i], mine, known, common))
     return nodes
 
@@ -136,11 +137,12 @@ def candidate_pairs(nodes: Sequence[NameNode], p: LinkParams) -> list[tuple[int,
     return sorted(pairs)
 
 
-def common_word(word: str, lang: str) -> bool:
+def common_word(word: str, lang: str, params: ProperParams | None = None) -> bool:
     """Whether a one-word name is a common word of the language: frequent anywhere in a sentence, or a
     noun by the rules of a language that capitalises nouns ("Was", "Land", "Ungeimpfte")."""
-    p = ProperParams()
-    return zipf(word.lower(), language(lang).frequency_list) >= p.common_at_start or is_common(word, lang, True)
+    p = params or ProperParams()
+    frequent = zipf(word.lower(), language(lang).frequency_list) >= p.common_at_start
+    return frequent or is_common(word, lang, True, params=p)
 
 
 def _known_apart(a: NameNode, b: NameNode) -> bool:
@@ -240,9 +242,10 @@ def link_entities(
     embedder: Embedder,
     p: LinkParams,
     gaz: Gazetteer | None = None,
+    proper: ProperParams | None = None,
 ) -> tuple[list[Entity], dict[str, str]]:
     """The entities after joining names across languages, and each joined id -> the id it took."""
-    nodes = candidate_nodes(entities, language_of, scopes, gaz)
+    nodes = candidate_nodes(entities, language_of, scopes, gaz, proper)
     pairs = candidate_pairs(nodes, p)
     used = sorted({k for pair in pairs for k in pair})
     if not used:
@@ -273,7 +276,11 @@ def restamp(doc: Document, renamed: Mapping[str, str]) -> Document:
 
 
 @corpus_stage(
-    "link_entities", requires=["entities", "stories"], provides=["linked_entities"], version="1", params=[LinkParams]
+    "link_entities",
+    requires=["entities", "stories"],
+    provides=["linked_entities"],
+    version="1",
+    params=[LinkParams, ProperParams],
 )
 def link_entities_stage(state: CorpusState, ctx: Context) -> CorpusState:
     """Join a story's entities that different languages name differently (see the module's docstring)."""
@@ -281,7 +288,13 @@ def link_entities_stage(state: CorpusState, ctx: Context) -> CorpusState:
     language_of = {a.id: a.language for a in docs.articles()}  # no document decoded
     scopes = [frozenset(s.articles) for s in state.stories if len(s.articles) > 1]
     entities, renamed = link_entities(
-        state.entities, language_of, scopes, e5_embedder(ctx), ctx.params(LinkParams), run_gazetteer(ctx)
+        state.entities,
+        language_of,
+        scopes,
+        e5_embedder(ctx),
+        ctx.params(LinkParams),
+        run_gazetteer(ctx),
+        ctx.params(ProperParams),
     )
     if not renamed:
         return state

@@ -115,6 +115,7 @@ def write_report(docs: Sequence[wmt22.Group], n: int, first: Any, second: Any, p
     rate, peer_rate = n / first.seconds, n / peer.seconds
     pairs = sorted({d.pair for d in docs})
     corpus_encoded = sum(run.encoded.values())
+    corpus_words = sum(run.words.values())
     per_article = (corpus_encoded + run.lead_encoded) / n
     stage_rows = [
         (
@@ -162,8 +163,11 @@ def write_report(docs: Sequence[wmt22.Group], n: int, first: Any, second: Any, p
         f"per-article stage, {corpus_encoded} in corpus stages). Second run over the same store: "
         f"{again.lead_encoded + sum(again.encoded.values())} texts encoded (every vector came from the store).",
         "",
-        "Why the targets are missed: at about 60 E5 texts/s on two cores, 10 articles/s leaves about 3 texts an",
-        f"article for E5; this run encodes {per_article:.1f}. Every WMT22 article has three or four derived",
+        "Why the targets are missed: E5's cost grows with the words it reads, about 550 words (1,000",
+        f"tokens) a second on two cores; the corpus stages' texts alone held {corpus_words:,} words here",
+        f"({corpus_words / n:.0f} an article, the title + lead vectors about 50 more), while 10 articles/s",
+        "leaves 0.1 s an article for everything. In texts: at about 60 short texts/s, 10 articles/s leaves",
+        f"about 3 texts an article; this run encodes {per_article:.1f}. Every WMT22 article has three or four derived",
         "partners (the worst case for derivations), and cross-script pairs (ru-en) need E5 for most sentences that",
         "the static vectors and shared names cannot align. The rest is Python: the per-article stages (spaCy for",
         "English, rules for the other languages, quotes) and the alignment, claim and quote-group code; the peer",

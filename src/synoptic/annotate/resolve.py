@@ -598,9 +598,7 @@ class Resolution:
         used: set[str] = set()
         for etype, key, refs in sorted(groups, key=lambda g: (g[0], g[1], sorted(g[2]))):
             self._groups.append((etype, key, _unique_id(etype, key, used)))
-            for d, m in refs:
-                if self._slots[self._offsets[d] + m] >= 0:
-                    raise ValueError(f"mention {m} of document {d} was resolved to two entities")
+            for d, m in refs:  # a mention filed twice keeps the later entity, as its stamp always did
                 self._slots[self._offsets[d] + m] = len(self._groups) - 1
         self._spans: list[list[Span]] = [[] for _ in self._groups]
         self._surfaces: list[list[str]] = [[] for _ in self._groups]

@@ -470,7 +470,6 @@ class StoryPairs:
     stand-ins), the translation pairs planned and waiting for E5."""
 
     vectors: StandIns
-    combos: list[tuple[Prepared, Prepared]]
     found: dict[int, Pair]
     plans: dict[int, AlignmentPlan | None]
 
@@ -502,7 +501,7 @@ def story_pairs(story: Story, by_id: Mapping[str, Document], ctx: Context) -> St
         for k, (a, b) in enumerate(combos)
         if (cls := pair_class(a, b)) != "same" and a.units and b.units
     }
-    return StoryPairs(vectors, combos, found, plans)
+    return StoryPairs(vectors, found, plans)
 
 
 def oriented(work: StoryPairs, ctx: Context) -> list[Derivation]:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from synoptic.models import Article, Document, Published
 from synoptic.pipeline import Context
-from synoptic.stories.features import boilerplate, build_signals, without_lines
+from synoptic.stories.features import SignalParams, _without_boilerplate, boilerplate, build_signals, without_lines
 
 BOX = "Sign up for the Morning Briefing newsletter from Danube Courier Media Group."
 NOTICE = "Photos: Harald Obermayr / Danube Courier. All rights reserved, reuse only with permission."
@@ -57,3 +60,19 @@ def test_boilerplate_does_not_reach_the_signals() -> None:
     assert "newsletter" not in fire.terms and "obermayr" not in vote.terms
     assert not fire.keys & vote.keys
     assert "linz" in fire.terms and "eisenstadt" in vote.terms
+
+
+LINES = [FIRE, VOTE, BOX, NOTICE, "  " + BOX.upper() + "  ", "Updated", ""]
+
+
+@given(
+    st.lists(
+        st.tuples(st.lists(st.sampled_from(LINES), max_size=6), st.sampled_from(["a.example", "b.example", None])),
+        max_size=6,
+    )
+)
+def test_signals_drop_the_lines_boilerplate_names(texts: list[tuple[list[str], str | None]]) -> None:
+    """The signals' digest path takes out exactly the lines `boilerplate` names, as `without_lines` does."""
+    docs = [doc(f"d{i}", "\n".join(lines), outlet) for i, (lines, outlet) in enumerate(texts)]
+    expected = [without_lines(d, lines).article.text for d, lines in zip(docs, boilerplate(docs), strict=True)]
+    assert [d.article.text for d in _without_boilerplate(docs, SignalParams())] == expected

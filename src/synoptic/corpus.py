@@ -20,7 +20,7 @@ import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import fields
-from typing import overload
+from typing import Any, overload
 
 from .models import Article, Document
 
@@ -35,14 +35,22 @@ COMPRESS_LEVEL = 1
 LAYERS = tuple(f.name for f in fields(Document) if f.name != "article")
 
 
+def pack(value: object) -> bytes:
+    """`value` as a compressed pickle: how a large run keeps records it holds for a while."""
+    return zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), COMPRESS_LEVEL)
+
+
+def unpack(row: bytes) -> Any:
+    """The value `pack` packed (rows are made in this process only, never read from outside)."""
+    return pickle.loads(zlib.decompress(row))
+
+
 def _encode(doc: Document) -> bytes:
-    layers = tuple(getattr(doc, name) for name in LAYERS)
-    return zlib.compress(pickle.dumps(layers, protocol=pickle.HIGHEST_PROTOCOL), COMPRESS_LEVEL)
+    return pack(tuple(getattr(doc, name) for name in LAYERS))
 
 
 def _decode(article: Article, row: bytes) -> Document:
-    layers = pickle.loads(zlib.decompress(row))  # rows are made by `_encode` in this process only
-    return Document(article, **dict(zip(LAYERS, layers, strict=True)))
+    return Document(article, **dict(zip(LAYERS, unpack(row), strict=True)))
 
 
 class Documents(Sequence[Document]):

@@ -401,14 +401,14 @@ def judged(
 
 
 def compare(pa: Prepared, pb: Prepared, ctx: Context, vectors: StandIns | None = None) -> Pair | None:
-    """The derivation relation between two articles of one story, or None for independent reports."""
+    """The derivation relation between two articles of one story in one language (a copy, paraphrase
+    or shared passage), or None for independent reports. Pairs of two languages are planned and
+    judged together, `story_pairs` and `oriented`."""
     ua, ub = pa.units, pb.units
     if not ua or not ub:
         return None
-    cls = pair_class(pa, pb)
+    cls: PairClass = "same"
     p = ctx.params(DerivationParams)
-    if cls != "same":
-        return judged(pa, pb, "translation", cls, aligned(pa, pb, cls, ctx, vectors=vectors), p)
     lex = lexical_matrix(ua, ub)
     copy = copy_score(pa.shingles, pb.shingles, p)
     if copy:  # a copy aligns on wording alone; its coverage is that of the shingles, which does not
@@ -490,16 +490,17 @@ def story_pairs(story: Story, by_id: Mapping[str, Document], ctx: Context) -> St
     prepared = prepare([by_id[i] for i in story.articles if i in by_id], ctx)
     vectors = StandIns(prepared, ctx)
     combos = list(itertools.combinations(prepared, 2))
+    classes = [pair_class(a, b) for a, b in combos]
     found: dict[int, Pair] = {}
-    for k in [k for k, (a, b) in enumerate(combos) if pair_class(a, b) == "same"]:  # one language first
+    for k in [k for k, cls in enumerate(classes) if cls == "same"]:  # one language first
         pair = compare(*combos[k], ctx, vectors)
         if pair is not None:
             found[k] = pair
             vectors.learn(pair)
     plans = {
         k: plan_alignment(a, b, cls, ctx)
-        for k, (a, b) in enumerate(combos)
-        if (cls := pair_class(a, b)) != "same" and a.units and b.units
+        for k, ((a, b), cls) in enumerate(zip(combos, classes, strict=True))
+        if cls != "same" and a.units and b.units
     }
     return StoryPairs(vectors, found, plans)
 

@@ -118,11 +118,7 @@ def lead_vector_stage(docs: Sequence[Document], ctx: Context) -> list[Document]:
 
 def lead_vectors(docs: Sequence[Document], ctx: Context) -> npt.NDArray[np.float32]:
     """Title + lead vectors of `docs`: stored ones unpacked, the others encoded now."""
-    missing = [d for d in docs if not d.vector]
-    chars = ctx.params(SignalParams).lead_chars
-    fresh = iter(e5_embedder(ctx).encode([title_and_lead(d, chars) for d in missing]))
-    rows = [unpack_vector(d.vector or pack_vector(next(fresh))) for d in docs]  # one rounding either way
-    return np.stack(rows) if rows else np.zeros((0, 384), dtype=np.float32)
+    return stored_leads(docs, len(docs), e5_embedder(ctx).dim).filled(docs, ctx)
 
 
 def fold_name(word: str) -> str:
@@ -341,7 +337,7 @@ class StoredLeads:
     missing: tuple[int, ...]
 
     def filled(self, docs: Sequence[Document], ctx: Context) -> Vector:
-        """The vectors, with the missing ones encoded now from `docs` (as `lead_vectors` does)."""
+        """The vectors, with the missing ones encoded now from `docs`."""
         if not self.missing:
             return self.vectors
         chars = ctx.params(SignalParams).lead_chars

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -69,6 +71,36 @@ def test_store_articles_round_trip(batch: list[Article]) -> None:
         assert store.articles([a.id for a in batch]) == batch
         assert store.add_articles(batch) == []
         assert store.count_articles() == len(batch)
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(articles(), max_size=6), st.lists(articles(), max_size=4))
+def test_store_add_articles_names_each_new_id_once(stored: list[Article], batch: list[Article]) -> None:
+    """Ids already stored, or repeated within one call, are not new; the rest are, in first-seen order."""
+    with Store() as store:
+        store.add_articles(stored)
+        given_ids = [a.id for a in stored + batch + batch]
+        known = {a.id for a in stored}
+        expected = list(dict.fromkeys(i for i in [a.id for a in batch] if i not in known))
+        assert store.add_articles(batch + batch) == expected
+        assert store.count_articles() == len(set(given_ids))
+
+
+def test_store_leaves_the_text_of_a_stored_article_unbound() -> None:
+    """Re-adding a stored article (every article of a whole-store rerun) binds no text: CPython keeps
+    the UTF-8 copy SQLite is given inside a non-ASCII string for as long as it lives."""
+    text = "Рябков заявил журналистам, что переговоры продолжатся. " * 40
+    first = Article(article_id(text, None, None), "a.txt", "ru", None, None, (), Published(None, None), text)
+    with Store() as store:
+        assert store.add_articles([first]) == [first.id]
+        again = store.articles()[0]
+        size = sys.getsizeof(again.text)
+        assert store.add_articles([again]) == []
+        assert sys.getsizeof(again.text) == size
+        fresh = "".join(["Рябков", text])  # a string SQLite has not seen: binding it does grow it
+        grown = sys.getsizeof(fresh)
+        store.add_articles([replace(first, id=article_id(fresh, None, None), text=fresh)])
+        assert sys.getsizeof(fresh) > grown
 
 
 @settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])

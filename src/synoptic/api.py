@@ -16,6 +16,7 @@ from .corpus import Documents
 from .default_pipeline import checked_settings, default_pipeline, run_settings
 from .engines import get_engine
 from .ingest import read_paths, with_duplicate
+from .machine import release_free_memory
 from .models import Analysis, Article, Document, Rejection
 from .pipeline import Context, CorpusState, Pipeline, run_corpus_stages
 from .progress import NullProgress, Progress
@@ -90,6 +91,7 @@ def analyze_articles(
         for stage in pipeline.corpus_stages:
             progress.phase(stage.name, None)
             state = run_corpus_stages([stage], state, ctx)
+            release_free_memory()  # the documents a stage rewrote are freed only now
         analysis = Analysis(
             articles=state.documents.articles(),
             rejected=state.rejected,
@@ -102,6 +104,7 @@ def analyze_articles(
             settings=run_settings(settings, pipeline),
         )
         if store is not None:
+            progress.phase("saving", None)
             store.update_articles(analysis.articles)
             store.add_rejections(stage_rejected)
             store.remove_articles({a.id for a in articles} - {a.id for a in analysis.articles})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
 
 
@@ -12,3 +13,15 @@ def usable_cpus() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
         return max(1, os.cpu_count() or 1)
+
+
+def release_free_memory() -> None:
+    """Hand memory the process has freed back to the system (glibc's `malloc_trim`; elsewhere
+    nothing). A large run frees a whole copy of its documents after every stage that rewrites them;
+    glibc keeps such freed blocks mapped, so without this they would stay in the resident size."""
+    try:
+        libc = ctypes.CDLL(None)
+        trim = libc.malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return
+    trim(0)

@@ -162,33 +162,44 @@ class Store:
     def add_articles(self, articles: Iterable[Article]) -> list[str]:
         """Insert articles not yet stored (by content id); returns the ids that were new."""
         new: list[str] = []
+        articles = list(articles)
+        stored = {
+            r[0] for r in self._select_in("SELECT id FROM articles WHERE id IN ({marks})", [a.id for a in articles])
+        }
         with self.transaction() as conn:
             for a in articles:
-                cur = conn.execute(
-                    "INSERT OR IGNORE INTO articles (id, path, language, language_how, title, outlet, authors,"
-                    " published_date, published_how, url, text) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                    (
-                        a.id,
-                        a.path,
-                        a.language,
-                        a.language_how,
-                        a.title,
-                        a.outlet,
-                        json.dumps(list(a.authors)),
-                        a.published.date,
-                        a.published.how,
-                        a.url,
-                        a.text,
-                    ),
-                )
-                if cur.rowcount:
+                if a.id not in stored:
+                    stored.add(a.id)
                     new.append(a.id)
+                    self._insert_article(conn, a)
                 conn.executemany(
                     "INSERT OR IGNORE INTO article_paths VALUES (?, ?)",
                     [(a.id, path) for path in (a.path, *a.duplicate_paths)],
                 )
                 conn.executemany(provenance.INSERT, provenance.rows(a))
         return new
+
+    @staticmethod
+    def _insert_article(conn: sqlite3.Connection, a: Article) -> None:
+        """Insert one article. Only new ones are bound: binding a text keeps a UTF-8 copy of it
+        inside the string for as long as the string lives, which doubles a large rerun's texts."""
+        conn.execute(
+            "INSERT OR IGNORE INTO articles (id, path, language, language_how, title, outlet, authors,"
+            " published_date, published_how, url, text) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                a.id,
+                a.path,
+                a.language,
+                a.language_how,
+                a.title,
+                a.outlet,
+                json.dumps(list(a.authors)),
+                a.published.date,
+                a.published.how,
+                a.url,
+                a.text,
+            ),
+        )
 
     def remove_articles(self, ids: Iterable[str]) -> None:
         """Forget articles (with their paths and cached annotations); their rejections stay."""
@@ -231,12 +242,15 @@ class Store:
         return [found[i] for i in ids if i in found]
 
     def _articles_by_ids(self, ids: Sequence[str]) -> Iterator[Article]:
-        for chunk in range(0, len(ids), 500):
-            part = list(ids[chunk : chunk + 500])
-            marks = ",".join("?" * len(part))
-            sql = f"SELECT {self._COLUMNS} FROM articles WHERE id IN ({marks})"
-            for row in self.conn.execute(sql, part):
-                yield self._article(row)
+        for row in self._select_in(f"SELECT {self._COLUMNS} FROM articles WHERE id IN ({{marks}})", ids):
+            yield self._article(row)
+
+    def _select_in(self, sql: str, keys: Sequence[Any], *before: object) -> Iterator[Any]:
+        """The rows of `sql` for `keys`, its `{marks}` the IN list, a few hundred keys a query (SQLite
+        caps the variables of one statement); `before` binds the placeholders ahead of the list."""
+        for chunk in range(0, len(keys), 500):
+            part = list(keys[chunk : chunk + 500])
+            yield from self.conn.execute(sql.format(marks=",".join("?" * len(part))), [*before, *part])
 
     def article(self, article_id: str) -> Article | None:
         row = self.conn.execute(f"SELECT {self._COLUMNS} FROM articles WHERE id=?", (article_id,)).fetchone()
@@ -273,28 +287,15 @@ class Store:
 
     def cached_ids(self, ids: Sequence[str], signature: str) -> set[str]:
         """The ids among these with a cached document made by the same per-article stages (none decoded)."""
-        out: set[str] = set()
-        for chunk in range(0, len(ids), 500):
-            part = list(ids[chunk : chunk + 500])
-            marks = ",".join("?" * len(part))
-            rows = self.conn.execute(
-                f"SELECT article_id FROM documents WHERE signature=? AND article_id IN ({marks})", [signature, *part]
-            )
-            out.update(article_id for (article_id,) in rows)
-        return out
+        sql = "SELECT article_id FROM documents WHERE signature=? AND article_id IN ({marks})"
+        return {article_id for (article_id,) in self._select_in(sql, ids, signature)}
 
     def cached_documents(self, ids: Sequence[str], signature: str) -> dict[str, Document]:
         """Cached documents for these ids made by the same per-article stages."""
         out: dict[str, Document] = {}
-        for chunk in range(0, len(ids), 500):
-            part = list(ids[chunk : chunk + 500])
-            marks = ",".join("?" * len(part))
-            rows = self.conn.execute(
-                f"SELECT article_id, data FROM documents WHERE signature=? AND article_id IN ({marks})",
-                [signature, *part],
-            )
-            for article_id, data in rows:
-                out[article_id] = decode(Document, json.loads(data))
+        sql = "SELECT article_id, data FROM documents WHERE signature=? AND article_id IN ({marks})"
+        for article_id, data in self._select_in(sql, ids, signature):
+            out[article_id] = decode(Document, json.loads(data))
         return out
 
     # -- vectors -----------------------------------------------------------------------------
@@ -302,12 +303,8 @@ class Store:
     def get_vectors(self, model: str, keys: Sequence[bytes]) -> dict[bytes, npt.NDArray[np.float16]]:
         """Stored float16 vectors of `model` among these text keys."""
         out: dict[bytes, npt.NDArray[np.float16]] = {}
-        for chunk in range(0, len(keys), 500):
-            part = list(keys[chunk : chunk + 500])
-            marks = ",".join("?" * len(part))
-            rows = self.conn.execute(f"SELECT key, vec FROM vectors WHERE model=? AND key IN ({marks})", [model, *part])
-            for key, vec in rows:
-                out[bytes(key)] = np.frombuffer(vec, dtype=np.float16)
+        for key, vec in self._select_in("SELECT key, vec FROM vectors WHERE model=? AND key IN ({marks})", keys, model):
+            out[bytes(key)] = np.frombuffer(vec, dtype=np.float16)
         return out
 
     def put_vectors(self, model: str, rows: Mapping[bytes, npt.NDArray[np.float16]]) -> None:

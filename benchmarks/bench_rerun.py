@@ -74,7 +74,7 @@ def rerun(db: str, hold_only: bool, preload: bool = False) -> RerunResult:
         pipeline = pipeline.until(HOLD_UNTIL)
     if preload:
         analyze_articles(synthetic_articles(2, seed=999), pipeline=pipeline)  # load every model first
-    start = _rss_mb()
+    start_mb = _rss_mb()
     seconds: dict[str, float] = {}
     rss: dict[str, float] = {}
     pipeline = Pipeline(tuple(s if s.scope == "article" else _tracked(s, seconds, rss) for s in pipeline.stages))
@@ -82,7 +82,7 @@ def rerun(db: str, hold_only: bool, preload: bool = False) -> RerunResult:
         start = time.perf_counter()
         analysis = analyze_articles(store.articles(), db=store, pipeline=pipeline)
         seconds = {"whole rerun": time.perf_counter() - start, **seconds}
-    return RerunResult(len(analysis.articles), seconds, rss, start, preload)
+    return RerunResult(len(analysis.articles), seconds, rss, start_mb, preload)
 
 
 def build_store(path: Path, size: int, templates: int) -> None:

@@ -163,15 +163,14 @@ class Store:
         """Insert articles not yet stored (by content id); returns the ids that were new."""
         new: list[str] = []
         articles = list(articles)
-        stored = {
-            r[0] for r in self._select_in("SELECT id FROM articles WHERE id IN ({marks})", [a.id for a in articles])
-        }
         with self.transaction() as conn:
+            sql = "SELECT id FROM articles WHERE id IN ({marks})"
+            stored = {r[0] for r in self._select_in(sql, [a.id for a in articles])}
             for a in articles:
                 if a.id not in stored:
                     stored.add(a.id)
-                    new.append(a.id)
-                    self._insert_article(conn, a)
+                    if self._insert_article(conn, a):
+                        new.append(a.id)
                 conn.executemany(
                     "INSERT OR IGNORE INTO article_paths VALUES (?, ?)",
                     [(a.id, path) for path in (a.path, *a.duplicate_paths)],
@@ -180,10 +179,11 @@ class Store:
         return new
 
     @staticmethod
-    def _insert_article(conn: sqlite3.Connection, a: Article) -> None:
-        """Insert one article. Only new ones are bound: binding a text keeps a UTF-8 copy of it
-        inside the string for as long as the string lives, which doubles a large rerun's texts."""
-        conn.execute(
+    def _insert_article(conn: sqlite3.Connection, a: Article) -> bool:
+        """Insert one article (True when it was not stored yet). Call it only for articles not known
+        to be stored: binding a text keeps a UTF-8 copy inside the string for as long as the string
+        lives, which on a whole-store rerun would double the memory of every non-ASCII text."""
+        cur = conn.execute(
             "INSERT OR IGNORE INTO articles (id, path, language, language_how, title, outlet, authors,"
             " published_date, published_how, url, text) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             (
@@ -200,6 +200,7 @@ class Store:
                 a.text,
             ),
         )
+        return bool(cur.rowcount)
 
     def remove_articles(self, ids: Iterable[str]) -> None:
         """Forget articles (with their paths and cached annotations); their rejections stay."""

@@ -113,12 +113,15 @@ def role_before(text: str, start: int, lang: str) -> str | None:
     return text[base + picked[-1][0] : base + picked[0][1]]
 
 
-def free_tokens(text: str, taken: Sequence[tuple[int, int]]) -> list[tuple[int, int, str]]:
-    """Word tokens of `text` that start outside every (start, end) span in `taken` (linear time)."""
+def free_tokens(
+    text: str, taken: Sequence[tuple[int, int]], toks: Sequence[tuple[int, int, str]] | None = None
+) -> list[tuple[int, int, str]]:
+    """Word tokens of `text` that start outside every (start, end) span in `taken` (linear time);
+    `toks` are the text's `tokens` when the caller has them already (tokenising is most of the cost)."""
     mask = bytearray(len(text) + 1)
     for a, b in taken:
         mask[a:b] = b"\x01" * (b - a)
-    return [t for t in tokens(text) if not mask[t[0]]]
+    return [t for t in (tokens(text) if toks is None else toks) if not mask[t[0]]]
 
 
 class Recogniser:

@@ -141,13 +141,14 @@ def _org_index(orgs: dict[str, str]) -> dict[str, list[tuple[str, ...]]]:
     return index
 
 
-def _project_orgs(text: str, mentions: list[Mention], index: dict[str, list[tuple[str, ...]]]) -> list[Mention]:
-    """`mentions` with the known organisation surfaces of `text` added, matched on word tokens (one pass).
+def _project_orgs(
+    text: str, toks: Sequence[tuple[int, int, str]], mentions: list[Mention], index: dict[str, list[tuple[str, ...]]]
+) -> list[Mention]:
+    """`mentions` with the known organisation surfaces of `text` (word tokens `toks`) added, in one pass.
 
     A surface that covers shorter mentions replaces them: "Georgetown BID", "Bank of Scotland", "CBC
     News" named in full elsewhere are one organisation here too, not "BID", "Scotland" and "News"
     found in part. A surface that cuts through a mention is not taken."""
-    toks = tokens(text)
     added: list[Mention] = []
     covered: set[int] = set()  # positions in `mentions` replaced by a longer organisation
     i = 0
@@ -184,8 +185,9 @@ def project_names(
     "Клинтон" opening a Russian sentence, where its capital says nothing, is the "Clinton" of
     "Hillary Clinton" in an English article, unless it is a common word of the language."""
     text, lang = doc.article.text, doc.article.language
-    mentions = _project_orgs(text, [_retyped(m, known) for m in doc.mentions], orgs or {})
-    toks = free_tokens(text, [(m.start, m.end) for m in mentions])
+    words = tokens(text)
+    mentions = _project_orgs(text, words, [_retyped(m, known) for m in doc.mentions], orgs or {})
+    toks = free_tokens(text, [(m.start, m.end) for m in mentions], words)
     for run in name_runs(text, toks, name_rules(lang)):
         if len(run) > 2:
             continue

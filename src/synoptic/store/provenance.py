@@ -11,6 +11,7 @@ import sqlite3
 from collections.abc import Sequence
 
 from ..models import Article, Provenance
+from .select import select_in
 
 _FIELDS = tuple(f.name for f in dataclasses.fields(Provenance))
 INSERT = (
@@ -28,12 +29,10 @@ def attach(conn: sqlite3.Connection, articles: Sequence[Article]) -> list[Articl
     """The articles with their stored provenance records (oldest fetch first); others unchanged."""
     found: dict[str, list[Provenance]] = {}
     ids = [a.id for a in articles]
-    for chunk in range(0, len(ids), 500):
-        part = ids[chunk : chunk + 500]
-        sql = (
-            f"SELECT article_id, {', '.join(_FIELDS)} FROM article_provenance "
-            f"WHERE article_id IN ({','.join('?' * len(part))}) ORDER BY fetched_at, url"
-        )
-        for article_id, *values in conn.execute(sql, part):
-            found.setdefault(article_id, []).append(Provenance(*values))
+    sql = (
+        f"SELECT article_id, {', '.join(_FIELDS)} FROM article_provenance "
+        "WHERE article_id IN ({marks}) ORDER BY fetched_at, url"
+    )
+    for article_id, *values in select_in(conn, sql, ids):
+        found.setdefault(article_id, []).append(Provenance(*values))
     return [dataclasses.replace(a, provenance=tuple(found[a.id])) if a.id in found else a for a in articles]

@@ -24,6 +24,7 @@ from ..errors import StoreError
 from ..models import Article, Document, Published, Rejection
 from . import provenance
 from .migrations import MIGRATIONS
+from .select import select_in
 
 BUSY_TIMEOUT_MS = 60_000
 ANALYSIS_CHUNK = 1 << 20  # bytes copied at a time from the spooled analysis JSON into its blob
@@ -165,7 +166,7 @@ class Store:
         articles = list(articles)
         with self.transaction() as conn:
             sql = "SELECT id FROM articles WHERE id IN ({marks})"
-            stored = {r[0] for r in self._select_in(sql, [a.id for a in articles])}
+            stored = {r[0] for r in select_in(self.conn, sql, [a.id for a in articles])}
             for a in articles:
                 if a.id not in stored:
                     stored.add(a.id)
@@ -243,15 +244,8 @@ class Store:
         return [found[i] for i in ids if i in found]
 
     def _articles_by_ids(self, ids: Sequence[str]) -> Iterator[Article]:
-        for row in self._select_in(f"SELECT {self._COLUMNS} FROM articles WHERE id IN ({{marks}})", ids):
+        for row in select_in(self.conn, f"SELECT {self._COLUMNS} FROM articles WHERE id IN ({{marks}})", ids):
             yield self._article(row)
-
-    def _select_in(self, sql: str, keys: Sequence[Any], *before: object) -> Iterator[Any]:
-        """The rows of `sql` for `keys`, its `{marks}` the IN list, a few hundred keys a query (SQLite
-        caps the variables of one statement); `before` binds the placeholders ahead of the list."""
-        for chunk in range(0, len(keys), 500):
-            part = list(keys[chunk : chunk + 500])
-            yield from self.conn.execute(sql.format(marks=",".join("?" * len(part))), [*before, *part])
 
     def article(self, article_id: str) -> Article | None:
         row = self.conn.execute(f"SELECT {self._COLUMNS} FROM articles WHERE id=?", (article_id,)).fetchone()
@@ -289,13 +283,13 @@ class Store:
     def cached_ids(self, ids: Sequence[str], signature: str) -> set[str]:
         """The ids among these with a cached document made by the same per-article stages (none decoded)."""
         sql = "SELECT article_id FROM documents WHERE signature=? AND article_id IN ({marks})"
-        return {article_id for (article_id,) in self._select_in(sql, ids, signature)}
+        return {article_id for (article_id,) in select_in(self.conn, sql, ids, signature)}
 
     def cached_documents(self, ids: Sequence[str], signature: str) -> dict[str, Document]:
         """Cached documents for these ids made by the same per-article stages."""
         out: dict[str, Document] = {}
         sql = "SELECT article_id, data FROM documents WHERE signature=? AND article_id IN ({marks})"
-        for article_id, data in self._select_in(sql, ids, signature):
+        for article_id, data in select_in(self.conn, sql, ids, signature):
             out[article_id] = decode(Document, json.loads(data))
         return out
 
@@ -304,7 +298,8 @@ class Store:
     def get_vectors(self, model: str, keys: Sequence[bytes]) -> dict[bytes, npt.NDArray[np.float16]]:
         """Stored float16 vectors of `model` among these text keys."""
         out: dict[bytes, npt.NDArray[np.float16]] = {}
-        for key, vec in self._select_in("SELECT key, vec FROM vectors WHERE model=? AND key IN ({marks})", keys, model):
+        sql = "SELECT key, vec FROM vectors WHERE model=? AND key IN ({marks})"
+        for key, vec in select_in(self.conn, sql, keys, model):
             out[bytes(key)] = np.frombuffer(vec, dtype=np.float16)
         return out
 

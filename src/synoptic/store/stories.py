@@ -18,6 +18,7 @@ import numpy as np
 from ..stories.features import Signals, Vector
 from ..stories.index import BucketStore
 from ..stories.lexical import TermFrequencies
+from .select import select_in
 from .sqlite import Store
 
 
@@ -125,12 +126,8 @@ class SqliteStoryMemory:
         return out
 
     def _select(self, cols: str, ids: Sequence[str]) -> Iterator[tuple[object, ...]]:
-        """Rows of `cols` of the members with these ids, 500 ids a query."""
-        for chunk in range(0, len(ids), 500):
-            part = list(ids[chunk : chunk + 500])
-            yield from self.store.conn.execute(
-                f"SELECT {cols} FROM story_members WHERE article_id IN ({','.join('?' * len(part))})", part
-            )
+        """Rows of `cols` of the members with these ids."""
+        return select_in(self.store.conn, f"SELECT {cols} FROM story_members WHERE article_id IN ({{marks}})", ids)
 
     def assignments(self, ids: Sequence[str]) -> dict[str, str]:
         """Story ids only: a whole-store rerun asks for every article, so their signals are not read."""

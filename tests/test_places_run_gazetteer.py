@@ -3,9 +3,15 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from synoptic.annotate.gazetteer import GazetteerParams, build_gazetteer, run_gazetteer
+from synoptic.compare import places
 from synoptic.compare.claims import units_of
 from synoptic.compare.places import place_key, rule_places
 from synoptic.default_pipeline import check_params
@@ -44,3 +50,40 @@ def test_claim_units_key_places_with_the_given_gazetteer() -> None:
     low = build_gazetteer(GazetteerParams(find_city_population=100_000))
     assert [p.key for u in units_of(doc) for p in u.places] == []
     assert [p.key for u in units_of(doc, gazetteer=low) for p in u.places] == ["Göttingen"]
+
+
+def _plain_alternation(names: set[str]) -> re.Pattern[str]:
+    """What the country pattern was before its names were grouped: every name, longest first."""
+    body = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(r"(?<![\w-])(" + body + r")(?![\w])", re.I)
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(sorted(places._territories()) + sorted(places._aliases())),
+            st.sampled_from([" ", ", ", "-", ".", "\n", "in ", "der ", "x", "ı", "İ", "ſ", "K"]),
+        ),
+        max_size=30,
+    ),
+    st.sampled_from([str.lower, str.upper, str.title, str.capitalize]),
+)
+def test_grouped_country_names_match_as_the_plain_alternation(parts: list[str], case: Callable[[str], str]) -> None:
+    text = case("".join(parts))
+    names = set(places._territories()) | set(places._aliases())
+    plain = [m.span() for m in _plain_alternation(names).finditer(text)]
+    assert [m.span() for m in places._country_pattern().finditer(text)] == plain
+
+
+@pytest.mark.parametrize(
+    ("names", "text", "found"),
+    [
+        ({"niger", "nigeria"}, "Nigeria and Niger", ["Nigeria", "Niger"]),  # the longest name at a position
+        ({"congo", "dr congo"}, "the DR Congo", ["DR Congo"]),
+        ({"mali"}, "Somalia", []),  # inside a word: nothing
+        (set(), "France", []),  # no names: a pattern that matches nothing
+    ],
+)
+def test_literal_alternation_table(names: set[str], text: str, found: list[str]) -> None:
+    pattern = re.compile(r"(?<![\w-])(" + places.literal_alternation(names) + r")(?![\w])", re.I)
+    assert [m.group(0) for m in pattern.finditer(text)] == found

@@ -317,7 +317,6 @@ def test_gazetteer_pruning_finds_what_looking_everywhere_finds(lang: str, text: 
     assert bool(fast.find(text, lang)) == bool(text)
 
 
-
 def _story(sid: str, n: int) -> Story:
     return Story(id=sid, title=sid, articles=tuple(f"{sid}-{k}" for k in range(n)))
 

@@ -18,7 +18,7 @@ import numpy.typing as npt
 
 from ..embed import Embedder, model_text
 from ..models import Derivation, Document
-from ..stories.passage_alignment import units as sentence_units
+from ..stories.passage_alignment import unit_spans
 from .anchors import name_keys, sharing
 from .claims import ClaimParams, ClaimUnit
 
@@ -156,20 +156,26 @@ def carried_over(
         found = [k for k in by_article.get(article, ()) if start <= anchors[k][1] < end]
         return sorted(found, key=lambda k: anchors[k][1])
 
+    spans: dict[str, list[tuple[int, int]]] = {}
+
+    def sentences_of(article: str) -> list[tuple[int, int]]:
+        if article not in spans:
+            spans[article] = unit_spans(documents[article])
+        return spans[article]
+
     out: dict[int, int] = {}
     for d in derivations:
         if d.kind == "shared-passage" or d.source not in by_article or d.derived not in by_article:
             continue
         if d.source not in documents or d.derived not in documents:
             continue
-        src_units, dst_units = sentence_units(documents[d.source]), sentence_units(documents[d.derived])
         for p in d.passages:
-            src = [u for u in src_units if p.source.start <= u.start and u.end <= p.source.end]
-            dst = [u for u in dst_units if p.derived.start <= u.start and u.end <= p.derived.end]
+            src = [(a, b) for a, b in sentences_of(d.source) if p.source.start <= a and b <= p.source.end]
+            dst = [(a, b) for a, b in sentences_of(d.derived) if p.derived.start <= a and b <= p.derived.end]
             if len(src) != len(dst):
                 continue
-            for us, ud in zip(src, dst, strict=True):
-                a, b = items_in(d.source, us.start, us.end), items_in(d.derived, ud.start, ud.end)
+            for (sa, sb), (da, db) in zip(src, dst, strict=True):
+                a, b = items_in(d.source, sa, sb), items_in(d.derived, da, db)
                 if len(a) == len(b):
                     out.update(zip(b, a, strict=True))
     return out

@@ -10,7 +10,7 @@ coverage, while an independent report that happens to share some facts does not.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -47,16 +47,27 @@ def anchors(text: str, language: str) -> frozenset[str]:
     return light_keys(text, language) | frozenset(numbers)
 
 
-def units(doc: Document) -> list[Unit]:
-    """Sentences of a document with at least three word tokens (headers and bylines drop out)."""
+def _kept_sentences(doc: Document) -> Iterator[tuple[int, int, str, tuple[str, ...]]]:
+    """(start, end, text, lower-cased word tokens) of the sentences with at least three word tokens."""
     text = doc.article.text
-    out = []
     for s in doc.sentences:
         piece = text[s.start : s.end]
         tokens = tuple(t.lower() for t in _TOKEN.findall(piece))
         if len(tokens) >= 3:
-            out.append(Unit(s.start, s.end, piece, tokens, anchors(piece, doc.article.language)))
-    return out
+            yield s.start, s.end, piece, tokens
+
+
+def units(doc: Document) -> list[Unit]:
+    """Sentences of a document with at least three word tokens (headers and bylines drop out)."""
+    language = doc.article.language
+    return [
+        Unit(start, end, piece, tokens, anchors(piece, language)) for start, end, piece, tokens in _kept_sentences(doc)
+    ]
+
+
+def unit_spans(doc: Document) -> list[tuple[int, int]]:
+    """(start, end) of the sentences `units` keeps, without their anchors (which cost most of `units`)."""
+    return [(start, end) for start, end, _, _ in _kept_sentences(doc)]
 
 
 def unit_vectors(us: Sequence[Unit], ctx: Context) -> Matrix:

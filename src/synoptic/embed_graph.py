@@ -37,23 +37,30 @@ def _varint(value: int) -> bytes:
 
 
 class Proto:
-    """One protobuf message, its fields appended in order."""
+    """One protobuf message, its fields appended in order. A nested message's parts are taken over,
+    not copied, so the weights' bytes are copied once, when the whole model is joined."""
 
     def __init__(self) -> None:
-        self._parts: list[bytes] = []
+        self._parts: list[bytes | memoryview] = []
+        self.size = 0
+
+    def _add(self, *parts: bytes | memoryview) -> Proto:
+        self._parts.extend(parts)
+        self.size += sum(len(p) for p in parts)
+        return self
 
     def number(self, field: int, value: int) -> Proto:
-        self._parts.append(_varint(field << 3) + _varint(value))
-        return self
+        return self._add(_varint(field << 3) + _varint(value))
 
     def real(self, field: int, value: float) -> Proto:
-        self._parts.append(_varint(field << 3 | 5) + struct.pack("<f", value))
-        return self
+        return self._add(_varint(field << 3 | 5) + struct.pack("<f", value))
 
-    def blob(self, field: int, value: bytes | str | Proto) -> Proto:
-        data = value.encode() if isinstance(value, str) else value.serialise() if isinstance(value, Proto) else value
-        self._parts.append(_varint(field << 3 | 2) + _varint(len(data)) + data)
-        return self
+    def blob(self, field: int, value: bytes | memoryview | str | Proto) -> Proto:
+        if isinstance(value, Proto):
+            self._add(_varint(field << 3 | 2) + _varint(value.size))
+            return self._add(*value._parts)
+        data = value.encode() if isinstance(value, str) else value
+        return self._add(_varint(field << 3 | 2) + _varint(len(data)), data)
 
     def serialise(self) -> bytes:
         return b"".join(self._parts)
@@ -65,8 +72,8 @@ def tensor(name: str, value: npt.NDArray[Any]) -> Proto:
     out = Proto()
     for size in value.shape:
         out.number(1, size)
-    data = np.ascontiguousarray(value, dtype=np.int64 if kind == _INT64 else np.float32)
-    return out.number(2, kind).blob(8, name).blob(9, data.astype(data.dtype.newbyteorder("<")).tobytes())
+    data = np.ascontiguousarray(value, dtype=np.dtype("<i8") if kind == _INT64 else np.dtype("<f4"))
+    return out.number(2, kind).blob(8, name).blob(9, data.data.cast("B"))
 
 
 def attribute(name: str, value: int | float | list[int]) -> Proto:

@@ -3,7 +3,10 @@ same weights: the same pieces for every text, and the same vectors up to float r
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import numpy as np
+import numpy.typing as npt
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -95,3 +98,31 @@ def test_varints_read_back(value: int) -> None:
         shift += 7
     assert back == value % 2**64
     assert all(b & 0x80 for b in data[:-1]) and not data[-1] & 0x80
+
+
+class _Stored:
+    """A vector cache holding one vector for every text asked for."""
+
+    def __init__(self) -> None:
+        self.vector = np.ones(384, dtype=np.float16)
+
+    def get_vectors(self, model: str, keys: Sequence[bytes]) -> dict[bytes, npt.NDArray[np.float16]]:
+        return dict.fromkeys(keys, self.vector)
+
+    def put_vectors(self, model: str, vectors: Mapping[bytes, npt.NDArray[np.float16]]) -> None:
+        raise AssertionError("nothing was encoded, so nothing is stored")
+
+
+def test_e5_loads_its_model_only_for_a_text_it_must_encode(monkeypatch: pytest.MonkeyPatch) -> None:
+    from synoptic import embed_e5
+    from synoptic.embed import E5Embedder
+
+    def refuse(calls: int) -> None:
+        raise RuntimeError("model loaded")
+
+    monkeypatch.setattr(embed_e5, "OnnxE5", refuse)
+    embedder = E5Embedder(store=_Stored())
+    vectors = embedder.encode(["Переговоры в Женеве", "Talks in Geneva"])  # every vector is stored
+    assert np.allclose(vectors, 1 / np.sqrt(384), atol=1e-3)
+    with pytest.raises(RuntimeError, match="model loaded"):
+        E5Embedder().encode(["Talks in Geneva"])  # no store: this text must be encoded

@@ -31,6 +31,7 @@ from .machine import usable_cpus
 from .pipeline import VectorCache
 
 if TYPE_CHECKING:
+    from .embed_e5 import OnnxE5
     from .pipeline import Context
 
 Matrix = npt.NDArray[np.float32]
@@ -129,7 +130,8 @@ class E5Embedder:
     Vectors are memoised by text (least recently used first out, `cache_size` texts) and, with a
     `VectorCache`, kept across runs as float16 under `vectors`, because several stages embed the
     same sentences and E5 is the slowest step of a run. `calls` texts are encoded at once, one per
-    CPU by default; a text's vector does not depend on it.
+    CPU by default; a text's vector does not depend on it. The model (about 220 MB) loads only when
+    a text must really be encoded, so a rerun whose vectors are all stored never loads it.
     """
 
     name = "e5"
@@ -138,9 +140,8 @@ class E5Embedder:
     dim = 384
 
     def __init__(self, calls: int | None = None, cache_size: int = 200_000, store: VectorCache | None = None) -> None:
-        from .embed_e5 import OnnxE5
-
-        self._model = OnnxE5(calls or usable_cpus())
+        self._calls = calls or usable_cpus()
+        self._model: OnnxE5 | None = None  # loaded by the first text not found in memory or the store
         self._cache: OrderedDict[str, Matrix] = OrderedDict()
         self._cache_size = cache_size
         self._store = store
@@ -148,6 +149,10 @@ class E5Embedder:
 
     def _encode(self, texts: list[str]) -> Matrix:
         """Unit vectors of `texts`."""
+        if self._model is None:
+            from .embed_e5 import OnnxE5
+
+            self._model = OnnxE5(self._calls)
         return _normalise(self._model.query(texts))
 
     def _from_store(self, texts: list[str]) -> list[str]:

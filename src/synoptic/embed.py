@@ -153,7 +153,7 @@ class E5Embedder:
             from .embed_e5 import OnnxE5
 
             self._model = OnnxE5(self._calls)
-        return _normalise(self._model.query(texts))
+        return self._model.query(texts)  # unit vectors already
 
     def _from_store(self, texts: list[str]) -> list[str]:
         """Move vectors the store holds into memory; the texts it did not hold."""

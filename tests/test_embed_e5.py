@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from synoptic.embed_e5 import OnnxE5, dequantise
+from synoptic.embed_e5 import OnnxE5, dequantise, same_length_batches
 from synoptic.embed_graph import _varint
 
 # one row per language or kind of text: (what it tests, text)
@@ -71,6 +71,47 @@ def test_a_texts_vector_depends_on_the_text_alone(engines: tuple[OnnxE5, object]
     assert np.array_equal(OnnxE5(calls=1).query(texts[:4]), together[:4])
     assert together.shape == (len(texts), 384)
     assert np.allclose(np.linalg.norm(together, axis=1), 1.0, atol=1e-5)
+
+
+def test_windows_of_one_length_batched_together_keep_their_own_vectors(engines: tuple[OnnxE5, object]) -> None:
+    ours, _ = engines
+    texts = [
+        f"Meeting {n} of the {city} talks ended on {day}."
+        for n, city, day in [
+            (6, "London", "Friday"),
+            (7, "Vienna", "Friday"),
+            (9, "Berlin", "Sunday"),
+            (4, "Paris", "Tuesday"),
+        ]
+    ]
+    lengths = {ours.token_count(t) for t in texts}
+    assert len(lengths) == 1, "the table must hold texts of one length, so that they share a batch"
+    together = ours.query(texts)
+    alone = np.stack([ours.query([t])[0] for t in texts])
+    assert np.array_equal(together, alone)
+    assert np.array_equal(ours.query(texts[::-1])[::-1], together)
+
+
+@pytest.mark.parametrize(
+    ("lengths", "budget", "batches"),
+    [
+        ([], 10, []),
+        ([5, 5, 5], 10, [[0, 1], [2]]),
+        ([5, 7, 5, 7], 100, [[1, 3], [0, 2]]),
+        ([20, 20], 10, [[0], [1]]),  # a window longer than the budget still runs, alone
+    ],
+)
+def test_same_length_batches_table(lengths: list[int], budget: int, batches: list[list[int]]) -> None:
+    assert same_length_batches(lengths, budget) == batches
+
+
+@given(st.lists(st.integers(min_value=3, max_value=40), max_size=60), st.integers(min_value=1, max_value=200))
+def test_same_length_batches_hold_every_window_once_within_budget(lengths: list[int], budget: int) -> None:
+    batches = same_length_batches(lengths, budget)
+    assert sorted(i for b in batches for i in b) == list(range(len(lengths)))
+    for batch in batches:
+        assert batch and len({lengths[i] for i in batch}) == 1
+        assert len(batch) == 1 or len(batch) * lengths[batch[0]] <= budget
 
 
 def test_dequantise_reads_low_nibbles_first_then_high() -> None:

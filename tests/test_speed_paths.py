@@ -20,7 +20,8 @@ from hypothesis.extra.numpy import arrays
 from synoptic.annotate.gazetteer import Gazetteer, _built_gazetteer, build_gazetteer
 from synoptic.api import analyze
 from synoptic.codec import decode
-from synoptic.compare.claim_groups import align, carried_over, derived_sentences, embed_units
+from synoptic.compare import corpus_stages
+from synoptic.compare.claim_groups import align, carried_over, derived_sentences, embed_plan, embed_units
 from synoptic.compare.claims import ClaimUnit
 from synoptic.default_pipeline import default_pipeline
 from synoptic.engines.local import preload, worker_count
@@ -244,6 +245,32 @@ def test_unaligned_or_independent_sentences_keep_their_own_vectors(
 ) -> None:
     src, dst = _units_at("a1", SOURCE), _units_at("a2", dst_texts, "de")
     assert derived_sentences(src + dst, [_derivation(src, dst, kind)], _documents(src, dst)) == expected
+
+
+def test_an_embed_plan_names_exactly_the_texts_align_encodes() -> None:
+    """The claims stage encodes a batch's planned texts in one call: they must be those `align` asks for."""
+    src, dst = _units_at("a1", SOURCE), _units_at("a2", TRANSLATION, "de")
+    extra = _units_at("a3", ["Le barrage a tenu.", "The dam held overnight after heavy rain."], "fr")
+    units = src + dst + extra
+    derivations, docs = [_derivation(src, dst)], _documents(src, dst)
+    for voices in (None, {"a1": "a1", "a2": "a1", "a3": "a3"}):
+        plan = embed_plan(units, derivations, docs, voices=voices)
+        assert plan is not None
+        embedder = CountingEmbedder()
+        align(units, embedder, derivations, docs, voices=voices, plan=plan)
+        assert embedder.encoded == plan.texts(units)
+        assert TRANSLATION[0] not in embedder.encoded  # the translation borrows its source's vector
+    assert embed_plan(src) is None  # one article: nothing to embed
+
+
+def test_claims_batched_equal_family_by_family(examples_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Claim sentences of many stories encoded in one call give the claims of one family at a time."""
+    pipeline = default_pipeline().until("claims")
+    batched = analyze(examples_dir, pipeline=pipeline)
+    monkeypatch.setattr(corpus_stages, "CLAIM_BATCH_ARTICLES", 1)
+    alone = analyze(examples_dir, pipeline=pipeline)
+    assert sum(len(s.claims) for s in batched.stories) > 0
+    assert [s.to_dict() for s in batched.stories] == [s.to_dict() for s in alone.stories]
 
 
 def test_borrowing_follows_chains_and_stops_at_cycles() -> None:

@@ -20,7 +20,7 @@ import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import fields
-from typing import Any, overload
+from typing import Any, TypeVar, overload
 
 from .models import Article, Document
 
@@ -33,6 +33,24 @@ COMPRESS_LEVEL = 1
 
 #: The fields of a Document kept encoded: every one but its article.
 LAYERS = tuple(f.name for f in fields(Document) if f.name != "article")
+
+
+T = TypeVar("T")
+
+
+def sized_batches(items: Iterable[T], size: Callable[[T], int], limit: int) -> list[list[T]]:
+    """Consecutive items in batches of at most `limit` in total `size` (a larger item alone): how corpus
+    stages bound what they hold at once while still encoding many texts in one E5 call."""
+    batches: list[list[T]] = []
+    total = limit
+    for item in items:
+        n = size(item)
+        if total + n > limit:
+            batches.append([])
+            total = 0
+        batches[-1].append(item)
+        total += n
+    return batches
 
 
 def pack(value: object) -> bytes:

@@ -55,8 +55,7 @@ def embed_units(
     embedded; a unit whose text (or its source's) is not among them gets a zero vector (similarity 0)."""
     roots = [chain_root(i, same_as or {}) for i in range(len(units))]
     texts = [model_text(u.text) for u in units]
-    chosen = range(len(units)) if wanted is None else wanted
-    distinct = list(dict.fromkeys(texts[roots[i]] for i in sorted(chosen)))
+    distinct = texts_to_embed(units, same_as, wanted)
     if not distinct:
         empty: Matrix = embedder.encode([])
         return np.zeros((len(units), empty.shape[1]), dtype=np.float32) if units else empty
@@ -67,6 +66,46 @@ def embed_units(
         if texts[r] in row:
             out[i] = vectors[row[texts[r]]]
     return out
+
+
+def texts_to_embed(
+    units: Sequence[ClaimUnit], same_as: Mapping[int, int] | None = None, wanted: Iterable[int] | None = None
+) -> list[str]:
+    """The distinct texts `embed_units` encodes for these arguments, in its order."""
+    same_as = same_as or {}
+    chosen = range(len(units)) if wanted is None else sorted(wanted)
+    return list(dict.fromkeys(model_text(units[chain_root(i, same_as)].text) for i in chosen))
+
+
+@dataclass(frozen=True)
+class EmbedPlan:
+    """What `align` embeds of a story of several articles: derived sentences take their source's
+    vector (`same_as`, see `embed_units`), and only `wanted` units are embedded (None: all)."""
+
+    same_as: Mapping[int, int]
+    wanted: frozenset[int] | None
+
+    def texts(self, units: Sequence[ClaimUnit]) -> list[str]:
+        return texts_to_embed(units, self.same_as, self.wanted)
+
+
+def embed_plan(
+    units: Sequence[ClaimUnit],
+    derivations: Iterable[Derivation] = (),
+    documents: Mapping[str, Document] | None = None,
+    params: ClaimParams | None = None,
+    voices: Mapping[str, str] | None = None,
+    static: Embedder | None = None,
+) -> EmbedPlan | None:
+    """The E5 work `align` does for these arguments (None for a one-article story, which needs none),
+    worked out first so that a caller can encode the texts of many stories in one call."""
+    if len({u.article for u in units}) <= 1:
+        return None
+    same_as = derived_sentences(units, derivations, documents or {})
+    if voices is None:
+        return EmbedPlan(same_as, None)
+    threshold = (params or ClaimParams()).static_pair
+    return EmbedPlan(same_as, frozenset(units_to_embed(units, voices, same_as, static, threshold)))
 
 
 def with_renderings(
@@ -270,6 +309,7 @@ def align(
     params: ClaimParams | None = None,
     voices: Mapping[str, str] | None = None,
     static: Embedder | None = None,
+    plan: EmbedPlan | None = None,
 ) -> Aligned:
     """Embed, compare and group the claim units of one story. The units of a one-article story are
     never embedded: sentences of one article are never joined into one claim nor compared for
@@ -278,18 +318,16 @@ def align(
     `derivations` align with their source share its vector (`embed_units`). With `voices` (article
     -> voice), only units with a plausible partner in another voice are embedded
     (`units_to_embed`, with `static` for close pairs); the others get similarity 0.
-    `params`: the run's `ClaimParams` (None: the declared defaults)."""
+    `params`: the run's `ClaimParams` (None: the declared defaults). `plan`: `embed_plan` of the same
+    arguments, when the caller has worked it out already."""
     p = params or ClaimParams()
-    if len({u.article for u in units}) <= 1:
+    plan = plan or embed_plan(units, derivations, documents, p, voices, static)
+    if plan is None:
         sims = same_text_similarities(units)
         return Aligned(tuple(units), sims, cluster(units, sims, p.align))
-    same_as = derived_sentences(units, derivations, documents or {})
-    if voices is None:
-        vectors = embed_units(units, embedder, same_as)
-        sims = similarities(vectors, [u.lang for u in units], p.same_language_offset)
-    else:
-        wanted = units_to_embed(units, voices, same_as, static, p.static_pair)
-        vectors = embed_units(units, embedder, same_as, wanted)
-        sims = with_renderings(units, same_as, similarities(vectors, [u.lang for u in units], p.same_language_offset))
+    vectors = embed_units(units, embedder, plan.same_as, plan.wanted)
+    sims = similarities(vectors, [u.lang for u in units], p.same_language_offset)
+    if plan.wanted is not None:
+        sims = with_renderings(units, plan.same_as, sims)
     units = borrow_dates(units, sims, p.borrow)
     return Aligned(tuple(units), sims, cluster(units, sims, p.align))

@@ -33,6 +33,7 @@ from typing import ClassVar, Literal
 
 import numpy as np
 
+from ..corpus import sized_batches
 from ..embed import static_embedder
 from ..models import Coverage, Derivation, DerivationKind, Document, Story
 from ..params import Params, param
@@ -547,17 +548,7 @@ PREFETCH_ARTICLES = 500
 
 def story_batches(stories: Sequence[Story], limit: int = PREFETCH_ARTICLES) -> list[list[Story]]:
     """Consecutive multi-article stories in batches of about `limit` articles (a larger story alone)."""
-    batches: list[list[Story]] = []
-    size = limit
-    for story in stories:
-        if len(story.articles) < 2:
-            continue
-        if size + len(story.articles) > limit:
-            batches.append([])
-            size = 0
-        batches[-1].append(story)
-        size += len(story.articles)
-    return batches
+    return sized_batches([s for s in stories if len(s.articles) >= 2], lambda s: len(s.articles), limit)
 
 
 @corpus_stage(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,21 @@ from synoptic.pipeline import Pipeline
 hypothesis_settings.register_profile("ci", derandomize=True, deadline=None)
 if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
+
+_CACHE_DIR = pytest.StashKey[str]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Slow-to-build data (the gazetteer) is cached in a folder of this test session's own, shared
+    with the processes tests start, and never in the user's cache."""
+    folder = tempfile.mkdtemp(prefix="synoptic-test-cache-")
+    config.stash[_CACHE_DIR] = folder
+    os.environ["SYNOPTIC_CACHE_DIR"] = folder
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(config.stash.get(_CACHE_DIR, ""), ignore_errors=True)
+
 
 REPO = Path(__file__).resolve().parents[1]
 # ../shared beside the checkout (or beside a parent folder of it, for a worktree)

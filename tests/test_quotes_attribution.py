@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from synoptic.annotate.quotes import extract_quotes
 from synoptic.annotate.sentences import split_sentences
@@ -200,3 +202,14 @@ def test_compound_organisation_nouns_need_a_first_word(run: str, expected: str) 
     from synoptic.annotate.quote_speakers import _type_of, lexicon
 
     assert _type_of(run, lexicon("pl")) == expected
+
+
+@given(st.text(alphabet="abcdeimnorstuwyäöüß", max_size=24))
+def test_compound_endings_looked_up_as_every_noun_was_tried(word: str) -> None:
+    """Looking up each ending of a word finds what trying every organisation noun against it found."""
+    from synoptic.annotate.quote_speakers import COMPOUND_FIRST_PART, _compound_ending, _org_noun_endings
+
+    endings = _org_noun_endings()
+    for candidate in (word, word + "ministerium", word + "bank", word[:3] + "rada"):
+        tried = any(candidate.endswith(e) and len(candidate) - len(e) >= COMPOUND_FIRST_PART for e in endings)
+        assert _compound_ending(candidate, endings) == tried

@@ -123,6 +123,11 @@ TOKEN_RE = re.compile(
 )
 
 
+#: Words per language whose answer to "may this be a word of an entry?" is remembered (news repeats
+#: its words; the memory is emptied when full, so a long whole-store run stays bounded).
+KNOWN_MEMO = 100_000
+
+
 @dataclass(frozen=True)
 class Place:
     """A gazetteer hit: the neutral key and the entity type."""
@@ -186,6 +191,7 @@ class Gazetteer:
         self._compound = compound or {}
         self._longest = max((len(k) for k in entries), default=1)
         self._words = frozenset(w for key in entries for w in key)
+        self._known: dict[str, dict[str, bool]] = {}  # language -> word -> whether it may be a word of an entry
 
     def lookup(self, surface: str, lang: str = "", include_typing_only: bool = True) -> Place | None:
         """The entry for a surface as written, trying this language's inflection endings ("Kremls");
@@ -224,9 +230,15 @@ class Gazetteer:
         reinflected by one of the language's rules): no surface can be longer, so longer spans are not looked up."""
         rules = (*self._suffixes.get(lang, ()), *self._modifiers.get(lang, ()), *self._compound.get(lang, ()))
         words = self._words
+        seen = self._known.setdefault(lang, {})
+        if len(seen) > KNOWN_MEMO:
+            seen.clear()
 
         def known(word: str) -> bool:
-            return word in words or any((base := reinflect(word, r)) and base in words for r in rules)
+            found = seen.get(word)
+            if found is None:
+                found = seen[word] = word in words or any((b := reinflect(word, r)) and b in words for r in rules)
+            return found
 
         runs = [0] * (len(toks) + 1)
         for k in range(len(toks) - 1, -1, -1):

@@ -139,20 +139,23 @@ def _all_org_nouns() -> frozenset[str]:
 
 
 @cache
-def _org_noun_endings() -> tuple[str, ...]:
+def _org_noun_endings() -> frozenset[str]:
     """The organisation nouns long enough to end a compound ("Handelsministerium")."""
-    return tuple(n for n in _all_org_nouns() if len(n) > 3)
+    return frozenset(n for n in _all_org_nouns() if len(n) > COMPOUND_LAST_PART)
 
 
-def _compound_ending(word: str, endings: tuple[str, ...]) -> bool:
+def _compound_ending(word: str, endings: frozenset[str]) -> bool:
     """Whether a word is a compound ending in an organisation noun after a word of its own
-    ("Handelsministerium", "Postbank"; not "Konrada", "Estrada", whose 'rada' follows three letters)."""
-    return any(word.endswith(e) and len(word) - len(e) >= COMPOUND_FIRST_PART for e in endings)
+    ("Handelsministerium", "Postbank"; not "Konrada", "Estrada", whose 'rada' follows three letters).
+    Each ending of the word is looked up, not each noun tried against the word."""
+    return any(word[k:] in endings for k in range(COMPOUND_FIRST_PART, len(word) - COMPOUND_LAST_PART))
 
 
 #: Fewest letters before an organisation noun ending a compound: the first part is a word of its own
 #: ("Post-bank"); shorter ones are a name's letters ("Kon-rada", "Est-rada").
 COMPOUND_FIRST_PART = 4
+#: Organisation nouns of up to this many letters never end a compound: short ones end ordinary words.
+COMPOUND_LAST_PART = 3
 
 
 @cache

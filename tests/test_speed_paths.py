@@ -113,6 +113,23 @@ def test_workers_inherit_the_gazetteer_the_parent_built(examples_dir: Path) -> N
     assert _built_gazetteer.cache_info().currsize == 0
 
 
+def test_workers_adopt_the_spacy_pipeline_the_parent_loaded() -> None:
+    """The parent loads each spaCy pipeline once before forking; a worker's context takes it as loaded,
+    and only models (forkable resources) pass, never the run's other resources."""
+    from synoptic.annotate.spacy_models import spacy_models, spacy_pipeline
+
+    only_entities = [s for s in default_pipeline().stages if s.name == "entities"]
+    parent = Context(Settings())
+    parent.params(DerivationParams)  # a run's other resource: not for workers
+    inherited = preload(only_entities, parent)
+    assert set(inherited) == {f"spacy:{m}" for m in spacy_models()} and inherited
+    worker = Context(Settings())
+    worker.adopt(inherited)
+    model = spacy_models()[0]
+    assert spacy_pipeline(worker, model) is inherited[f"spacy:{model}"]
+    assert worker.peek(f"params:{DerivationParams.__module__}.{DerivationParams.__qualname__}") is None
+
+
 def test_decoded_records_share_repeated_strings() -> None:
     """Article ids, recogniser names and entity types repeat in every record of a store; decoding
     keeps one copy of each (a whole-store rerun holds every document)."""

@@ -70,6 +70,7 @@ class Context:
         self.settings = settings or Settings()
         self.store = store
         self._resources: dict[str, Any] = {}
+        self._forkable: set[str] = set()
         self._providers: dict[str, Callable[[], Any]] = {}
 
     def provide(self, slot: Slot[T], build: Callable[[], T]) -> None:
@@ -84,12 +85,25 @@ class Context:
         value: T = self.resource(f"slot:{slot.name}", build)
         return value
 
-    def resource(self, key: str, build: Callable[[], T]) -> T:
-        """The resource named `key`, built by `build()` the first time it is asked for."""
+    def resource(self, key: str, build: Callable[[], T], forkable: bool = False) -> T:
+        """The resource named `key`, built by `build()` the first time it is asked for. `forkable`: a
+        read-only model that worker processes forked from this one may use as built here (`forkable`)."""
         if key not in self._resources:
             self._resources[key] = build()
+        if forkable:
+            self._forkable.add(key)
         value: T = self._resources[key]
         return value
+
+    def forkable(self) -> dict[str, Any]:
+        """The resources built as `forkable`, for the contexts of forked workers (`adopt`)."""
+        return {key: self._resources[key] for key in self._forkable}
+
+    def adopt(self, resources: Mapping[str, Any]) -> None:
+        """Take resources a parent process built (`forkable`) instead of building them again."""
+        for key, value in resources.items():
+            self._resources.setdefault(key, value)
+            self._forkable.add(key)
 
     def params(self, cls: type[P]) -> P:
         """The run's values of the parameters `cls` declares (defaults with the run's overrides)."""

@@ -10,7 +10,6 @@ capitalises every noun, so a capital letter alone never makes a name.
 
 from __future__ import annotations
 
-import importlib
 import logging
 import re
 from collections.abc import Sequence
@@ -37,6 +36,7 @@ from .names import (
 )
 from .org_names import org_names
 from .proper import ProperParams, proper_names
+from .spacy_models import NOT_FOR_NER, preload_spacy, spacy_pipeline
 
 log = logging.getLogger(__name__)
 
@@ -378,14 +378,8 @@ def _previous_word(text: str, toks: list[tuple[int, int, str]], start: int) -> s
 
 
 def _spacy(ctx: Context, model: str = "") -> Any:
-    """The NER of spaCy pipeline `model` (default: English's `spacy_model`), loaded once per run."""
-    model = model or langdata.info(SPACY_DEFAULT)["spacy_model"]
-
-    def build() -> Any:
-        module = importlib.import_module(model)
-        return module.load(exclude=["parser", "lemmatizer", "tagger", "attribute_ruler", "senter"])
-
-    return ctx.resource(f"spacy:{model}", build)
+    """The spaCy pipeline `model` (default: English's `spacy_model`), loaded once per run."""
+    return spacy_pipeline(ctx, model or langdata.info(SPACY_DEFAULT)["spacy_model"])
 
 
 def _clean_span(text: str, start: int, end: int, lang: str = SPACY_DEFAULT) -> tuple[int, int]:
@@ -443,13 +437,19 @@ def recogniser(ctx: Context) -> Recogniser:
     )
 
 
+def preload_entities(ctx: Context) -> None:
+    """What every worker of the entity stage reads: the gazetteer and the spaCy pipelines."""
+    run_gazetteer(ctx)
+    preload_spacy(ctx)
+
+
 @article_stage(
     "entities",
     requires=["text", "language", "sentences"],
     provides=["mentions"],
     version="2",
     params=[ProperParams, GazetteerParams],
-    preload=run_gazetteer,
+    preload=preload_entities,
 )
 def entities_stage(docs: Sequence[Document], ctx: Context) -> list[Document]:
     """Fill `Document.mentions`: spaCy + gazetteer for languages with a `spacy_model`, the
@@ -464,7 +464,7 @@ def entities_stage(docs: Sequence[Document], ctx: Context) -> list[Document]:
     for model, idx in by_model.items():
         nlp = _spacy(ctx, model)
         texts = [docs[i].article.text for i in idx]
-        for i, sdoc in zip(idx, nlp.pipe(texts, batch_size=16), strict=True):
+        for i, sdoc in zip(idx, nlp.pipe(texts, batch_size=16, disable=NOT_FOR_NER), strict=True):
             ents = [(e.start_char, e.end_char, e.label_) for e in sdoc.ents]
             found[i] = english_mentions(docs[i].article.text, ents, rec.gazetteer, docs[i].article.language)
     out: list[Document] = []

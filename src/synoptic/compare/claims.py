@@ -10,7 +10,6 @@ cue to what resulted ("which nearly led to World War III"); conflicts are found 
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from typing import Any, ClassVar
 
 from .. import langdata
 from ..annotate.gazetteer import Gazetteer
+from ..annotate.spacy_models import NOT_FOR_PARSE, spacy_pipeline
 from ..models import Document
 from ..params import Params, param
 from ..pipeline import Context
@@ -287,15 +287,6 @@ def _roles(doc: Document, start: int, end: int, names: dict[str, str] | None) ->
     return out
 
 
-def _spacy(ctx: Context, model: str) -> Any:
-    """The dependency parser of spaCy pipeline `model` (a language's `spacy_model`), loaded once per run."""
-
-    def build() -> Any:
-        return importlib.import_module(model).load(disable=["ner", "lemmatizer"])
-
-    return ctx.resource(f"spacy:{model}:parser", build)
-
-
 def _short(tokens: Any, limit: int = 6) -> str:
     words = [t.text for t in tokens]
     return " ".join(words[:limit])
@@ -326,9 +317,9 @@ def parse_slots(units: Sequence[ClaimUnit], ctx: Context) -> list[ClaimUnit]:
             by_model.setdefault(model, []).append(i)
     out = list(units)
     for model, idx in by_model.items():
-        nlp = _spacy(ctx, model)
+        nlp = spacy_pipeline(ctx, model)
         distinct = list(dict.fromkeys(units[i].text for i in idx))
-        docs = nlp.pipe(distinct, batch_size=64)
+        docs = nlp.pipe(distinct, batch_size=64, disable=NOT_FOR_PARSE)
         parsed = {text: _slots_of(doc) for text, doc in zip(distinct, docs, strict=True)}
         for i in idx:
             out[i] = ClaimUnit(**{**units[i].__dict__, "parse": dict(parsed[units[i].text])})

@@ -19,6 +19,7 @@ import time
 from collections.abc import Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from multiprocessing import get_all_start_methods, get_context
+from typing import Any
 
 from ..machine import usable_cpus
 from ..models import Document, Rejection
@@ -37,10 +38,12 @@ PARENT_CHECK_SECONDS = 1.0
 _PR_SET_PDEATHSIG = 1
 
 
-def _start_worker(refs: Sequence[StageRef], settings: Settings, parent: int) -> None:
+def _start_worker(refs: Sequence[StageRef], settings: Settings, parent: int, inherited: dict[str, Any]) -> None:
     global _worker
     _die_with_parent(parent)
-    _worker = ([resolve_stage(r) for r in refs], Context(settings))
+    ctx = Context(settings)
+    ctx.adopt(inherited)
+    _worker = ([resolve_stage(r) for r in refs], ctx)
 
 
 def _die_with_parent(parent: int) -> None:
@@ -73,11 +76,13 @@ def _run_batch(docs: list[Document]) -> tuple[list[Document], list[Rejection]]:
     return run_article_stages(stages, docs, ctx)
 
 
-def preload(stages: Sequence[Stage], ctx: Context) -> None:
-    """Build the process-wide data of `stages` here, once, so that forked workers inherit it."""
+def preload(stages: Sequence[Stage], ctx: Context) -> dict[str, Any]:
+    """Build the process-wide data and models of `stages` here, once, so that forked workers inherit
+    them; the context's forkable resources (models), for the workers' contexts to adopt."""
     for stage in stages:
         if stage.preload is not None:
             stage.preload(ctx)
+    return ctx.forkable()
 
 
 def worker_count(settings: Settings, todo: int) -> int:
@@ -128,13 +133,13 @@ class LocalEngine:
         if self._pool is None or self._pool_key != (refs, workers):
             self.close()
             method = _START_METHOD if _START_METHOD in get_all_start_methods() else "spawn"
-            if method == "fork":
-                preload(stages, ctx)
+            # forked workers share the parent's models as built (copy on write); spawned ones load their own
+            inherited = preload(stages, ctx) if method == "fork" else {}
             self._pool = ProcessPoolExecutor(
                 workers,
                 mp_context=get_context(method),
                 initializer=_start_worker,
-                initargs=(refs, settings, os.getpid()),
+                initargs=(refs, settings, os.getpid(), inherited),
             )
             self._pool_key = (refs, workers)
         return self._pool

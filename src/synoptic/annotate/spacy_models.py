@@ -1,0 +1,42 @@
+"""spaCy pipelines, loaded once per run and shared by the stages that use them.
+
+The entity stage runs a pipeline's NER and the claims stage its dependency parse. Both use one load
+of the language's `spacy_model` package, each running only the components it reads, so a run loads
+a model once rather than once per stage; a forked worker process takes its parent's copy (see
+`engines/local.py`), so a run of many articles loads it once in all.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from .. import langdata
+from ..pipeline import Context
+
+#: Components the entity stage does not read: NER runs on the token vectors of `tok2vec`.
+NOT_FOR_NER = ("tagger", "parser", "attribute_ruler")
+#: Components the claims stage's parse does not read.
+NOT_FOR_PARSE = ("ner",)
+
+
+def spacy_pipeline(ctx: Context, model: str) -> Any:
+    """The spaCy pipeline `model` (a language's `spacy_model` package) with the components the stages
+    use (the lemmatizer is left out), loaded once per run and shared with forked workers."""
+
+    def build() -> Any:
+        return importlib.import_module(model).load(exclude=["lemmatizer"])
+
+    return ctx.resource(f"spacy:{model}", build, forkable=True)
+
+
+def spacy_models() -> tuple[str, ...]:
+    """The spaCy pipelines the supported languages name (`language.json` `spacy_model`)."""
+    models = (langdata.info(lang)["spacy_model"] for lang in langdata.supported_languages())
+    return tuple(dict.fromkeys(m for m in models if m))
+
+
+def preload_spacy(ctx: Context) -> None:
+    """Load every supported language's pipeline, before worker processes are forked to share it."""
+    for model in spacy_models():
+        spacy_pipeline(ctx, model)

@@ -380,7 +380,8 @@ def test_story_batches(sizes: list[int], limit: int, expected: list[list[str]]) 
 
 
 def test_derivations_batched_equal_story_by_story(examples_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Translation pairs of many stories encoded in one call give the derivations of one story at a time."""
+    """Translation pairs of many stories encoded in one call, and one-language pairs in rounds (the k-th
+    pair of every story at once), give the derivations of one story at a time."""
     pipeline = default_pipeline().until("derivations")
     batched = analyze(examples_dir, pipeline=pipeline)
     monkeypatch.setattr(derive, "PREFETCH_ARTICLES", 1)

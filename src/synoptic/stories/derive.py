@@ -401,14 +401,29 @@ def judged(
     return None
 
 
-def compare(pa: Prepared, pb: Prepared, ctx: Context, vectors: StandIns | None = None) -> Pair | None:
-    """The derivation relation between two articles of one story in one language (a copy, paraphrase
-    or shared passage), or None for independent reports. Pairs of two languages are planned and
-    judged together, `story_pairs` and `oriented`."""
+@dataclass(frozen=True)
+class SamePlan:
+    """A one-language pair before E5: its word overlap, the copy it is (if it is one), and the plan of
+    its sentence alignment (None when the gate stops it)."""
+
+    a: Prepared
+    b: Prepared
+    lex: Matrix
+    copy: Pair | None
+    plan: AlignmentPlan | None
+
+    def needed_units(self, vectors: StandIns) -> list[Unit]:
+        """The sentences (their stand-ins where learnt) whose E5 vectors finishing the pair compares."""
+        if self.copy is not None or self.plan is None or not self.plan.rows:
+            return []
+        return [*vectors.units_of(self.a, self.plan.rows), *vectors.units_of(self.b, self.plan.cols)]
+
+
+def plan_same(pa: Prepared, pb: Prepared, ctx: Context) -> SamePlan | None:
+    """The part of `compare` before E5 (None when an article has no sentence)."""
     ua, ub = pa.units, pb.units
     if not ua or not ub:
         return None
-    cls: PairClass = "same"
     p = ctx.params(DerivationParams)
     lex = lexical_matrix(ua, ub)
     copy = copy_score(pa.shingles, pb.shingles, p)
@@ -417,15 +432,32 @@ def compare(pa: Prepared, pb: Prepared, ctx: Context, vectors: StandIns | None =
         inter = len(pa.shingles & pb.shingles)
         cov_a, cov_b = inter / len(pa.shingles), inter / len(pb.shingles)
         align = tuple(monotone_alignment(lex, p.copy_sentence))
-        return Pair(pa, pb, "copy", copy, align, cov_a, cov_b, partial=min(cov_a, cov_b) < p.whole(cls))
-    found = judged(pa, pb, "paraphrase", cls, aligned(pa, pb, cls, ctx, lex, vectors), p)
+        pair = Pair(pa, pb, "copy", copy, align, cov_a, cov_b, partial=min(cov_a, cov_b) < p.whole("same"))
+        return SamePlan(pa, pb, lex, pair, None)
+    return SamePlan(pa, pb, lex, None, plan_alignment(pa, pb, "same", ctx, lex))
+
+
+def finish_same(plan: SamePlan | None, ctx: Context, vectors: StandIns | None = None) -> Pair | None:
+    """The part of `compare` from E5 on: a paraphrase, a shared passage or nothing."""
+    if plan is None or plan.copy is not None:
+        return None if plan is None else plan.copy
+    p = ctx.params(DerivationParams)
+    pa, pb = plan.a, plan.b
+    found = judged(pa, pb, "paraphrase", "same", finish_alignment(plan.plan, ctx, vectors), p)
     if found is not None:
         return found
-    run = shared_run(ua, ub, lex, p)
+    run = shared_run(pa.units, pb.units, plan.lex, p)
     if run:
-        cov_a, cov_b = coverages(ua, ub, run)
+        cov_a, cov_b = coverages(pa.units, pb.units, run)
         return Pair(pa, pb, "shared-passage", max(cov_a, cov_b), run, cov_a, cov_b)
     return None
+
+
+def compare(pa: Prepared, pb: Prepared, ctx: Context, vectors: StandIns | None = None) -> Pair | None:
+    """The derivation relation between two articles of one story in one language (a copy, paraphrase
+    or shared passage), or None for independent reports. Pairs of two languages are planned and
+    judged together, `story_pairs` and `oriented`."""
+    return finish_same(plan_same(pa, pb, ctx), ctx, vectors)
 
 
 def derivation(pair: Pair, way: Oriented) -> Derivation:
@@ -488,22 +520,51 @@ class StoryPairs:
 def story_pairs(story: Story, by_id: Mapping[str, Document], ctx: Context) -> StoryPairs:
     """A story's one-language pairs judged (in order, each teaching the stand-ins) and its
     translation pairs planned."""
-    prepared = prepare([by_id[i] for i in story.articles if i in by_id], ctx)
-    vectors = StandIns(prepared, ctx)
-    combos = list(itertools.combinations(prepared, 2))
-    classes = [pair_class(a, b) for a, b in combos]
-    found: dict[int, Pair] = {}
-    for k in [k for k, cls in enumerate(classes) if cls == "same"]:  # one language first
-        pair = compare(*combos[k], ctx, vectors)
-        if pair is not None:
-            found[k] = pair
-            vectors.learn(pair)
+    return stories_pairs([story], by_id, ctx)[story.id]
+
+
+@dataclass
+class _Judging:
+    """One story's one-language pairs while they are judged, one after another."""
+
+    prepared: list[Prepared]
+    vectors: StandIns
+    combos: list[tuple[Prepared, Prepared]]
+    classes: list[PairClass]
+    waiting: list[int]  # the one-language pairs (by index) not judged yet, in order
+    found: dict[int, Pair]
+
+
+def stories_pairs(stories: Sequence[Story], by_id: Mapping[str, Document], ctx: Context) -> dict[str, StoryPairs]:
+    """`story_pairs` of several stories, their one-language pairs judged in rounds: the k-th pair of
+    every story in one round, whose sentences E5 encodes in one call. A story's pairs keep their
+    order (each teaches the stand-ins the next one uses), so the result is that of one story at a time."""
+    judging: dict[str, _Judging] = {}
+    for story in stories:
+        prepared = prepare([by_id[i] for i in story.articles if i in by_id], ctx)
+        combos = list(itertools.combinations(prepared, 2))
+        classes = [pair_class(a, b) for a, b in combos]
+        waiting = [k for k, cls in enumerate(classes) if cls == "same"]
+        judging[story.id] = _Judging(prepared, StandIns(prepared, ctx), combos, classes, waiting, {})
+    while rounds := [(j, j.waiting.pop(0)) for j in judging.values() if j.waiting]:
+        plans = [(j, k, plan_same(*j.combos[k], ctx)) for j, k in rounds]
+        prefetch([u for j, _k, plan in plans if plan for u in plan.needed_units(j.vectors)], ctx)
+        for j, k, plan in plans:
+            pair = finish_same(plan, ctx, j.vectors)
+            if pair is not None:
+                j.found[k] = pair
+                j.vectors.learn(pair)
+    return {sid: _planned(j, ctx) for sid, j in judging.items()}
+
+
+def _planned(j: _Judging, ctx: Context) -> StoryPairs:
+    """A story's pairs once its one-language pairs are judged: the translation pairs planned."""
     plans = {
         k: plan_alignment(a, b, cls, ctx)
-        for k, ((a, b), cls) in enumerate(zip(combos, classes, strict=True))
+        for k, ((a, b), cls) in enumerate(zip(j.combos, j.classes, strict=True))
         if cls != "same" and a.units and b.units
     }
-    return StoryPairs(vectors, found, plans)
+    return StoryPairs(j.vectors, j.found, plans)
 
 
 def oriented(work: StoryPairs, ctx: Context) -> list[Derivation]:
@@ -562,7 +623,7 @@ def derivations_stage(state: CorpusState, ctx: Context) -> CorpusState:
     by_id = state.documents.by_id
     derived: dict[str, list[Derivation]] = {}
     for batch in story_batches(state.stories, PREFETCH_ARTICLES):
-        work = {story.id: story_pairs(story, by_id, ctx) for story in batch}
+        work = stories_pairs(batch, by_id, ctx)
         prefetch([u for w in work.values() for u in w.needed_units()], ctx)
         derived.update({sid: oriented(w, ctx) for sid, w in work.items()})
     stories = [replace(s, voices=independent_voices(s.articles, derived.get(s.id, []))) for s in state.stories]

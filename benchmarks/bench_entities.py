@@ -114,10 +114,12 @@ def rules_system(docs: list[Document], ctx: Context) -> Links:
 def baseline_system(docs: list[Document], ctx: Context) -> Links:
     """spaCy NER alone, every entity label, linked by exact surface string."""
     from synoptic.annotate.entities import _spacy
+    from synoptic.annotate.spacy_models import NOT_FOR_NER
 
     nlp = _spacy(ctx)
     out: Links = {}
-    for d, sdoc in zip(docs, nlp.pipe([d.article.text for d in docs], batch_size=16), strict=True):
+    texts = [d.article.text for d in docs]
+    for d, sdoc in zip(docs, nlp.pipe(texts, batch_size=16, disable=NOT_FOR_NER), strict=True):
         out[d.id] = [
             (e.start_char, e.end_char, e.text)
             for e in sdoc.ents

@@ -44,12 +44,25 @@ def write_section(name: str, lines: Sequence[str]) -> None:
     print("\n".join(lines))
 
 
+def _peak_kb() -> int:
+    """This process's peak resident memory in KB. Linux's VmHWM starts afresh with the new program;
+    `ru_maxrss` does not: a spawned child (fork, then exec) starts from its parent's resident size at
+    the fork, so a child of a parent that had just filled a 100k store reported the parent's peak."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kilobytes on Linux
+
+
 def _measure(fn: Callable[..., Any], args: tuple[Any, ...]) -> Measured:
     start = time.perf_counter()
     value = fn(*args)
     seconds = time.perf_counter() - start
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kilobytes on Linux
-    return Measured(value, seconds, peak_kb / 1024)
+    return Measured(value, seconds, _peak_kb() / 1024)
 
 
 def isolated(fn: Callable[..., Any], *args: Any) -> Measured:

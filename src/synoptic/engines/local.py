@@ -2,9 +2,10 @@
 
 Per-article stages are CPU-bound Python and spaCy, which one process runs on one core. When enough
 articles wait (`Settings.parallel_min_articles`) and `Settings.workers` allows more than one process,
-batches go to a pool of worker processes, each loading its models once. Workers are forked where
-the platform can (as spaCy's `n_process` does), so a caller's script needs no `__main__` guard, and
-spawned elsewhere. Results come back in input order, so the output equals the in-process run's.
+batches go to a pool of worker processes, each loading its models once; a forked worker takes the
+models its stages preload (the gazetteer, spaCy pipelines) from the parent, which loads them once.
+Workers are forked where the platform can (as spaCy's `n_process` does), so a caller's script needs
+no `__main__` guard, and spawned elsewhere. Results come back in input order, so the output equals the in-process run's.
 Stages that are not module-level objects of the synoptic package cannot be named in another process
 and run in-process.
 """

@@ -140,7 +140,7 @@ class Probe:
         self.cost.setdefault(f"{key}:new", set()).update(t for t in texts if t not in self.cost[key])
 
     def __call__(self, units: Sequence[ClaimUnit], embedder: Embedder, *args: Any) -> Aligned:
-        derivations, documents, params, voices, static = args
+        derivations, documents, params, voices, static = args[:5]  # the stage's plan (args[5]) is None here
         same_as = derived_sentences(units, derivations, documents)
         roots = [model_text(units[chain_root(i, same_as)].text) for i in range(len(units))]
         multi = len({u.article for u in units}) > 1
@@ -170,11 +170,15 @@ def pipeline_probe(path: Path, db: Path, thresholds: Sequence[float]) -> Probe:
     from synoptic.api import analyze
 
     probe = Probe(thresholds)
+    plan = corpus_stages.embed_plan
     setattr(corpus_stages, "align", probe)  # noqa: B010 (the stage looks the name up at run time)
+    # no plan, so the stage encodes nothing ahead of `align` and the probe sees what each gate would encode
+    setattr(corpus_stages, "embed_plan", lambda *args: None)  # noqa: B010
     try:
         analyze([str(path)], db=str(db))
     finally:
         setattr(corpus_stages, "align", probe.original)  # noqa: B010
+        setattr(corpus_stages, "embed_plan", plan)  # noqa: B010
     return probe
 
 

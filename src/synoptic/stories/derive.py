@@ -355,18 +355,6 @@ def finish_alignment(
     return monotone_alignment(margin, 0.0)
 
 
-def aligned(
-    pa: Prepared,
-    pb: Prepared,
-    cls: PairClass,
-    ctx: Context,
-    lex: Matrix | None = None,
-    vectors: StandIns | None = None,
-) -> list[tuple[int, int]]:
-    """The order-preserving sentence alignment of a pair, or [] when the gate stops it."""
-    return finish_alignment(plan_alignment(pa, pb, cls, ctx, lex), ctx, vectors)
-
-
 def shared_run(ua: Sequence[Unit], ub: Sequence[Unit], lex: Matrix, p: DerivationParams) -> tuple[tuple[int, int], ...]:
     """The longest diagonal run of near-identical sentences (`lex`: their `lexical_matrix`), when it
     holds enough words."""
@@ -527,7 +515,6 @@ def story_pairs(story: Story, by_id: Mapping[str, Document], ctx: Context) -> St
 class _Judging:
     """One story's one-language pairs while they are judged, one after another."""
 
-    prepared: list[Prepared]
     vectors: StandIns
     combos: list[tuple[Prepared, Prepared]]
     classes: list[PairClass]
@@ -545,7 +532,7 @@ def stories_pairs(stories: Sequence[Story], by_id: Mapping[str, Document], ctx: 
         combos = list(itertools.combinations(prepared, 2))
         classes = [pair_class(a, b) for a, b in combos]
         waiting = [k for k, cls in enumerate(classes) if cls == "same"]
-        judging[story.id] = _Judging(prepared, StandIns(prepared, ctx), combos, classes, waiting, {})
+        judging[story.id] = _Judging(StandIns(prepared, ctx), combos, classes, waiting, {})
     while rounds := [(j, j.waiting.pop(0)) for j in judging.values() if j.waiting]:
         plans = [(j, k, plan_same(*j.combos[k], ctx)) for j, k in rounds]
         prefetch([u for j, _k, plan in plans if plan for u in plan.needed_units(j.vectors)], ctx)

@@ -112,3 +112,16 @@ def test_the_cached_gazetteer_is_the_built_one(folder: Path) -> None:
     assert again.lookup("Wien", "de") == built.lookup("Wien", "de") is not None
     other = GazetteerParams(min_city_population=params.min_city_population * 2)
     assert key_of(gazetteer._sources(other)) != key_of(gazetteer._sources(params))
+
+
+def test_an_edited_language_file_changes_the_gazetteers_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from synoptic import langdata
+
+    extra = tmp_path / "gazetteer.json"
+    files = [*langdata.data_files(), extra]
+    monkeypatch.setattr(langdata, "data_files", lambda: files)
+    keys = []
+    for content in ('{"PLACE": {"Kreml": "Kremlin"}}', '{"PLACE": {"Kreml": "Moscow Kremlin"}}'):
+        extra.write_text(content, encoding="utf-8")
+        keys.append(key_of(gazetteer._sources(GazetteerParams())))
+    assert keys[0] != keys[1]

@@ -72,11 +72,10 @@ def run_synoptic(folder: str, db: str) -> Run:
 def warm_gazetteer() -> tuple[bool, float]:
     """Make sure the gazetteer's on-disk copy (`disk_cache`) exists, as the first run on a machine does:
     whether it had to be built, and the seconds that took (or reading it took)."""
-    from synoptic.annotate.gazetteer import GazetteerParams, _sources, build_gazetteer
-    from synoptic.disk_cache import cache_dir, key_of
+    from synoptic.annotate.gazetteer import build_gazetteer, cached_copy
 
-    folder = cache_dir()
-    missing = folder is None or not (folder / f"gazetteer-{key_of(_sources(GazetteerParams()))}.pickle").exists()
+    copy = cached_copy()
+    missing = copy is None or not copy.exists()
     start = time.perf_counter()
     build_gazetteer()
     return missing, time.perf_counter() - start

@@ -108,6 +108,8 @@ def test_the_cached_gazetteer_is_the_built_one(folder: Path) -> None:
     first = gazetteer.cached("gazetteer", gazetteer._sources(params), lambda: built)
     again = gazetteer.cached("gazetteer", gazetteer._sources(params), lambda: pytest.fail("built twice"))
     assert first is built
+    copy = gazetteer.cached_copy(params)
+    assert copy is not None and copy.exists() and copy.parent == folder
     assert again._entries == built._entries and again._known_only == built._known_only
     assert again.lookup("Wien", "de") == built.lookup("Wien", "de") is not None
     other = GazetteerParams(min_city_population=params.min_city_population * 2)

@@ -114,6 +114,11 @@ def test_same_length_batches_hold_every_window_once_within_budget(lengths: list[
         assert len(batch) == 1 or len(batch) * lengths[batch[0]] <= budget
 
 
+def test_no_texts_give_no_rows(engines: tuple[OnnxE5, object]) -> None:
+    ours, _ = engines
+    assert ours.query([]).shape == (0, 384)
+
+
 def test_dequantise_reads_low_nibbles_first_then_high() -> None:
     nibbles = np.array([[[0x1F] + [0x88] * 15]], dtype=np.uint8)  # byte 0: weight 0 = 0xF, weight 16 = 0x1
     scales = np.array([[0.5]], dtype=np.float16)

@@ -68,12 +68,17 @@ def package_version(name: str) -> str:
         return "absent"
 
 
+def path_of(name: str, parts: Iterable[str | bytes]) -> Path | None:
+    """Where `cached` keeps the build of `name` with these key parts (None: the cache is off)."""
+    folder = cache_dir()
+    return None if folder is None else folder / f"{name}-{key_of(parts)}.pickle"
+
+
 def cached(name: str, parts: Iterable[str | bytes], build: Callable[[], T]) -> T:
     """`build()`, read from the cache when a build with the same key parts was kept, else built and kept."""
-    folder = cache_dir()
-    if folder is None:
+    path = path_of(name, parts)
+    if path is None:
         return build()
-    path = folder / f"{name}-{key_of(parts)}.pickle"
     try:
         with path.open("rb") as f:
             value: T = pickle.load(f)
@@ -83,7 +88,7 @@ def cached(name: str, parts: Iterable[str | bytes], build: Callable[[], T]) -> T
     except Exception as exc:  # a truncated or foreign file: build it again
         _log.warning("rebuilding %s: the cached copy %s could not be read (%s)", name, path, exc)
     value = build()
-    _keep(folder, path, value)
+    _keep(path.parent, path, value)
     return value
 
 

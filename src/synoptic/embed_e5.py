@@ -288,7 +288,7 @@ class OnnxE5:
         windows = self._windows(texts)
         batches = same_length_batches([len(w.ids) for w in windows], BATCH_TOKENS)
         jobs = [[windows[i].ids for i in batch] for batch in batches]
-        if self._calls == 1 or len(jobs) == 1:
+        if self._calls == 1 or len(jobs) <= 1:
             done = [self._means(job) for job in jobs]
         else:
             with ThreadPoolExecutor(min(self._calls, len(jobs))) as pool:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from .. import langdata
-from ..disk_cache import cached, file_parts, package_version
+from ..disk_cache import cached, file_parts, package_version, path_of
 from ..models import EntityType
 from ..params import Params, param
 from .cities import cities
@@ -126,6 +126,7 @@ TOKEN_RE = re.compile(
 #: Words per language whose answer to "may this be a word of an entry?" is remembered (news repeats
 #: its words; the memory is emptied when full, so a long whole-store run stays bounded).
 KNOWN_MEMO = 100_000
+_CACHED_AS = "gazetteer"  # its name in the on-disk cache
 
 
 @dataclass(frozen=True)
@@ -332,7 +333,12 @@ def run_gazetteer(ctx: Context) -> Gazetteer:
 
 @cache
 def _built_gazetteer(params: GazetteerParams) -> Gazetteer:
-    return cached("gazetteer", _sources(params), lambda: _build(params))
+    return cached(_CACHED_AS, _sources(params), lambda: _build(params))
+
+
+def cached_copy(params: GazetteerParams | None = None) -> Path | None:
+    """Where the gazetteer of `params` (None: the defaults) is kept on disk (None: the cache is off)."""
+    return path_of(_CACHED_AS, _sources(params or GazetteerParams()))
 
 
 def _sources(params: GazetteerParams) -> list[str | bytes]:

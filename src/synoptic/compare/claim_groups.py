@@ -53,28 +53,35 @@ def embed_units(
     translation or copy of it: it takes that sentence's vector instead of its own, so rewrites of one
     story cost E5 once, as they count as one voice. With `wanted`, only those units' texts are
     embedded; a unit whose text (or its source's) is not among them gets a zero vector (similarity 0)."""
-    roots = [chain_root(i, same_as or {}) for i in range(len(units))]
-    texts = [model_text(u.text) for u in units]
-    distinct = texts_to_embed(units, same_as, wanted)
+    root_texts = _root_texts(units, same_as)
+    distinct = _distinct(root_texts, wanted)
     if not distinct:
         empty: Matrix = embedder.encode([])
         return np.zeros((len(units), empty.shape[1]), dtype=np.float32) if units else empty
     vectors = embedder.encode(distinct)
     row = {t: i for i, t in enumerate(distinct)}
     out: Matrix = np.zeros((len(units), vectors.shape[1]), dtype=np.float32)
-    for i, r in enumerate(roots):
-        if texts[r] in row:
-            out[i] = vectors[row[texts[r]]]
+    for i, text in enumerate(root_texts):
+        if text in row:
+            out[i] = vectors[row[text]]
     return out
+
+
+def _root_texts(units: Sequence[ClaimUnit], same_as: Mapping[int, int] | None) -> list[str]:
+    """Each unit's text as E5 reads it: its own, or that of the sentence it renders (`chain_root`)."""
+    return [model_text(units[chain_root(i, same_as or {})].text) for i in range(len(units))]
+
+
+def _distinct(root_texts: Sequence[str], wanted: Iterable[int] | None) -> list[str]:
+    chosen = range(len(root_texts)) if wanted is None else sorted(wanted)
+    return list(dict.fromkeys(root_texts[i] for i in chosen))
 
 
 def texts_to_embed(
     units: Sequence[ClaimUnit], same_as: Mapping[int, int] | None = None, wanted: Iterable[int] | None = None
 ) -> list[str]:
     """The distinct texts `embed_units` encodes for these arguments, in its order."""
-    same_as = same_as or {}
-    chosen = range(len(units)) if wanted is None else sorted(wanted)
-    return list(dict.fromkeys(model_text(units[chain_root(i, same_as)].text) for i in chosen))
+    return _distinct(_root_texts(units, same_as), wanted)
 
 
 @dataclass(frozen=True)
@@ -117,8 +124,7 @@ def with_renderings(
     """`sims` where units rendering one sentence (the same text, or one derivation chain) score as
     E5 scores them whether embedded or not: one vector, cosine 1 (lowered by `offset` within a
     language), so renderings of one voice group without E5."""
-    roots = [model_text(units[chain_root(i, same_as)].text) for i in range(len(units))]
-    keys = np.unique(np.array(roots, dtype=object), return_inverse=True)[1]
+    keys = np.unique(np.array(_root_texts(units, same_as), dtype=object), return_inverse=True)[1]
     langs = np.array([u.lang for u in units])
     same = keys[:, None] == keys[None, :]
     out: Matrix = np.where(same, np.where(langs[:, None] == langs[None, :], 1.0 - offset, 1.0), sims).astype(np.float32)

@@ -421,7 +421,7 @@ def write_report(
         "the difference between the two rows); the new articles of one batch are compared pairwise (at most",
         "`batch_limit` = 1,000 of them), whatever the store size. Embedding the 100 new articles adds",
         f"{100 / embed_rate:.1f} s (E5 dominates). Timings vary with the load of the shared machine (measured",
-        "with other jobs on both cores; E5 reads about 3,700 tokens a second on an idle one).",
+        "with other jobs on both cores; E5 reads about 8,000 tokens a second on an idle one).",
         "",
         DERIVATION_NOTES,
     ]

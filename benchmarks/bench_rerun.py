@@ -121,6 +121,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.store_dir or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
         for size in sorted(args.sizes):
             db = folder / f"rerun-{size}.db"
             build_store(db, size, args.templates)

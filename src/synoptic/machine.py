@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import ctypes
 import os
+from pathlib import Path
+
+#: CPU flags (Linux `/proc/cpuinfo`) of an 8-bit dot product that multiplies unsigned by signed bytes
+#: into 32 bits exactly: AVX-512 VNNI and AVX-VNNI.
+EXACT_INT8_DOT_FLAGS = frozenset({"avx512_vnni", "avx_vnni"})
 
 
 def usable_cpus() -> int:
@@ -25,3 +30,19 @@ def release_free_memory() -> None:
     except (OSError, AttributeError, TypeError):  # not glibc (TypeError: Windows has no process handle)
         return
     trim(0)
+
+
+def has_exact_int8_dot(cpuinfo: str | None = None) -> bool:
+    """Whether the CPU multiplies unsigned by signed bytes without saturating (VNNI). Older x86
+    kernels for that product add pairs of products in 16 bits, which can overflow; where this cannot
+    be told (not Linux), the answer is no. `cpuinfo` is the text of `/proc/cpuinfo`, read when None."""
+    if cpuinfo is None:
+        try:
+            cpuinfo = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return False
+    for line in cpuinfo.splitlines():
+        name, _, value = line.partition(":")
+        if name.strip() == "flags":
+            return not EXACT_INT8_DOT_FLAGS.isdisjoint(value.split())
+    return False

@@ -168,7 +168,7 @@ class _Int8Linear:
     The weights are given to onnxruntime as signed bytes where the CPU multiplies unsigned by signed
     bytes exactly (VNNI), and otherwise as unsigned bytes plus 128: older x86 kernels for the
     unsigned-by-signed product add pairs of products in 16 bits, which can saturate. Both sum the same
-    integers exactly, so they give the same vectors; the signed form is about 1.8x as fast with VNNI."""
+    integers exactly, so they give the same vectors; the signed form is about 1.7x as fast with VNNI."""
 
     def __init__(self, g: Graph, signed_weights: bool) -> None:
         self.g = g

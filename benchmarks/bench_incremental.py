@@ -14,7 +14,6 @@ Run: `.venv/bin/python -m benchmarks.bench_incremental [--sizes 1000 20000 10000
 from __future__ import annotations
 
 import argparse
-import resource
 import tempfile
 import time
 from collections.abc import Sequence
@@ -30,7 +29,7 @@ from synoptic.pipeline import Context, run_article_stages
 from synoptic.store.sqlite import Store
 from synoptic.stories.features import Signals, build_signals
 
-from .common import BENCH_DOCS, ratio, remember_stories, svg_bars, table
+from .common import BENCH_DOCS, peak_mb, ratio, remember_stories, rss_mb, svg_bars, table
 from .synth import generate
 
 OUT = BENCH_DOCS / "incremental.md"
@@ -101,12 +100,6 @@ def time_store_ops(store: Store, new: Sequence[Article], signature: str) -> dict
     return out
 
 
-def rss_mb() -> float:
-    """Current resident memory of this process (Linux)."""
-    pages = int(Path("/proc/self/statm").read_text().split()[1])
-    return pages * resource.getpagesize() / 1e6
-
-
 def load_everything(store: Store, signature: str, new: int) -> tuple[float, float]:
     """Seconds and resident MB to hold every stored document as a whole-store rerun's corpus stages
     get them: read from the store a chunk at a time into `Documents` (kept encoded beyond
@@ -132,10 +125,6 @@ def peer_recluster(texts: Sequence[str]) -> float:
     matrix = TfidfVectorizer(sublinear_tf=True, min_df=2, max_df=0.5).fit_transform(texts).toarray()
     AgglomerativeClustering(n_clusters=None, metric="cosine", linkage="average", distance_threshold=0.7).fit(matrix)
     return time.perf_counter() - start
-
-
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -22,7 +22,6 @@ Run: `.venv/bin/python -m benchmarks.bench_rerun [--sizes 20000 100000] [--full]
 from __future__ import annotations
 
 import argparse
-import resource
 import tempfile
 import time
 from collections.abc import Sequence
@@ -30,7 +29,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .common import isolated, table, write_section
+from .common import isolated, rss_mb, table, write_section
 
 HOLD_UNTIL = "stories"  # reading, rewriting (resolve_entities, infer_dates) and clustering every document
 
@@ -44,17 +43,12 @@ class RerunResult:
     preload: bool
 
 
-def _rss_mb() -> float:
-    pages = int(Path("/proc/self/statm").read_text().split()[1])
-    return pages * resource.getpagesize() / 1e6
-
-
 def _tracked(stage: Any, seconds: dict[str, float], rss: dict[str, float]) -> Any:
     def run(arg: Any, ctx: Any) -> Any:
         start = time.perf_counter()
         out = stage.fn(arg, ctx)
         seconds[stage.name] = time.perf_counter() - start
-        rss[stage.name] = _rss_mb()
+        rss[stage.name] = rss_mb()
         return out
 
     return replace(stage, fn=run)
@@ -74,7 +68,7 @@ def rerun(db: str, hold_only: bool, preload: bool = False) -> RerunResult:
         pipeline = pipeline.until(HOLD_UNTIL)
     if preload:
         analyze_articles(synthetic_articles(2, seed=999), pipeline=pipeline)  # load every model first
-    start_mb = _rss_mb()
+    start_mb = rss_mb()
     seconds: dict[str, float] = {}
     rss: dict[str, float] = {}
     pipeline = Pipeline(tuple(s if s.scope == "article" else _tracked(s, seconds, rss) for s in pipeline.stages))

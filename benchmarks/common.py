@@ -1,7 +1,7 @@
 """What the scale benchmarks share: synthetic inputs on disk, isolated runs with their peak memory, SVG bars.
 
 Each measured run happens in a fresh (spawned) Python process so that its peak resident memory
-(`ru_maxrss`) is its own and models loaded by one run do not speed up the next.
+(`peak_mb`) is its own and models loaded by one run do not speed up the next.
 """
 
 from __future__ import annotations
@@ -44,6 +44,17 @@ def write_section(name: str, lines: Sequence[str]) -> None:
     print("\n".join(lines))
 
 
+def rss_mb() -> float:
+    """This process's resident memory now, in MB (Linux)."""
+    pages = int(Path("/proc/self/statm").read_text().split()[1])
+    return pages * resource.getpagesize() / 1e6
+
+
+def peak_mb() -> float:
+    """This process's peak resident memory so far, in MB of 1,024 KB (`_peak_kb`)."""
+    return _peak_kb() / 1024
+
+
 def _peak_kb() -> int:
     """This process's peak resident memory in KB. Linux's VmHWM starts afresh with the new program;
     `ru_maxrss` does not: a spawned child (fork, then exec) starts from its parent's resident size at
@@ -62,7 +73,7 @@ def _measure(fn: Callable[..., Any], args: tuple[Any, ...]) -> Measured:
     start = time.perf_counter()
     value = fn(*args)
     seconds = time.perf_counter() - start
-    return Measured(value, seconds, _peak_kb() / 1024)
+    return Measured(value, seconds, peak_mb())
 
 
 def isolated(fn: Callable[..., Any], *args: Any) -> Measured:

@@ -77,13 +77,6 @@ def _distinct(root_texts: Sequence[str], wanted: Iterable[int] | None) -> list[s
     return list(dict.fromkeys(root_texts[i] for i in chosen))
 
 
-def texts_to_embed(
-    units: Sequence[ClaimUnit], same_as: Mapping[int, int] | None = None, wanted: Iterable[int] | None = None
-) -> list[str]:
-    """The distinct texts `embed_units` encodes for these arguments, in its order."""
-    return _distinct(_root_texts(units, same_as), wanted)
-
-
 @dataclass(frozen=True)
 class EmbedPlan:
     """What `align` embeds of a story of several articles: derived sentences take their source's
@@ -93,7 +86,8 @@ class EmbedPlan:
     wanted: frozenset[int] | None
 
     def texts(self, units: Sequence[ClaimUnit]) -> list[str]:
-        return texts_to_embed(units, self.same_as, self.wanted)
+        """The distinct texts `embed_units` encodes for this plan, in its order."""
+        return _distinct(_root_texts(units, self.same_as), self.wanted)
 
 
 def embed_plan(

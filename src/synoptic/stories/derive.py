@@ -408,7 +408,9 @@ class SamePlan:
 
 
 def plan_same(pa: Prepared, pb: Prepared, ctx: Context) -> SamePlan | None:
-    """The part of `compare` before E5 (None when an article has no sentence)."""
+    """How two articles of one story in one language relate, up to E5: a copy, or the plan of their
+    sentence alignment (None when an article has no sentence). `finish_same` decides the rest; pairs
+    of two languages are planned and judged together, `story_pairs` and `oriented`."""
     ua, ub = pa.units, pb.units
     if not ua or not ub:
         return None
@@ -426,7 +428,8 @@ def plan_same(pa: Prepared, pb: Prepared, ctx: Context) -> SamePlan | None:
 
 
 def finish_same(plan: SamePlan | None, ctx: Context, vectors: StandIns | None = None) -> Pair | None:
-    """The part of `compare` from E5 on: a paraphrase, a shared passage or nothing."""
+    """The derivation relation of a one-language pair from E5 on (`plan_same`): a copy, paraphrase or
+    shared passage, or None for independent reports."""
     if plan is None or plan.copy is not None:
         return None if plan is None else plan.copy
     p = ctx.params(DerivationParams)
@@ -439,13 +442,6 @@ def finish_same(plan: SamePlan | None, ctx: Context, vectors: StandIns | None = 
         cov_a, cov_b = coverages(pa.units, pb.units, run)
         return Pair(pa, pb, "shared-passage", max(cov_a, cov_b), run, cov_a, cov_b)
     return None
-
-
-def compare(pa: Prepared, pb: Prepared, ctx: Context, vectors: StandIns | None = None) -> Pair | None:
-    """The derivation relation between two articles of one story in one language (a copy, paraphrase
-    or shared passage), or None for independent reports. Pairs of two languages are planned and
-    judged together, `story_pairs` and `oriented`."""
-    return finish_same(plan_same(pa, pb, ctx), ctx, vectors)
 
 
 def derivation(pair: Pair, way: Oriented) -> Derivation:
@@ -556,7 +552,7 @@ def _planned(j: _Judging, ctx: Context) -> StoryPairs:
 
 def oriented(work: StoryPairs, ctx: Context) -> list[Derivation]:
     """The story's derivations, oriented, once the translation pairs' sentences are encoded
-    (each translation pair judged as `compare` judges it)."""
+    (each translation pair judged as `finish_same` judges a one-language pair)."""
     p = ctx.params(DerivationParams)
     found = dict(work.found)
     for k, plan in work.plans.items():

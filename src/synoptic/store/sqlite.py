@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import tempfile
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,6 +28,7 @@ from .migrations import MIGRATIONS
 from .select import select_in
 
 BUSY_TIMEOUT_MS = 60_000
+WAL_RETRY_S = 0.01  # pause between tries to switch a fresh store to WAL while another run does
 ANALYSIS_CHUNK = 1 << 20  # bytes copied at a time from the spooled analysis JSON into its blob
 
 
@@ -78,7 +80,7 @@ class Store:
             if check:
                 self.check()
             if self.path != ":memory:":
-                self.conn.execute("PRAGMA journal_mode = WAL")
+                self._use_wal()
             self.conn.execute("PRAGMA foreign_keys = ON")
             self.conn.execute("PRAGMA synchronous = NORMAL")
             self.migrate()
@@ -89,11 +91,30 @@ class Store:
             self.conn.close()
             raise
 
+    def _use_wal(self) -> None:
+        """Switch the file to WAL, waiting for other runs as long as for any busy store.
+
+        SQLite answers "database is locked" at once, without its busy handler, when two connections
+        switch a new file to WAL together (two runs starting on one fresh store), so the switch is
+        retried here until the busy timeout."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                self.conn.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc).lower() or time.monotonic() > deadline:
+                    raise
+                time.sleep(WAL_RETRY_S)
+
     def _refuse_foreign(self) -> None:
         """Refuse an SQLite file of another program (tables, but no Synoptic schema version) or of a
-        newer Synoptic, before anything is written to it."""
-        version = self.schema_version
-        if version == 0 and self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+        newer Synoptic, before anything is written to it. Version and tables are read in one statement,
+        so a run migrating the same new store meanwhile is seen either before or after, never half."""
+        version, tables = self.conn.execute(
+            "SELECT (SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM sqlite_master)"
+        ).fetchone()
+        if version == 0 and tables:
             raise StoreError(f"{self.path} is an SQLite database of another program, not a Synoptic store")
         if version > len(MIGRATIONS):
             raise StoreError(

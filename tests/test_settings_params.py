@@ -83,6 +83,7 @@ NOT_TUNED: dict[str, str] = {
     "stories/lexical.py:MAX_TERMS": "terms stored per article in the story memory: part of the store's format",
     "store/stories.py:FREQUENCY_WINDOW": "rows read at store start-up: an I/O bound",
     "store/sqlite.py:BUSY_TIMEOUT_MS": "SQLite lock wait: an operational limit",
+    "store/sqlite.py:WAL_RETRY_S": "pause between retries of a locked WAL switch: an operational limit",
     "sources/crawl.py:RETRY_AFTER_CAP_S": "politeness/operational limit of the crawler",
     "sources/crawl.py:POOL_CONNECTIONS": "HTTP connection pool size",
     "sources/crawl.py:POOL_KEEPALIVE": "HTTP connection pool size",

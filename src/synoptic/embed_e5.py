@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import mmap
 import struct
+from array import array
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -42,6 +43,7 @@ BATCH_TOKENS = 2048
 #: onnxruntime's graph fusions left out: its fused skip-connection layer norm and bias + GELU kernels
 #: ran slower here than the plain operators they replace.
 SLOWER_FUSIONS = ("SkipLayerNormFusion", "BiasGeluFusion")
+_LOWEST = -1.0e30  # the score of a prefix no split reaches yet
 _Q4_BLOCK = 32  # weights per 4-bit block: a float16 scale, then 16 bytes of nibbles
 _Q4_BYTES = 18
 
@@ -161,27 +163,23 @@ class UnigramTokenizer:
             if piece:
                 self._ids.setdefault(piece.decode("utf-8", "surrogateescape"), i)
                 self._max_bytes = max(self._max_bytes, len(piece))
-        self._scores = image.scores  # float32 scalars when indexed, so sums stay float32
+        self._scores: list[float] = image.scores.tolist()  # float32 values, exact as Python floats
         self._unk = image.unk
-        self._unk_score = np.float32(image.scores.min() - np.float32(10.0))
+        self._unk_score = float(np.float32(image.scores.min() - np.float32(10.0)))
         self._normalisation = image.normalisation
         self._memo: dict[str, tuple[int, ...]] = {}
 
     def content_ids(self, text: str) -> list[int]:
         """The piece ids of `text`, without the sentence start and end marks."""
-        marked = self._marked(text)
         ids: list[int] = []
-        start = 0
-        for end in range(1, len(marked) + 1):
-            if end == len(marked) or marked[end] == META:
-                ids.extend(self._word(marked[start:end]))
-                start = end
+        for word in self._marked(text).split(META)[1:]:  # the marked text opens with META
+            ids.extend(self._word(META + word))
         return ids
 
     def _marked(self, text: str) -> str:
         """Normalised text, runs of spaces folded to one, each space as META and one leading META."""
         text = text.split("\x00", 1)[0]  # the C engine reads a C string
-        folded = "".join(self._normalisation.get(ord(c), c) for c in text)
+        folded = text.translate(self._normalisation)
         while "  " in folded:
             folded = folded.replace("  ", " ")
         marked = folded.replace(" ", META)
@@ -197,33 +195,38 @@ class UnigramTokenizer:
         return known
 
     def _split(self, word: str) -> tuple[int, ...]:
+        """The best split of one word. Sums are float32 as in the C engine: two float32 values add
+        exactly in a Python float (their exponents differ little), and storing the sum in a float32
+        array rounds it as float32 addition does."""
         n = len(word)
-        lowest = np.float32(-1.0e30)
-        best = [lowest] * (n + 1)
-        best[0] = np.float32(0.0)
+        best = array("f", [_LOWEST]) * (n + 1)
+        best[0] = 0.0
+        total = array("f", [0.0])  # one float32 slot: the rounding of each sum
         piece = [0] * (n + 1)
         start = [0] * (n + 1)
         sizes = [len(c.encode("utf-8", "surrogatepass")) for c in word]
+        ids, scores, unk, max_bytes = self._ids, self._scores, self._unk, self._max_bytes
         for i in range(n):
-            if best[i] <= -1.0e29:
+            here = best[i]
+            if here <= -1.0e29:
                 continue
             size = 0
             for e in range(i + 1, n + 1):
                 size += sizes[e - 1]
-                if size > self._max_bytes:
+                if size > max_bytes:
                     break
-                idx = self._ids.get(word[i:e])
-                if idx is not None and idx != self._unk:
-                    score = best[i] + self._scores[idx]
-                    if score > best[e]:
-                        best[e], piece[e], start[e] = score, idx, i
-            unknown = best[i] + self._unk_score
-            if unknown > best[i + 1]:
-                best[i + 1], piece[i + 1], start[i + 1] = unknown, -1, i
+                idx = ids.get(word[i:e])
+                if idx is not None and idx != unk:
+                    total[0] = here + scores[idx]
+                    if total[0] > best[e]:
+                        best[e], piece[e], start[e] = total[0], idx, i
+            total[0] = here + self._unk_score
+            if total[0] > best[i + 1]:
+                best[i + 1], piece[i + 1], start[i + 1] = total[0], -1, i
         out = []
         at = n
         while at > 0:
-            out.append(self._unk if piece[at] < 0 else piece[at])
+            out.append(unk if piece[at] < 0 else piece[at])
             at = start[at]
         return tuple(reversed(out))
 

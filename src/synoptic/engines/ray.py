@@ -95,7 +95,7 @@ class RayEngine:
     """Runs per-article stages with Ray Data `map_batches` over an actor pool."""
 
     name = "ray"
-    checkpoint_batches = 64  # each call starts an actor pool that loads the models: take big steps
+    checkpoint_batches = 256  # each call starts an actor pool that loads the models: steps of 4,096 articles
 
     def close(self) -> None:
         """Nothing to release: each `map_articles` call's actor pool ends with its dataset."""

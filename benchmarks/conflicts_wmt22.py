@@ -40,7 +40,8 @@ from typing import Any
 
 from synoptic.api import analyze_articles
 from synoptic.compare.claim_groups import Aligned, borrow_dates, cluster, embed_units, similarities
-from synoptic.compare.claims import ClaimParams, ClaimUnit, parse_slots, units_of
+from synoptic.compare.claim_parse import parse_slots
+from synoptic.compare.claims import ClaimParams, ClaimUnit, units_of
 from synoptic.compare.conflicts import (
     ConflictParams,
     Finding,

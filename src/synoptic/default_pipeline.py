@@ -19,6 +19,7 @@ from .annotate.quotes import quotes_stage
 from .annotate.resolve import resolve_entities_stage
 from .annotate.sentences import sentences_stage
 from .annotate.timex import timex_stage
+from .compare.claim_parse import claim_parse_stage
 from .compare.corpus_stages import claims_stage, conflicts_stage, coverage_stage, summary_stage
 from .compare.quote_groups import quote_groups_stage
 from .engines import ENGINES
@@ -43,6 +44,7 @@ DEFAULT_STAGES = (
     "timex",
     "quantities",
     "quotes",
+    "claim_parse",
     "lead_vector",
     "resolve_entities",
     "infer_dates",
@@ -68,6 +70,7 @@ def _builtin_stages() -> dict[str, Stage]:
         timex_stage,
         quantities_stage,
         quotes_stage,
+        claim_parse_stage,
         lead_vector_stage,
         resolve_entities_stage,
         infer_dates_stage,

@@ -113,6 +113,16 @@ class Sentence:
 
 
 @dataclass(frozen=True, slots=True)
+class SentenceParse:
+    """Actor, action and object of one sentence from a dependency parse, as (slot, words) pairs
+    (the `claim_parse` stage; claims read them)."""
+
+    start: int
+    end: int
+    slots: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Mention:
     """A named-entity mention before cross-document resolution."""
 
@@ -181,6 +191,7 @@ class Document:
     quantities: tuple[Quantity, ...] = ()
     quotes: tuple[QuoteMention, ...] = ()
     vector: str = ""  # E5 title + lead vector, float16 bytes in base64 (the `lead_vector` stage)
+    parses: tuple[SentenceParse, ...] = ()  # sentences parsed for claims (the `claim_parse` stage)
     rejected_reason: str | None = None
 
     @property

@@ -16,12 +16,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, ClassVar
 
-from .. import langdata
 from ..annotate.gazetteer import Gazetteer
-from ..annotate.spacy_models import NOT_FOR_PARSE, spacy_pipeline
 from ..models import Document
 from ..params import Params, param
-from ..pipeline import Context
 from . import cues
 from .amounts import QuantRef, doc_quantities
 from .places import PlaceRef, doc_actors, doc_places
@@ -284,43 +281,4 @@ def _roles(doc: Document, start: int, end: int, names: dict[str, str] | None) ->
     for m in doc.mentions:
         if m.type == "PERSON" and m.role and m.entity and start <= m.start < end:
             out.append(((names or {}).get(m.entity, m.text), m.role))
-    return out
-
-
-def _short(tokens: Any, limit: int = 6) -> str:
-    words = [t.text for t in tokens]
-    return " ".join(words[:limit])
-
-
-def _slots_of(doc: Any) -> dict[str, str]:
-    """Action (the root verb), actor (its subject) and object of one parsed sentence."""
-    slots: dict[str, str] = {}
-    root = next((t for t in doc if t.dep_ == "ROOT"), None)
-    if root is not None:
-        slots["action"] = root.text.lower()
-        for child in root.children:
-            if child.dep_ in ("nsubj", "nsubjpass") and "actor" not in slots:
-                slots["actor"] = _short(child.subtree)
-            elif child.dep_ in ("dobj", "attr", "ccomp", "xcomp") and "object" not in slots:
-                slots["object"] = _short(child.subtree)
-    return slots
-
-
-def parse_slots(units: Sequence[ClaimUnit], ctx: Context) -> list[ClaimUnit]:
-    """Actor, action and object of claims in languages with a spaCy pipeline (`language.json`
-    `spacy_model`) from the dependency parse; others unchanged. Each distinct sentence is parsed
-    once (copies repeat sentences across articles)."""
-    by_model: dict[str, list[int]] = {}
-    for i, u in enumerate(units):
-        model = langdata.info(u.lang)["spacy_model"] if u.lang in langdata.supported_languages() else ""
-        if model:
-            by_model.setdefault(model, []).append(i)
-    out = list(units)
-    for model, idx in by_model.items():
-        nlp = spacy_pipeline(ctx, model)
-        distinct = list(dict.fromkeys(units[i].text for i in idx))
-        docs = nlp.pipe(distinct, batch_size=64, disable=NOT_FOR_PARSE)
-        parsed = {text: _slots_of(doc) for text, doc in zip(distinct, docs, strict=True)}
-        for i in idx:
-            out[i] = ClaimUnit(**{**units[i].__dict__, "parse": dict(parsed[units[i].text])})
     return out

@@ -17,7 +17,8 @@ from ..embed import e5_embedder, static_embedder
 from ..models import Article, Claim, Conflict, ConflictValue, Document, Span, Story
 from ..pipeline import Context, CorpusLayer, CorpusState, corpus_stage
 from .claim_groups import Aligned, align, embed_plan
-from .claims import ClaimParams, ClaimUnit, parse_slots, units_of
+from .claim_parse import parse_slots, stored_parses
+from .claims import ClaimParams, ClaimUnit, units_of
 from .conflicts import ConflictParams, Finding, find_conflicts
 from .coverage import coverage_matrix, voices_quoted
 from .framing import FramingParams, story_framing
@@ -115,7 +116,7 @@ def claims_stage(state: CorpusState, ctx: Context) -> CorpusState:
     stories = stories_of(state)
     families = story_families(state, stories, params.family_shared, params.family_jaccard)
     for batch in sized_batches(families, lambda f: sum(len(s.articles) for s in f), CLAIM_BATCH_ARTICLES):
-        units = [parse_slots(family_units(state, family, names, params.min_words, gazetteer), ctx) for family in batch]
+        units = [family_units(state, family, names, params.min_words, gazetteer, ctx) for family in batch]
         plans = [embed_plan(us, state.derivations, by_id, params, voices, static) for us in units]
         texts = [t for us, plan in zip(units, plans, strict=True) if plan for t in plan.texts(us)]
         if texts:  # one E5 call for the batch; `align` then finds every vector memoised
@@ -131,12 +132,19 @@ def claims_stage(state: CorpusState, ctx: Context) -> CorpusState:
 
 
 def family_units(
-    state: CorpusState, family: Sequence[Story], names: dict[str, str], min_words: int, gazetteer: Gazetteer
+    state: CorpusState,
+    family: Sequence[Story],
+    names: dict[str, str],
+    min_words: int,
+    gazetteer: Gazetteer,
+    ctx: Context,
 ) -> list[ClaimUnit]:
-    """The claim units of every article of a family of stories, article by article."""
+    """The claim units of every article of a family of stories, article by article, with the slots
+    of their parse (kept by `claim_parse`, else parsed now)."""
     articles = [a for story in family for a in story.articles]
     docs = _documents(state, replace(family[0], articles=tuple(articles)))
-    return [u for doc in docs for u in units_of(doc, names, min_words, gazetteer)]
+    units = [u for doc in docs for u in units_of(doc, names, min_words, gazetteer)]
+    return parse_slots(units, ctx, stored_parses(docs))
 
 
 def story_view(aligned: Aligned, articles: set[str]) -> Aligned:

@@ -98,7 +98,9 @@ class LocalEngine:
     """Runs per-article stages batch by batch, reporting progress per batch."""
 
     name = "local"
-    checkpoint_batches = 8
+    #: steps of 512 articles: each step ends with every worker done and the parent saving, so small steps
+    #: leave workers idle (128-article steps cost 2.8 s of 12 on 247 real-news articles)
+    checkpoint_batches = 32
 
     def __init__(self) -> None:
         self._pool: Executor | None = None

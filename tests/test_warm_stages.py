@@ -65,3 +65,13 @@ PAIRED = [
 @pytest.mark.parametrize(("languages", "expected"), PAIRED)
 def test_paired_languages_table(languages: set[str], expected: list[str]) -> None:
     assert paired_languages(frozenset(languages)) == expected
+
+
+def test_default_stages_warm_the_models_they_load_first() -> None:
+    from synoptic.annotate.infer_dates import infer_dates_stage
+    from synoptic.embed import load_static
+    from synoptic.stories.derive import derivations_stage
+    from synoptic.stories.direction import load_language_models
+
+    assert infer_dates_stage.warm is load_static  # the static model's first call reads it (about 1 s)
+    assert derivations_stage.warm is load_language_models

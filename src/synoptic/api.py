@@ -6,7 +6,6 @@ The CLI and the web app are thin layers over these functions.
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from functools import partial
@@ -19,7 +18,7 @@ from .engines import get_engine
 from .ingest import read_paths, with_duplicate
 from .machine import release_free_memory
 from .models import Analysis, Article, Document, Rejection
-from .pipeline import Context, CorpusState, Pipeline, run_corpus_stages, warm_in_background
+from .pipeline import Context, CorpusState, Pipeline, run_corpus_stages
 from .progress import NullProgress, Progress
 from .settings import Settings
 from .store.sqlite import Store
@@ -80,7 +79,6 @@ def analyze_articles(
     progress = progress or NullProgress()
     own_store = db is not None and not isinstance(db, Store)
     store = db if isinstance(db, Store) else (Store(db) if db is not None else None)
-    warming: threading.Thread | None = None
     try:
         ctx = Context(settings, store=store)
         if store is not None:
@@ -88,8 +86,6 @@ def analyze_articles(
             store.add_articles(articles)
             store.add_rejections(rejected)
         docs, stage_rejected = _annotate(articles, pipeline, ctx, store, progress)
-        languages = frozenset(a.language for a in docs.articles() if a.language)
-        warming = warm_in_background(pipeline.corpus_stages, ctx, languages)
         state = CorpusState(documents=docs, rejected=tuple(rejected) + tuple(stage_rejected))
         del docs  # the first stage that rewrites documents frees these (a large run's are about 3 KB each)
         for stage in pipeline.corpus_stages:
@@ -116,8 +112,6 @@ def analyze_articles(
         progress.done()
         return analysis
     finally:
-        if warming is not None:
-            warming.join()  # done long before; no thread outlives the call
         if own_store and store is not None:
             store.close()
 

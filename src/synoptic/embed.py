@@ -208,11 +208,6 @@ def static_embedder(ctx: Context) -> Embedder:
     return ctx.resource("embedder:static", StaticEmbedder)
 
 
-def load_static(ctx: Context, languages: frozenset[str] = frozenset()) -> None:
-    """Load the static model (its first call reads it, about 1 s), for a stage's `warm`."""
-    static_embedder(ctx).encode(["warm"])
-
-
 def load_e5(calls: int) -> OnnxE5:
     """multilingual-e5-small on onnxruntime, `calls` batches at once."""
     from .embed_e5 import OnnxE5

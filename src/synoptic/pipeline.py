@@ -14,8 +14,6 @@ only later stages read (the comparison's alignments), so requires/provides see e
 from __future__ import annotations
 
 import hashlib
-import logging
-import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar, Generic, Literal, Protocol, TypeVar
@@ -28,8 +26,6 @@ from .errors import PipelineError
 from .models import Derivation, Document, Entity, Quote, QuoteGroup, Rejection, Story
 from .params import Params
 from .settings import Settings
-
-log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 P = TypeVar("P", bound=Params)
@@ -174,9 +170,7 @@ class Stage:
     `params` are the parameter sections (`Params` classes) the stage reads, listed by `synoptic settings`.
     `preload` builds process-wide, read-only data the stage reads (the gazetteer): an engine runs it
     once in its own process before forking workers, so that they inherit the data instead of each
-    building it again. `warm` (corpus stages) loads models the stage will read, given the corpus's
-    languages: the runner calls it in a background thread when the corpus stages start, so loading
-    overlaps the stages before it (`warm_in_background`)."""
+    building it again."""
 
     name: str
     scope: Literal["article", "corpus"]
@@ -186,7 +180,6 @@ class Stage:
     version: str = "1"
     params: tuple[type[Params], ...] = ()
     preload: Callable[[Context], object] | None = None
-    warm: Callable[[Context, frozenset[str]], object] | None = None
 
 
 def article_stage(
@@ -211,34 +204,13 @@ def corpus_stage(
     provides: Iterable[str],
     version: str = "1",
     params: Iterable[type[Params]] = (),
-    warm: Callable[[Context, frozenset[str]], object] | None = None,
 ) -> Callable[[CorpusFn], Stage]:
     """Decorator: declare a corpus-level stage."""
 
     def wrap(fn: CorpusFn) -> Stage:
-        return Stage(name, "corpus", frozenset(requires), frozenset(provides), fn, version, tuple(params), None, warm)
+        return Stage(name, "corpus", frozenset(requires), frozenset(provides), fn, version, tuple(params))
 
     return wrap
-
-
-def warm_in_background(stages: Sequence[Stage], ctx: Context, languages: frozenset[str]) -> threading.Thread | None:
-    """Start the `warm` of these stages in one background thread (None when none has one), so that
-    models load while earlier stages run on the other core. A warm-up that fails is only logged: the
-    stage builds the model itself when it needs it, and reports any error then."""
-    warmers = [(s.name, s.warm) for s in stages if s.warm is not None]
-    if not warmers:
-        return None
-
-    def run() -> None:
-        for name, warm in warmers:
-            try:
-                warm(ctx, languages)
-            except Exception:  # the stage meets the same failure, and reports it, when it loads the model
-                log.debug("warming stage %s failed", name, exc_info=True)
-
-    thread = threading.Thread(target=run, name="synoptic-warm", daemon=True)
-    thread.start()
-    return thread
 
 
 @dataclass(frozen=True)

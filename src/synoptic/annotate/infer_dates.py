@@ -28,7 +28,7 @@ from typing import ClassVar
 import numpy as np
 
 from ..corpus import Documents
-from ..embed import Embedder, load_static, static_embedder
+from ..embed import Embedder, static_embedder
 from ..models import Document, Published
 from ..params import Params, param
 from ..pipeline import Context, CorpusState, corpus_stage
@@ -251,7 +251,6 @@ def redate(doc: Document, day: str, future_penalty: float = TimexParams.future_p
     provides=["published_inferred"],
     version="1",
     params=[InferDateParams, TimexParams],
-    warm=load_static,
 )
 def infer_dates_stage(state: CorpusState, ctx: Context) -> CorpusState:
     """Infer publication dates of undated articles from dated articles about the same events."""

@@ -38,7 +38,7 @@ from ..embed import static_embedder
 from ..models import Coverage, Derivation, DerivationKind, Document, Story
 from ..params import Params, param
 from ..pipeline import Context, CorpusState, corpus_stage
-from .direction import DirectionParams, Oriented, load_language_models, orient, pooled, siblings
+from .direction import DirectionParams, Oriented, orient, pooled, siblings
 from .passage_alignment import (
     Matrix,
     Unit,
@@ -600,7 +600,6 @@ def story_batches(stories: Sequence[Story], limit: int = PREFETCH_ARTICLES) -> l
     requires=["stories", "sentences"],
     provides=["derivations"],
     params=[DerivationParams, DirectionParams],
-    warm=load_language_models,
 )
 def derivations_stage(state: CorpusState, ctx: Context) -> CorpusState:
     """Derivations of every story, batch by batch: a batch's translation pairs share one E5 call."""

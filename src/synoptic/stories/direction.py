@@ -30,10 +30,8 @@ from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any, ClassVar
 
-from .. import langdata
 from ..models import DerivationKind, DirectionHow, Document
 from ..params import Params, param
-from ..pipeline import Context
 from .features import day_number
 
 #: Quotation marks of each language's own typography (CLDR delimiters, outer and inner, both ends).
@@ -100,28 +98,6 @@ def _detector(languages: tuple[str, str]) -> Any:
     from lingua import IsoCode639_1, LanguageDetectorBuilder
 
     return LanguageDetectorBuilder.from_iso_codes_639_1(*(getattr(IsoCode639_1, x.upper()) for x in languages)).build()
-
-
-def paired_languages(languages: frozenset[str]) -> list[str]:
-    """The languages lingua knows that share a script with another of `languages`: only such pairs
-    have a names cue."""
-    from lingua import IsoCode639_1
-
-    known = [x for x in sorted(languages) if x in langdata.supported_languages() and hasattr(IsoCode639_1, x.upper())]
-    scripts = {x: set(langdata.info(x)["scripts"]) for x in known}
-    return [x for x in known if any(scripts[x] & scripts[y] for y in known if y != x)]
-
-
-def load_language_models(ctx: Context, languages: frozenset[str]) -> None:
-    """Load lingua's models of the `paired_languages`. lingua keeps loaded models for the process, so
-    the pair detectors of `names_cue` start at once; run in the background (`Stage.warm`), the loading
-    (about 0.2 s a language) overlaps the stages before derivations."""
-    from lingua import IsoCode639_1, LanguageDetectorBuilder
-
-    paired = paired_languages(languages)
-    if len(paired) >= 2:
-        codes = [getattr(IsoCode639_1, x.upper()) for x in paired]
-        LanguageDetectorBuilder.from_iso_codes_639_1(*codes).with_preloaded_language_models().build()
 
 
 def names_cue(a: Document, b: Document, min_shared: int = DirectionParams.min_shared) -> float:

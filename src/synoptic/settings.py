@@ -24,8 +24,9 @@ class Settings:
     max_entities_per_article: int = 2_000
     follow_hidden: bool = False
     engine: str = "local"
-    #: Articles a worker takes at a time: on 247 real-news articles, 64 made four batches and one of two
-    #: workers waited for the other (per-article part 9.3 to 9.5 s); 16 keeps both busy (8.4 to 9.1 s).
+    #: Articles a worker takes at a time: 64 cut 247 real-news articles into four batches, so one of two
+    #: workers could wait for the other; 16 keeps both busy to the end (the gain is within the spread of
+    #: this machine's runs: per-article part 7.8 to 8.6 s either way).
     batch_size: int = 16
     #: Processes for per-article stages on the local engine (0: one per CPU); used from
     #: `parallel_min_articles` articles on, below which starting processes costs more than it saves.

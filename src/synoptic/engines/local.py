@@ -99,7 +99,7 @@ class LocalEngine:
 
     name = "local"
     #: steps of 512 articles: each step ends with every worker done and the parent saving, so small steps
-    #: leave workers idle (128-article steps cost 2.8 s of 12 on 247 real-news articles)
+    #: leave workers idle (247 real-news articles in steps of 128: 11.9 s; in one step: 8.9 to 10.5 s)
     checkpoint_batches = 32
 
     def __init__(self) -> None:

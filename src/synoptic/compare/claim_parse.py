@@ -29,6 +29,17 @@ def parser_of(lang: str) -> str:
     return langdata.info(lang)["spacy_model"] if lang in langdata.supported_languages() else ""
 
 
+def by_parser(languages: Iterable[str]) -> dict[str, list[int]]:
+    """The positions of these languages grouped by the spaCy pipeline that parses them (languages
+    without one left out)."""
+    out: dict[str, list[int]] = {}
+    for i, lang in enumerate(languages):
+        model = parser_of(lang)
+        if model:
+            out.setdefault(model, []).append(i)
+    return out
+
+
 def _short(tokens: Any, limit: int = 6) -> str:
     words = [t.text for t in tokens]
     return " ".join(words[:limit])
@@ -74,12 +85,7 @@ def claim_parse_stage(docs: Sequence[Document], ctx: Context) -> list[Document]:
     """Fill `Document.parses` for the claim sentences of articles in a language spaCy parses."""
     min_words = ctx.params(ClaimParams).min_words
     out = list(docs)
-    by_model: dict[str, list[int]] = {}
-    for i, d in enumerate(docs):
-        model = parser_of(d.article.language or "")
-        if model:
-            by_model.setdefault(model, []).append(i)
-    for model, idx in by_model.items():
+    for model, idx in by_parser(d.article.language or "" for d in docs).items():
         spans = {i: claim_sentences(docs[i], min_words) for i in idx}
         parsed = parse_texts(ctx, model, (docs[i].article.text[s:e] for i in idx for s, e in spans[i]))
         for i in idx:
@@ -106,13 +112,8 @@ def parse_slots(
     unchanged): from `known` parses (`stored_parses`), else parsed now. Each distinct sentence is
     parsed once (copies repeat sentences across articles)."""
     known = known or {}
-    by_model: dict[str, list[int]] = {}
-    for i, u in enumerate(units):
-        model = parser_of(u.lang)
-        if model:
-            by_model.setdefault(model, []).append(i)
     out = list(units)
-    for model, idx in by_model.items():
+    for model, idx in by_parser(u.lang for u in units).items():
         missing = [units[i].text for i in idx if (model, units[i].text) not in known]
         parsed = parse_texts(ctx, model, missing) if missing else {}
         for i in idx:

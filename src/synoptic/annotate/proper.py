@@ -21,6 +21,7 @@ from ..models import EntityType, Mention
 from ..params import Params, param
 from .gazetteer import Gazetteer, org_suffixes, place_kinds
 from .org_grammar import name_type
+from .word_freq import zipf_frequency
 
 
 @dataclass(frozen=True)
@@ -88,10 +89,9 @@ def language(lang: str) -> Language:
 
 @lru_cache(maxsize=1 << 16)
 def zipf(word: str, frequency_list: str) -> float:
-    """wordfreq's Zipf frequency of the word in the language (0.0 for unknown words)."""
-    from wordfreq import zipf_frequency
-
-    return float(zipf_frequency(word, frequency_list))
+    """wordfreq's Zipf frequency of the word in the language (0.0 for unknown words), read from the
+    compact copy of wordfreq's list (`word_freq`), which loads in milliseconds instead of 0.1-0.4 s."""
+    return zipf_frequency(word, frequency_list)
 
 
 def sentence_initial(text: str, start: int) -> bool:

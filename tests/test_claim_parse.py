@@ -65,3 +65,26 @@ def test_claim_parse_slots_are_what_the_claims_stage_would_parse(monkeypatch: py
     monkeypatch.setattr(claim_parse, "parse_texts", refuse)
     kept = parse_slots(units, ctx, stored_parses([parsed]))
     assert [u.parse for u in kept] == [u.parse for u in fresh]
+
+
+# Sentences of several shapes: passive, copula, clausal object, question, quotation, list
+PARSE_TABLE = [
+    "Ryabkov said the talks in Geneva were difficult.",
+    "The agreement was signed by both ministers on Tuesday.",
+    "Prices rose by 4.5 percent in March, the statistics office said.",
+    "Is the ceasefire holding after three days of talks?",
+    '"We will not accept these terms," the spokeswoman told reporters.',
+    "Germany, France and Italy sent aid, tents and medical teams to the region.",
+    "The court in Zagreb rejected the appeal because it had been filed too late.",
+]
+
+
+def test_the_parse_without_the_tagger_gives_the_full_pipelines_slots() -> None:
+    from synoptic.annotate.spacy_models import NOT_FOR_PARSE, spacy_pipeline
+
+    assert {"tagger", "attribute_ruler"} <= set(NOT_FOR_PARSE)
+    nlp = spacy_pipeline(Context(Settings()), claim_parse.parser_of("en"))
+    lean = [claim_parse._slots_of(d) for d in nlp.pipe(PARSE_TABLE, disable=list(NOT_FOR_PARSE))]
+    full = [claim_parse._slots_of(d) for d in nlp.pipe(PARSE_TABLE, disable=["ner"])]
+    assert lean == full
+    assert all(s.get("action") for s in lean)

@@ -16,7 +16,7 @@ from .corpus import Documents
 from .default_pipeline import checked_settings, default_pipeline, run_settings
 from .engines import get_engine
 from .ingest import read_paths, with_duplicate
-from .machine import release_free_memory
+from .machine import long_lived_heap, release_free_memory
 from .models import Analysis, Article, Document, Rejection
 from .pipeline import Context, CorpusState, Pipeline, run_corpus_stages
 from .progress import NullProgress, Progress
@@ -88,10 +88,11 @@ def analyze_articles(
         docs, stage_rejected = _annotate(articles, pipeline, ctx, store, progress)
         state = CorpusState(documents=docs, rejected=tuple(rejected) + tuple(stage_rejected))
         del docs  # the first stage that rewrites documents frees these (a large run's are about 3 KB each)
-        for stage in pipeline.corpus_stages:
-            progress.phase(stage.name, None)
-            state = run_corpus_stages([stage], state, ctx)
-            release_free_memory()  # the documents a stage rewrote are freed only now
+        with long_lived_heap():
+            for stage in pipeline.corpus_stages:
+                progress.phase(stage.name, None)
+                state = run_corpus_stages([stage], state, ctx)
+                release_free_memory()  # the documents a stage rewrote are freed only now
         analysis = Analysis(
             articles=state.documents.articles(),
             rejected=state.rejected,

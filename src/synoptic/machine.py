@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import ctypes
+import gc
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 #: CPU flags (Linux `/proc/cpuinfo`) of an 8-bit dot product that multiplies unsigned by signed bytes
@@ -30,6 +33,23 @@ def release_free_memory() -> None:
     except (OSError, AttributeError, TypeError):  # not glibc (TypeError: Windows has no process handle)
         return
     trim(0)
+
+
+@contextmanager
+def long_lived_heap() -> Iterator[None]:
+    """Leave the objects alive now (models, a run's annotated documents) out of Python's cyclic garbage
+    collector until the block ends (`gc.freeze`): they live as long as the block, and every full
+    collection walked them again (0.5 s of the corpus stages of 247 real-news articles, 0.2 s frozen).
+    Reference counting still frees them. Where the process froze objects itself (a server forking
+    its workers), its freeze is left as it is."""
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def has_exact_int8_dot(cpuinfo: str | None = None) -> bool:

@@ -95,3 +95,15 @@ def test_missing_tables_names_lists_not_yet_on_disk(tmp_path: Path, monkeypatch:
     assert word_freq.missing_tables() == [name for name in before if name != "sh"]
     monkeypatch.setenv("SYNOPTIC_CACHE_DIR", "off")
     assert "sh" in word_freq.missing_tables()
+
+
+def test_with_the_cache_off_wordfreq_answers_itself(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No table is built where none could be kept (building one costs more than wordfreq's dictionary)."""
+    monkeypatch.setenv("SYNOPTIC_CACHE_DIR", "off")
+
+    def no_table(lang: str) -> word_freq.FrequencyTable:
+        raise AssertionError(f"a table of {lang!r} was built with the cache off")
+
+    monkeypatch.setattr(word_freq, "table", no_table)
+    for lang, word, _kind in CASES:
+        assert word_freq.zipf_frequency(word, lang) == wordfreq.zipf_frequency(word, lang)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
 import pytest
+from rapidfuzz import fuzz
 
+from synoptic.compare import quote_groups as qg
 from synoptic.compare.quote_groups import build_quotes, group_quotes
 from synoptic.embed import Matrix
 from synoptic.models import Article, Document, Entity, Published, QuoteMention, Span
@@ -162,3 +165,34 @@ def test_quote_groups_translation_without_a_named_speaker(german: str, cos: floa
     quotes, groups = group_quotes(build_quotes(CorpusState(documents=(a, b))), CosineEmbedder(q_en, cos))
     assert (quotes[0].group == quotes[1].group) is grouped
     assert len(groups) == int(grouped)
+
+
+def _reference_scored_pairs(
+    items: Sequence[qg._Item], pairs: Sequence[tuple[int, int]], sim: qg._Similarity, w: qg.Weights
+) -> list[tuple[float, int, int]]:
+    """`scored_pairs` as first written: the identical-words rule, then every pair's feature record."""
+    out: list[tuple[float, int, int]] = []
+    for a, b, similarity, mutual in qg.similarities(items, pairs, sim):
+        x, y = items[a], items[b]
+        unknown = x.speaker_key is None or y.speaker_key is None
+        same_words = fuzz.ratio(x.quote.span.text, y.quote.span.text) >= w.near_identical
+        if (unknown or qg._same_speaker(x, y, w.speaker_name_ratio)) and same_words:
+            out.append((math.inf, a, b))
+            continue
+        logit = qg.pair_features(x, y, similarity, mutual, w).logit(w)
+        if logit >= w.threshold:
+            out.append((logit, a, b))
+    return sorted(out, reverse=True)
+
+
+@pytest.mark.parametrize("threshold", [-40.0, -5.0, 0.0, 5.0])
+def test_scored_pairs_equal_the_feature_records_logits(threshold: float) -> None:
+    """Every pair of the table's articles, at thresholds that keep all, some or none of them."""
+    items = qg.build_quotes(state())
+    pairs = [(a, b) for a in range(len(items)) for b in range(a + 1, len(items))]
+    w = qg.Weights(threshold=threshold)
+    sim = qg._Similarity(items, pairs, TableEmbedder(TOPICS))
+    fast, reference = qg.scored_pairs(items, pairs, sim, w), _reference_scored_pairs(items, pairs, sim, w)
+    assert fast == reference
+    if threshold == -40.0:
+        assert len(fast) == len(pairs)

@@ -343,34 +343,65 @@ class PairFeatures:
     mutual_best: float
 
     def logit(self, w: Weights) -> float:
-        return (
-            w.bias
-            + w.e5 * self.e5
-            + w.cross_language * self.cross_language
-            + w.same_speaker * self.same_speaker
-            + w.other_speaker * self.other_speaker
-            + w.shared_names * self.shared_names
-            + w.shared_article_names * self.shared_article_names
-            + w.late * self.late
-            + w.mutual_best * self.mutual_best
+        return _logit(
+            w,
+            self.e5,
+            self.cross_language,
+            self.same_speaker,
+            self.other_speaker,
+            self.shared_names,
+            self.shared_article_names,
+            self.late,
+            self.mutual_best,
         )
+
+
+def _logit(
+    w: Weights,
+    e5: float,
+    cross_language: float,
+    same_speaker: float,
+    other_speaker: float,
+    shared_names: float,
+    shared_article_names: float,
+    late: float,
+    mutual_best: float,
+) -> float:
+    """The fitted log-odds of one pair from its features (`PairFeatures`, `Weights`)."""
+    return (
+        w.bias
+        + w.e5 * e5
+        + w.cross_language * cross_language
+        + w.same_speaker * same_speaker
+        + w.other_speaker * other_speaker
+        + w.shared_names * shared_names
+        + w.shared_article_names * shared_article_names
+        + w.late * late
+        + w.mutual_best * mutual_best
+    )
 
 
 def pair_features(
     x: _Item, y: _Item, similarity: float, mutual_best: bool, weights: Weights | None = None
 ) -> PairFeatures:
     w = weights or Weights()
-    same = _same_speaker(x, y, w.speaker_name_ratio)
+    return PairFeatures(*_features(x, y, similarity, mutual_best, _same_speaker(x, y, w.speaker_name_ratio), w))
+
+
+def _features(
+    x: _Item, y: _Item, similarity: float, mutual_best: bool, same: bool, w: Weights
+) -> tuple[float, float, float, float, float, float, float, float]:
+    """`PairFeatures`' fields in order, given whether the speakers are the same (`_same_speaker`)."""
     gap = x.published and y.published and abs((x.published - y.published).days) > w.late_days
-    return PairFeatures(
-        e5=similarity,
-        cross_language=float(x.language != y.language),
-        same_speaker=float(same),
-        other_speaker=float(not same and _named(x) and _named(y)),
-        shared_names=_set_cosine(x.quote_keys, y.quote_keys),
-        shared_article_names=_set_cosine(x.article_keys, y.article_keys),
-        late=float(bool(gap)),
-        mutual_best=float(mutual_best),
+    return (
+        similarity,
+        float(x.language != y.language),
+        float(same),
+        float(not same and _named(x) and _named(y)),
+        _set_cosine(x.quote_keys, y.quote_keys),
+        _set_cosine(x.article_keys, y.article_keys),
+        float(bool(gap)),
+        float(mutual_best),
     )
 
 
@@ -390,24 +421,28 @@ def similarities(
     ]
 
 
-def _identical(x: _Item, y: _Item, w: Weights) -> bool:
-    """The same words, and no sign of two different speakers."""
+def _identical(x: _Item, y: _Item, w: Weights, same: bool | None = None) -> bool:
+    """The same words, and no sign of two different speakers (`same`: `_same_speaker`, if known)."""
     unknown = x.speaker_key is None or y.speaker_key is None
-    same_words = fuzz.ratio(x.quote.span.text, y.quote.span.text) >= w.near_identical
-    return (unknown or _same_speaker(x, y, w.speaker_name_ratio)) and same_words
+    if not unknown and not (_same_speaker(x, y, w.speaker_name_ratio) if same is None else same):
+        return False
+    return fuzz.ratio(x.quote.span.text, y.quote.span.text) >= w.near_identical
 
 
 def scored_pairs(
     items: Sequence[_Item], pairs: Sequence[tuple[int, int]], sim: _Similarity, weights: Weights
 ) -> list[tuple[float, int, int]]:
-    """Pairs whose log-odds reach the threshold (the same words: always, first), best first."""
+    """Pairs whose log-odds reach the threshold (the same words: always, first), best first.
+    (`pair_features(...).logit` of each pair, without building the record: a run compares up to
+    hundreds of thousands of pairs.)"""
     out: list[tuple[float, int, int]] = []
     for a, b, similarity, mutual in similarities(items, pairs, sim):
         x, y = items[a], items[b]
-        if _identical(x, y, weights):
+        same = _same_speaker(x, y, weights.speaker_name_ratio)
+        if _identical(x, y, weights, same):
             out.append((math.inf, a, b))
             continue
-        logit = pair_features(x, y, similarity, mutual, weights).logit(weights)
+        logit = _logit(weights, *_features(x, y, similarity, mutual, same, weights))
         if logit >= weights.threshold:
             out.append((logit, a, b))
     return sorted(out, reverse=True)

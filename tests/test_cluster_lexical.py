@@ -105,7 +105,44 @@ def test_sqlite_memory_keeps_terms_and_rebuilds_frequencies(tmp_path: Path) -> N
     store.close()
 
 
+def test_sqlite_memory_counts_the_newest_members_as_python_would(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Frequencies counted by SQLite equal `observe` over the decoded rows: the newest members only,
+    non-ASCII terms, and members written before terms were kept (a list of keys: no terms)."""
+    import json
+
+    from synoptic.store import stories as stored
+
+    store = Store(tmp_path / "s.db")
+    texts = [QUAKE_A, QUAKE_A2, QUAKE_B, *FILLER, "Москва и Київ: переговоры в Женеве", "Le président à Zürich"]
+    docs = [signals(f"d{i}", t) for i, t in enumerate(texts)]
+    StreamingClusterer(SqliteStoryMemory(store)).assign([replace(d, coarse=_unit(i)) for i, d in enumerate(docs)])
+    with store.transaction() as conn:  # the oldest member as first written: its keys alone
+        conn.execute("UPDATE story_members SET keys=? WHERE article_id='d0'", (json.dumps(["kermadec"]),))
+    monkeypatch.setattr(stored, "FREQUENCY_WINDOW", 5)
+    rows = store.conn.execute("SELECT keys FROM story_members ORDER BY seq DESC LIMIT 5").fetchall()
+    expected = TermFrequencies()
+    expected.observe(stored._decode_keys(str(r[0]))[1] for r in rows)
+    got = SqliteStoryMemory(store).frequencies
+    assert (got.documents, dict(got.df)) == (expected.documents, dict(expected.df)) == (5, dict(expected.df))
+    assert got.df["kiiv"] == 1 and "kermadec" not in got.df  # d0 is outside the newest five
+    monkeypatch.setattr(stored, "FREQUENCY_WINDOW", 100)
+    everything = SqliteStoryMemory(store).frequencies
+    assert everything.documents == len(texts)
+    assert everything.df["rescuers"] == 2  # QUAKE_A's terms left with its old row; A2 and B keep theirs
+    store.close()
+
+
 def _unit(i: int) -> np.ndarray:
     v = np.zeros(4, dtype=np.float32)
     v[i % 4] = 1.0
     return v
+
+
+def test_sqlite_memory_reads_its_newest_members_by_index(tmp_path: Path) -> None:
+    """Start-up reads the newest members through an index, not by sorting every stored member."""
+    with Store(tmp_path / "s.db") as store:
+        for sql in ("SELECT keys FROM story_members ORDER BY seq DESC LIMIT 5", "SELECT max(seq) FROM story_members"):
+            plan = " ".join(str(row) for row in store.conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
+            assert "story_members_seq" in plan and "TEMP B-TREE" not in plan, plan

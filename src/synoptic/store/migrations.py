@@ -139,4 +139,8 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX articles_added ON articles(added_at);
     """,
+    # 5: the story memory reads its newest members (term frequencies) and their last number at start-up
+    """
+    CREATE INDEX story_members_seq ON story_members(seq);
+    """,
 )

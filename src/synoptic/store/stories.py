@@ -109,15 +109,16 @@ class SqliteStoryMemory:
     @staticmethod
     def _signals(row: tuple[object, ...]) -> tuple[Signals, str]:
         article_id, story_id, day, language, title, keys, coarse, fine = row
+        name_keys, terms = _decode_keys(str(keys))
         sig = Signals(
             id=str(article_id),
             day=int(day) if isinstance(day, int) else None,
             language=str(language),
             title=str(title),
-            keys=_decode_keys(str(keys))[0],
+            keys=name_keys,
             coarse=np.frombuffer(coarse, dtype=np.float32),  # type: ignore[call-overload]
             fine=np.frombuffer(fine, dtype=np.float32),  # type: ignore[call-overload]
-            terms=_decode_keys(str(keys))[1],
+            terms=terms,
         )
         return sig, str(story_id)
 

@@ -51,6 +51,7 @@ NOT_TUNED: dict[str, str] = {
     "embed.py:MAX_WORDS": "model input limit of E5 (512 tokens); vectors are cached by text, so a run may not vary it",
     "embed.py:MAX_CHARS": "model input limit of E5, as MAX_WORDS",
     "embed_e5.py:WORD_MEMO": "memory bound of remembered word splits; the pieces are identical at any value",
+    "embed.py:STATIC_MEMO": "memory bound of remembered static vectors; the vectors are identical at any value",
     "embed_e5.py:BATCH_TOKENS": "tokens per E5 batch: fastest of 512-16384 on WMT22 texts; same vectors at any value",
     "compare/corpus_stages.py:CLAIM_BATCH_ARTICLES": "batch size of one E5 call: bounds memory, same output",
     "disk_cache.py:KEEP_VERSIONS": "cached versions of one item kept on disk; a dropped one is only built again",

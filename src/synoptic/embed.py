@@ -97,6 +97,18 @@ def _normalise(m: npt.NDArray[Any]) -> Matrix:
     return out
 
 
+def recall(memo: OrderedDict[Any, Matrix], keys: Sequence[Any], size: int) -> Matrix:
+    """The remembered rows of `keys` (all held), each marked as just used; then the least recently
+    used beyond `size` are forgotten."""
+    rows = []
+    for key in keys:
+        memo.move_to_end(key)
+        rows.append(memo[key])
+    while len(memo) > size:
+        memo.popitem(last=False)
+    return np.stack(rows)
+
+
 class NullEmbedder:
     """The do-nothing embedder: all-zero vectors, so every similarity is 0."""
 
@@ -109,18 +121,37 @@ class NullEmbedder:
         return np.zeros((len(texts), self.dim), dtype=np.float32)
 
 
+#: Static vectors a run remembers (least recently used first out): a 247-article run asks for
+#: about 5,500, and one held vector costs about 400 bytes with its key.
+STATIC_MEMO = 50_000
+
+
 class StaticEmbedder:
-    """Fast static multilingual embeddings (tokenlearn-static-model, 64-d)."""
+    """Fast static multilingual embeddings (tokenlearn-static-model, 64-d).
+
+    Vectors are memoised by a hash of the text (`cache_size` texts): derivations and claims compare
+    the same sentences, and their second pass cost 0.4 s of one core on 247 real-news articles. A
+    text's vector does not depend on the others encoded with it (the model averages its tokens'
+    vectors), so a memoised vector is the one a new call would give, bit for bit."""
 
     name = "static"
     dim = 64
 
+    def __init__(self, cache_size: int = STATIC_MEMO) -> None:
+        self._cache: OrderedDict[bytes, Matrix] = OrderedDict()
+        self._cache_size = cache_size
+
     def encode(self, texts: Sequence[str]) -> Matrix:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        from static_model import get_embeddings
+        keys = [text_key(t) for t in texts]
+        wanted = {k: t for k, t in zip(keys, texts, strict=True) if k not in self._cache}
+        if wanted:
+            from static_model import get_embeddings
 
-        return _normalise(np.array(get_embeddings([t or " " for t in texts]), dtype=np.float32))
+            fresh = _normalise(np.array(get_embeddings([t or " " for t in wanted.values()]), dtype=np.float32))
+            self._cache.update(zip(wanted, fresh, strict=True))
+        return recall(self._cache, keys, self._cache_size)
 
 
 class E5Embedder:
@@ -194,13 +225,7 @@ class E5Embedder:
                 self._store.put_vectors(
                     self.vectors, {text_key(t): row.astype(np.float16) for t, row in zip(missing, fresh, strict=True)}
                 )
-        rows = []
-        for key in keys:
-            self._cache.move_to_end(key)
-            rows.append(self._cache[key])
-        while len(self._cache) > self._cache_size:
-            self._cache.popitem(last=False)
-        return np.stack(rows).astype(np.float32, copy=False)
+        return recall(self._cache, keys, self._cache_size).astype(np.float32, copy=False)
 
 
 def static_embedder(ctx: Context) -> Embedder:

@@ -29,7 +29,10 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("base", ("errors", "params", "registry", "settings", "machine", "progress", "langdata", "version", "disk_cache")),
     ("models", ("models", "codec")),
     ("pipeline", ("pipeline", "corpus", "engines")),
-    ("stages", ("ingest", "annotate", "stories", "compare", "embed", "embed_e5", "embed_graph", "lang")),
+    (
+        "stages",
+        ("ingest", "annotate", "stories", "compare", "embed", "embed_e5", "embed_graph", "embed_static", "lang"),
+    ),
     ("wiring", ("store", "default_pipeline")),
     ("api", ("api", "sources")),
     ("present", ("present",)),

@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from synoptic.embed import StaticEmbedder
+from synoptic.embed_static import StaticModel
 
 #: Texts in several scripts and shapes: empty, white space only, one word, a long sentence, a text
 #: longer than the model's 512 tokens, digits, and one text twice.
@@ -31,8 +32,8 @@ TEXTS = (
 
 
 def model_vectors(texts: Sequence[str]) -> np.ndarray:
-    """What the model itself gives, one text per call, normalised as the embedder normalises (a text
-    without tokens keeps its zero vector)."""
+    """What the package's Rust engine gives, one text per call, normalised as the embedder normalises
+    (a text without tokens keeps its zero vector)."""
     from static_model import get_embeddings
 
     rows = np.array([get_embeddings([t or " "])[0] for t in texts], dtype=np.float32)
@@ -50,16 +51,14 @@ def reference() -> np.ndarray:
 @pytest.fixture
 def asked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The texts the model is asked to encode from now on, in order."""
-    import static_model
-
     seen: list[str] = []
-    real = static_model.get_embeddings
+    real = StaticModel.vectors
 
-    def counting(texts: Any) -> Any:
+    def counting(self: StaticModel, texts: Sequence[str]) -> Any:
         seen.extend(texts)
-        return real(texts)
+        return real(self, texts)
 
-    monkeypatch.setattr(static_model, "get_embeddings", counting)
+    monkeypatch.setattr(StaticModel, "vectors", counting)
     return seen
 
 

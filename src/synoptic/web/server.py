@@ -29,9 +29,10 @@ def check_bind(host: str, token: str | None) -> None:
 
 
 def warm_up() -> None:
-    """Load, before serving, the model whose first load holds the interpreter lock: the static
-    embedder's C code reads its files for 2-3 s without releasing it, which would stall every
-    request during the first upload's analysis (measured by benchmarks/bench_server.py)."""
+    """Load the static model before serving (its vocabulary, about 0.15 s from the disk cache), so
+    that the first upload's analysis does not spend that while requests wait. (Its package's Rust
+    engine, which held the interpreter lock for 2-3 s while loading, now loads only for the rare text
+    `embed_static.needs_engine` names.)"""
     from ..embed import StaticEmbedder
 
     StaticEmbedder().encode(["warm-up"])

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 import mmap
 import struct
 import unicodedata
@@ -256,25 +257,24 @@ class StaticTokenizer:
         characters, or the piece that has that id) fuses into one token: the piece spelt as the
         run, if there is one, else the unknown id."""
         n = len(part)
-        best = [0.0] * (n + 1)
-        start = [-1] * (n + 1)
+        best = [-math.inf] * (n + 1)  # unreached: any score beats it, as an unset node is taken
+        best[0] = 0.0
+        start = [0] * (n + 1)
         piece = [0] * (n + 1)
-        ids, scores, longest, unk = self._ids, self._scores, self._longest, self._unk
+        ids, scores, longest, unk, unk_score = self._ids, self._scores, self._longest, self._unk, self._unk_score
         for i in range(n):
             here = best[i]
-            single = False
-            for e in range(i + 1, min(n, i + longest.get(part[i], 0)) + 1):
-                idx = ids.get(part[i:e])
-                if idx is None:
-                    continue
+            idx = ids.get(part[i])
+            if idx is None:  # no one-character piece: the character may be unknown
+                idx, score = unk, unk_score + here
+            else:
                 score = scores[idx] + here
-                if start[e] < 0 or score > best[e]:
+            if score > best[i + 1]:
+                best[i + 1], start[i + 1], piece[i + 1] = score, i, idx
+            for e in range(i + 2, min(n, i + longest.get(part[i], 0)) + 1):
+                idx = ids.get(part[i:e])
+                if idx is not None and (score := scores[idx] + here) > best[e]:
                     best[e], start[e], piece[e] = score, i, idx
-                single = single or e == i + 1
-            if not single:
-                score = self._unk_score + here
-                if start[i + 1] < 0 or score > best[i + 1]:
-                    best[i + 1], start[i + 1], piece[i + 1] = score, i, unk
         out: list[int] = []
         at = n
         while at > 0:

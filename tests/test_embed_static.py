@@ -96,6 +96,16 @@ def test_texts_with_joined_graphemes_go_to_the_engine_and_still_match(text: str,
     assert_same([text])
 
 
+#: Texts that hold the pad marker only once normalised (full-width and small forms of < > and letters).
+PAD_ONCE_NORMALISED = ["a \uff1cpad\uff1e b", "a \ufe64pad\ufe65 b", "\uff1c\uff50\uff41\uff44\uff1e", "<\uff50ad>"]
+
+
+@pytest.mark.parametrize("text", PAD_ONCE_NORMALISED)
+def test_texts_that_normalise_into_the_pad_marker_go_to_the_engine(text: str) -> None:
+    assert static_model().tokenizer.ids(text) is None
+    assert_same([text])
+
+
 def test_plain_texts_never_load_the_engine(monkeypatch: pytest.MonkeyPatch) -> None:
     import static_model as package
 
@@ -109,7 +119,7 @@ def test_plain_texts_never_load_the_engine(monkeypatch: pytest.MonkeyPatch) -> N
 
 def test_a_long_text_is_cut_at_512_tokens() -> None:
     text = "Moskau " * 1000
-    assert len(static_model().tokenizer.ids(text)) == MAX_TOKENS
+    assert len(static_model().tokenizer.ids(text) or []) == MAX_TOKENS
     assert np.array_equal(static_model().vectors([text]), static_model().vectors(["Moskau " * 600]))
 
 
@@ -134,7 +144,10 @@ ALPHABET = (
     " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u2000\u2009\u200a\u3000\u2028\u2581"
     "ﬁﬂ①²³½ＡＢＣ１２３！？αβγδεζηθאבגדהابتثج中文字日本語한국어😀🎉✓★☆\u00ad\u200b\ufeff"
 )
-PIECES = st.one_of(st.sampled_from(ALPHABET), st.sampled_from(["<unk>", "<unk", "unk>", "...", "\u2581\u2581"]))
+PIECES = st.one_of(
+    st.sampled_from(ALPHABET),
+    st.sampled_from(["<unk>", "<unk", "unk>", "...", "\u2581\u2581", "\uff1c", "\uff1e", "\uff55\uff4e\uff4b", "pad"]),
+)
 
 
 @settings(max_examples=300, deadline=None)

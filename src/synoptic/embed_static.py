@@ -2,7 +2,7 @@
 
 The package's Rust engine builds Hugging Face's tokenizer from its 10 MB `tokenizer.json` in every
 process that embeds: 0.9 s holding the interpreter lock (a web server's requests wait meanwhile)
-and about 310 MB, most of it the tokenizer's trie of 276,326 pieces. Here the vocabulary is a
+and about 320 MB, most of it the tokenizer's trie of 276,326 pieces. Here the vocabulary is a
 dictionary kept on disk once per machine (`disk_cache`), and the vectors are the engine's own, bit
 for bit: the same normaliser (SentencePiece's precompiled character map), word split, Unigram
 search (float64 scores, Hugging Face's tie-breaking, unknown characters as one fused piece), the
@@ -11,8 +11,8 @@ times its weight, summed in order, times 1/n, divided by its norm).
 
 The character map is applied to whole graphemes, which Unicode's segmentation rules delimit. Where
 every grapheme is one code point that is plain; a text with characters that join the one before
-(combining marks, joiners, Hangul jamo, flags, CR LF) or that holds the `<pad>` marker is left to
-the Rust engine (`needs_engine`), which then loads once.
+(combining marks, joiners, Hangul jamo, flags, CR LF) or that holds the `<pad>` marker, as written or
+once normalised ("＜ｐａｄ＞"), is left to the Rust engine (`needs_engine`), which then loads once.
 """
 
 from __future__ import annotations
@@ -218,14 +218,17 @@ class StaticTokenizer:
         self.charsmap = Charsmap(vocab.charsmap)
         self._memo: dict[str, tuple[int, ...]] = {}
 
-    def ids(self, text: str) -> list[int]:
-        """The token ids of `text` (`needs_engine(text)` is false)."""
+    def ids(self, text: str) -> list[int] | None:
+        """The token ids of `text` (`needs_engine(text)` is false), or None when its normalised
+        form holds the `<pad>` marker, which only the engine matches as Hugging Face does."""
         out: list[int] = []
         segments = text.split(UNK_MARK) if self._unk_mark >= 0 else [text]
         for k, segment in enumerate(segments):
             if k:
                 out.append(self._unk_mark)
             for word in self.charsmap.words(segment):
+                if PAD_MARK in word:
+                    return None
                 if word:
                     self._add_word(word, out)
             if len(out) >= MAX_TOKENS:
@@ -314,15 +317,17 @@ class StaticModel:
     def vectors(self, texts: Sequence[str]) -> Matrix:
         """Unit vectors (zero for a text without tokens), one row per text."""
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        hard = [i for i, t in enumerate(texts) if needs_engine(t)]
+        hard = []
+        for i, text in enumerate(texts):
+            ids = None if needs_engine(text) else self.tokenizer.ids(text)
+            if ids is None:
+                hard.append(i)
+            else:
+                out[i] = self._pooled(ids)
         if hard:
             from static_model import get_embeddings
 
             out[hard] = np.array(get_embeddings([texts[i] for i in hard]), dtype=np.float32)
-        skip = set(hard)
-        for i, text in enumerate(texts):
-            if i not in skip:
-                out[i] = self._pooled(self.tokenizer.ids(text))
         return out
 
     def _pooled(self, ids: list[int]) -> Matrix:

@@ -181,3 +181,17 @@ def test_uner_sentences_in_eleven_languages(eval_dir: Path) -> None:
         sentences.extend(random.Random(path.name).sample(lines, min(150, len(lines))))
     assert len(sentences) > 1000
     assert_same(sentences)
+
+
+def test_threads_sharing_one_model_get_the_engines_vectors() -> None:
+    """The web server's analysis thread and the process's other users share one model; its memories
+    fill from several threads at once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    rng = random.Random(7)
+    texts = ["".join(rng.choice(ALPHABET) for _ in range(rng.randint(1, 80))) or " " for _ in range(400)]
+    shared = StaticModel()
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(shared.vectors, [texts[k::4] for k in range(4)] * 2))
+    for k, got in enumerate(results):
+        assert np.array_equal(got, engine(texts[k % 4 :: 4]))

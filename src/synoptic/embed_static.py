@@ -147,14 +147,15 @@ class Charsmap:
     def words(self, text: str) -> list[str]:
         """`text` normalised and cut at white space (each character is a grapheme of its own:
         `needs_engine` is false). Each character's replacement is looked up once, white space in it
-        made a plain space, so one `str.translate` does both."""
+        made a plain space, so one `str.translate` does both. (A character is marked seen only once
+        its replacement is in the table: a thread sharing the model never translates without it.)"""
         table = self._table
         for char in set(text).difference(self._seen):
-            self._seen.add(char)
             found = self.transform(char)
             done = (char if found is None else found).translate(_TO_SPACE)
             if done != char:
                 table[ord(char)] = done
+            self._seen.add(char)
         return text.translate(table).split(" ")
 
 

@@ -161,10 +161,11 @@ class Charsmap:
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """The tokenizer's Unigram pieces (by text: the first id of a repeated piece), their float64
-    scores, the id unknown characters take (`unk_id`: in this model the id of ".", a leftover of
-    its vocabulary's renumbering), the id of the `<unk>` marker, the length in characters of the
-    longest piece starting with each character, and the normaliser's map."""
+    """The tokenizer's Unigram pieces (by text: the last id of a repeated piece, as Hugging Face's
+    map keeps it), their float64 scores, the id unknown characters take (`unk_id`: in this model
+    the id of ".", a leftover of its vocabulary's renumbering), the id of the `<unk>` marker, the
+    length in characters of the longest piece starting with each character, and the normaliser's
+    map."""
 
     ids: dict[str, int]
     scores: npt.NDArray[np.float64]
@@ -180,9 +181,7 @@ def build_vocabulary(folder: Path) -> Vocabulary:
     model, normaliser = spec["model"], spec["normalizer"]
     if model.get("type") != "Unigram" or model.get("byte_fallback") or normaliser.get("type") != "Precompiled":
         raise ValueError(f"{folder}: not a Unigram tokenizer with a precompiled normaliser")
-    ids: dict[str, int] = {}
-    for i, (piece, _score) in enumerate(model["vocab"]):
-        ids.setdefault(piece, i)
+    ids = {piece: i for i, (piece, _score) in enumerate(model["vocab"])}
     scores = np.array([float(score) for _piece, score in model["vocab"]], dtype=np.float64)
     longest: dict[str, int] = {}
     for piece in ids:

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from synoptic.embed_static import (
     MAX_TOKENS,
+    WORD_LIMIT,
     StaticModel,
     build_vocabulary,
     model_dir,
@@ -104,6 +105,14 @@ PAD_ONCE_NORMALISED = ["a \uff1cpad\uff1e b", "a \ufe64pad\ufe65 b", "\uff1c\uff
 def test_texts_that_normalise_into_the_pad_marker_go_to_the_engine(text: str) -> None:
     assert static_model().tokenizer.ids(text) is None
     assert_same([text])
+
+
+def test_a_text_with_a_word_of_thousands_of_characters_goes_to_the_engine() -> None:
+    rng = random.Random(5)
+    word = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(WORD_LIMIT + 1))
+    assert static_model().tokenizer.ids(f"Vor dem Wort {word} und danach") is None
+    assert static_model().tokenizer.ids(word[:WORD_LIMIT]) is not None
+    assert_same([f"Vor dem Wort {word} und danach", word[:WORD_LIMIT]])
 
 
 def test_plain_texts_never_load_the_engine(monkeypatch: pytest.MonkeyPatch) -> None:

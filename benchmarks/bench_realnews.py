@@ -71,10 +71,9 @@ def run_synoptic(folder: str, db: str) -> Run:
     return Run(len(analysis.articles), len(analysis.rejected), seconds, encoded, words, lead)
 
 
-def store_with_vectors(source: str, target: str) -> int:
+def store_with_vectors(source: str, target: str) -> None:
     """A fresh store at `target` holding the E5 vectors of the store at `source` and nothing else (a
-    first run into it encodes no text the first run encoded in its corpus stages); how many."""
-    from synoptic.embed import E5Embedder
+    first run into it encodes no text the first run encoded in its corpus stages)."""
     from synoptic.store.sqlite import Store
 
     with Store(target) as store:
@@ -82,7 +81,6 @@ def store_with_vectors(source: str, target: str) -> int:
         with store.transaction() as conn:
             conn.execute("INSERT INTO vectors SELECT * FROM source.vectors")
         store.conn.execute("DETACH DATABASE source")
-        return store.count_vectors(E5Embedder.vectors)
 
 
 def warm_disk_caches() -> tuple[bool, float]:

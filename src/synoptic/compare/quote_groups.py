@@ -421,10 +421,10 @@ def similarities(
     ]
 
 
-def _identical(x: _Item, y: _Item, w: Weights, same: bool | None = None) -> bool:
-    """The same words, and no sign of two different speakers (`same`: `_same_speaker`, if known)."""
+def _identical(x: _Item, y: _Item, w: Weights, same: bool) -> bool:
+    """The same words, and no sign of two different speakers (`same`: `_same_speaker` of the pair)."""
     unknown = x.speaker_key is None or y.speaker_key is None
-    if not unknown and not (_same_speaker(x, y, w.speaker_name_ratio) if same is None else same):
+    if not unknown and not same:
         return False
     return fuzz.ratio(x.quote.span.text, y.quote.span.text) >= w.near_identical
 

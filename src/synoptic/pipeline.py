@@ -170,7 +170,9 @@ class Stage:
     `params` are the parameter sections (`Params` classes) the stage reads, listed by `synoptic settings`.
     `preload` builds process-wide, read-only data the stage reads (the gazetteer): an engine runs it
     once in its own process before forking workers, so that they inherit the data instead of each
-    building it again."""
+    building it again. `warm`, for a corpus stage, starts loading what the stage will need in the
+    background (a model, in a helper process) as corpus stages begin, so that the stages before it
+    run meanwhile; the stage gives the same result without it."""
 
     name: str
     scope: Literal["article", "corpus"]
@@ -180,6 +182,7 @@ class Stage:
     version: str = "1"
     params: tuple[type[Params], ...] = ()
     preload: Callable[[Context], object] | None = None
+    warm: Callable[[CorpusState, Context], object] | None = None
 
 
 def article_stage(
@@ -204,11 +207,12 @@ def corpus_stage(
     provides: Iterable[str],
     version: str = "1",
     params: Iterable[type[Params]] = (),
+    warm: Callable[[CorpusState, Context], object] | None = None,
 ) -> Callable[[CorpusFn], Stage]:
     """Decorator: declare a corpus-level stage."""
 
     def wrap(fn: CorpusFn) -> Stage:
-        return Stage(name, "corpus", frozenset(requires), frozenset(provides), fn, version, tuple(params))
+        return Stage(name, "corpus", frozenset(requires), frozenset(provides), fn, version, tuple(params), warm=warm)
 
     return wrap
 
@@ -308,6 +312,13 @@ def over_entity_limit(doc: Document, settings: Settings) -> Document:
         "(raise max_entities_per_article / --max-entities)"
     )
     return replace(doc, rejected_reason=reason)
+
+
+def warm_corpus_stages(stages: Sequence[Stage], state: CorpusState, ctx: Context) -> None:
+    """Start what the stages load in the background (`Stage.warm`), from the state corpus stages begin with."""
+    for stage in stages:
+        if stage.warm is not None:
+            stage.warm(state, ctx)
 
 
 def run_corpus_stages(stages: Sequence[Stage], state: CorpusState, ctx: Context) -> CorpusState:

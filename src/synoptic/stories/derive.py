@@ -39,6 +39,7 @@ from ..models import Coverage, Derivation, DerivationKind, Document, Story
 from ..params import Params, param
 from ..pipeline import Context, CorpusState, corpus_stage
 from .direction import DirectionParams, Oriented, orient, pooled, siblings
+from .language_odds import warm_language_odds
 from .passage_alignment import (
     Matrix,
     Unit,
@@ -600,6 +601,7 @@ def story_batches(stories: Sequence[Story], limit: int = PREFETCH_ARTICLES) -> l
     requires=["stories", "sentences"],
     provides=["derivations"],
     params=[DerivationParams, DirectionParams],
+    warm=warm_language_odds,
 )
 def derivations_stage(state: CorpusState, ctx: Context) -> CorpusState:
     """Derivations of every story, batch by batch: a batch's translation pairs share one E5 call."""

@@ -27,11 +27,11 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from functools import cache
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from ..models import DerivationKind, DirectionHow, Document
 from ..params import Params, param
+from . import language_odds
 from .features import day_number
 
 #: Quotation marks of each language's own typography (CLDR delimiters, outer and inner, both ends).
@@ -92,14 +92,6 @@ class Oriented:
     margin: float = 0.0  # the weighted text evidence, positive when a looks like the source
 
 
-@cache
-def _detector(languages: tuple[str, str]) -> Any:
-    """A lingua detector choosing between two languages only (built on first use, kept for the process)."""
-    from lingua import IsoCode639_1, LanguageDetectorBuilder
-
-    return LanguageDetectorBuilder.from_iso_codes_639_1(*(getattr(IsoCode639_1, x.upper()) for x in languages)).build()
-
-
 def names_cue(a: Document, b: Document, min_shared: int = DirectionParams.min_shared) -> float:
     """How much more the words both texts share verbatim (same script only) read as language a than
     as language b (lingua confidence, between -1 and 1): positive when a is the source."""
@@ -109,11 +101,8 @@ def names_cue(a: Document, b: Document, min_shared: int = DirectionParams.min_sh
     shared = sorted(set(_WORD.findall(a.article.text)) & set(_WORD.findall(b.article.text)))
     if la == lb or len(shared) < min_shared or not all(hasattr(IsoCode639_1, x.upper()) for x in (la, lb)):
         return 0.0
-    detector = _detector(tuple(sorted((la, lb))))
-    text = " ".join(shared)
-    confidence = {
-        str(c.language.iso_code_639_1.name).lower(): c.value for c in detector.compute_language_confidence_values(text)
-    }
+    pair = sorted((la, lb))
+    confidence = language_odds.confidences(" ".join(shared), (pair[0], pair[1]))
     return float(confidence.get(la, 0.0) - confidence.get(lb, 0.0))
 
 

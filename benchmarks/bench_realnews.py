@@ -43,6 +43,21 @@ class Run:
     encoded: dict[str, int]  # E5 texts really encoded by each corpus stage
     words: dict[str, int]  # ... and their words (E5's cost grows with them)
     lead_encoded: int  # title + lead vectors computed by the per-article stage (articles annotated this run)
+    helper_peak_mb: float  # the lingua helper process's peak (`stories.language_odds`), 0 when none ran
+
+
+def helper_peak_mb() -> float:
+    """Peak resident memory of this process's lingua helper (VmHWM), 0 when it started none."""
+    from synoptic.stories.language_odds import helper_pid
+
+    pid = helper_pid()
+    if pid is None:
+        return 0.0
+    status = Path(f"/proc/{pid}/status")
+    for line in status.read_text().splitlines() if status.exists() else ():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def _annotated(store: Any) -> int:
@@ -68,7 +83,7 @@ def run_synoptic(folder: str, db: str) -> Run:
         total = time.perf_counter() - start
         lead = _annotated(store) - annotated_before
     seconds = {PER_ARTICLE: total - sum(seconds.values()), **seconds}
-    return Run(len(analysis.articles), len(analysis.rejected), seconds, encoded, words, lead)
+    return Run(len(analysis.articles), len(analysis.rejected), seconds, encoded, words, lead, helper_peak_mb())
 
 
 def store_with_vectors(source: str, target: str) -> None:
@@ -212,6 +227,9 @@ def write_report(docs: Sequence[wmt22.Group], n: int, runs: tuple[Any, Any, Any]
         f"{'met' if share >= TARGET_PEER_SHARE else f'missed by {TARGET_PEER_SHARE / share:.1f}x'}).",
         f"Synoptic analysed {run.articles} and rejected {run.rejected} of {n} inputs (a rejected input is one in a "
         "language Synoptic does not support yet; it still counts in the rate).",
+        "Peak memory is the analysing process's. Beside it, the helper process that loads lingua's models for the",
+        f"names cue (`stories/language_odds.py`) peaked at {run.helper_peak_mb:.0f} MB in the first run "
+        f"({again.helper_peak_mb:.0f} MB in the second; {floor.helper_peak_mb:.0f} MB in the third).",
         "The gazetteer (CLDR and GeoNames names), the word-frequency tables (wordfreq's lists) and E5's vocabulary",
         "are built once per machine and kept on disk (`disk_cache`); the runs above read them. A first run on a new",
         "machine builds them: "

@@ -134,3 +134,10 @@ def test_analyze_warms_corpus_stages_before_they_run(tmp_path: object) -> None:
     assert default_pipeline().stages[[s.name for s in default_pipeline().stages].index("derivations")].warm is (
         warm_language_odds
     )
+
+
+def test_the_helpers_process_id_is_known_while_it_runs(fresh_process: None) -> None:
+    assert language_odds.helper_pid() is None
+    warm_language_odds(_articles(["de", "fr"]), Context())
+    pid = language_odds.helper_pid()
+    assert pid is not None and _Process.helper is not None and pid == _Process.helper.pid

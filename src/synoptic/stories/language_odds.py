@@ -90,6 +90,10 @@ class Helper:
         answer: dict[str, float] = json.loads(line)
         return answer
 
+    @property
+    def pid(self) -> int:
+        return self._proc.pid
+
     def close(self) -> None:
         self._finalizer()
 
@@ -128,6 +132,11 @@ def warm_language_odds(state: CorpusState, ctx: Context) -> None:
     except OSError as err:
         _log.info("could not start the lingua helper (%s); the names cue is computed in this process", err)
         _stop_helper()
+
+
+def helper_pid() -> int | None:
+    """The process id of this process's helper, while one runs (for benchmarks that read its memory)."""
+    return _Process.helper.pid if _Process.helper is not None else None
 
 
 def _stop_helper() -> None:

@@ -66,11 +66,11 @@ def test_helper_answers_as_this_process_computes(fresh_process: None) -> None:
         helper.close()
 
 
-def _articles(languages: list[str]) -> CorpusState:
+def _articles(languages: list[str], decoded_max: int | None = None) -> CorpusState:
     docs = [
         Document(Article(f"a{n}", "p", lang, None, None, (), Published(), "Text.")) for n, lang in enumerate(languages)
     ]
-    return CorpusState(documents=Documents(docs))
+    return CorpusState(documents=Documents(docs, decoded_max=decoded_max))
 
 
 def test_warming_starts_the_helper_only_for_languages_to_compare(fresh_process: None) -> None:
@@ -82,6 +82,13 @@ def test_warming_starts_the_helper_only_for_languages_to_compare(fresh_process: 
     warm_language_odds(_articles(["fr", "de"]), Context())
     assert _Process.helper is helper  # one helper for the process, its languages loaded once
     assert language_odds.confidences(*TEXTS[0]) == pytest.approx(confidences_here(*TEXTS[0]), abs=1e-12)
+
+
+def test_a_run_that_keeps_its_documents_encoded_starts_no_helper(fresh_process: None) -> None:
+    large = _articles(["de", "fr", "de"], decoded_max=2)  # as a run of more than 2,000 articles does
+    assert large.documents.encoded
+    warm_language_odds(large, Context())
+    assert _Process.helper is None  # lingua loads here when derivations needs it, after the memory peak
 
 
 def test_languages_loaded_here_need_no_helper(fresh_process: None) -> None:

@@ -119,8 +119,13 @@ def preload_languages(languages: Iterable[str]) -> list[str]:
 
 def warm_language_odds(state: CorpusState, ctx: Context) -> None:
     """Have the helper start loading lingua's models of the run's languages, unless this process or
-    the helper has them already or the run has no two languages of one script."""
+    the helper has them already or the run has no two languages of one script. A run large enough to
+    keep its documents encoded (`corpus.Documents`) starts none: there lingua's load is a small part
+    of the run, and loaded in this process when `derivations` first needs it, after `stories`, the
+    models stay out of the run's memory peak, where a helper started now would sit beside it."""
     del ctx  # the models live as long as the process, as lingua keeps them
+    if state.documents.encoded:
+        return
     languages = set(preload_languages(a.language for a in state.documents.articles()))
     have = _Process.loaded | (_Process.helper.languages if _Process.helper else set())
     if len(languages) < 2 or languages <= have:

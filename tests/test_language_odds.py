@@ -34,11 +34,11 @@ def fresh_process(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 @pytest.mark.parametrize(
     ("languages", "expected"),
     [
-        (["de", "fr", "de"], ["de", "fr"]),  # most articles first
+        (["fr", "de", "fr"], ["de", "fr"]),
         (["en", "en"], []),  # one language: the cue compares two
         (["ru", "en"], []),  # two scripts: the cue compares one script only
         (["ru", "uk", "en"], ["ru", "uk"]),
-        (["sr", "ru", "hr"], ["sr", "ru", "hr"]),  # Serbian is written in both scripts
+        (["sr", "ru", "hr"], ["hr", "ru", "sr"]),  # Serbian is written in both scripts
         (["de", "xx", ""], []),  # an unsupported or unknown language is no partner
         ([], []),
     ],
@@ -148,3 +148,28 @@ def test_the_helpers_process_id_is_known_while_it_runs(fresh_process: None) -> N
     warm_language_odds(_articles(["de", "fr"]), Context())
     pid = language_odds.helper_pid()
     assert pid is not None and _Process.helper is not None and pid == _Process.helper.pid
+
+
+def test_a_forked_worker_lets_go_of_the_helper(fresh_process: None) -> None:
+    import os
+    import time
+
+    warm_language_odds(_articles(["de", "fr"]), Context())
+    helper = _Process.helper
+    assert helper is not None
+    child = os.fork()
+    if child == 0:  # a worker: it has no helper, and its copies of the pipes are closed
+        os._exit(0 if _Process.helper is None else 1)
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    sleeper = os.fork()
+    if sleeper == 0:  # a worker that outlives the parent's use of the helper
+        time.sleep(10)
+        os._exit(0)
+    try:
+        start = time.perf_counter()
+        helper.close()  # the helper sees the end of its input although the sleeper is alive
+        assert time.perf_counter() - start < 4 and helper._proc.returncode == 0
+    finally:
+        os.kill(sleeper, 9)
+        os.waitpid(sleeper, 0)

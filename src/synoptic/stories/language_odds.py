@@ -8,8 +8,9 @@ while the stages before `derivations` run on the other core; `confidences` then 
 gives lingua's own confidences (the same library and text; floats sent in their exact `repr`).
 
 Like lingua's models, the helper lives as long as this process, so a server or a test session loads
-each language once. Languages this process has loaded itself are read here, and where the helper
-cannot start or fails, the confidences are computed here, with the same result.
+each language once; a forked worker lets go of it. Languages this process has loaded itself are read
+here, and where the helper cannot start or fails, the confidences are computed here, with the same
+result. A run of more than 2,000 articles starts none (`warm_language_odds` says why).
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ import subprocess
 import sys
 import threading
 import weakref
-from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 from typing import ClassVar
@@ -67,6 +67,7 @@ class Helper:
         self.languages: set[str] = set()  # loaded or being loaded there
         self._lock = threading.Lock()
         self._finalizer = weakref.finalize(self, _close, self._proc)
+        _Process.forget_in_forked_children()
 
     def _send(self, message: object) -> None:
         assert self._proc.stdin is not None
@@ -97,24 +98,49 @@ class Helper:
     def close(self) -> None:
         self._finalizer()
 
+    def forget(self) -> None:
+        """Let go of the helper without ending it (in a forked child, whose parent still uses it): the
+        child's copies of its pipes are closed, so that the parent's closing still ends it."""
+        self._finalizer.detach()
+        for pipe in (self._proc.stdin, self._proc.stdout):
+            if pipe is not None:
+                with contextlib.suppress(OSError):
+                    os.close(pipe.fileno())
+
 
 class _Process:
     """What this process has: the languages it loaded itself, and its helper (None until started)."""
 
     loaded: ClassVar[set[str]] = set()
     helper: ClassVar[Helper | None] = None
+    starting: ClassVar[threading.Lock] = threading.Lock()  # runs in a server's threads start one helper
+    fork_hook: ClassVar[bool] = False
+
+    @classmethod
+    def forget_in_forked_children(cls) -> None:
+        """Have a forked child (a worker process) drop the helper as it starts (registered once)."""
+        if not cls.fork_hook:
+            os.register_at_fork(after_in_child=cls._forget)
+            cls.fork_hook = True
+
+    @classmethod
+    def _forget(cls) -> None:
+        helper, cls.helper = cls.helper, None
+        cls.starting = threading.Lock()  # the parent's may have been held as it forked
+        if helper is not None:
+            helper.forget()
 
 
 def preload_languages(languages: Iterable[str]) -> list[str]:
-    """The run's languages (most articles first) that the names cue may compare: those lingua knows
-    that share a script with another of them (`language.json` scripts), as the cue compares only
-    articles of one script."""
+    """The run's languages that the names cue may compare, sorted: those lingua knows that share a
+    script with another of them (`language.json` scripts), as the cue compares only articles of one
+    script."""
     from lingua import IsoCode639_1
 
     supported = set(langdata.supported_languages())
-    counts = Counter(x for x in languages if x in supported and hasattr(IsoCode639_1, x.upper()))
-    scripts = {x: set(langdata.info(x).get("scripts", [])) for x in counts}
-    return [x for x, _ in counts.most_common() if any(scripts[x] & scripts[y] for y in counts if y != x)]
+    present = {x for x in languages if x in supported and hasattr(IsoCode639_1, x.upper())}
+    scripts = {x: set(langdata.info(x).get("scripts", [])) for x in present}
+    return sorted(x for x in present if any(scripts[x] & scripts[y] for y in present if y != x))
 
 
 def warm_language_odds(state: CorpusState, ctx: Context) -> None:
@@ -131,9 +157,10 @@ def warm_language_odds(state: CorpusState, ctx: Context) -> None:
     if len(languages) < 2 or languages <= have:
         return
     try:
-        if _Process.helper is None:
-            _Process.helper = Helper()
-        _Process.helper.preload(languages)
+        with _Process.starting:
+            if _Process.helper is None:
+                _Process.helper = Helper()
+            _Process.helper.preload(languages)
     except OSError as err:
         _log.info("could not start the lingua helper (%s); the names cue is computed in this process", err)
         _stop_helper()

@@ -32,6 +32,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "synoptic"
 NOT_TUNED: dict[str, str] = {
     "annotate/quote_speakers.py:COMPOUND_LAST_PART": "word structure: nouns this short end plain words, not compounds",
     "annotate/gazetteer.py:KNOWN_MEMO": "memory bound of remembered word lookups; hits are the same at any value",
+    "annotate/timex.py:EXPRESSION_MEMO": "memory bound of remembered date expressions; the same results at any size",
     "annotate/quote_speakers.py:COMPOUND_FIRST_PART": "word structure: a compound's first part is a word "
     "(Post-bank), not a name's first letters (Kon-rada)",
     "cli.py:EXIT_OK": "exit status, part of the CLI's contract",

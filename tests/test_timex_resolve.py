@@ -80,3 +80,16 @@ def test_timex_without_publication_date_keeps_relative_unresolved() -> None:
     assert found["On Monday"].relative
     assert found["3 May 2021"].value == "2021-05-03"
     assert not found["3 May 2021"].relative
+
+
+def test_remembered_expressions_are_the_ones_found_and_a_callers_list_is_its_own() -> None:
+    from synoptic.annotate.timex import _expressions, find_expressions
+
+    text = "Am Montag, dem 14. Dezember 2021, und zwei Tage später sprachen sie erneut."
+    _expressions.cache_clear()
+    first = find_expressions(text, "de")
+    assert [(e.kind, text[e.start : e.end]) for e in first] == [("weekday", "Am Montag"), ("date", "14. Dezember 2021")]
+    first.clear()  # a caller's list: changing it changes nothing remembered
+    again = find_expressions(text, "de")
+    assert again and again == list(_expressions.__wrapped__(text, "de"))
+    assert _expressions.cache_info().hits == 1

@@ -21,7 +21,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, ClassVar, Literal
 
 from .. import langdata
@@ -188,8 +188,18 @@ def _expression(m: re.Match[str], kind: Kind, pats: _Patterns, lang: str) -> Exp
     return Expression(s, e, "year", year)
 
 
+#: Texts whose expressions a process remembers: `infer_dates` and then `claims` read every article of a
+#: run (a 247-article run read each twice); a bound on the texts the memory holds on to.
+EXPRESSION_MEMO = 1024
+
+
 def find_expressions(text: str, lang: str) -> list[Expression]:
     """Every temporal expression in `text`, longest first where candidates overlap."""
+    return list(_expressions(text, lang))
+
+
+@lru_cache(maxsize=EXPRESSION_MEMO)
+def _expressions(text: str, lang: str) -> tuple[Expression, ...]:
     pats = patterns(lang)
     cands: list[Expression] = []
     for regex, kind in pats.regexes:
@@ -203,7 +213,7 @@ def find_expressions(text: str, lang: str) -> list[Expression]:
         if out and c.start < out[-1].end:
             continue
         out.append(c)
-    return out
+    return tuple(out)
 
 
 def _add_months(d: date, n: int) -> tuple[int, int]:

@@ -173,3 +173,19 @@ def test_a_forked_worker_lets_go_of_the_helper(fresh_process: None) -> None:
     finally:
         os.kill(sleeper, 9)
         os.waitpid(sleeper, 0)
+
+
+def test_a_run_whose_workers_fork_while_the_helper_runs_gives_the_same_stories(fresh_process: None) -> None:
+    import time
+
+    from synoptic.settings import Settings
+
+    first = analyze("examples/corpus", settings=Settings(workers=1))  # no worker process
+    helper = _Process.helper
+    assert helper is not None  # the examples hold several languages of one script
+    forked = Settings(workers=2, parallel_min_articles=1, batch_size=4)
+    second = analyze("examples/corpus", settings=forked)  # its workers fork while the helper runs
+    assert _Process.helper is helper and second.to_dict()["stories"] == first.to_dict()["stories"]
+    start = time.perf_counter()
+    helper.close()
+    assert time.perf_counter() - start < 4 and helper._proc.returncode == 0

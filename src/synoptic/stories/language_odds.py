@@ -105,7 +105,7 @@ class Helper:
         for pipe in (self._proc.stdin, self._proc.stdout):
             if pipe is not None:
                 with contextlib.suppress(OSError):
-                    os.close(pipe.fileno())
+                    pipe.close()  # each request is flushed as it is written, so nothing is sent here
 
 
 class _Process:

@@ -119,7 +119,7 @@ class _Process:
     @classmethod
     def forget_in_forked_children(cls) -> None:
         """Have a forked child (a worker process) drop the helper as it starts (registered once)."""
-        if not cls.fork_hook:
+        if not cls.fork_hook and hasattr(os, "register_at_fork"):  # no fork, no hook (Windows)
             os.register_at_fork(after_in_child=cls._forget)
             cls.fork_hook = True
 

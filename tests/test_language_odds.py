@@ -189,3 +189,14 @@ def test_a_run_whose_workers_fork_while_the_helper_runs_gives_the_same_stories(f
     start = time.perf_counter()
     helper.close()
     assert time.perf_counter() - start < 4 and helper._proc.returncode == 0
+
+
+def test_an_interpreter_without_an_executable_starts_no_helper(
+    fresh_process: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    monkeypatch.setattr(sys, "executable", "")
+    warm_language_odds(_articles(["de", "fr"]), Context())
+    assert _Process.helper is None
+    assert language_odds.confidences(*TEXTS[0]) == pytest.approx(confidences_here(*TEXTS[0]), abs=1e-12)

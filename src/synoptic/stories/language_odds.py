@@ -150,7 +150,7 @@ def warm_language_odds(state: CorpusState, ctx: Context) -> None:
     of the run, and loaded in this process when `derivations` first needs it, after `stories`, the
     models stay out of the run's memory peak, where a helper started now would sit beside it."""
     del ctx  # the models live as long as the process, as lingua keeps them
-    if state.documents.encoded:
+    if state.documents.encoded or not sys.executable:  # (an embedded interpreter has no executable to start)
         return
     languages = set(preload_languages(a.language for a in state.documents.articles()))
     have = _Process.loaded | (_Process.helper.languages if _Process.helper else set())

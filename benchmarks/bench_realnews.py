@@ -26,7 +26,7 @@ from typing import Any
 from synoptic.pipeline import Pipeline
 
 from . import wmt22
-from .common import BENCH_DOCS, entities_found, instrumented, isolated, peer_ner, ratio, table
+from .common import BENCH_DOCS, entities_found, instrumented, isolated, peak_mb, peer_ner, ratio, table
 
 OUT = BENCH_DOCS / "realnews.md"
 PER_ARTICLE = "per-article stages, reading, store"
@@ -51,13 +51,7 @@ def helper_peak_mb() -> float:
     from synoptic.stories.language_odds import helper_pid
 
     pid = helper_pid()
-    if pid is None:
-        return 0.0
-    status = Path(f"/proc/{pid}/status")
-    for line in status.read_text().splitlines() if status.exists() else ():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+    return 0.0 if pid is None else peak_mb(pid)
 
 
 def _annotated(store: Any) -> int:

@@ -50,23 +50,24 @@ def rss_mb() -> float:
     return pages * resource.getpagesize() / 1e6
 
 
-def peak_mb() -> float:
-    """This process's peak resident memory so far, in MB of 1,024 KB (`_peak_kb`)."""
-    return _peak_kb() / 1024
+def peak_mb(pid: int | None = None) -> float:
+    """The peak resident memory so far of this process, or of process `pid`, in MB of 1,024 KB (`_peak_kb`)."""
+    return _peak_kb(pid) / 1024
 
 
-def _peak_kb() -> int:
-    """This process's peak resident memory in KB. Linux's VmHWM starts afresh with the new program;
-    `ru_maxrss` does not: a spawned child (fork, then exec) starts from its parent's resident size at
-    the fork, so a child of a parent that had just filled a 100k store reported the parent's peak."""
+def _peak_kb(pid: int | None = None) -> int:
+    """A process's peak resident memory in KB (this one's when `pid` is None; 0 for another one that
+    cannot be read). Linux's VmHWM starts afresh with the new program; `ru_maxrss` does not: a spawned
+    child (fork, then exec) starts from its parent's resident size at the fork, so a child of a parent
+    that had just filled a 100k store reported the parent's peak."""
     try:
-        with open("/proc/self/status", encoding="ascii") as status:
+        with open(f"/proc/{'self' if pid is None else pid}/status", encoding="ascii") as status:
             for line in status:
                 if line.startswith("VmHWM:"):
                     return int(line.split()[1])
     except OSError:
         pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kilobytes on Linux
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss if pid is None else 0  # kilobytes on Linux
 
 
 def _measure(fn: Callable[..., Any], args: tuple[Any, ...]) -> Measured:

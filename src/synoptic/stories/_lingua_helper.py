@@ -11,17 +11,29 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from functools import cache
 from typing import Any
+
+
+def knows(language: str) -> bool:
+    """Whether lingua has models for the language (an ISO 639-1 code)."""
+    from lingua import IsoCode639_1
+
+    return hasattr(IsoCode639_1, language.upper())
+
+
+def builder(languages: Sequence[str]) -> Any:
+    """lingua's detector builder for `languages` only (two at least)."""
+    from lingua import IsoCode639_1, LanguageDetectorBuilder
+
+    return LanguageDetectorBuilder.from_iso_codes_639_1(*(getattr(IsoCode639_1, x.upper()) for x in languages))
 
 
 @cache
 def detector(languages: tuple[str, ...]) -> Any:
     """A detector choosing between `languages` only (lingua keeps each language's models once loaded)."""
-    from lingua import IsoCode639_1, LanguageDetectorBuilder
-
-    codes = (getattr(IsoCode639_1, x.upper()) for x in languages)
-    return LanguageDetectorBuilder.from_iso_codes_639_1(*codes).build()
+    return builder(languages).build()
 
 
 def confidences(text: str, languages: tuple[str, ...]) -> dict[str, float]:
@@ -35,10 +47,7 @@ def confidences(text: str, languages: tuple[str, ...]) -> dict[str, float]:
 def preload(languages: list[str]) -> None:
     """Load the models of `languages` now (one detector over all of them, its models preloaded)."""
     if len(languages) >= 2:
-        from lingua import IsoCode639_1, LanguageDetectorBuilder
-
-        codes = (getattr(IsoCode639_1, x.upper()) for x in languages)
-        LanguageDetectorBuilder.from_iso_codes_639_1(*codes).with_preloaded_language_models().build()
+        builder(languages).with_preloaded_language_models().build()
 
 
 def main() -> None:

@@ -32,6 +32,7 @@ from typing import ClassVar
 from ..models import DerivationKind, DirectionHow, Document
 from ..params import Params, param
 from . import language_odds
+from ._lingua_helper import knows
 from .features import day_number
 
 #: Quotation marks of each language's own typography (CLDR delimiters, outer and inner, both ends).
@@ -95,11 +96,9 @@ class Oriented:
 def names_cue(a: Document, b: Document, min_shared: int = DirectionParams.min_shared) -> float:
     """How much more the words both texts share verbatim (same script only) read as language a than
     as language b (lingua confidence, between -1 and 1): positive when a is the source."""
-    from lingua import IsoCode639_1
-
     la, lb = a.article.language, b.article.language
     shared = sorted(set(_WORD.findall(a.article.text)) & set(_WORD.findall(b.article.text)))
-    if la == lb or len(shared) < min_shared or not all(hasattr(IsoCode639_1, x.upper()) for x in (la, lb)):
+    if la == lb or len(shared) < min_shared or not (knows(la) and knows(lb)):
         return 0.0
     pair = sorted((la, lb))
     confidence = language_odds.confidences(" ".join(shared), (pair[0], pair[1]))

@@ -30,6 +30,7 @@ from typing import ClassVar
 from .. import langdata
 from ..pipeline import Context, CorpusState
 from ._lingua_helper import confidences as confidences_here
+from ._lingua_helper import knows
 
 _log = logging.getLogger(__name__)
 HELPER_SCRIPT = Path(__file__).with_name("_lingua_helper.py")
@@ -135,10 +136,8 @@ def preload_languages(languages: Iterable[str]) -> list[str]:
     """The run's languages that the names cue may compare, sorted: those lingua knows that share a
     script with another of them (`language.json` scripts), as the cue compares only articles of one
     script."""
-    from lingua import IsoCode639_1
-
     supported = set(langdata.supported_languages())
-    present = {x for x in languages if x in supported and hasattr(IsoCode639_1, x.upper())}
+    present = {x for x in languages if x in supported and knows(x)}
     scripts = {x: set(langdata.info(x).get("scripts", [])) for x in present}
     return sorted(x for x in present if any(scripts[x] & scripts[y] for y in present if y != x))
 

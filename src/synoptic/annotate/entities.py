@@ -20,6 +20,7 @@ from typing import Any
 from .. import langdata
 from ..models import Document, EntityType, Mention
 from ..pipeline import Context, article_stage
+from . import word_freq
 from .gazetteer import Gazetteer, GazetteerParams, run_gazetteer, tokens
 from .names import (
     MIN_STEM,
@@ -438,9 +439,10 @@ def recogniser(ctx: Context) -> Recogniser:
 
 
 def preload_entities(ctx: Context) -> None:
-    """What every worker of the entity stage reads: the gazetteer and the spaCy pipelines."""
+    """What every worker of the entity stage reads: the gazetteer, the spaCy pipelines and wordfreq."""
     run_gazetteer(ctx)
     preload_spacy(ctx)
+    word_freq.preload()
 
 
 @article_stage(

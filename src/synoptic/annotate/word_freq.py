@@ -72,6 +72,15 @@ def _parts(lang: str) -> list[str | bytes]:
     return [lang, f"wordfreq=={package_version('wordfreq')}", *file_parts([Path(__file__)])]
 
 
+def preload() -> None:
+    """Import the parts of wordfreq that `word_frequency` calls: importing wordfreq takes about 0.15 s
+    (langcodes' and ftfy's tables, and its data folder found by reading the call stack), so a run
+    imports it once before its worker processes fork, and they share it."""
+    import wordfreq.language_info
+    import wordfreq.numbers
+    import wordfreq.tokens  # noqa: F401
+
+
 def word_frequency(word: str, lang: str, minimum: float) -> float:
     """wordfreq's `word_frequency(word, lang, "best", minimum)`, its steps as wordfreq 3.1 takes them."""
     from wordfreq.language_info import get_language_info

@@ -26,7 +26,17 @@ from typing import Any
 from synoptic.pipeline import Pipeline
 
 from . import wmt22
-from .common import BENCH_DOCS, entities_found, instrumented, isolated, peak_mb, peer_ner, ratio, table
+from .common import (
+    BENCH_DOCS,
+    StageFigures,
+    entities_found,
+    instrumented,
+    isolated,
+    peak_mb,
+    peer_ner,
+    ratio,
+    table,
+)
 
 OUT = BENCH_DOCS / "realnews.md"
 PER_ARTICLE = "per-article stages, reading, store"
@@ -44,6 +54,7 @@ class Run:
     words: dict[str, int]  # ... and their words (E5's cost grows with them)
     lead_encoded: int  # title + lead vectors computed by the per-article stage (articles annotated this run)
     helper_peak_mb: float  # the lingua helper process's peak (`stories.language_odds`), 0 when none ran
+    beside: set[str]  # corpus stages that ran in a forked process beside the next ones (`Stage.beside`)
 
 
 def helper_peak_mb() -> float:
@@ -64,20 +75,19 @@ def run_synoptic(folder: str, db: str) -> Run:
     from synoptic.default_pipeline import default_pipeline
     from synoptic.store.sqlite import Store
 
-    seconds: dict[str, float] = {}
-    encoded: dict[str, int] = {}
-    words: dict[str, int] = {}
-    stages = tuple(
-        s if s.scope == "article" else instrumented(s, seconds, encoded, words) for s in default_pipeline().stages
-    )
+    figures = StageFigures()
+    stages = tuple(s if s.scope == "article" else instrumented(s, figures) for s in default_pipeline().stages)
     with Store(db) as store:
         annotated_before = _annotated(store)
         start = time.perf_counter()
         analysis = analyze(folder, db=store, pipeline=Pipeline(stages))
         total = time.perf_counter() - start
         lead = _annotated(store) - annotated_before
-    seconds = {PER_ARTICLE: total - sum(seconds.values()), **seconds}
-    return Run(len(analysis.articles), len(analysis.rejected), seconds, encoded, words, lead, helper_peak_mb())
+    seconds = {PER_ARTICLE: total - figures.sequential_seconds(), **figures.seconds}
+    encoded, words = figures.encoded, figures.words
+    return Run(
+        len(analysis.articles), len(analysis.rejected), seconds, encoded, words, lead, helper_peak_mb(), figures.beside
+    )
 
 
 def store_with_vectors(source: str, target: str) -> None:
@@ -178,7 +188,7 @@ def write_report(docs: Sequence[wmt22.Group], n: int, runs: tuple[Any, Any, Any]
     per_article = (corpus_encoded + run.lead_encoded) / n
     stage_rows = [
         (
-            name,
+            f"{name} (beside the next stages)" if name in run.beside else name,
             f"{secs:.1f}",
             run.encoded.get(name, "") if name != PER_ARTICLE else run.lead_encoded,
             run.words.get(name, "") if name != PER_ARTICLE else "",

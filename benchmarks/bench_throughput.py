@@ -25,6 +25,7 @@ from synoptic.pipeline import Pipeline
 
 from .common import (
     BENCH_DOCS,
+    StageFigures,
     entities_found,
     instrumented,
     isolated,
@@ -62,14 +63,14 @@ def run_synoptic(folder: str, db: str, engine: str = "local") -> SynopticRun:
     from synoptic.default_pipeline import default_pipeline
     from synoptic.settings import Settings
 
-    sink: dict[str, float] = {}
+    figures = StageFigures()
     pipeline = default_pipeline()
     if engine == "local":
-        pipeline = Pipeline(tuple(s if s.scope == "article" else instrumented(s, sink) for s in pipeline.stages))
+        pipeline = Pipeline(tuple(s if s.scope == "article" else instrumented(s, figures) for s in pipeline.stages))
     start = time.perf_counter()
     analysis = analyze(folder, db=db, pipeline=pipeline, settings=Settings(engine=engine))
     total = time.perf_counter() - start
-    sink = {PER_ARTICLE: total - sum(sink.values()), **sink}
+    sink = {PER_ARTICLE: total - figures.sequential_seconds(), **figures.seconds}
     by_id = {a.id: a.path for a in analysis.articles}
     stories = {by_id[a]: s.id for s in analysis.stories for a in s.articles if a in by_id}
     return SynopticRun(len(analysis.articles), len(analysis.rejected), sink, stories)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import multiprocessing
+import os
 import pickle
 import resource
 import time
@@ -246,21 +247,61 @@ def _e5_encoded(ctx: Any, field: str = "encoded") -> int:
     return int(getattr(stats, field)) if stats is not None else 0
 
 
-def instrumented(
-    stage: Any, seconds: dict[str, float], encoded: dict[str, int] | None = None, words: dict[str, int] | None = None
-) -> Any:
-    """The same stage, adding its running time to `seconds` and, with `encoded` and `words`, the E5
-    texts it encoded and their words."""
+class StageFigures:
+    """What `instrumented` stages add up, per stage: seconds, E5 texts encoded and their words. A stage
+    run in a forked process beside others (`Stage.beside`) sends its figures back (`pipeline.ForkAware`:
+    this object is a resource of the run's context) and is listed in `beside`; its seconds overlap the
+    stages run meanwhile, so `sequential_seconds` leaves it out."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self.encoded: dict[str, int] = {}
+        self.words: dict[str, int] = {}
+        self.beside: set[str] = set()
+        self._pid = os.getpid()
+        self._at_fork: tuple[dict[str, float], dict[str, int], dict[str, int]] | None = None
+
+    def add(self, name: str, seconds: float, encoded: int, words: int) -> None:
+        self.seconds[name] = self.seconds.get(name, 0.0) + seconds
+        self.encoded[name] = self.encoded.get(name, 0) + encoded
+        self.words[name] = self.words.get(name, 0) + words
+        if os.getpid() != self._pid:
+            self.beside.add(name)
+
+    def sequential_seconds(self) -> float:
+        """Seconds of the stages that ran one after another in the analysing process."""
+        return sum(v for k, v in self.seconds.items() if k not in self.beside)
+
+    def forked_child(self) -> None:
+        self._at_fork = (dict(self.seconds), dict(self.encoded), dict(self.words))
+
+    def child_changes(self) -> object:
+        tables = (self.seconds, self.encoded, self.words)
+        before = self._at_fork or ({}, {}, {})
+        deltas = [
+            {k: v - old.get(k, 0) for k, v in t.items() if v != old.get(k, 0)}
+            for t, old in zip(tables, before, strict=True)
+        ]
+        return deltas, set(self.beside)
+
+    def take_child_changes(self, changes: object) -> None:
+        deltas, beside = changes  # type: ignore[misc]
+        for table, delta in zip((self.seconds, self.encoded, self.words), deltas, strict=True):
+            for k, v in delta.items():
+                table[k] = table.get(k, 0) + v
+        self.beside |= beside
+
+
+def instrumented(stage: Any, figures: StageFigures) -> Any:
+    """The same stage, adding its running time, the E5 texts it encoded and their words to `figures`."""
 
     def run(arg: Any, ctx: Any) -> Any:
+        ctx.resource(f"benchmark:figures:{id(figures)}", lambda: figures)  # sent back from a forked stage
         before, before_words = _e5_encoded(ctx), _e5_encoded(ctx, "words")
         start = time.perf_counter()
         out = stage.fn(arg, ctx)
-        seconds[stage.name] = seconds.get(stage.name, 0.0) + time.perf_counter() - start
-        if encoded is not None:
-            encoded[stage.name] = encoded.get(stage.name, 0) + _e5_encoded(ctx) - before
-        if words is not None:
-            words[stage.name] = words.get(stage.name, 0) + _e5_encoded(ctx, "words") - before_words
+        seconds = time.perf_counter() - start
+        figures.add(stage.name, seconds, _e5_encoded(ctx) - before, _e5_encoded(ctx, "words") - before_words)
         return out
 
     return replace(stage, fn=run)

@@ -15,10 +15,11 @@ from .codec import iter_json
 from .corpus import Documents
 from .default_pipeline import checked_settings, default_pipeline, run_settings
 from .engines import get_engine
+from .engines.beside import can_fork, corpus_steps, run_step
 from .ingest import read_paths, with_duplicate
-from .machine import long_lived_heap, release_free_memory
+from .machine import long_lived_heap, release_free_memory, usable_cpus
 from .models import Analysis, Article, Document, Rejection
-from .pipeline import Context, CorpusState, Pipeline, run_corpus_stages, warm_corpus_stages
+from .pipeline import Context, CorpusState, Pipeline, warm_corpus_stages
 from .progress import NullProgress, Progress
 from .settings import Settings
 from .store.sqlite import Store
@@ -90,9 +91,8 @@ def analyze_articles(
         del docs  # the first stage that rewrites documents frees these (a large run's are about 3 KB each)
         with long_lived_heap():
             warm_corpus_stages(pipeline.corpus_stages, state, ctx)
-            for stage in pipeline.corpus_stages:
-                progress.phase(stage.name, None)
-                state = run_corpus_stages([stage], state, ctx)
+            for step in corpus_steps(pipeline.corpus_stages, beside_allowed(state, settings)):
+                state = run_step(step, state, ctx, lambda stage: progress.phase(stage.name, None))
                 release_free_memory()  # the documents a stage rewrote are freed only now
         analysis = Analysis(
             articles=state.documents.articles(),
@@ -116,6 +116,16 @@ def analyze_articles(
     finally:
         if own_store and store is not None:
             store.close()
+
+
+def beside_allowed(state: CorpusState, settings: Settings) -> bool:
+    """Whether corpus stages may run beside each other in forked processes (`engines.beside`): with the
+    local engine (which forks its workers too; a Ray driver is not forked), where the run may use
+    several processes (`workers`, and at least `parallel_min_articles` articles, as for the per-article
+    stages) and keeps its documents decoded (a large run, which keeps them encoded to bound its memory,
+    runs its stages one after another)."""
+    several = (settings.workers or usable_cpus()) > 1 and len(state.documents) >= settings.parallel_min_articles
+    return can_fork() and settings.engine == "local" and several and not state.documents.encoded
 
 
 def unique_articles(articles: Sequence[Article]) -> list[Article]:

@@ -21,8 +21,8 @@ import base64
 import hashlib
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from dataclasses import dataclass, fields, replace
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -187,6 +187,8 @@ class E5Embedder:
         self._cache_size = cache_size
         self._store = store
         self.stats = EmbedStats()
+        self._fresh: dict[str, Matrix] | None = None  # in a forked child: what it encoded, for the parent
+        self._stats_at_fork = EmbedStats()
 
     def _encode(self, texts: list[str]) -> Matrix:
         """Unit vectors of `texts`."""
@@ -221,11 +223,37 @@ class E5Embedder:
             self.stats.words += sum(len(t.split()) for t in missing)
             for key, row in zip(missing, fresh, strict=True):
                 self._cache[key] = row
+            if self._fresh is not None:
+                self._fresh.update(zip(missing, fresh, strict=True))
             if self._store is not None:
                 self._store.put_vectors(
                     self.vectors, {text_key(t): row.astype(np.float16) for t, row in zip(missing, fresh, strict=True)}
                 )
         return recall(self._cache, keys, self._cache_size).astype(np.float32, copy=False)
+
+    def forked_child(self) -> None:
+        """In a process forked to run a stage beside the parent's (`pipeline.ForkAware`): read stored
+        vectors through the child's own connection, and keep what is encoded here for the parent."""
+        self._store = self._store.forked_reader() if self._store is not None else None
+        self._fresh = {}
+        self._stats_at_fork = replace(self.stats)
+
+    def child_changes(self) -> tuple[dict[str, Matrix], EmbedStats]:
+        """The vectors encoded in this child, and its counts since the fork."""
+        counts = (getattr(self.stats, f.name) - getattr(self._stats_at_fork, f.name) for f in fields(EmbedStats))
+        return dict(self._fresh or {}), EmbedStats(*counts)
+
+    def take_child_changes(self, changes: object) -> None:
+        """Remember and store the vectors a forked child encoded, and add its counts to these."""
+        fresh, counts = cast(tuple[dict[str, Matrix], EmbedStats], changes)
+        for text, row in fresh.items():
+            self._cache[text] = row
+        while len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+        if self._store is not None and fresh:
+            self._store.put_vectors(self.vectors, {text_key(t): row.astype(np.float16) for t, row in fresh.items()})
+        for f in fields(EmbedStats):
+            setattr(self.stats, f.name, getattr(self.stats, f.name) + getattr(counts, f.name))
 
 
 def static_embedder(ctx: Context) -> Embedder:

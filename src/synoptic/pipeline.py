@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, ClassVar, Generic, Literal, Protocol, TypeVar
+from typing import Any, ClassVar, Generic, Literal, Protocol, TypeVar, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
@@ -44,6 +44,26 @@ class VectorCache(Protocol):
     def put_vectors(self, model: str, rows: Mapping[bytes, npt.NDArray[np.float16]]) -> None:
         """Store these vectors (existing keys are kept)."""
         ...
+
+    def forked_reader(self) -> VectorCache | None:
+        """What a process forked from this one reads stored vectors through (its own connection: a
+        connection must not cross a fork), or None when it cannot (an in-memory store). It stores
+        nothing: the parent stores what the child encoded (`ForkAware`)."""
+        ...
+
+
+@runtime_checkable
+class ForkAware(Protocol):
+    """A resource that a corpus stage run in a forked process (`Stage.beside`) changes in a way the
+    parent must see: the vectors the child's E5 encoded, which the parent keeps in its memory and its
+    store. `forked_child` runs in the child before the stage, `child_changes` after it (picklable), and
+    the parent passes those to its own copy's `take_child_changes`."""
+
+    def forked_child(self) -> None: ...
+
+    def child_changes(self) -> object: ...
+
+    def take_child_changes(self, changes: object) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -113,6 +133,30 @@ class Context:
         """The resource named `key` if something already built it, else None (for reports and benchmarks)."""
         return self._resources.get(key)
 
+    def forked_child(self) -> None:
+        """Make this (copied) context safe in a process forked to run a stage beside the parent's: the
+        store is read through the child's own connection, services built on it (`Slot`s) are not
+        offered, and `ForkAware` resources start recording what the parent must take over."""
+        self.store = self.store.forked_reader() if self.store is not None else None
+        self._providers = {}
+        self._resources = {k: v for k, v in self._resources.items() if not k.startswith("slot:")}
+        for value in self._resources.values():
+            if isinstance(value, ForkAware):
+                value.forked_child()
+
+    def child_changes(self) -> dict[str, object]:
+        """In a forked child, after its stage: what each `ForkAware` resource changed, by name."""
+        return {k: v.child_changes() for k, v in self._resources.items() if isinstance(v, ForkAware)}
+
+    def take_child_changes(self, changes: Mapping[str, object]) -> None:
+        """In the parent: take over what a forked child's resources changed (`child_changes`). What a
+        resource built only in the child changed is dropped: a vector not kept is encoded again when
+        next needed (the default pipeline builds its embedders before any stage runs beside others)."""
+        for key, change in changes.items():
+            value = self._resources.get(key)
+            if isinstance(value, ForkAware):
+                value.take_child_changes(change)
+
 
 class CorpusLayer:
     """Base of an intermediate result one corpus stage hands to later ones (not part of the analysis).
@@ -172,7 +216,10 @@ class Stage:
     once in its own process before forking workers, so that they inherit the data instead of each
     building it again. `warm`, for a corpus stage, starts loading what the stage will need in the
     background (a model, in a helper process) as corpus stages begin, so that the stages before it
-    run meanwhile; the stage gives the same result without it."""
+    run meanwhile; the stage gives the same result without it. `beside`, for a corpus stage that
+    reads only the layers it requires and changes only the state's fields that carry what it provides:
+    it may run in a forked process while the parent runs the stages after it that do not require its
+    output (`engines.beside`)."""
 
     name: str
     scope: Literal["article", "corpus"]
@@ -183,6 +230,7 @@ class Stage:
     params: tuple[type[Params], ...] = ()
     preload: Callable[[Context], object] | None = None
     warm: Callable[[CorpusState, Context], object] | None = None
+    beside: bool = False
 
 
 def article_stage(
@@ -208,11 +256,13 @@ def corpus_stage(
     version: str = "1",
     params: Iterable[type[Params]] = (),
     warm: Callable[[CorpusState, Context], object] | None = None,
+    beside: bool = False,
 ) -> Callable[[CorpusFn], Stage]:
     """Decorator: declare a corpus-level stage."""
 
     def wrap(fn: CorpusFn) -> Stage:
-        return Stage(name, "corpus", frozenset(requires), frozenset(provides), fn, version, tuple(params), warm=warm)
+        reqs, provs = frozenset(requires), frozenset(provides)
+        return Stage(name, "corpus", reqs, provs, fn, version, tuple(params), warm=warm, beside=beside)
 
     return wrap
 

@@ -571,6 +571,7 @@ def group_quotes(
     provides=["quote_groups"],
     version="3",
     params=[Weights],
+    beside=True,  # it changes `quotes` and `quote_groups` alone, which no stage before `coverage` reads
 )
 def quote_groups_stage(state: CorpusState, ctx: Context) -> CorpusState:
     """Set `state.quotes` (with speakers and groups) and `state.quote_groups`."""

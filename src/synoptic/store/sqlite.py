@@ -318,11 +318,11 @@ class Store:
 
     def get_vectors(self, model: str, keys: Sequence[bytes]) -> dict[bytes, npt.NDArray[np.float16]]:
         """Stored float16 vectors of `model` among these text keys."""
-        out: dict[bytes, npt.NDArray[np.float16]] = {}
-        sql = "SELECT key, vec FROM vectors WHERE model=? AND key IN ({marks})"
-        for key, vec in select_in(self.conn, sql, keys, model):
-            out[bytes(key)] = np.frombuffer(vec, dtype=np.float16)
-        return out
+        return stored_vectors(self.conn, model, keys)
+
+    def forked_reader(self) -> VectorReader | None:
+        """A reader of this store's vectors for a process forked from this one (`VectorCache`)."""
+        return None if self.path == ":memory:" else VectorReader(self.path)
 
     def put_vectors(self, model: str, rows: Mapping[bytes, npt.NDArray[np.float16]]) -> None:
         """Keep vectors of `model` by text key (a key already stored keeps its vector)."""
@@ -362,3 +362,33 @@ class Store:
     def latest_analysis(self) -> dict[str, Any] | None:
         row = self.conn.execute("SELECT data FROM analyses ORDER BY id DESC LIMIT 1").fetchone()
         return json.loads(row[0]) if row else None
+
+
+def stored_vectors(conn: sqlite3.Connection, model: str, keys: Sequence[bytes]) -> dict[bytes, npt.NDArray[np.float16]]:
+    """The float16 vectors of `model` among these text keys in the store open on `conn`."""
+    out: dict[bytes, npt.NDArray[np.float16]] = {}
+    sql = "SELECT key, vec FROM vectors WHERE model=? AND key IN ({marks})"
+    for key, vec in select_in(conn, sql, keys, model):
+        out[bytes(key)] = np.frombuffer(vec, dtype=np.float16)
+    return out
+
+
+class VectorReader:
+    """A store's vectors read through a connection of its own, opened on first use: what
+    a process forked from the store's owner reads them through (an SQLite connection must not cross a
+    fork). It keeps nothing: the parent process stores what its child encoded."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._conn: sqlite3.Connection | None = None
+
+    def get_vectors(self, model: str, keys: Sequence[bytes]) -> dict[bytes, npt.NDArray[np.float16]]:
+        if self._conn is None:
+            self._conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
+        return stored_vectors(self._conn, model, keys)
+
+    def put_vectors(self, model: str, rows: Mapping[bytes, npt.NDArray[np.float16]]) -> None:
+        """Nothing: the parent stores them (`pipeline.ForkAware`)."""
+
+    def forked_reader(self) -> VectorReader:
+        return VectorReader(self.path)

@@ -1,0 +1,204 @@
+"""Corpus stages beside each other: a stage that declares `beside` runs in a forked process while this
+one runs the stages after it that do not require its output.
+
+Corpus stages run in one process, and much of their time is Python on one core: on the 247 real-news
+articles of the speed benchmark, `quote_groups` (its E5 calls, its pair scoring) next to `events` and
+`claims` (building claim units and clustering them) leaves a core idle about a third of the time. A
+stage marked `beside` reads only the layers it requires and changes only the state's fields that
+carry what it provides, so it gives the same result whether it runs before the stages after it or
+beside them. Its child process gets a copy of the state and of the run's context (the models, as
+forked workers do) and sends back the fields its stage changed and what its `ForkAware` resources
+recorded (the vectors its E5 encoded, which the parent keeps and stores). The child never touches the
+parent's store connection: it reads stored vectors through a connection of its own.
+
+Where no process can be forked, or the child fails (its error is logged), the stage runs here after
+the others, with the same result.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import pickle
+import signal
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+from ..errors import PipelineError
+from ..pipeline import Context, CorpusState, Stage, run_corpus_stages
+
+log = logging.getLogger(__name__)
+
+#: `CorpusState` fields merged apart from the others: the layers present, and intermediate layers by class.
+_MERGED_APART = ("provided", "intermediate")
+
+
+@dataclass(frozen=True)
+class Step:
+    """Corpus stages to run next: `main` in this process, in order, and `side` (when not None) in a
+    forked process beside them."""
+
+    main: tuple[Stage, ...]
+    side: Stage | None = None
+
+
+def corpus_steps(stages: Sequence[Stage], beside: bool) -> list[Step]:
+    """The stages as steps: each alone, or with `beside`, a stage that declares `beside` together with
+    the stages after it up to the first that requires what it provides (none: it runs alone)."""
+    steps: list[Step] = []
+    i = 0
+    while i < len(stages):
+        stage = stages[i]
+        if beside and stage.beside:
+            j = i + 1
+            while j < len(stages) and not (stages[j].requires & stage.provides):
+                j += 1
+            if j > i + 1:
+                steps.append(Step(tuple(stages[i + 1 : j]), stage))
+                i = j
+                continue
+        steps.append(Step((stage,)))
+        i += 1
+    return steps
+
+
+def can_fork() -> bool:
+    """Whether this platform forks processes (not Windows)."""
+    return hasattr(os, "fork")
+
+
+def run_step(step: Step, state: CorpusState, ctx: Context, on_stage: Callable[[Stage], None]) -> CorpusState:
+    """Run one step: its side stage in a forked process (when it has one) while its main stages run
+    here, then the side's changes merged into the state."""
+    if step.side is None:
+        for stage in step.main:
+            on_stage(stage)
+            state = run_corpus_stages([stage], state, ctx)
+        return state
+    on_stage(step.side)
+    child = _Child.start(step.side, state, ctx)
+    try:
+        after = state
+        for stage in step.main:
+            on_stage(stage)
+            after = run_corpus_stages([stage], after, ctx)
+    except BaseException:
+        if child is not None:
+            child.abandon()
+        raise
+    changes = child.result() if child is not None else None
+    if changes is None:
+        return run_corpus_stages([step.side], after, ctx)
+    return merged(step.side, step.main, state, after, changes, ctx)
+
+
+def merged(
+    side: Stage, main: Sequence[Stage], before: CorpusState, after: CorpusState, changes: _Changes, ctx: Context
+) -> CorpusState:
+    """`after` (the state once the main stages ran on `before`) with what the side stage changed."""
+    clash = sorted(name for name in changes.fields if getattr(after, name) is not getattr(before, name))
+    new_layers = {type(layer) for layer in changes.layers}
+    clash += sorted(t.__name__ for t in new_layers if _layer(after, t) is not _layer(before, t))
+    if clash:
+        raise PipelineError(
+            f"stage {side.name!r} ran beside {', '.join(s.name for s in main)} and both changed "
+            f"{', '.join(clash)}: a stage declared `beside` must change only what no stage beside it changes"
+        )
+    ctx.take_child_changes(changes.resources)
+    kept = tuple(x for x in after.intermediate if type(x) not in new_layers)
+    return replace(
+        after,
+        **changes.fields,
+        intermediate=(*kept, *changes.layers),
+        provided=after.provided | changes.provided,
+    )
+
+
+def _layer(state: CorpusState, kind: type) -> object | None:
+    """The intermediate layer of class `kind` in `state`, if any."""
+    return next((x for x in state.intermediate if type(x) is kind), None)
+
+
+@dataclass(frozen=True)
+class _Changes:
+    """What a side stage changed: state fields by name, intermediate layers it added or replaced, the
+    layers it provided, and its context's `ForkAware` changes."""
+
+    fields: dict[str, Any]
+    layers: tuple[Any, ...]
+    provided: frozenset[str]
+    resources: dict[str, object]
+
+
+def changes_of(before: CorpusState, out: CorpusState, ctx: Context) -> _Changes:
+    """What running a stage on `before` changed (fields compared by identity: stages replace, never mutate)."""
+    names = [f.name for f in fields(CorpusState) if f.name not in _MERGED_APART]
+    changed = {n: getattr(out, n) for n in names if getattr(out, n) is not getattr(before, n)}
+    layers = tuple(x for x in out.intermediate if not any(x is y for y in before.intermediate))
+    return _Changes(changed, layers, out.provided - before.provided, ctx.child_changes())
+
+
+class _Child:
+    """A forked process running one stage; its result comes back pickled through a pipe."""
+
+    def __init__(self, pid: int, fd: int, stage: Stage) -> None:
+        self.pid, self.fd, self.stage = pid, fd, stage
+
+    @classmethod
+    def start(cls, stage: Stage, state: CorpusState, ctx: Context) -> _Child | None:
+        """Fork a process running `stage` on `state`, or None where none can be forked."""
+        if not can_fork():
+            return None
+        read, write = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError as exc:
+            os.close(read)
+            os.close(write)
+            log.info("running %s in this process: no process could be forked (%s)", stage.name, exc)
+            return None
+        if pid == 0:  # the child: never returns
+            os.close(read)
+            _run_child(stage, state, ctx, write)
+        os.close(write)
+        return cls(pid, read, stage)
+
+    def result(self) -> _Changes | None:
+        """The stage's changes, once the child sends them; None (logged) when it failed."""
+        with os.fdopen(self.fd, "rb") as f:
+            data = f.read()
+        os.waitpid(self.pid, 0)
+        try:
+            kind, value = pickle.loads(data)
+        except Exception as exc:  # the child died before sending all (killed, out of memory)
+            kind, value = "failed", f"no result ({type(exc).__name__}: {exc})"
+        if kind == "done":
+            return value  # type: ignore[no-any-return]
+        log.warning("%s failed in a forked process; running it here instead:\n%s", self.stage.name, value)
+        return None
+
+    def abandon(self) -> None:
+        """Stop waiting for the child (the main stages failed): end it and reap it."""
+        os.close(self.fd)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+        os.waitpid(self.pid, 0)
+
+
+def _run_child(stage: Stage, state: CorpusState, ctx: Context, fd: int) -> None:
+    """In the forked child: run the stage, send back its changes (or its error), and exit at once
+    (no cleanup of the parent's copied objects: its store connection, its worker pool)."""
+    try:
+        try:
+            ctx.forked_child()
+            out = run_corpus_stages([stage], state, ctx)
+            data = pickle.dumps(("done", changes_of(state, out, ctx)), protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException:
+            data = pickle.dumps(("failed", traceback.format_exc()))
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+    finally:
+        os._exit(0)

@@ -80,11 +80,30 @@ def test_steps_put_a_beside_stage_next_to_the_stages_up_to_the_first_needing_its
     assert _names(corpus_steps(stages, allowed)) == expected
 
 
-def test_in_the_default_pipeline_quote_groups_runs_beside_events_claims_and_conflicts() -> None:
+REWRITES = corpus_stage("rewrites", requires={"text"}, provides={"z"}, beside=True, rewrites={"marks"})(lambda s, c: s)
+
+
+@pytest.mark.parametrize(
+    ("stages", "expected"),
+    [
+        ([REWRITES, NEEDS_X, MAIN2], [("rewrites", ("needs_x",)), (None, ("main2",))]),  # main2 reads marks
+        ([REWRITES, MAIN2], [(None, ("rewrites",)), (None, ("main2",))]),
+    ],
+)
+def test_a_stage_beside_another_never_requires_a_layer_the_other_rewrites(
+    stages: list[Stage], expected: list[tuple[str | None, tuple[str, ...]]]
+) -> None:
+    assert _names(corpus_steps(stages, True)) == expected
+
+
+def test_in_the_default_pipeline_links_and_quote_groups_run_beside_the_stages_not_reading_them() -> None:
     corpus = [s for s in default_pipeline().stages if s.scope == "corpus"]
     beside_steps = [s for s in _names(corpus_steps(corpus, True)) if s[0] is not None]
-    assert beside_steps == [("quote_groups", ("events", "claims", "conflicts"))]
-    assert [s.name for s in corpus if s.beside] == ["quote_groups"]
+    assert beside_steps == [("link_entities", ("derivations",)), ("quote_groups", ("events", "claims", "conflicts"))]
+    assert [s.name for s in corpus if s.beside] == ["link_entities", "quote_groups"]
+    after_links = [s.name for s in corpus[corpus.index(next(s for s in corpus if s.name == "derivations")) + 1 :]]
+    readers = [s.name for s in corpus if s.requires & {"entities", "mentions"}]
+    assert "quote_groups" in readers and set(after_links) >= {"quote_groups", "claims"}
 
 
 def _state() -> CorpusState:
@@ -284,10 +303,10 @@ def test_analyze_gives_the_same_analysis_and_stores_the_same_vectors_beside_or_n
 
     monkeypatch.setattr(beside._Child, "start", staticmethod(start))
     side_by_side = api.analyze([folder], settings=settings, db=tmp_path / "beside.db")
-    assert forked == ["quote_groups"]
+    assert forked == ["link_entities", "quote_groups"]
     monkeypatch.setattr(api, "beside_allowed", lambda state, settings: False)
     in_turn = api.analyze([folder], settings=settings, db=tmp_path / "in_turn.db")
-    assert forked == ["quote_groups"]  # not again
+    assert forked == ["link_entities", "quote_groups"]  # not again
     assert _plain(side_by_side) == _plain(in_turn)
     assert side_by_side.quote_groups  # the stage run beside others found groups
     counts = []

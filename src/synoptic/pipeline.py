@@ -216,10 +216,11 @@ class Stage:
     once in its own process before forking workers, so that they inherit the data instead of each
     building it again. `warm`, for a corpus stage, starts loading what the stage will need in the
     background (a model, in a helper process) as corpus stages begin, so that the stages before it
-    run meanwhile; the stage gives the same result without it. `beside`, for a corpus stage that
-    reads only the layers it requires and changes only the state's fields that carry what it provides:
-    it may run in a forked process while the parent runs the stages after it that do not require its
-    output (`engines.beside`)."""
+    run meanwhile; the stage gives the same result without it. `rewrites` names the layers of earlier
+    stages that a corpus stage changes (`link_entities` joins entities, so it rewrites `entities` and
+    `mentions`). `beside`, for a corpus stage that reads only the layers it requires: it may run in a
+    forked process while the parent runs the stages after it that require none of the layers it
+    provides or rewrites (`engines.beside`)."""
 
     name: str
     scope: Literal["article", "corpus"]
@@ -231,6 +232,7 @@ class Stage:
     preload: Callable[[Context], object] | None = None
     warm: Callable[[CorpusState, Context], object] | None = None
     beside: bool = False
+    rewrites: frozenset[str] = frozenset()
 
 
 def article_stage(
@@ -257,12 +259,15 @@ def corpus_stage(
     params: Iterable[type[Params]] = (),
     warm: Callable[[CorpusState, Context], object] | None = None,
     beside: bool = False,
+    rewrites: Iterable[str] = (),
 ) -> Callable[[CorpusFn], Stage]:
     """Decorator: declare a corpus-level stage."""
 
     def wrap(fn: CorpusFn) -> Stage:
-        reqs, provs = frozenset(requires), frozenset(provides)
-        return Stage(name, "corpus", reqs, provs, fn, version, tuple(params), warm=warm, beside=beside)
+        reqs, provs, rewritten = frozenset(requires), frozenset(provides), frozenset(rewrites)
+        return Stage(
+            name, "corpus", reqs, provs, fn, version, tuple(params), warm=warm, beside=beside, rewrites=rewritten
+        )
 
     return wrap
 

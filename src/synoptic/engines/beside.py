@@ -47,14 +47,16 @@ class Step:
 
 def corpus_steps(stages: Sequence[Stage], beside: bool) -> list[Step]:
     """The stages as steps: each alone, or with `beside`, a stage that declares `beside` together with
-    the stages after it up to the first that requires what it provides (none: it runs alone)."""
+    the stages after it up to the first that requires a layer it provides or rewrites (none: it runs
+    alone)."""
     steps: list[Step] = []
     i = 0
     while i < len(stages):
         stage = stages[i]
         if beside and stage.beside:
+            changed = stage.provides | stage.rewrites
             j = i + 1
-            while j < len(stages) and not (stages[j].requires & stage.provides):
+            while j < len(stages) and not (stages[j].requires & changed):
                 j += 1
             if j > i + 1:
                 steps.append(Step(tuple(stages[i + 1 : j]), stage))

@@ -281,6 +281,8 @@ def restamp(doc: Document, renamed: Mapping[str, str]) -> Document:
     provides=["linked_entities"],
     version="1",
     params=[LinkParams, ProperParams],
+    beside=True,  # `derivations` reads neither entities nor mentions
+    rewrites=["entities", "mentions"],
 )
 def link_entities_stage(state: CorpusState, ctx: Context) -> CorpusState:
     """Join a story's entities that different languages name differently (see the module's docstring)."""

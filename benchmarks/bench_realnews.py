@@ -54,7 +54,7 @@ class Run:
     words: dict[str, int]  # ... and their words (E5's cost grows with them)
     lead_encoded: int  # title + lead vectors computed by the per-article stage (articles annotated this run)
     helper_peak_mb: float  # the lingua helper process's peak (`stories.language_odds`), 0 when none ran
-    beside: set[str]  # corpus stages that ran in a forked process beside the next ones (`Stage.beside`)
+    beside: dict[str, float]  # corpus stages run in a forked process beside the next ones: MB it held of its own
 
 
 def helper_peak_mb() -> float:
@@ -86,7 +86,14 @@ def run_synoptic(folder: str, db: str) -> Run:
     seconds = {PER_ARTICLE: total - figures.sequential_seconds(), **figures.seconds}
     encoded, words = figures.encoded, figures.words
     return Run(
-        len(analysis.articles), len(analysis.rejected), seconds, encoded, words, lead, helper_peak_mb(), figures.beside
+        len(analysis.articles),
+        len(analysis.rejected),
+        seconds,
+        encoded,
+        words,
+        lead,
+        helper_peak_mb(),
+        figures.forked_mb,
     )
 
 
@@ -176,6 +183,17 @@ def main(argv: Sequence[str] | None = None) -> None:
     write_report(docs, len(files), (first, second, stored), peer, warm)
 
 
+def forked_lines(run: Run) -> list[str]:
+    """What the report says of the corpus stages that ran in forked processes beside others."""
+    if not run.beside:
+        return ["No corpus stage ran in a forked process beside others in the first run."]
+    held = ", ".join(f"`{name}` {mb:.0f} MB" for name, mb in sorted(run.beside.items()))
+    return [
+        "Corpus stages that ran in a forked process beside the next ones (`engines/beside.py`) held, at their",
+        f"end, this much memory of their own (pages written since the fork; the rest is shared): {held}.",
+    ]
+
+
 def write_report(docs: Sequence[wmt22.Group], n: int, runs: tuple[Any, Any, Any], peer: Any, warm: Any) -> None:
     first, second, stored = runs
     run: Run = first.value
@@ -240,6 +258,7 @@ def write_report(docs: Sequence[wmt22.Group], n: int, runs: tuple[Any, Any, Any]
         "Peak memory is the analysing process's. Beside it, the helper process that loads lingua's models for the",
         f"names cue (`stories/language_odds.py`) peaked at {run.helper_peak_mb:.0f} MB in the first run "
         f"({again.helper_peak_mb:.0f} MB in the second; {floor.helper_peak_mb:.0f} MB in the third).",
+        *forked_lines(run),
         "The gazetteer (CLDR and GeoNames names), the word-frequency tables (wordfreq's lists), E5's vocabulary",
         "and its ONNX graph are built once per machine and kept on disk (`disk_cache`); the runs above read them.",
         "A first run on a new machine builds them: "

@@ -56,6 +56,21 @@ def peak_mb(pid: int | None = None) -> float:
     return _peak_kb(pid) / 1024
 
 
+def private_mb() -> float:
+    """Memory this process holds of its own, in MB: the pages it wrote or allocated since it was forked
+    (private, clean or dirty), not those it still shares with its parent; 0 where Linux's
+    `smaps_rollup` cannot be read."""
+    kb = 0
+    try:
+        with open("/proc/self/smaps_rollup", encoding="ascii") as rollup:
+            for line in rollup:
+                if line.startswith(("Private_Clean:", "Private_Dirty:")):
+                    kb += int(line.split()[1])
+    except OSError:
+        return 0.0
+    return kb / 1024
+
+
 def _peak_kb(pid: int | None = None) -> int:
     """A process's peak resident memory in KB (this one's when `pid` is None; 0 for another one that
     cannot be read). Linux's VmHWM starts afresh with the new program; `ru_maxrss` does not: a spawned
@@ -250,14 +265,16 @@ def _e5_encoded(ctx: Any, field: str = "encoded") -> int:
 class StageFigures:
     """What `instrumented` stages add up, per stage: seconds, E5 texts encoded and their words. A stage
     run in a forked process beside others (`Stage.beside`) sends its figures back (`pipeline.ForkAware`:
-    this object is a resource of the run's context) and is listed in `beside`; its seconds overlap the
-    stages run meanwhile, so `sequential_seconds` leaves it out."""
+    this object is a resource of the run's context) and is listed in `beside`, with the memory its
+    process held of its own at the end (`forked_mb`); its seconds overlap the stages run meanwhile, so
+    `sequential_seconds` leaves it out."""
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = {}
         self.encoded: dict[str, int] = {}
         self.words: dict[str, int] = {}
         self.beside: set[str] = set()
+        self.forked_mb: dict[str, float] = {}
         self._pid = os.getpid()
         self._at_fork: tuple[dict[str, float], dict[str, int], dict[str, int]] | None = None
 
@@ -267,6 +284,7 @@ class StageFigures:
         self.words[name] = self.words.get(name, 0) + words
         if os.getpid() != self._pid:
             self.beside.add(name)
+            self.forked_mb[name] = private_mb()
 
     def sequential_seconds(self) -> float:
         """Seconds of the stages that ran one after another in the analysing process."""
@@ -282,14 +300,15 @@ class StageFigures:
             {k: v - old.get(k, 0) for k, v in t.items() if v != old.get(k, 0)}
             for t, old in zip(tables, before, strict=True)
         ]
-        return deltas, set(self.beside)
+        return deltas, set(self.beside), dict(self.forked_mb)
 
     def take_child_changes(self, changes: object) -> None:
-        deltas, beside = changes  # type: ignore[misc]
+        deltas, beside, forked_mb = changes  # type: ignore[misc]
         for table, delta in zip((self.seconds, self.encoded, self.words), deltas, strict=True):
             for k, v in delta.items():
                 table[k] = table.get(k, 0) + v
         self.beside |= beside
+        self.forked_mb.update(forked_mb)
 
 
 def instrumented(stage: Any, figures: StageFigures) -> Any:

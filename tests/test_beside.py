@@ -350,3 +350,30 @@ def test_stages_run_beside_each_other_only_where_the_run_uses_several_processes(
 def test_stages_run_one_after_another_where_no_process_can_be_forked(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(api, "can_fork", lambda: False)
     assert api.beside_allowed(_State(_Docs(247)), Settings(workers=2)) is False  # type: ignore[arg-type]
+
+
+def _hangs_in_a_child(state: CorpusState, ctx: Context) -> CorpusState:
+    if os.getpid() != PARENT:
+        __import__("time").sleep(60)  # as a deadlocked child would
+    return _pid_rejection(state, ctx)
+
+
+def test_a_child_that_sends_nothing_in_time_is_ended_and_its_stage_runs_here(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(beside, "GRACE_SECONDS", 0.5)
+    started: list[Any] = []
+    real_start = beside._Child.start
+
+    def start(stage: Stage, state: CorpusState, ctx: Context) -> Any:
+        started.append(real_start(stage, state, ctx))
+        return started[-1]
+
+    monkeypatch.setattr(beside._Child, "start", staticmethod(start))
+    side = _stage("side", _hangs_in_a_child, {"text"}, {"x"}, side=True)
+    with caplog.at_level(logging.WARNING, logger="synoptic.engines.beside"):
+        out, _ = _run(Step((MAIN,), side))
+    assert [r.reason for r in out.rejected] == [str(PARENT)]
+    assert "side did not finish in a forked process within 0 s" in caplog.text
+    with pytest.raises(ChildProcessError):  # ended and reaped
+        os.waitpid(started[0].pid, os.WNOHANG)

@@ -125,10 +125,19 @@ def test_the_side_stage_runs_in_another_process_and_its_changes_are_merged() -> 
     assert {"x", "marks", "other_marks"} <= out.provided
 
 
-def test_without_fork_the_side_stage_runs_here_with_the_same_result(monkeypatch: pytest.MonkeyPatch) -> None:
+def _sees_marks(state: CorpusState, ctx: Context) -> CorpusState:
+    seen = any(isinstance(x, Marks) for x in state.intermediate)
+    return replace(state, rejected=(Rejection("side", f"{os.getpid()} saw marks: {seen}"),))
+
+
+def test_without_fork_the_side_stage_runs_here_on_the_state_before_the_others(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setattr(beside, "can_fork", lambda: False)
-    out, _ = _run(Step((MAIN,), SIDE))
-    assert [r.reason for r in out.rejected] == [str(PARENT)]
+    side = _stage("side", _sees_marks, {"text"}, {"x"}, side=True)
+    out, seen = _run(Step((MAIN,), side))
+    assert seen == ["side", "main"]
+    assert [r.reason for r in out.rejected] == [f"{PARENT} saw marks: False"]  # as when it ran first
     assert out.layer(Marks).pid == PARENT and "x" in out.provided
 
 

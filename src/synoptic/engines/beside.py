@@ -12,7 +12,8 @@ recorded (the vectors its E5 encoded, which the parent keeps and stores). The ch
 parent's store connection: it reads stored vectors through a connection of its own.
 
 Where no process can be forked, or the child fails (its error is logged) or seems stuck (`PATIENCE`),
-the stage runs here after the others, with the same result.
+the stage runs here once the others are done, on the state it would have had before them, and its
+changes are merged as a child's are: the same result.
 """
 
 from __future__ import annotations
@@ -103,8 +104,8 @@ def run_step(step: Step, state: CorpusState, ctx: Context, on_stage: Callable[[S
         raise
     patience = max(GRACE_SECONDS, PATIENCE * (time.monotonic() - started))
     changes = child.result(patience) if child is not None else None
-    if changes is None:
-        return run_corpus_stages([step.side], after, ctx)
+    if changes is None:  # here, on the state it would have had one after another
+        changes = changes_of(state, run_corpus_stages([step.side], state, ctx), {})
     return merged(step.side, step.main, state, after, changes, ctx)
 
 
@@ -146,12 +147,13 @@ class _Changes:
     resources: dict[str, object]
 
 
-def changes_of(before: CorpusState, out: CorpusState, ctx: Context) -> _Changes:
-    """What running a stage on `before` changed (fields compared by identity: stages replace, never mutate)."""
+def changes_of(before: CorpusState, out: CorpusState, resources: dict[str, object]) -> _Changes:
+    """What running a stage on `before` changed (fields compared by identity: stages replace, never
+    mutate), with what the resources of a forked child recorded (`Context.child_changes`)."""
     names = [f.name for f in fields(CorpusState) if f.name not in _MERGED_APART]
     changed = {n: getattr(out, n) for n in names if getattr(out, n) is not getattr(before, n)}
     layers = tuple(x for x in out.intermediate if not any(x is y for y in before.intermediate))
-    return _Changes(changed, layers, out.provided - before.provided, ctx.child_changes())
+    return _Changes(changed, layers, out.provided - before.provided, resources)
 
 
 class _Child:
@@ -232,7 +234,8 @@ def _run_child(stage: Stage, state: CorpusState, ctx: Context, fd: int) -> None:
         try:
             ctx.forked_child()
             out = run_corpus_stages([stage], state, ctx)
-            data = pickle.dumps(("done", changes_of(state, out, ctx)), protocol=pickle.HIGHEST_PROTOCOL)
+            changes = changes_of(state, out, ctx.child_changes())
+            data = pickle.dumps(("done", changes), protocol=pickle.HIGHEST_PROTOCOL)
         except BaseException:
             data = pickle.dumps(("failed", traceback.format_exc()))
         with os.fdopen(fd, "wb") as f:

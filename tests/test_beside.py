@@ -112,13 +112,13 @@ def _state() -> CorpusState:
 
 def _run(step: Step, state: CorpusState | None = None) -> tuple[CorpusState, list[str]]:
     seen: list[str] = []
-    out = run_step(step, state or _state(), Context(Settings()), lambda s: seen.append(s.name))
+    out = run_step(step, state or _state(), Context(Settings()), seen.append)
     return out, seen
 
 
 def test_the_side_stage_runs_in_another_process_and_its_changes_are_merged() -> None:
     out, seen = _run(Step((MAIN, MAIN2), SIDE))
-    assert seen == ["side", "main", "main2"]  # as the phases are announced
+    assert seen == ["side (in parallel)", "main", "main2"]  # as the phases are announced
     [rejection] = out.rejected
     assert int(rejection.reason) != PARENT  # written in the child
     assert out.layer(Marks).pid == PARENT and out.layer(OtherMarks).pid == PARENT
@@ -136,7 +136,7 @@ def test_without_fork_the_side_stage_runs_here_on_the_state_before_the_others(
     monkeypatch.setattr(beside, "can_fork", lambda: False)
     side = _stage("side", _sees_marks, {"text"}, {"x"}, side=True)
     out, seen = _run(Step((MAIN,), side))
-    assert seen == ["side", "main"]
+    assert seen == ["main", "side"]  # as they run
     assert [r.reason for r in out.rejected] == [f"{PARENT} saw marks: False"]  # as when it ran first
     assert out.layer(Marks).pid == PARENT and "x" in out.provided
 
@@ -181,7 +181,8 @@ def test_a_child_that_fails_or_dies_leaves_the_stage_to_the_parent(
 ) -> None:
     side = _stage("side", fn, {"text"}, {"x"}, side=True)
     with caplog.at_level(logging.WARNING, logger="synoptic.engines.beside"):
-        out, _ = _run(Step((MAIN,), side))
+        out, seen = _run(Step((MAIN,), side))
+    assert seen == ["side (in parallel)", "main", "side"]  # started in a child, then run here
     assert [r.reason for r in out.rejected] == [str(PARENT)]
     assert "side failed in a forked process; running it here instead" in caplog.text and logged in caplog.text
 
@@ -225,7 +226,7 @@ def test_fork_aware_resources_send_their_changes_to_the_parent() -> None:
     ctx = Context(Settings())
     recorder = ctx.resource("recorder", _Recorder)
     assert isinstance(recorder, ForkAware)
-    run_step(Step((MAIN,), SIDE), _state(), ctx, lambda s: None)
+    run_step(Step((MAIN,), SIDE), _state(), ctx, lambda name: None)
     assert not recorder.in_child  # the parent's copy
     [(word, pid)] = recorder.taken
     assert word == "from" and pid != PARENT

@@ -82,21 +82,23 @@ def can_fork() -> bool:
     return hasattr(os, "fork")
 
 
-def run_step(step: Step, state: CorpusState, ctx: Context, on_stage: Callable[[Stage], None]) -> CorpusState:
+def run_step(step: Step, state: CorpusState, ctx: Context, on_stage: Callable[[str], None]) -> CorpusState:
     """Run one step: its side stage in a forked process (when it has one) while its main stages run
-    here, then the side's changes merged into the state."""
+    here, then the side's changes merged into the state. `on_stage` hears each stage's name as it
+    starts (a side stage's marked "(in parallel)" when it starts in a child)."""
     if step.side is None:
         for stage in step.main:
-            on_stage(stage)
+            on_stage(stage.name)
             state = run_corpus_stages([stage], state, ctx)
         return state
-    on_stage(step.side)
     child = _Child.start(step.side, state, ctx)
+    if child is not None:
+        on_stage(f"{step.side.name} (in parallel)")
     started = time.monotonic()
     try:
         after = state
         for stage in step.main:
-            on_stage(stage)
+            on_stage(stage.name)
             after = run_corpus_stages([stage], after, ctx)
     except BaseException:
         if child is not None:
@@ -105,6 +107,7 @@ def run_step(step: Step, state: CorpusState, ctx: Context, on_stage: Callable[[S
     patience = max(GRACE_SECONDS, PATIENCE * (time.monotonic() - started))
     changes = child.result(patience) if child is not None else None
     if changes is None:  # here, on the state it would have had one after another
+        on_stage(step.side.name)
         changes = changes_of(state, run_corpus_stages([step.side], state, ctx), {})
     return merged(step.side, step.main, state, after, changes, ctx)
 

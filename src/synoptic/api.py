@@ -16,8 +16,9 @@ from .corpus import Documents
 from .default_pipeline import checked_settings, default_pipeline, run_settings
 from .engines import get_engine
 from .engines.beside import can_fork, corpus_steps, run_step
+from .engines.local import wanted_processes
 from .ingest import read_paths, with_duplicate
-from .machine import long_lived_heap, release_free_memory, usable_cpus
+from .machine import long_lived_heap, release_free_memory
 from .models import Analysis, Article, Document, Rejection
 from .pipeline import Context, CorpusState, Pipeline, warm_corpus_stages
 from .progress import NullProgress, Progress
@@ -124,7 +125,7 @@ def beside_allowed(state: CorpusState, settings: Settings) -> bool:
     several processes (`workers`, and at least `parallel_min_articles` articles, as for the per-article
     stages) and keeps its documents decoded (a large run, which keeps them encoded to bound its memory,
     runs its stages one after another)."""
-    several = (settings.workers or usable_cpus()) > 1 and len(state.documents) >= settings.parallel_min_articles
+    several = wanted_processes(settings, len(state.documents)) > 1
     return can_fork() and settings.engine == "local" and several and not state.documents.encoded
 
 

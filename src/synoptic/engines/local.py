@@ -91,12 +91,16 @@ def preload(stages: Sequence[Stage], ctx: Context) -> dict[str, Any]:
     return ctx.forkable()
 
 
-def worker_count(settings: Settings, todo: int) -> int:
-    """Processes to use for `todo` articles: 1 below the parallel threshold, else `workers` (0: all CPUs)."""
+def wanted_processes(settings: Settings, todo: int) -> int:
+    """Processes a run of `todo` articles may use: 1 below the parallel threshold, else `workers` (0: all CPUs)."""
     if todo < settings.parallel_min_articles:
         return 1
-    wanted = settings.workers or usable_cpus()
-    return max(1, min(wanted, -(-todo // settings.batch_size)))
+    return settings.workers or usable_cpus()
+
+
+def worker_count(settings: Settings, todo: int) -> int:
+    """Processes to use for `todo` articles: those wanted (`wanted_processes`), at most one per batch."""
+    return max(1, min(wanted_processes(settings, todo), -(-todo // settings.batch_size)))
 
 
 class LocalEngine:

@@ -104,9 +104,14 @@ def recall(memo: OrderedDict[Any, Matrix], keys: Sequence[Any], size: int) -> Ma
     for key in keys:
         memo.move_to_end(key)
         rows.append(memo[key])
+    forget_oldest(memo, size)
+    return np.stack(rows)
+
+
+def forget_oldest(memo: OrderedDict[Any, Matrix], size: int) -> None:
+    """Forget the least recently used rows beyond `size`."""
     while len(memo) > size:
         memo.popitem(last=False)
-    return np.stack(rows)
 
 
 class NullEmbedder:
@@ -248,8 +253,7 @@ class E5Embedder:
         fresh, counts = cast(tuple[dict[str, Matrix], EmbedStats], changes)
         for text, row in fresh.items():
             self._cache[text] = row
-        while len(self._cache) > self._cache_size:
-            self._cache.popitem(last=False)
+        forget_oldest(self._cache, self._cache_size)
         if self._store is not None and fresh:
             self._store.put_vectors(self.vectors, {text_key(t): row.astype(np.float16) for t, row in fresh.items()})
         for f in fields(EmbedStats):

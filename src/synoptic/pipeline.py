@@ -79,6 +79,10 @@ class Slot(Generic[T]):
 BASE_LAYERS = frozenset({"text", "metadata"})
 
 
+#: The prefix of the resource keys of the services `Slot`s hold (`Context.provided`).
+SLOT_KEY = "slot:"
+
+
 class Context:
     """What stages share during one run: settings and lazily loaded, cached resources (models).
 
@@ -102,7 +106,7 @@ class Context:
         build = self._providers.get(slot.name)
         if build is None:
             return None
-        value: T = self.resource(f"slot:{slot.name}", build)
+        value: T = self.resource(SLOT_KEY + slot.name, build)
         return value
 
     def resource(self, key: str, build: Callable[[], T], forkable: bool = False) -> T:
@@ -139,7 +143,7 @@ class Context:
         offered, and `ForkAware` resources start recording what the parent must take over."""
         self.store = self.store.forked_reader() if self.store is not None else None
         self._providers = {}
-        self._resources = {k: v for k, v in self._resources.items() if not k.startswith("slot:")}
+        self._resources = {k: v for k, v in self._resources.items() if not k.startswith(SLOT_KEY)}
         for value in self._resources.values():
             if isinstance(value, ForkAware):
                 value.forked_child()

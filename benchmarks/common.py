@@ -265,16 +265,15 @@ def _e5_encoded(ctx: Any, field: str = "encoded") -> int:
 class StageFigures:
     """What `instrumented` stages add up, per stage: seconds, E5 texts encoded and their words. A stage
     run in a forked process beside others (`Stage.beside`) sends its figures back (`pipeline.ForkAware`:
-    this object is a resource of the run's context) and is listed in `beside`, with the memory its
-    process held of its own at the end (`forked_mb`); its seconds overlap the stages run meanwhile, so
+    this object is a resource of the run's context) and is listed in `forked_mb`, with the memory its
+    process held of its own at the end; its seconds overlap the stages run meanwhile, so
     `sequential_seconds` leaves it out."""
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = {}
         self.encoded: dict[str, int] = {}
         self.words: dict[str, int] = {}
-        self.beside: set[str] = set()
-        self.forked_mb: dict[str, float] = {}
+        self.forked_mb: dict[str, float] = {}  # by stage run in a forked process
         self._pid = os.getpid()
         self._at_fork: tuple[dict[str, float], dict[str, int], dict[str, int]] | None = None
 
@@ -283,12 +282,11 @@ class StageFigures:
         self.encoded[name] = self.encoded.get(name, 0) + encoded
         self.words[name] = self.words.get(name, 0) + words
         if os.getpid() != self._pid:
-            self.beside.add(name)
             self.forked_mb[name] = private_mb()
 
     def sequential_seconds(self) -> float:
         """Seconds of the stages that ran one after another in the analysing process."""
-        return sum(v for k, v in self.seconds.items() if k not in self.beside)
+        return sum(v for k, v in self.seconds.items() if k not in self.forked_mb)
 
     def forked_child(self) -> None:
         self._at_fork = (dict(self.seconds), dict(self.encoded), dict(self.words))
@@ -300,14 +298,13 @@ class StageFigures:
             {k: v - old.get(k, 0) for k, v in t.items() if v != old.get(k, 0)}
             for t, old in zip(tables, before, strict=True)
         ]
-        return deltas, set(self.beside), dict(self.forked_mb)
+        return deltas, dict(self.forked_mb)
 
     def take_child_changes(self, changes: object) -> None:
-        deltas, beside, forked_mb = changes  # type: ignore[misc]
+        deltas, forked_mb = changes  # type: ignore[misc]
         for table, delta in zip((self.seconds, self.encoded, self.words), deltas, strict=True):
             for k, v in delta.items():
                 table[k] = table.get(k, 0) + v
-        self.beside |= beside
         self.forked_mb.update(forked_mb)
 
 

@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import threading
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
@@ -182,24 +183,23 @@ class E5Embedder:
         cache_size: int = 200_000,
         store: VectorCache | None = None,
         load: Callable[[], OnnxE5] | None = None,
+        early: Mapping[str, Matrix] | None = None,
     ) -> None:
         """`load` gives the model (a run shares one, built before workers fork); by default this
-        embedder loads its own, with `calls` batches at once."""
+        embedder loads its own, with `calls` batches at once. `early`: vectors the same model encoded
+        ahead of need (`encode_early`), by model text; a text found there is taken as encoded when first
+        asked for (counted, remembered and stored then), so the counts and the store are the same as
+        without them."""
         self._calls = calls or usable_cpus()
         self._load = load
         self._model: OnnxE5 | None = None  # loaded by the first text not found in memory or the store
         self._cache: OrderedDict[str, Matrix] = OrderedDict()
+        self._early = early or {}
         self._cache_size = cache_size
         self._store = store
         self.stats = EmbedStats()
         self._fresh: dict[str, Matrix] | None = None  # in a forked child: what it encoded, for the parent
         self._stats_at_fork = EmbedStats()
-
-    def _encode(self, texts: list[str]) -> Matrix:
-        """Unit vectors of `texts`."""
-        if self._model is None:
-            self._model = self._load() if self._load is not None else load_e5(self._calls)
-        return self._model.query(texts)  # unit vectors already
 
     def _from_store(self, texts: list[str]) -> list[str]:
         """Move vectors the store holds into memory; the texts it did not hold."""
@@ -222,8 +222,7 @@ class E5Embedder:
         self.stats.memory_hits += len(keys) - len(wanted)
         missing = self._from_store(wanted)
         if missing:
-            # rounded to float16 as stored, so a vector is the same whether encoded now or read back later
-            fresh = _normalise(self._encode(missing).astype(np.float16))
+            fresh = self._fresh_vectors(missing)
             self.stats.encoded += len(missing)
             self.stats.words += sum(len(t.split()) for t in missing)
             for key, row in zip(missing, fresh, strict=True):
@@ -235,6 +234,16 @@ class E5Embedder:
                     self.vectors, {text_key(t): row.astype(np.float16) for t, row in zip(missing, fresh, strict=True)}
                 )
         return recall(self._cache, keys, self._cache_size).astype(np.float32, copy=False)
+
+    def _fresh_vectors(self, texts: list[str]) -> Matrix:
+        """Stored-form vectors of `texts`: those encoded early taken over, the others encoded now."""
+        todo = [t for t in texts if t not in self._early]
+        encoded: dict[str, Matrix] = {}
+        if todo:
+            if self._model is None:
+                self._model = self._load() if self._load is not None else load_e5(self._calls)
+            encoded = dict(zip(todo, stored_form(self._model.query(todo)), strict=True))
+        return np.stack([self._early[t] if t in self._early else encoded[t] for t in texts])
 
     def forked_child(self) -> None:
         """In a process forked to run a stage beside the parent's (`pipeline.ForkAware`): read stored
@@ -260,6 +269,30 @@ class E5Embedder:
             setattr(self.stats, f.name, getattr(self.stats, f.name) + getattr(counts, f.name))
 
 
+def stored_form(vectors: Matrix) -> Matrix:
+    """E5's unit vectors rounded to float16 as the store keeps them (and normalised again), so that a
+    vector is the same whether encoded now or read back later."""
+    return _normalise(vectors.astype(np.float16))
+
+
+#: The resource holding the vectors encoded before the workers fork (`encode_early`), by model text.
+EARLY_VECTORS = "e5:early"
+
+
+def encode_early(ctx: Context, texts: Sequence[str], stop: threading.Event) -> None:
+    """Encode `texts` with the run's E5 model one at a time, on one core, until `stop` is set, into a
+    forkable resource that the run's E5 embedders take vectors from when they are asked for these
+    texts (`e5_embedder`): an article stage's `early` work, done while the engine's process loads the
+    other stages' models."""
+    model = e5_model(ctx)
+    early: dict[str, Matrix] = ctx.resource(EARLY_VECTORS, dict, forkable=True)
+    for text in dict.fromkeys(model_text(t) for t in texts):
+        if stop.is_set():
+            return
+        if text not in early:
+            early[text] = stored_form(model.query([text], calls=1))[0]
+
+
 def static_embedder(ctx: Context) -> Embedder:
     """The run's shared static embedder."""
     return ctx.resource("embedder:static", StaticEmbedder)
@@ -282,4 +315,6 @@ def e5_model(ctx: Context) -> OnnxE5:
 def e5_embedder(ctx: Context) -> Embedder:
     """The run's shared E5 embedder, persisting vectors in the run's store; its memory of texts is
     per process, the model shared (`e5_model`)."""
-    return ctx.resource("embedder:e5", lambda: E5Embedder(store=ctx.store, load=lambda: e5_model(ctx)))
+    return ctx.resource(
+        "embedder:e5", lambda: E5Embedder(store=ctx.store, load=lambda: e5_model(ctx), early=ctx.peek(EARLY_VECTORS))
+    )

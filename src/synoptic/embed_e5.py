@@ -343,15 +343,16 @@ class OnnxE5:
         """The pieces of `text` with E5's `query: ` prefix, without the start and end marks."""
         return self._tokenizer.content_ids("query: " + text)
 
-    def query(self, texts: Sequence[str]) -> Matrix:
-        """Unit vectors, one row per text."""
+    def query(self, texts: Sequence[str], calls: int | None = None) -> Matrix:
+        """Unit vectors, one row per text; `calls` batches at once (default: the model's own number)."""
         windows = self._windows(texts)
         batches = same_length_batches([len(w.ids) for w in windows], BATCH_TOKENS)
         jobs = [[windows[i].ids for i in batch] for batch in batches]
-        if self._calls == 1 or len(jobs) <= 1:
+        calls = calls or self._calls
+        if calls == 1 or len(jobs) <= 1:
             done = [self._means(job) for job in jobs]
         else:
-            with ThreadPoolExecutor(min(self._calls, len(jobs))) as pool:
+            with ThreadPoolExecutor(min(calls, len(jobs))) as pool:
                 done = list(pool.map(self._means, jobs))
         out = np.zeros((len(texts), self.dim), np.float32)
         weight = np.zeros(len(texts), np.float32)

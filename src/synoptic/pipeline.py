@@ -14,6 +14,7 @@ only later stages read (the comparison's alignments), so requires/provides see e
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar, Generic, Literal, Protocol, TypeVar, runtime_checkable
@@ -210,6 +211,8 @@ class CorpusState:
 
 ArticleFn = Callable[[Sequence[Document], Context], list[Document]]
 CorpusFn = Callable[[CorpusState, Context], CorpusState]
+#: An article stage's early work (`Stage.early`): the run's articles, its context, and the event that asks it to stop.
+EarlyFn = Callable[[Sequence[Document], Context, threading.Event], object]
 
 
 @dataclass(frozen=True)
@@ -224,7 +227,11 @@ class Stage:
     stages that a corpus stage changes (`link_entities` joins entities, so it rewrites `entities` and
     `mentions`). `beside`, for a corpus stage that reads only the layers it requires: it may run in a
     forked process while the parent runs the stages after it that require none of the layers it
-    provides or rewrites (`engines.beside`)."""
+    provides or rewrites (`engines.beside`). `early`, for an article stage: work the local engine
+    starts on the articles of a run in a thread of its own process while the other stages' `preload`
+    runs, before the workers fork (the loading leaves a core idle); it keeps what it computes in
+    forkable resources, for the workers to find, and returns soon after its event is set. It runs
+    after the stage's own `preload`, in the same thread; the stage gives the same result without it."""
 
     name: str
     scope: Literal["article", "corpus"]
@@ -237,6 +244,7 @@ class Stage:
     warm: Callable[[CorpusState, Context], object] | None = None
     beside: bool = False
     rewrites: frozenset[str] = frozenset()
+    early: EarlyFn | None = None
 
 
 def article_stage(
@@ -246,11 +254,13 @@ def article_stage(
     version: str = "1",
     params: Iterable[type[Params]] = (),
     preload: Callable[[Context], object] | None = None,
+    early: EarlyFn | None = None,
 ) -> Callable[[ArticleFn], Stage]:
     """Decorator: declare a per-article stage."""
 
     def wrap(fn: ArticleFn) -> Stage:
-        return Stage(name, "article", frozenset(requires), frozenset(provides), fn, version, tuple(params), preload)
+        reqs, provs = frozenset(requires), frozenset(provides)
+        return Stage(name, "article", reqs, provs, fn, version, tuple(params), preload, early=early)
 
     return wrap
 

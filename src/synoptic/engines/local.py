@@ -13,6 +13,7 @@ and run in-process.
 from __future__ import annotations
 
 import gc
+import logging
 import os
 import signal
 import sys
@@ -31,6 +32,7 @@ from ..settings import Settings
 from .refs import StageRef, resolve_stage, stage_ref
 
 _START_METHOD = "fork"
+_log = logging.getLogger(__name__)
 #: The worker process's stages and context, set once by `_start_worker` (never at import).
 _worker: tuple[list[Stage], Context] | None = None
 
@@ -82,13 +84,46 @@ def _run_batch(docs: list[Document]) -> tuple[list[Document], list[Rejection]]:
     return run_article_stages(stages, docs, ctx)
 
 
-def preload(stages: Sequence[Stage], ctx: Context) -> dict[str, Any]:
+def preload(stages: Sequence[Stage], ctx: Context, docs: Sequence[Document] = ()) -> dict[str, Any]:
     """Build the process-wide data and models of `stages` here, once, so that forked workers inherit
-    them; the context's forkable resources (models), for the workers' contexts to adopt."""
-    for stage in stages:
+    them; the context's forkable resources (models), for the workers' contexts to adopt.
+
+    Loading is one thread of Python and leaves the other cores idle, so with `docs` (the articles the
+    workers will annotate) each stage with `early` work loads its models and starts that work in a
+    thread of its own while the others load; it is stopped, and its thread joined, before this
+    returns, since a process must not fork while another of its threads runs."""
+    early = [s for s in stages if s.early is not None] if docs else []
+    stop = threading.Event()
+    threads = [
+        threading.Thread(target=_early, args=(s, docs, ctx, stop), name=f"synoptic-early-{s.name}", daemon=True)
+        for s in early
+    ]
+    for thread in threads:
+        thread.start()
+    try:
+        for stage in stages:
+            if stage.preload is not None and all(stage is not s for s in early):
+                stage.preload(ctx)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
+    for stage in early:
+        if stage.preload is not None:
+            stage.preload(ctx)  # built in its thread already, unless that failed: then here, failing aloud
+    return ctx.forkable()
+
+
+def _early(stage: Stage, docs: Sequence[Document], ctx: Context, stop: threading.Event) -> None:
+    """A stage's preload and early work, in the thread `preload` starts; a failure is logged (the
+    stage does the work itself in the workers)."""
+    try:
         if stage.preload is not None:
             stage.preload(ctx)
-    return ctx.forkable()
+        if stage.early is not None and not stop.is_set():
+            stage.early(docs, ctx, stop)
+    except Exception:
+        _log.warning("early work of stage %r failed; its workers do it", stage.name, exc_info=True)
 
 
 def wanted_processes(settings: Settings, todo: int) -> int:
@@ -125,7 +160,7 @@ class LocalEngine:
         progress = progress or NullProgress()
         size = ctx.settings.batch_size
         batches = [list(docs[i : i + size]) for i in range(0, len(docs), size)]
-        pool = self._pool_for(stages, ctx, len(docs))
+        pool = self._pool_for(stages, ctx, docs)
         results = pool.map(_run_batch, batches) if pool else (run_article_stages(stages, b, ctx) for b in batches)
         out: list[Document] = []
         rejected: list[Rejection] = []
@@ -135,18 +170,19 @@ class LocalEngine:
             progress.advance(len(batch))
         return out, rejected
 
-    def _pool_for(self, stages: Sequence[Stage], ctx: Context, todo: int) -> Executor | None:
-        """A process pool for these stages (kept across calls of one run), or None to run in-process."""
+    def _pool_for(self, stages: Sequence[Stage], ctx: Context, docs: Sequence[Document]) -> Executor | None:
+        """A process pool for these stages (kept across calls of one run), or None to run in-process;
+        a new pool's loading gives the stages' early work a head start on `docs`."""
         settings = ctx.settings
         refs = tuple(stage_ref(s) for s in stages)
-        workers = worker_count(settings, todo)
+        workers = worker_count(settings, len(docs))
         if workers <= 1 or not all(isinstance(r, tuple) for r in refs):
             return None
         if self._pool is None or self._pool_key != (refs, workers):
             self.close()
             method = _START_METHOD if _START_METHOD in get_all_start_methods() else "spawn"
             # forked workers share the parent's models as built (copy on write); spawned ones load their own
-            inherited = preload(stages, ctx) if method == "fork" else {}
+            inherited = preload(stages, ctx, docs) if method == "fork" else {}
             self._pool = ProcessPoolExecutor(
                 workers,
                 mp_context=get_context(method),

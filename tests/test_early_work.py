@@ -132,6 +132,7 @@ def test_vectors_encoded_early_are_those_encoded_late_and_count_as_encoded_on_fi
         embedder = E5Embedder(store=store, load=load, early=early)
         first = embedder.encode(TEXTS[:2])
         assert not loads, "every text was encoded early: the model is not even asked"
+        assert early == {}, "taken out once used"
         assert (embedder.stats.encoded, embedder.stats.memory_hits) == (2, 0)
         assert len(store.get_vectors(E5Embedder.vectors, [text_key(model_text(t)) for t in TEXTS[:2]])) == 2
         again = embedder.encode(TEXTS)

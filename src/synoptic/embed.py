@@ -21,7 +21,7 @@ import base64
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
@@ -183,13 +183,13 @@ class E5Embedder:
         cache_size: int = 200_000,
         store: VectorCache | None = None,
         load: Callable[[], OnnxE5] | None = None,
-        early: Mapping[str, Matrix] | None = None,
+        early: dict[str, Matrix] | None = None,
     ) -> None:
         """`load` gives the model (a run shares one, built before workers fork); by default this
         embedder loads its own, with `calls` batches at once. `early`: vectors the same model encoded
-        ahead of need (`encode_early`), by model text; a text found there is taken as encoded when first
-        asked for (counted, remembered and stored then), so the counts and the store are the same as
-        without them."""
+        ahead of need (`encode_early`), by model text; a text found there is taken out and counted as
+        encoded when first asked for (then remembered and stored), so the counts and the store are the
+        same as without them."""
         self._calls = calls or usable_cpus()
         self._load = load
         self._model: OnnxE5 | None = None  # loaded by the first text not found in memory or the store
@@ -243,7 +243,7 @@ class E5Embedder:
             if self._model is None:
                 self._model = self._load() if self._load is not None else load_e5(self._calls)
             encoded = dict(zip(todo, stored_form(self._model.query(todo)), strict=True))
-        return np.stack([self._early[t] if t in self._early else encoded[t] for t in texts])
+        return np.stack([self._early.pop(t) if t in self._early else encoded[t] for t in texts])
 
     def forked_child(self) -> None:
         """In a process forked to run a stage beside the parent's (`pipeline.ForkAware`): read stored

@@ -114,12 +114,12 @@ def rules_system(docs: list[Document], ctx: Context) -> Links:
 def baseline_system(docs: list[Document], ctx: Context) -> Links:
     """spaCy NER alone, every entity label, linked by exact surface string."""
     from synoptic.annotate.entities import _spacy
-    from synoptic.annotate.spacy_models import NOT_FOR_NER
+    from synoptic.annotate.spacy_models import unread_by
 
     nlp = _spacy(ctx)
     out: Links = {}
     texts = [d.article.text for d in docs]
-    for d, sdoc in zip(docs, nlp.pipe(texts, batch_size=16, disable=NOT_FOR_NER), strict=True):
+    for d, sdoc in zip(docs, nlp.pipe(texts, batch_size=16, disable=unread_by(nlp, "ner")), strict=True):
         out[d.id] = [
             (e.start_char, e.end_char, e.text)
             for e in sdoc.ents

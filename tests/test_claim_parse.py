@@ -80,11 +80,11 @@ PARSE_TABLE = [
 
 
 def test_the_parse_without_the_tagger_gives_the_full_pipelines_slots() -> None:
-    from synoptic.annotate.spacy_models import NOT_FOR_PARSE, spacy_pipeline
+    from synoptic.annotate.spacy_models import spacy_pipeline, unread_by
 
-    assert {"tagger", "attribute_ruler"} <= set(NOT_FOR_PARSE)
     nlp = spacy_pipeline(Context(Settings()), claim_parse.parser_of("en"))
-    lean = [claim_parse._slots_of(d) for d in nlp.pipe(PARSE_TABLE, disable=list(NOT_FOR_PARSE))]
+    assert set(unread_by(nlp, "parser")) == {"tagger", "attribute_ruler", "ner"}  # the parser reads tok2vec
+    lean = [claim_parse._slots_of(d) for d in nlp.pipe(PARSE_TABLE, disable=list(unread_by(nlp, "parser")))]
     full = [claim_parse._slots_of(d) for d in nlp.pipe(PARSE_TABLE, disable=["ner"])]
     assert lean == full
     assert all(s.get("action") for s in lean)

@@ -37,7 +37,7 @@ from .names import (
 )
 from .org_names import org_names
 from .proper import ProperParams, proper_names
-from .spacy_models import NOT_FOR_NER, preload_spacy, spacy_pipeline
+from .spacy_models import preload_spacy, spacy_pipeline, unread_by
 
 log = logging.getLogger(__name__)
 
@@ -466,7 +466,7 @@ def entities_stage(docs: Sequence[Document], ctx: Context) -> list[Document]:
     for model, idx in by_model.items():
         nlp = _spacy(ctx, model)
         texts = [docs[i].article.text for i in idx]
-        for i, sdoc in zip(idx, nlp.pipe(texts, batch_size=16, disable=NOT_FOR_NER), strict=True):
+        for i, sdoc in zip(idx, nlp.pipe(texts, batch_size=16, disable=unread_by(nlp, "ner")), strict=True):
             ents = [(e.start_char, e.end_char, e.label_) for e in sdoc.ents]
             found[i] = english_mentions(docs[i].article.text, ents, rec.gazetteer, docs[i].article.language)
     out: list[Document] = []

@@ -15,7 +15,7 @@ from dataclasses import replace
 from typing import Any
 
 from .. import langdata
-from ..annotate.spacy_models import NOT_FOR_PARSE, preload_spacy, spacy_pipeline
+from ..annotate.spacy_models import preload_spacy, spacy_pipeline, unread_by
 from ..models import Document, SentenceParse
 from ..pipeline import Context, article_stage
 from .claims import ClaimParams, ClaimUnit, is_claim_sentence
@@ -62,7 +62,8 @@ def _slots_of(doc: Any) -> dict[str, str]:
 def parse_texts(ctx: Context, model: str, texts: Iterable[str]) -> dict[str, dict[str, str]]:
     """The slots of each distinct text, each parsed alone by the spaCy pipeline `model`."""
     distinct = list(dict.fromkeys(texts))
-    docs = spacy_pipeline(ctx, model).pipe(distinct, batch_size=PARSE_BATCH, disable=NOT_FOR_PARSE)
+    nlp = spacy_pipeline(ctx, model)
+    docs = nlp.pipe(distinct, batch_size=PARSE_BATCH, disable=unread_by(nlp, "parser"))
     return {text: _slots_of(doc) for text, doc in zip(distinct, docs, strict=True)}
 
 

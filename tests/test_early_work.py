@@ -61,11 +61,11 @@ def test_early_work_runs_in_a_thread_beside_the_other_preloads_and_is_joined() -
         stop.wait(10)
         seen["other preload done first"] = other_done.is_set()
 
-    def slow_preload(ctx: Context) -> None:
+    def other_preload(ctx: Context) -> None:
         other_done.set()
 
     ctx = Context(Settings())
-    inherited = preload([_stage(early), _stage(None, slow_preload)], ctx, [_doc(1), _doc(2)])
+    inherited = preload([_stage(early), _stage(None, other_preload)], ctx, [_doc(1), _doc(2)])
     assert seen["thread"] == "synoptic-early-probe"
     assert seen["docs"] == ["a1", "a2"]
     assert seen["other preload done first"] is True  # stopped only once the others had loaded

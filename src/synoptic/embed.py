@@ -222,18 +222,19 @@ class E5Embedder:
         self.stats.memory_hits += len(keys) - len(wanted)
         missing = self._from_store(wanted)
         if missing:
-            fresh = self._fresh_vectors(missing)
+            fresh = dict(zip(missing, self._fresh_vectors(missing), strict=True))
             self.stats.encoded += len(missing)
             self.stats.words += sum(len(t.split()) for t in missing)
-            for key, row in zip(missing, fresh, strict=True):
-                self._cache[key] = row
+            self._keep(fresh)
             if self._fresh is not None:
-                self._fresh.update(zip(missing, fresh, strict=True))
-            if self._store is not None:
-                self._store.put_vectors(
-                    self.vectors, {text_key(t): row.astype(np.float16) for t, row in zip(missing, fresh, strict=True)}
-                )
+                self._fresh.update(fresh)
         return recall(self._cache, keys, self._cache_size).astype(np.float32, copy=False)
+
+    def _keep(self, rows: dict[str, Matrix]) -> None:
+        """Remember these vectors (by model text) and store them, float16 by text key."""
+        self._cache.update(rows)
+        if self._store is not None and rows:
+            self._store.put_vectors(self.vectors, {text_key(t): row.astype(np.float16) for t, row in rows.items()})
 
     def _fresh_vectors(self, texts: list[str]) -> Matrix:
         """Stored-form vectors of `texts`: those encoded early taken over, the others encoded now."""
@@ -260,11 +261,8 @@ class E5Embedder:
     def take_child_changes(self, changes: object) -> None:
         """Remember and store the vectors a forked child encoded, and add its counts to these."""
         fresh, counts = cast(tuple[dict[str, Matrix], EmbedStats], changes)
-        for text, row in fresh.items():
-            self._cache[text] = row
+        self._keep(fresh)
         forget_oldest(self._cache, self._cache_size)
-        if self._store is not None and fresh:
-            self._store.put_vectors(self.vectors, {text_key(t): row.astype(np.float16) for t, row in fresh.items()})
         for f in fields(EmbedStats):
             setattr(self.stats, f.name, getattr(self.stats, f.name) + getattr(counts, f.name))
 

@@ -198,10 +198,14 @@ class CorpusState:
 
     def layer(self, kind: type[L]) -> L:
         """The intermediate layer of class `kind`; PipelineError when no earlier stage provided it."""
-        for item in self.intermediate:
-            if type(item) is kind:
-                return item
-        raise PipelineError(f"layer {kind.layer!r} is missing: no earlier stage provided it")
+        item = self.layer_if_any(kind)
+        if item is None:
+            raise PipelineError(f"layer {kind.layer!r} is missing: no earlier stage provided it")
+        return item
+
+    def layer_if_any(self, kind: type[L]) -> L | None:
+        """The intermediate layer of class `kind`, or None when no stage provided it."""
+        return next((item for item in self.intermediate if type(item) is kind), None)
 
     def with_layer(self, item: CorpusLayer) -> CorpusState:
         """A copy holding `item` in place of any earlier layer of its class."""

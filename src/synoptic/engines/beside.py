@@ -118,7 +118,7 @@ def merged(
     """`after` (the state once the main stages ran on `before`) with what the side stage changed."""
     clash = sorted(name for name in changes.fields if getattr(after, name) is not getattr(before, name))
     new_layers = {type(layer) for layer in changes.layers}
-    clash += sorted(t.__name__ for t in new_layers if _layer(after, t) is not _layer(before, t))
+    clash += sorted(t.__name__ for t in new_layers if after.layer_if_any(t) is not before.layer_if_any(t))
     if clash:
         raise PipelineError(
             f"stage {side.name!r} ran beside {', '.join(s.name for s in main)} and both changed "
@@ -132,11 +132,6 @@ def merged(
         intermediate=(*kept, *changes.layers),
         provided=after.provided | changes.provided,
     )
-
-
-def _layer(state: CorpusState, kind: type) -> object | None:
-    """The intermediate layer of class `kind` in `state`, if any."""
-    return next((x for x in state.intermediate if type(x) is kind), None)
 
 
 @dataclass(frozen=True)

@@ -71,6 +71,23 @@ def test_off_builds_every_time_and_writes_nothing(tmp_path: Path, monkeypatch: p
     assert list(tmp_path.rglob("*.pickle")) == []
 
 
+@pytest.mark.parametrize(
+    ("setting", "off", "folder"),
+    [("off", True, None), ("OFF", True, None), ("", False, "xdg/synoptic"), ("mine", False, "mine")],
+)
+def test_cache_off_agrees_with_cache_dir(
+    setting: str, off: bool, folder: str | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(disk_cache.ENV, setting)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert disk_cache.cache_off() is off
+    found = disk_cache.cache_dir()
+    assert (found is None) is off
+    if folder is not None:
+        assert found is not None and found.resolve() == (tmp_path / folder).resolve()
+
+
 def test_default_folder_follows_xdg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(disk_cache.ENV, raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..disk_cache import cache_dir, cached, file_parts, package_version
+from ..disk_cache import cache_off, cached, file_parts, package_version
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,7 @@ def word_frequency(word: str, lang: str, minimum: float) -> float:
 def zipf_frequency(word: str, lang: str) -> float:
     """wordfreq's `zipf_frequency(word, lang)`: log10 of the word's frequency per billion words,
     rounded to hundredths (0.0 for a word the list does not have)."""
-    if cache_dir() is None:  # no table is kept: wordfreq's dictionary builds faster than a table
+    if cache_off():  # no table is kept: wordfreq's dictionary builds faster than a table
         from wordfreq import zipf_frequency as wordfreq_zipf
 
         return float(wordfreq_zipf(word, lang))

@@ -72,6 +72,30 @@ def test_infer_dates_nothing_to_go_by_leaves_article_undated() -> None:
     assert out[1].article.published == Published(None, None)
 
 
+class CountingEmbedder(SameEmbedder):
+    """SameEmbedder that keeps the texts it was asked to encode."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+
+    def encode(self, texts: Sequence[str]) -> Matrix:
+        self.texts += texts
+        return super().encode(texts)
+
+
+def test_infer_dates_compare_only_articles_with_a_dated_neighbour() -> None:
+    lonely = _doc("l", "Scholz spoke on Monday, on 3 May 2021.", "en", None, {"Scholz": "s"})
+    shared = _doc("u", "Putin und Diaz-Canel telefonierten am Montag.", "de", None, {"Putin": "p", "Diaz-Canel": "d"})
+    embedder = CountingEmbedder()
+    out = infer_publication_dates([DATED, lonely, shared], embedder)
+    assert out[1].article.published == Published("2021-05-03", "inferred")  # from its own text, as before
+    assert out[2].article.published == Published("2022-01-24", "inferred")
+    assert embedder.texts and not any("Scholz" in t for t in embedder.texts)
+    alone = CountingEmbedder()
+    assert infer_publication_dates([lonely], alone)[0].article.published.date == "2021-05-03"
+    assert alone.texts == []
+
+
 # 2018-12-12 is a Wednesday.
 OLD = _doc("d", "Putin and Diaz-Canel spoke by phone on Monday.", "en", "2018-12-12", {"Putin": "p", "Diaz-Canel": "d"})
 

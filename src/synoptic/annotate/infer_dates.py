@@ -216,14 +216,15 @@ def inferred_dates(
         base = parse_base(docs[j].article.published.date)
         resolved = [(a, resolve_expression(a.exp, base, future_penalty)) for a in _anchors(docs[j], j)]
         dated[j] = [(a, date.fromisoformat(r[0])) for a, r in resolved if r]
-    refs = {i: _anchors(docs[i], i) for i in undated_idx}
+    # an article with no dated neighbour matches nothing: its references are never compared
+    refs = {i: _anchors(docs[i], i) for i in undated_idx if neighbours[i]}
     everything = [a for anchors in dated.values() for a, _d in anchors] + [a for rs in refs.values() for a in rs]
     matrix = embedder.encode([a.context for a in everything])
     vectors = {id(a): matrix[k] for k, a in enumerate(everything)}
     out: dict[int, Document] = {}
     for i in undated_idx:
         candidates = [pair for j in neighbours[i] for pair in dated[j]]
-        found, score = infer_date(refs[i], candidates, vectors, p.min_score)
+        found, score = infer_date(refs.get(i, []), candidates, vectors, p.min_score)
         how = f"matched events (score {score:.2f})"
         if found is None and neighbours[i]:
             found, how = parse_base(docs[neighbours[i][0]].article.published.date), "nearest dated article"

@@ -103,20 +103,19 @@ def run_synoptic(folder: str, db: str) -> Run:
 
 def _counting_early_leads() -> list[int]:
     """How many title + lead vectors the `lead_vector` stage's early work encodes in this process's runs,
-    one count a run. (It runs in the analysing process, before the workers fork; the stage, a module-level
-    object that workers name, cannot be wrapped as the corpus stages are, so its E5 call is.)"""
+    one count a run: what its process sends back to the engine (`engines.local.EarlyWork`)."""
     from synoptic.embed import EARLY_VECTORS
-    from synoptic.stories import features
+    from synoptic.engines.local import EarlyWork
 
     counts: list[int] = []
-    encode = features.encode_early
+    finish = EarlyWork.finish
 
-    def counted(ctx: Any, texts: Any, stop: Any) -> None:
-        before = len(ctx.peek(EARLY_VECTORS) or {})
-        encode(ctx, texts, stop)
-        counts.append(len(ctx.peek(EARLY_VECTORS) or {}) - before)
+    def counted(self: EarlyWork) -> dict[str, Any]:
+        made = finish(self)
+        counts.append(len(made.get(EARLY_VECTORS, {})))
+        return made
 
-    features.encode_early = counted
+    EarlyWork.finish = counted  # type: ignore[method-assign]
     return counts
 
 

@@ -1,12 +1,14 @@
-"""Early work of article stages (`Stage.early`): started by the local engine in a thread while the
-other stages' models load, stopped before the workers fork, and invisible in the results: the same
+"""Early work of article stages (`Stage.early`): started by the local engine in a forked process while
+the other stages' models load, stopped before the workers fork, and invisible in the results: the same
 vectors, counts and stored rows as without it."""
 
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -26,7 +28,8 @@ from synoptic.embed import (
     stored_form,
     text_key,
 )
-from synoptic.engines.local import preload
+from synoptic.engines import local
+from synoptic.engines.local import EarlyWork, preload
 from synoptic.models import Article, Document, Published
 from synoptic.pipeline import Context, Stage, article_stage
 from synoptic.settings import Settings
@@ -50,27 +53,34 @@ def _stage(early: object, preload_fn: object = None) -> Stage:
     return probe
 
 
-def test_early_work_runs_in_a_thread_beside_the_other_preloads_and_is_joined() -> None:
-    seen: dict[str, object] = {}
-    other_done = threading.Event()
-
+def test_early_work_runs_in_its_own_process_while_the_others_preload_and_is_stopped_after_them() -> None:
     def early(docs: Sequence[Document], ctx: Context, stop: threading.Event) -> None:
-        seen["thread"] = threading.current_thread().name
-        seen["docs"] = [d.article.id for d in docs]
-        ctx.resource("probe:out", lambda: len(docs), forkable=True)
         stop.wait(10)
-        seen["other preload done first"] = other_done.is_set()
+        ctx.resource("probe:out", lambda: (os.getpid(), [d.article.id for d in docs], time.monotonic()), forkable=True)
+
+    loaded: list[float] = []
 
     def other_preload(ctx: Context) -> None:
-        other_done.set()
+        time.sleep(0.2)
+        loaded.append(time.monotonic())
 
     ctx = Context(Settings())
     inherited = preload([_stage(early), _stage(None, other_preload)], ctx, [_doc(1), _doc(2)])
-    assert seen["thread"] == "synoptic-early-probe"
-    assert seen["docs"] == ["a1", "a2"]
-    assert seen["other preload done first"] is True  # stopped only once the others had loaded
-    assert inherited["probe:out"] == 2  # what it kept reaches the workers
-    assert not any(t.name.startswith("synoptic-early") for t in threading.enumerate())
+    pid, ids, stopped_at = inherited["probe:out"]  # what it made reaches the workers
+    assert pid != os.getpid()
+    assert ids == ["a1", "a2"]
+    assert stopped_at >= loaded[0]  # stopped only once the others had loaded
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)  # ended and reaped
+
+
+def _made(docs: list[Document]) -> dict[str, Any]:
+    """What an early work that only marks that it ran sends back to `preload`."""
+
+    def mark(d: Sequence[Document], ctx: Context, stop: threading.Event) -> None:
+        ctx.resource("probe:ran", lambda: True, forkable=True)
+
+    return preload([_stage(mark)], Context(Settings()), docs)
 
 
 @pytest.mark.parametrize(
@@ -79,30 +89,46 @@ def test_early_work_runs_in_a_thread_beside_the_other_preloads_and_is_joined() -
     ids=["no articles: no early work", "articles: early work"],
 )
 def test_early_work_needs_articles(docs: list[Document], expected: bool) -> None:
-    ran: list[bool] = []
-    preload([_stage(lambda d, c, s: ran.append(True))], Context(Settings()), docs)
-    assert bool(ran) is expected
+    assert ("probe:ran" in _made(docs)) is expected
 
 
-def test_failing_early_work_is_logged_and_its_preload_still_runs(caplog: pytest.LogCaptureFixture) -> None:
+def test_failing_early_work_is_logged_and_the_preload_still_runs_here(caplog: pytest.LogCaptureFixture) -> None:
     def early(docs: Sequence[Document], ctx: Context, stop: threading.Event) -> None:
         raise RuntimeError("broken early work")
 
-    loads: list[str] = []
+    loads: list[int] = []
     with caplog.at_level(logging.WARNING, logger="synoptic.engines.local"):
-        preload(
-            [_stage(early, lambda ctx: loads.append(threading.current_thread().name))], Context(Settings()), [_doc(1)]
-        )
+        inherited = preload([_stage(early, lambda ctx: loads.append(os.getpid()))], Context(Settings()), [_doc(1)])
     assert "early work of stage 'probe' failed" in caplog.text
-    assert loads[0] == "synoptic-early-probe"  # its own preload runs first, in its thread
+    assert "broken early work" in caplog.text  # the child's traceback
+    assert loads == [os.getpid()] and inherited == {}
 
 
-def test_a_failing_preload_in_the_early_thread_fails_aloud_in_the_engine() -> None:
+def test_a_failing_preload_fails_aloud_in_the_engine_though_the_early_process_ran_it_first() -> None:
     def broken(ctx: Context) -> None:
         raise OSError("model missing")
 
     with pytest.raises(OSError, match="model missing"):
         preload([_stage(lambda d, c, s: None, broken)], Context(Settings()), [_doc(1)])
+
+
+@pytest.mark.parametrize("how", ["ignores the stop", "dies"])
+def test_early_work_that_hangs_or_dies_is_dropped_with_a_warning(
+    how: str, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def early(docs: Sequence[Document], ctx: Context, stop: threading.Event) -> None:
+        ctx.resource("probe:out", lambda: 1, forkable=True)
+        if how == "dies":
+            os._exit(3)
+        time.sleep(60)
+
+    monkeypatch.setattr(local, "EARLY_STOP_SECONDS", 0.5)
+    started = time.monotonic()
+    with caplog.at_level(logging.WARNING, logger="synoptic.engines.local"):
+        inherited = preload([_stage(early)], Context(Settings()), [_doc(1)])
+    assert time.monotonic() - started < 10
+    assert inherited == {}
+    assert "early work of stage 'probe' failed" in caplog.text
 
 
 def test_encode_early_stops_when_asked() -> None:
@@ -168,13 +194,14 @@ def test_analysis_and_stored_vectors_are_the_same_with_and_without_early_work(
 ) -> None:
     settings = Settings(workers=2, parallel_min_articles=0, batch_size=2)
     early_texts: list[int] = []
-    real = encode_early
+    real = EarlyWork.finish
 
-    def counting(ctx: Context, texts: Sequence[str], stop: threading.Event) -> None:
-        real(ctx, texts, stop)
-        early_texts.append(len(ctx.peek(EARLY_VECTORS)))
+    def counting(self: EarlyWork) -> dict[str, Any]:
+        made = real(self)
+        early_texts.append(len(made.get(EARLY_VECTORS, {})))
+        return made
 
-    monkeypatch.setattr("synoptic.stories.features.encode_early", counting)
+    monkeypatch.setattr(EarlyWork, "finish", counting)
     with_early = analyze([EXAMPLES], settings=settings, db=tmp_path / "early.db")
     assert early_texts and early_texts[0] > 0, "no title + lead vector was encoded early"
     monkeypatch.setattr("synoptic.stories.features.encode_early", lambda ctx, texts, stop: None)

@@ -280,8 +280,8 @@ EARLY_VECTORS = "e5:early"
 def encode_early(ctx: Context, texts: Iterable[str], stop: threading.Event) -> None:
     """Encode `texts` with the run's E5 model one at a time, on one core, until `stop` is set, into a
     forkable resource that the run's E5 embedders take vectors from when they are asked for these
-    texts (`e5_embedder`): an article stage's `early` work, done while the engine's process loads the
-    other stages' models."""
+    texts (`e5_embedder`): an article stage's `early` work, done in a process of its own while the
+    engine's process loads the other stages' models."""
     model = e5_model(ctx)
     early: dict[str, Matrix] = ctx.resource(EARLY_VECTORS, dict, forkable=True)
     for text in map(model_text, texts):

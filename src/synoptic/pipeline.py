@@ -232,10 +232,11 @@ class Stage:
     `mentions`). `beside`, for a corpus stage that reads only the layers it requires: it may run in a
     forked process while the parent runs the stages after it that require none of the layers it
     provides or rewrites (`engines.beside`). `early`, for an article stage: work the local engine
-    starts on the articles of a run in a thread of its own process while the other stages' `preload`
+    starts on the articles of a run in a process forked for it while the other stages' `preload`
     runs, before the workers fork (the loading leaves a core idle); it keeps what it computes in
-    forkable resources, for the workers to find, and returns soon after its event is set. It runs
-    after the stage's own `preload`, in the same thread; the stage gives the same result without it."""
+    forkable resources, which must pickle (they are sent back, for the workers to find), and returns
+    soon after its event is set. It runs after the stage's own `preload`, in that process; the stage
+    gives the same result without it."""
 
     name: str
     scope: Literal["article", "corpus"]

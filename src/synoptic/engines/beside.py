@@ -18,20 +18,16 @@ changes are merged as a child's are: the same result.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
-import pickle
-import select
-import signal
 import time
-import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from ..errors import PipelineError
 from ..pipeline import Context, CorpusState, Stage, run_corpus_stages
+from .forking import child_reply, end_child, reply_and_exit
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +39,6 @@ _MERGED_APART = ("provided", "intermediate")
 PATIENCE = 10.0
 #: ... and never before this many seconds past the end of the stages beside it.
 GRACE_SECONDS = 300.0
-_CHUNK = 1 << 20  # bytes read from a child's pipe at a time
 
 
 @dataclass(frozen=True)
@@ -182,61 +177,30 @@ class _Child:
     def result(self, patience: float) -> _Changes | None:
         """The stage's changes, once the child sends them; None (logged) when it failed, or sent
         nothing for `patience` seconds (then it is ended)."""
-        data = self._read(time.monotonic() + patience)
-        if data is None:
-            self._end()
+        kind, value = child_reply(self.pid, self.fd, time.monotonic() + patience)
+        if kind == "done":
+            return value  # type: ignore[return-value]
+        if kind == "late":
             log.warning(
                 "%s did not finish in a forked process within %.0f s; running it here instead",
                 self.stage.name,
                 patience,
             )
-            return None
-        os.waitpid(self.pid, 0)
-        try:
-            kind, value = pickle.loads(data)
-        except Exception as exc:  # the child died before sending all (killed, out of memory)
-            kind, value = "failed", f"no result ({type(exc).__name__}: {exc})"
-        if kind == "done":
-            return value  # type: ignore[no-any-return]
-        log.warning("%s failed in a forked process; running it here instead:\n%s", self.stage.name, value)
+        else:
+            log.warning("%s failed in a forked process; running it here instead:\n%s", self.stage.name, value)
         return None
-
-    def _read(self, deadline: float) -> bytes | None:
-        """Everything the child writes until it closes its end, or None when the deadline passes first."""
-        chunks: list[bytes] = []
-        with os.fdopen(self.fd, "rb", buffering=0) as pipe:
-            while True:
-                ready, _, _ = select.select([pipe], [], [], max(0.0, deadline - time.monotonic()))
-                if not ready:
-                    return None
-                chunk = pipe.read(_CHUNK)
-                if not chunk:
-                    return b"".join(chunks)
-                chunks.append(chunk)
 
     def abandon(self) -> None:
         """Stop waiting for the child (the main stages failed): end it and reap it."""
         os.close(self.fd)
-        self._end()
-
-    def _end(self) -> None:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(self.pid, signal.SIGKILL)
-        os.waitpid(self.pid, 0)
+        end_child(self.pid)
 
 
 def _run_child(stage: Stage, state: CorpusState, ctx: Context, fd: int) -> None:
-    """In the forked child: run the stage, send back its changes (or its error), and exit at once
-    (no cleanup of the parent's copied objects: its store connection, its worker pool)."""
-    try:
-        try:
-            ctx.forked_child()
-            out = run_corpus_stages([stage], state, ctx)
-            changes = changes_of(state, out, ctx.child_changes())
-            data = pickle.dumps(("done", changes), protocol=pickle.HIGHEST_PROTOCOL)
-        except BaseException:
-            data = pickle.dumps(("failed", traceback.format_exc()))
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-    finally:
-        os._exit(0)
+    """In the forked child: run the stage, send back its changes (or its error), and exit at once."""
+
+    def changes() -> _Changes:
+        ctx.forked_child()
+        return changes_of(state, run_corpus_stages([stage], state, ctx), ctx.child_changes())
+
+    reply_and_exit(fd, changes)

@@ -22,13 +22,14 @@ import time
 from collections.abc import Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from multiprocessing import get_all_start_methods, get_context
-from typing import Any
+from typing import Any, cast
 
 from ..machine import usable_cpus
 from ..models import Document, Rejection
 from ..pipeline import Context, Stage, run_article_stages
 from ..progress import NullProgress, Progress
 from ..settings import Settings
+from .forking import child_reply, reply_and_exit
 from .refs import StageRef, resolve_stage, stage_ref
 
 _START_METHOD = "fork"
@@ -86,44 +87,91 @@ def _run_batch(docs: list[Document]) -> tuple[list[Document], list[Rejection]]:
 
 def preload(stages: Sequence[Stage], ctx: Context, docs: Sequence[Document] = ()) -> dict[str, Any]:
     """Build the process-wide data and models of `stages` here, once, so that forked workers inherit
-    them; the context's forkable resources (models), for the workers' contexts to adopt.
+    them instead of each building its own; the resources built as forkable, for the workers.
 
     Loading is one thread of Python and leaves the other cores idle, so with `docs` (the articles the
-    workers will annotate) each stage with `early` work loads its models and starts that work in a
-    thread of its own while the others load; it is stopped, and its thread joined, before this
-    returns, since a process must not fork while another of its threads runs."""
-    early = [s for s in stages if s.early is not None] if docs else []
-    stop = threading.Event()
-    threads = [
-        threading.Thread(target=_early, args=(s, docs, ctx, stop), name=f"synoptic-early-{s.name}", daemon=True)
-        for s in early
-    ]
-    for thread in threads:
-        thread.start()
+    workers will annotate) each stage with `early` work first starts it in a process forked for it
+    (`EarlyWork`), which builds what it needs and works while this process loads; it is stopped, and
+    what it made taken over, before this returns. A process of its own, not a thread: a thread here
+    would compete with the loading for the interpreter lock, and encode at about 60% of its speed."""
+    helpers = [EarlyWork.start(s, docs, ctx) for s in stages if s.early is not None] if docs else []
     try:
         for stage in stages:
-            if stage.preload is not None and all(stage is not s for s in early):
+            if stage.preload is not None:
                 stage.preload(ctx)
     finally:
-        stop.set()
-        for thread in threads:
-            thread.join()
-    for stage in early:
-        if stage.preload is not None:
-            stage.preload(ctx)  # built in its thread already, unless that failed: then here, failing aloud
+        for helper in helpers:
+            if helper is not None:
+                ctx.adopt(helper.finish())
     return ctx.forkable()
 
 
-def _early(stage: Stage, docs: Sequence[Document], ctx: Context, stop: threading.Event) -> None:
-    """A stage's preload and early work, in the thread `preload` starts; a failure is logged (the
-    stage does the work itself in the workers)."""
-    try:
+#: Seconds an early-work process may take, once asked to stop, to send what it made (it stops
+#: between two texts, a few hundredths of a second apart); after that it is ended and its work dropped.
+EARLY_STOP_SECONDS = 30.0
+
+
+class EarlyWork:
+    """A stage's early work (`Stage.early`) in a forked process: it runs the stage's `preload` and then
+    its early work until asked to stop, and sends back the forkable resources the early work made."""
+
+    def __init__(self, stage: Stage, pid: int, results: int, stop: int) -> None:
+        self.stage, self.pid, self._results, self._stop = stage, pid, results, stop
+
+    @classmethod
+    def start(cls, stage: Stage, docs: Sequence[Document], ctx: Context) -> EarlyWork | None:
+        """Fork the process (from this thread, before any other starts here), or None where none can be."""
+        if not hasattr(os, "fork"):
+            return None
+        results_r, results_w = os.pipe()
+        stop_r, stop_w = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError as exc:
+            for fd in (results_r, results_w, stop_r, stop_w):
+                os.close(fd)
+            _log.info("no early work for stage %r: no process could be forked (%s)", stage.name, exc)
+            return None
+        if pid == 0:  # the child: never returns
+            os.close(results_r)
+            os.close(stop_w)
+            _early_child(stage, docs, ctx, stop_r, results_w)
+        os.close(results_w)
+        os.close(stop_r)
+        return cls(stage, pid, results_r, stop_w)
+
+    def finish(self) -> dict[str, Any]:
+        """Ask the process to stop; the resources its early work made ({} when it failed: logged)."""
+        os.close(self._stop)  # the child reads the end of the pipe as its signal to stop
+        kind, value = child_reply(self.pid, self._results, time.monotonic() + EARLY_STOP_SECONDS)
+        if kind == "done":
+            return cast(dict[str, Any], value)
+        why = value if kind == "failed" else f"it sent nothing within {EARLY_STOP_SECONDS:.0f} s of being stopped"
+        _log.warning("early work of stage %r failed; its workers do it:\n%s", self.stage.name, why)
+        return {}
+
+
+def _stop_at_eof(fd: int, stop: threading.Event) -> None:
+    """Set `stop` once the other end of the pipe `fd` is closed (or something is written to it)."""
+    os.read(fd, 1)
+    stop.set()
+
+
+def _early_child(stage: Stage, docs: Sequence[Document], ctx: Context, stop_fd: int, out_fd: int) -> None:
+    """In the forked process: the stage's preload and early work, until the parent closes its end of
+    the stop pipe; then the forkable resources the early work made, sent back, and an exit."""
+
+    def made() -> dict[str, Any]:
+        stop = threading.Event()
+        threading.Thread(target=_stop_at_eof, args=(stop_fd, stop), daemon=True).start()
         if stage.preload is not None:
             stage.preload(ctx)
-        if stage.early is not None and not stop.is_set():
+        before = set(ctx.forkable())
+        if stage.early is not None:
             stage.early(docs, ctx, stop)
-    except Exception:
-        _log.warning("early work of stage %r failed; its workers do it", stage.name, exc_info=True)
+        return {k: v for k, v in ctx.forkable().items() if k not in before}
+
+    reply_and_exit(out_fd, made)
 
 
 def wanted_processes(settings: Settings, todo: int) -> int:

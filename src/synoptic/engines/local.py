@@ -106,9 +106,11 @@ def preload(stages: Sequence[Stage], ctx: Context, docs: Sequence[Document] = ()
     return ctx.forkable()
 
 
-#: Seconds an early-work process may take, once asked to stop, to send what it made (it stops
-#: between two texts, a few hundredths of a second apart); after that it is ended and its work dropped.
-EARLY_STOP_SECONDS = 30.0
+#: Seconds an early-work process may take, once asked to stop, to send what it made: it stops between
+#: two texts, a few hundredths of a second apart, or once its own model has loaded (about 0.3 s). After
+#: that it is ended and its work dropped (the workers do it): a process forked beside another thread
+#: can deadlock, and the run then waits this long, no longer.
+EARLY_STOP_SECONDS = 10.0
 
 
 class EarlyWork:

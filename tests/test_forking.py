@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
-from synoptic.engines.forking import child_reply, reply_and_exit
+from synoptic.engines.forking import child_reply, start_child
 
 
 def _value() -> object:
@@ -28,16 +28,6 @@ def _death() -> object:
     os._exit(3)
 
 
-def _fork(work: Callable[[], object]) -> tuple[int, int]:
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        os.close(read)
-        reply_and_exit(write, work)
-    os.close(write)
-    return pid, read
-
-
 @pytest.mark.parametrize(
     ("work", "kind", "says"),
     [
@@ -49,7 +39,7 @@ def _fork(work: Callable[[], object]) -> tuple[int, int]:
     ids=["value", "error", "nothing in time", "died"],
 )
 def test_child_reply(work: Callable[[], object], kind: str, says: str) -> None:
-    pid, fd = _fork(work)
+    pid, fd = start_child(work)
     started = time.monotonic()
     got, value = child_reply(pid, fd, time.monotonic() + 1.0)
     assert got == kind

@@ -27,7 +27,7 @@ from typing import Any
 
 from ..errors import PipelineError
 from ..pipeline import Context, CorpusState, Stage, run_corpus_stages
-from .forking import child_reply, end_child, reply_and_exit
+from .forking import child_reply, end_child, start_child
 
 log = logging.getLogger(__name__)
 
@@ -160,19 +160,17 @@ class _Child:
         """Fork a process running `stage` on `state`, or None where none can be forked."""
         if not can_fork():
             return None
-        read, write = os.pipe()
+
+        def changes() -> _Changes:  # in the child
+            ctx.forked_child()
+            return changes_of(state, run_corpus_stages([stage], state, ctx), ctx.child_changes())
+
         try:
-            pid = os.fork()
+            pid, fd = start_child(changes)
         except OSError as exc:
-            os.close(read)
-            os.close(write)
             log.info("running %s in this process: no process could be forked (%s)", stage.name, exc)
             return None
-        if pid == 0:  # the child: never returns
-            os.close(read)
-            _run_child(stage, state, ctx, write)
-        os.close(write)
-        return cls(pid, read, stage)
+        return cls(pid, fd, stage)
 
     def result(self, patience: float) -> _Changes | None:
         """The stage's changes, once the child sends them; None (logged) when it failed, or sent
@@ -194,13 +192,3 @@ class _Child:
         """Stop waiting for the child (the main stages failed): end it and reap it."""
         os.close(self.fd)
         end_child(self.pid)
-
-
-def _run_child(stage: Stage, state: CorpusState, ctx: Context, fd: int) -> None:
-    """In the forked child: run the stage, send back its changes (or its error), and exit at once."""
-
-    def changes() -> _Changes:
-        ctx.forked_child()
-        return changes_of(state, run_corpus_stages([stage], state, ctx), ctx.child_changes())
-
-    reply_and_exit(fd, changes)

@@ -1,5 +1,6 @@
-"""What the engines' forked processes share: a child's reply (its pickled result or error) through a
-pipe, read whole by the parent, and the end of a child that takes too long."""
+"""What the engines' forked processes share: a child forked to run one function, its reply (the
+pickled result or error) through a pipe, read whole by the parent, and the end of a child that takes
+too long."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import select
 import signal
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 _CHUNK = 1 << 20  # bytes read from a child's pipe at a time
@@ -36,6 +37,26 @@ def end_child(pid: int) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGKILL)
     os.waitpid(pid, 0)
+
+
+def start_child(work: Callable[[], object], parent_only: Sequence[int] = ()) -> tuple[int, int]:
+    """Fork a child that runs `work` and replies (`reply_and_exit`): its pid and the pipe its reply
+    comes through (`child_reply`). `parent_only`: descriptors the child closes at once (the parent's
+    ends of other pipes). OSError when no process can be forked."""
+    read, write = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read)
+        os.close(write)
+        raise
+    if pid == 0:  # the child: never returns
+        os.close(read)
+        for fd in parent_only:
+            os.close(fd)
+        reply_and_exit(write, work)
+    os.close(write)
+    return pid, read
 
 
 def reply_and_exit(fd: int, work: Callable[[], object]) -> NoReturn:

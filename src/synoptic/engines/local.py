@@ -21,6 +21,7 @@ import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
+from functools import partial
 from multiprocessing import get_all_start_methods, get_context
 from typing import Any, cast
 
@@ -29,7 +30,7 @@ from ..models import Document, Rejection
 from ..pipeline import Context, Stage, run_article_stages
 from ..progress import NullProgress, Progress
 from ..settings import Settings
-from .forking import child_reply, reply_and_exit
+from .forking import child_reply, start_child
 from .refs import StageRef, resolve_stage, stage_ref
 
 _START_METHOD = "fork"
@@ -125,22 +126,16 @@ class EarlyWork:
         """Fork the process (from this thread, before any other starts here), or None where none can be."""
         if not hasattr(os, "fork"):
             return None
-        results_r, results_w = os.pipe()
         stop_r, stop_w = os.pipe()
         try:
-            pid = os.fork()
+            pid, results = start_child(partial(_early_work, stage, docs, ctx, stop_r), parent_only=[stop_w])
         except OSError as exc:
-            for fd in (results_r, results_w, stop_r, stop_w):
-                os.close(fd)
+            os.close(stop_r)
+            os.close(stop_w)
             _log.info("no early work for stage %r: no process could be forked (%s)", stage.name, exc)
             return None
-        if pid == 0:  # the child: never returns
-            os.close(results_r)
-            os.close(stop_w)
-            _early_child(stage, docs, ctx, stop_r, results_w)
-        os.close(results_w)
         os.close(stop_r)
-        return cls(stage, pid, results_r, stop_w)
+        return cls(stage, pid, results, stop_w)
 
     def finish(self) -> dict[str, Any]:
         """Ask the process to stop; the resources its early work made ({} when it failed: logged)."""
@@ -159,21 +154,17 @@ def _stop_at_eof(fd: int, stop: threading.Event) -> None:
     stop.set()
 
 
-def _early_child(stage: Stage, docs: Sequence[Document], ctx: Context, stop_fd: int, out_fd: int) -> None:
+def _early_work(stage: Stage, docs: Sequence[Document], ctx: Context, stop_fd: int) -> dict[str, Any]:
     """In the forked process: the stage's preload and early work, until the parent closes its end of
-    the stop pipe; then the forkable resources the early work made, sent back, and an exit."""
-
-    def made() -> dict[str, Any]:
-        stop = threading.Event()
-        threading.Thread(target=_stop_at_eof, args=(stop_fd, stop), daemon=True).start()
-        if stage.preload is not None:
-            stage.preload(ctx)
-        before = set(ctx.forkable())
-        if stage.early is not None:
-            stage.early(docs, ctx, stop)
-        return {k: v for k, v in ctx.forkable().items() if k not in before}
-
-    reply_and_exit(out_fd, made)
+    the stop pipe; the forkable resources the early work made."""
+    stop = threading.Event()
+    threading.Thread(target=_stop_at_eof, args=(stop_fd, stop), daemon=True).start()
+    if stage.preload is not None:
+        stage.preload(ctx)
+    before = set(ctx.forkable())
+    if stage.early is not None:
+        stage.early(docs, ctx, stop)
+    return {k: v for k, v in ctx.forkable().items() if k not in before}
 
 
 def wanted_processes(settings: Settings, todo: int) -> int:

@@ -28,6 +28,7 @@ from synoptic.pipeline import Pipeline
 from . import wmt22
 from .common import (
     BENCH_DOCS,
+    Measured,
     StageFigures,
     compile_synoptic,
     entities_found,
@@ -200,18 +201,18 @@ def main(argv: Sequence[str] | None = None) -> None:
         files = sorted(truth)
         compile_synoptic()
         warm = isolated(warm_disk_caches)
-        firsts, peers = [], []
-        for k in range(max(1, args.rounds)):
-            firsts.append((isolated(run_synoptic, str(folder), str(Path(tmp) / f"bench{k}.db")), k))
+        firsts, peers, dbs = [], [], [str(Path(tmp) / f"bench{k}.db") for k in range(max(1, args.rounds))]
+        for db in dbs:
+            firsts.append(isolated(run_synoptic, str(folder), db))
             peers.append(isolated(run_peer, files))
-        first, k = median_run(firsts)
-        db = str(Path(tmp) / f"bench{k}.db")
+        first = median_run(firsts)
+        db = dbs[next(k for k, run in enumerate(firsts) if run is first)]
         second = isolated(run_synoptic, str(folder), db)
         vectors_db = str(Path(tmp) / "vectors.db")
         store_with_vectors(db, vectors_db)
         stored = isolated(run_synoptic, str(folder), vectors_db)
-    rounds = Rounds([f.seconds for f, _ in firsts], [p.seconds for p in peers])
-    write_report(docs, len(files), (first, second, stored), median_run([(p, 0) for p in peers])[0], warm, rounds)
+    rounds = Rounds([f.seconds for f in firsts], [p.seconds for p in peers])
+    write_report(docs, len(files), (first, second, stored), median_run(peers), warm, rounds)
 
 
 @dataclass(frozen=True)
@@ -238,10 +239,9 @@ def _seconds(values: Sequence[float]) -> str:
     return ", ".join(f"{x:.1f}" for x in values)
 
 
-def median_run(runs: Sequence[tuple[Any, int]]) -> tuple[Any, int]:
-    """The run of median seconds (the lower middle one of an even number), with its tag."""
-    ordered = sorted(runs, key=lambda r: r[0].seconds)
-    return ordered[(len(ordered) - 1) // 2]
+def median_run(runs: Sequence[Measured]) -> Measured:
+    """The run of median seconds (the lower middle one of an even number)."""
+    return sorted(runs, key=lambda r: r.seconds)[(len(runs) - 1) // 2]
 
 
 def forked_lines(run: Run) -> list[str]:

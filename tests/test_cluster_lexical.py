@@ -8,6 +8,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from synoptic.store.sqlite import Store
 from synoptic.store.stories import SqliteStoryMemory
@@ -146,3 +148,18 @@ def test_sqlite_memory_reads_its_newest_members_by_index(tmp_path: Path) -> None
         for sql in ("SELECT keys FROM story_members ORDER BY seq DESC LIMIT 5", "SELECT max(seq) FROM story_members"):
             plan = " ".join(str(row) for row in store.conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
             assert "story_members_seq" in plan and "TEMP B-TREE" not in plan, plan
+
+
+_WEIGHTS = st.dictionaries(st.sampled_from([f"t{i}" for i in range(40)]), st.floats(1e-6, 1.0), max_size=30)
+
+
+@given(_WEIGHTS, _WEIGHTS)
+def test_cosine_is_the_plain_dot_product_bit_for_bit(a: dict[str, float], b: dict[str, float]) -> None:
+    """Summing only the shared terms gives the very float the sum over every term of the smaller
+    vector gives (its other terms add zeros), and a float 0.0 when nothing is shared."""
+    small, large = (a, b) if len(a) <= len(b) else (b, a)
+    plain = sum(x * large.get(w, 0.0) for w, x in small.items())
+    assert cosine(a, b) == plain
+    assert repr(cosine(a, b)) == repr(float(plain))
+    if not set(a) & set(b):
+        assert cosine(a, b) == 0.0 and isinstance(cosine(a, b), float)

@@ -84,7 +84,7 @@ def is_role_word(word: str, rules: NameRules) -> bool:
     if low in rules.roles:
         return True
     last = low.rsplit("-", 1)[-1]
-    return any(last.endswith(s) and len(last) >= len(s) for s in rules.role_suffixes)
+    return last.endswith(rules.role_suffixes)
 
 
 def role_before(text: str, start: int, lang: str) -> str | None:

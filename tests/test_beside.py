@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -380,3 +381,78 @@ def test_a_child_that_sends_nothing_in_time_is_ended_and_its_stage_runs_here(
     assert "side did not finish in a forked process within 0 s" in caplog.text
     with pytest.raises(ChildProcessError):  # ended and reaped
         os.waitpid(started[0].pid, os.WNOHANG)
+
+
+def _sleeps(seconds: float, then: Any) -> Any:
+    def fn(state: CorpusState, ctx: Context) -> CorpusState:
+        time.sleep(seconds)
+        return then(state, ctx)
+
+    return fn
+
+
+def _timed_run(main_seconds: float, side_fn: Any) -> tuple[list[str], list[float], float]:
+    """Announced names, when the side stage's end was heard, and when the main stage ended (seconds from the start)."""
+    t0 = time.monotonic()
+    seen: list[str] = []
+    ended: list[float] = []
+    main_end: list[float] = []
+
+    def main_fn(state: CorpusState, ctx: Context) -> CorpusState:
+        time.sleep(main_seconds)
+        main_end.append(time.monotonic() - t0)
+        return state.with_layer(Marks(os.getpid()))
+
+    def on_side(name: str) -> Any:
+        seen.append(name)
+        return lambda: ended.append(time.monotonic() - t0)
+
+    main = _stage("main", main_fn, {"text"}, {"marks"})
+    run_step(
+        Step((main,), _stage("side", side_fn, {"text"}, {"x"}, side=True)),
+        _state(),
+        Context(Settings()),
+        seen.append,
+        on_side,
+    )
+    time.sleep(2 * beside.REPLY_POLL_SECONDS)  # the watcher sees the parent collect the reply
+    return seen, ended, main_end[0]
+
+
+@pytest.mark.parametrize(
+    ("side_fn", "ends_before_main"),
+    [
+        (_pid_rejection, True),  # a quick side stage: its clock stops long before the main stage's end
+        (_sleeps(1.5, _pid_rejection), False),  # longer than the main stage: it ends when it replies
+        (_fails_in_a_child, True),  # a failure is a reply too
+        (_dies_in_a_child, True),  # so is a death
+    ],
+    ids=["quick", "slow", "fails", "dies"],
+)
+def test_a_side_stage_announced_apart_is_heard_ending_once_when_its_child_replies(
+    side_fn: Any, ends_before_main: bool
+) -> None:
+    seen, ended, main_end = _timed_run(1.0, side_fn)
+    assert seen[0] == "side (in parallel)" and "main" in seen
+    assert len(ended) == 1
+    assert (ended[0] < main_end - 0.5) if ends_before_main else (ended[0] > main_end)
+
+
+def test_the_progress_bars_keep_a_phase_count_whatever_runs_beside_it() -> None:
+    from io import StringIO
+
+    from rich.console import Console
+
+    from synoptic.cli_progress import RichProgress
+
+    bars = RichProgress(Console(file=StringIO(), force_terminal=False))
+    bars.phase("annotating", 3)
+    bars.advance(2)
+    ended = bars.beside("side (in parallel)")
+    bars.phase("main", None)
+    ended()
+    bars.done()
+    tasks = {t.description: t for t in bars._bar.tasks}
+    assert (tasks["annotating"].completed, tasks["annotating"].total) == (2, 2)  # not the side bar's count
+    assert tasks["side (in parallel)"].finished and tasks["main"].finished
+    assert tasks["side (in parallel)"].finished_time is not None

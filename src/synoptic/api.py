@@ -93,7 +93,7 @@ def analyze_articles(
         with long_lived_heap():
             warm_corpus_stages(pipeline.corpus_stages, state, ctx)
             for step in corpus_steps(pipeline.corpus_stages, beside_allowed(state, settings)):
-                state = run_step(step, state, ctx, lambda name: progress.phase(name, None))
+                state = run_step(step, state, ctx, lambda name: progress.phase(name, None), progress.beside)
                 release_free_memory()  # the documents a stage rewrote are freed only now
         analysis = Analysis(
             articles=state.documents.articles(),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -202,6 +203,12 @@ class _AnalysisProgress:
         if self.bars is None:
             self.bars = RichProgress(self.err)
         self.bars.phase(name, total)
+
+    def beside(self, name: str) -> Callable[[], None]:
+        if self.bars is None:
+            self.bars = RichProgress(self.err)
+        ended: Callable[[], None] = self.bars.beside(name)
+        return ended
 
     def advance(self, n: int = 1) -> None:
         if self.bars is not None:

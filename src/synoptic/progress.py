@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Protocol
+
+
+def _nothing() -> None:
+    return None
 
 
 class Progress(Protocol):
     def phase(self, name: str, total: int | None) -> None:
         """A new phase starts (`total` items, or unknown)."""
+
+    def beside(self, name: str) -> Callable[[], None]:
+        """A phase starts that runs beside the next ones (a stage in a forked process); the function
+        returned is called when it ends, so that its time is its own, not the next phase's."""
 
     def advance(self, n: int = 1) -> None:
         """`n` more items of the current phase are done."""
@@ -21,6 +30,9 @@ class NullProgress:
 
     def phase(self, name: str, total: int | None) -> None:
         return None
+
+    def beside(self, name: str) -> Callable[[], None]:
+        return _nothing
 
     def advance(self, n: int = 1) -> None:
         return None

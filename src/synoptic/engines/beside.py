@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import logging
 import os
+import select
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields, replace
@@ -37,6 +39,9 @@ _MERGED_APART = ("provided", "intermediate")
 #: done, is taken for stuck (a process forked from a threaded one can deadlock): it is ended, and its
 #: stage runs here. Generous: on the real-news benchmark the forked stages took 0.2x and 1x as long.
 PATIENCE = 10.0
+#: Seconds between two looks at whether a forked stage has replied, for `_Child.on_reply` (a progress
+#: bar's clock stops within this of the stage's end).
+REPLY_POLL_SECONDS = 0.2
 #: ... and never before this many seconds past the end of the stages beside it.
 GRACE_SECONDS = 300.0
 
@@ -77,10 +82,18 @@ def can_fork() -> bool:
     return hasattr(os, "fork")
 
 
-def run_step(step: Step, state: CorpusState, ctx: Context, on_stage: Callable[[str], None]) -> CorpusState:
+def run_step(
+    step: Step,
+    state: CorpusState,
+    ctx: Context,
+    on_stage: Callable[[str], None],
+    on_side: Callable[[str], Callable[[], None]] | None = None,
+) -> CorpusState:
     """Run one step: its side stage in a forked process (when it has one) while its main stages run
     here, then the side's changes merged into the state. `on_stage` hears each stage's name as it
-    starts (a side stage's marked "(in parallel)" when it starts in a child)."""
+    starts (a side stage's marked "(in parallel)" when it starts in a child); with `on_side`, a side
+    stage started in a child is announced there instead, and the function it returns is called once
+    the child's result is in (`Progress.beside`)."""
     if step.side is None:
         for stage in step.main:
             on_stage(stage.name)
@@ -88,7 +101,11 @@ def run_step(step: Step, state: CorpusState, ctx: Context, on_stage: Callable[[s
         return state
     child = _Child.start(step.side, state, ctx)
     if child is not None:
-        on_stage(f"{step.side.name} (in parallel)")
+        name = f"{step.side.name} (in parallel)"
+        if on_side is None:
+            on_stage(name)
+        else:
+            child.on_reply(on_side(name))
     started = time.monotonic()
     try:
         after = state
@@ -154,6 +171,28 @@ class _Child:
 
     def __init__(self, pid: int, fd: int, stage: Stage) -> None:
         self.pid, self.fd, self.stage = pid, fd, stage
+        self._collected = threading.Event()  # the parent reads the reply or ends the child: stop watching
+
+    def on_reply(self, callback: Callable[[], None]) -> None:
+        """Call `callback` once, from a thread, when the child starts sending its reply or dies, or at
+        the latest when the parent collects it (a progress bar's clock then stops at the stage's end,
+        not at the end of the stages beside it)."""
+        once = threading.Lock()
+
+        def call() -> None:
+            if once.acquire(blocking=False):
+                callback()
+
+        def watch() -> None:
+            try:
+                while not self._collected.is_set():
+                    if select.select([self.fd], [], [], REPLY_POLL_SECONDS)[0]:
+                        break
+            except (OSError, ValueError):  # the pipe was closed meanwhile: collected
+                pass
+            call()
+
+        threading.Thread(target=watch, name=f"synoptic-{self.stage.name}-reply", daemon=True).start()
 
     @classmethod
     def start(cls, stage: Stage, state: CorpusState, ctx: Context) -> _Child | None:
@@ -176,6 +215,7 @@ class _Child:
         """The stage's changes, once the child sends them; None (logged) when it failed, or sent
         nothing for `patience` seconds (then it is ended)."""
         kind, value = child_reply(self.pid, self.fd, time.monotonic() + patience)
+        self._collected.set()
         if kind == "done":
             return value  # type: ignore[return-value]
         if kind == "late":
@@ -190,5 +230,6 @@ class _Child:
 
     def abandon(self) -> None:
         """Stop waiting for the child (the main stages failed): end it and reap it."""
+        self._collected.set()
         os.close(self.fd)
         end_child(self.pid)

@@ -123,8 +123,8 @@ TOKEN_RE = re.compile(
 )
 
 
-#: Words per language whose answer to "may this be a word of an entry?" is remembered (news repeats
-#: its words; the memory is emptied when full, so a long whole-store run stays bounded).
+#: Words per language whose answer to "may this be a word of an entry?" is remembered, and surfaces whose
+#: `lookup` is (news repeats its words; each memory is emptied when full, so a long whole-store run stays bounded).
 KNOWN_MEMO = 100_000
 _CACHED_AS = "gazetteer"  # its name in the on-disk cache
 
@@ -193,10 +193,22 @@ class Gazetteer:
         self._longest = max((len(k) for k in entries), default=1)
         self._words = frozenset(w for key in entries for w in key)
         self._known: dict[str, dict[str, bool]] = {}  # language -> word -> whether it may be a word of an entry
+        self._looked_up: dict[tuple[str, str, bool], Place | None] = {}  # `lookup`'s answers
 
     def lookup(self, surface: str, lang: str = "", include_typing_only: bool = True) -> Place | None:
         """The entry for a surface as written, trying this language's inflection endings ("Kremls");
-        `include_typing_only=False` leaves out the names that only type mentions (smaller GeoNames cities)."""
+        `include_typing_only=False` leaves out the names that only type mentions (smaller GeoNames cities).
+        Answers are remembered (`KNOWN_MEMO` of them): resolving a store's entities looks up every
+        mention's surface, and news repeats its names."""
+        key = (surface, lang, include_typing_only)
+        if key in self._looked_up:
+            return self._looked_up[key]
+        if len(self._looked_up) >= KNOWN_MEMO:
+            self._looked_up.clear()
+        found = self._looked_up[key] = self._lookup_surface(surface, lang, include_typing_only)
+        return found
+
+    def _lookup_surface(self, surface: str, lang: str, include_typing_only: bool) -> Place | None:
         words = tuple(t for _s, _e, t in tokens(surface))
         if not words:
             return None

@@ -483,8 +483,8 @@ class Analysis(Record):
 def _pickled_by_field_order(cls: type) -> None:
     """Pickle a frozen, slotted record with the state dataclasses gives it (its field values in order,
     as a list; the same bytes) from names listed once: dataclasses' own methods list the fields again
-    for every object, which cost about a fifth of a whole-store rerun's `resolve_entities`, which keeps
-    documents pickled between its passes (`corpus.Documents`), and 2.5x longer to unpickle."""
+    for every object. A large run keeps its documents pickled between passes (`corpus.Documents`), and
+    1,000 stored documents took 0.49 s to unpickle that way, 0.34 s this way."""
     names = tuple(f.name for f in fields(cls))
     set_slot = object.__setattr__  # the record is frozen
 

@@ -175,8 +175,10 @@ class PersonName:
         return bool(self.given)
 
 
+@lru_cache(maxsize=1 << 16)
 def split_person(surface: str) -> PersonName | None:
-    """Given names and surname of a person mention; honorifics and initials-only parts are dropped."""
+    """Given names and surname of a person mention; honorifics and initials-only parts are dropped
+    (remembered: resolving a store's entities splits every name-like surface, and news repeats them)."""
     words = [w for w in surface.replace("’s", "").replace("'s", "").split() if w not in honorifics()]
     words = [w for w in words if w.strip(".,")]
     if len(words) > 1 and REGNAL.fullmatch(words[-1]):  # "Thutmose III", "Тутмоса III": a ruler's name, no surname

@@ -35,6 +35,7 @@ NOT_TUNED: dict[str, str] = {
     "annotate/timex.py:EXPRESSION_MEMO": "memory bound of remembered date expressions; the same results at any size",
     "engines/beside.py:PATIENCE": "when a forked stage is taken for stuck and run here: the same result either way",
     "engines/beside.py:GRACE_SECONDS": "least wait for a forked stage before running it here: the same result",
+    "engines/beside.py:REPLY_POLL_SECONDS": "how soon a parallel stage's progress bar stops; no result depends on it",
     "engines/forking.py:_CHUNK": "bytes read from a child's pipe at a time; the same result at any size",
     "engines/local.py:EARLY_STOP_SECONDS": "wait for a stopped early-work process before dropping its work",
     "annotate/quote_speakers.py:COMPOUND_FIRST_PART": "word structure: a compound's first part is a word "

@@ -174,14 +174,9 @@ class _Child:
         self._collected = threading.Event()  # the parent reads the reply or ends the child: stop watching
 
     def on_reply(self, callback: Callable[[], None]) -> None:
-        """Call `callback` once, from a thread, when the child starts sending its reply or dies, or at
-        the latest when the parent collects it (a progress bar's clock then stops at the stage's end,
-        not at the end of the stages beside it)."""
-        once = threading.Lock()
-
-        def call() -> None:
-            if once.acquire(blocking=False):
-                callback()
+        """Call `callback` once, from a thread of its own, when the child starts sending its reply or
+        dies, or at the latest when the parent collects it (a progress bar's clock then stops at the
+        stage's end, not at the end of the stages beside it)."""
 
         def watch() -> None:
             try:
@@ -190,7 +185,7 @@ class _Child:
                         break
             except (OSError, ValueError):  # the pipe was closed meanwhile: collected
                 pass
-            call()
+            callback()
 
         threading.Thread(target=watch, name=f"synoptic-{self.stage.name}-reply", daemon=True).start()
 

@@ -15,7 +15,8 @@ from .codec import iter_json
 from .corpus import Documents
 from .default_pipeline import checked_settings, default_pipeline, run_settings
 from .engines import get_engine
-from .engines.beside import can_fork, corpus_steps, run_step
+from .engines.beside import corpus_steps, run_step
+from .engines.forking import can_fork
 from .engines.local import wanted_processes
 from .ingest import read_paths, with_duplicate
 from .machine import long_lived_heap, release_free_memory

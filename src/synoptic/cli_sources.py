@@ -200,15 +200,17 @@ class _AnalysisProgress:
         self.bars: Any = None
 
     def phase(self, name: str, total: int | None) -> None:
-        if self.bars is None:
-            self.bars = RichProgress(self.err)
-        self.bars.phase(name, total)
+        self._started().phase(name, total)
 
     def beside(self, name: str) -> Callable[[], None]:
+        return self._started().beside(name)
+
+    def _started(self) -> RichProgress:
+        """The bars, started by the first phase."""
         if self.bars is None:
             self.bars = RichProgress(self.err)
-        ended: Callable[[], None] = self.bars.beside(name)
-        return ended
+        bars: RichProgress = self.bars
+        return bars
 
     def advance(self, n: int = 1) -> None:
         if self.bars is not None:

@@ -29,7 +29,7 @@ from typing import Any
 
 from ..errors import PipelineError
 from ..pipeline import Context, CorpusState, Stage, run_corpus_stages
-from .forking import child_reply, end_child, start_child
+from .forking import can_fork, child_reply, end_child, start_child
 
 log = logging.getLogger(__name__)
 
@@ -75,11 +75,6 @@ def corpus_steps(stages: Sequence[Stage], beside: bool) -> list[Step]:
         steps.append(Step((stage,)))
         i += 1
     return steps
-
-
-def can_fork() -> bool:
-    """Whether this platform forks processes (not Windows)."""
-    return hasattr(os, "fork")
 
 
 def run_step(

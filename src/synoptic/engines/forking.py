@@ -17,6 +17,11 @@ from typing import NoReturn
 _CHUNK = 1 << 20  # bytes read from a child's pipe at a time
 
 
+def can_fork() -> bool:
+    """Whether this platform forks processes (not Windows)."""
+    return hasattr(os, "fork")
+
+
 def read_until(fd: int, deadline: float) -> bytes | None:
     """Everything written to the pipe `fd` until its writer closes it (the pipe is then closed here),
     or None when the `time.monotonic()` deadline passes first."""

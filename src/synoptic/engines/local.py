@@ -30,7 +30,7 @@ from ..models import Document, Rejection
 from ..pipeline import Context, Stage, run_article_stages
 from ..progress import NullProgress, Progress
 from ..settings import Settings
-from .forking import child_reply, start_child
+from .forking import can_fork, child_reply, start_child
 from .refs import StageRef, resolve_stage, stage_ref
 
 _START_METHOD = "fork"
@@ -124,7 +124,7 @@ class EarlyWork:
     @classmethod
     def start(cls, stage: Stage, docs: Sequence[Document], ctx: Context) -> EarlyWork | None:
         """Fork the process (from this thread, before any other starts here), or None where none can be."""
-        if not hasattr(os, "fork"):
+        if not can_fork():
             return None
         stop_r, stop_w = os.pipe()
         try:

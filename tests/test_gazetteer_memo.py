@@ -31,7 +31,7 @@ def gazetteer() -> Gazetteer:
 
 @pytest.mark.parametrize(("surface", "lang", "typing"), CASES)
 def test_a_remembered_answer_is_the_fresh_one(gazetteer: Gazetteer, surface: str, lang: str, typing: bool) -> None:
-    fresh = gazetteer._lookup_surface(surface, lang, typing)
+    fresh = gazetteer._lookup_surface((surface, lang, typing))
     assert gazetteer.lookup(surface, lang, typing) == fresh
     assert gazetteer.lookup(surface, lang, typing) == fresh  # from memory now
     assert (surface, lang, typing) in gazetteer._looked_up
@@ -48,4 +48,4 @@ def test_the_memory_stays_bounded(gazetteer: Gazetteer, monkeypatch: pytest.Monk
     gazetteer._looked_up.clear()
     answers = [gazetteer.lookup(surface, lang, typing) for surface, lang, typing in CASES]
     assert len(gazetteer._looked_up) <= 3
-    assert answers == [gazetteer._lookup_surface(surface, lang, typing) for surface, lang, typing in CASES]
+    assert answers == [gazetteer._lookup_surface((surface, lang, typing)) for surface, lang, typing in CASES]

@@ -17,7 +17,7 @@ from __future__ import annotations
 import mmap
 import struct
 from array import array
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +29,7 @@ import numpy.typing as npt
 from .disk_cache import cached, file_parts, package_version
 from .embed_graph import e5_graph
 from .machine import has_exact_int8_dot
+from .memo import remember
 
 Matrix = npt.NDArray[np.float32]
 Pieces = tuple[int, ...]
@@ -37,7 +38,8 @@ Pieces = tuple[int, ...]
 MODEL_FILE = "e5-small-q4.bin"
 #: The SentencePiece word-start marker (U+2581), which stands for a space.
 META = "\u2581"
-#: Words whose tokens are remembered: news repeats its words, and a word is tokenised in isolation.
+#: Words whose tokens are remembered (E5's and the static model's tokenisers): news repeats its words,
+#: and a word is tokenised in isolation.
 WORD_MEMO = 200_000
 #: Tokens in one batch of equal-length windows: the fastest of 512 to 16,384 on 1,176 WMT22 texts
 #: (larger batches were slower).
@@ -48,16 +50,6 @@ SLOWER_FUSIONS = ("SkipLayerNormFusion", "BiasGeluFusion")
 _LOWEST = -1.0e30  # the score of a prefix no split reaches yet
 _Q4_BLOCK = 32  # weights per 4-bit block: a float16 scale, then 16 bytes of nibbles
 _Q4_BYTES = 18
-
-
-def remember(memo: dict[str, Pieces], word: str, split: Callable[[str], Pieces]) -> Pieces:
-    """`split(word)`, kept in `memo` for the next time (a tokeniser's word memo, E5's and the static
-    model's; emptied once it holds `WORD_MEMO` words)."""
-    pieces = split(word)
-    if len(memo) >= WORD_MEMO:
-        memo.clear()
-    memo[word] = pieces
-    return pieces
 
 
 @dataclass(frozen=True)
@@ -237,7 +229,7 @@ class UnigramTokenizer:
 
     def _word(self, word: str) -> tuple[int, ...]:
         known = self._memo.get(word)
-        return known if known is not None else remember(self._memo, word, self._split)
+        return known if known is not None else remember(self._memo, word, self._split, WORD_MEMO)
 
     def _split(self, word: str) -> tuple[int, ...]:
         """The best split of one word. Sums are float32 as in the C engine: two float32 values add

@@ -33,7 +33,8 @@ import numpy as np
 import numpy.typing as npt
 
 from .disk_cache import cached, file_parts, package_version
-from .embed_e5 import META, remember  # SentencePiece's word-start mark, which Metaspace puts before each word
+from .embed_e5 import META, WORD_MEMO  # META: SentencePiece's word-start mark, which Metaspace puts before each word
+from .memo import remember
 
 Matrix = npt.NDArray[np.float32]
 
@@ -248,7 +249,7 @@ class StaticTokenizer:
 
     def _piece_ids(self, part: str) -> tuple[int, ...]:
         known = self._memo.get(part)
-        return known if known is not None else remember(self._memo, part, self._split)
+        return known if known is not None else remember(self._memo, part, self._split, WORD_MEMO)
 
     def _split(self, part: str) -> tuple[int, ...]:
         """The best split of one marked word (Unigram's Viterbi search, `encode_optimized`): scores

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from .. import langdata
 from ..disk_cache import cached, file_parts, package_version, path_of
+from ..memo import remember
 from ..models import EntityType
 from ..params import Params, param
 from .cities import cities
@@ -203,12 +204,10 @@ class Gazetteer:
         key = (surface, lang, include_typing_only)
         if key in self._looked_up:
             return self._looked_up[key]
-        if len(self._looked_up) >= KNOWN_MEMO:
-            self._looked_up.clear()
-        found = self._looked_up[key] = self._lookup_surface(surface, lang, include_typing_only)
-        return found
+        return remember(self._looked_up, key, self._lookup_surface, KNOWN_MEMO)
 
-    def _lookup_surface(self, surface: str, lang: str, include_typing_only: bool) -> Place | None:
+    def _lookup_surface(self, key: tuple[str, str, bool]) -> Place | None:
+        surface, lang, include_typing_only = key
         words = tuple(t for _s, _e, t in tokens(surface))
         if not words:
             return None
@@ -244,14 +243,13 @@ class Gazetteer:
         rules = (*self._suffixes.get(lang, ()), *self._modifiers.get(lang, ()), *self._compound.get(lang, ()))
         words = self._words
         seen = self._known.setdefault(lang, {})
-        if len(seen) > KNOWN_MEMO:
-            seen.clear()
+
+        def may_be_word(word: str) -> bool:
+            return word in words or any((b := reinflect(word, r)) and b in words for r in rules)
 
         def known(word: str) -> bool:
             found = seen.get(word)
-            if found is None:
-                found = seen[word] = word in words or any((b := reinflect(word, r)) and b in words for r in rules)
-            return found
+            return found if found is not None else remember(seen, word, may_be_word, KNOWN_MEMO)
 
         runs = [0] * (len(toks) + 1)
         for k in range(len(toks) - 1, -1, -1):

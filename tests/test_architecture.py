@@ -26,7 +26,21 @@ ROOT = "synoptic"
 
 # (layer, module prefixes in it); the first matching prefix, longest first, decides a module's layer.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("base", ("errors", "params", "registry", "settings", "machine", "progress", "langdata", "version", "disk_cache")),
+    (
+        "base",
+        (
+            "errors",
+            "params",
+            "registry",
+            "settings",
+            "machine",
+            "progress",
+            "langdata",
+            "version",
+            "disk_cache",
+            "memo",
+        ),
+    ),
     ("models", ("models", "codec")),
     ("pipeline", ("pipeline", "corpus", "engines")),
     (

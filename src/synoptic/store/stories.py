@@ -11,15 +11,20 @@ transaction by `flush`, so a killed run leaves the store as it was.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+import logging
+from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
 
+from ..embed import Matrix
+from ..models import Article
 from ..stories.features import Signals, Vector
 from ..stories.index import BucketStore
 from ..stories.lexical import TermFrequencies
 from .select import select_in
 from .sqlite import Store
+
+_log = logging.getLogger(__name__)
 
 
 class SqliteBuckets:
@@ -79,6 +84,14 @@ def _terms(text: str) -> dict[str, int]:
     return data.get("terms", {}) if isinstance(data, dict) else {}
 
 
+#: The title + lead vectors of members stored before migration 6 (E5's int8 graph after `query: `, 300 characters).
+LEGACY_RECIPE = "e5-onnx-int8:300"
+#: Stored members re-encoded in one batch when the recipe changes (one E5 call and one transaction each).
+REFRESH_BATCH = 1_000
+_WRITTEN = "article_id, story_id, seq, day, language, title, keys, coarse, fine, lead_vectors"
+_MARKS = ", ".join("?" * len(_WRITTEN.split(", ")))
+
+
 def _blob(v: Vector) -> bytes:
     return np.asarray(v, dtype=np.float32).tobytes()
 
@@ -90,6 +103,7 @@ class SqliteStoryMemory:
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        self.lead_recipe = LEGACY_RECIPE  # until `refresh_leads` names the run's
         self._buckets = SqliteBuckets(store)
         self.buckets: BucketStore = self._buckets
         self._new: dict[str, tuple[Signals, str]] = {}
@@ -166,6 +180,28 @@ class SqliteStoryMemory:
         first = self._new_by_story.get(story_id)
         return self._new[first[0]][0].title if first else None
 
+    def refresh_leads(self, recipe: str, encode: Callable[[Sequence[Article]], Matrix]) -> int:
+        """`stories.memory.RefreshingLeads`: the stored members of another recipe, a batch at a time
+        (each batch in its own transaction, so an interrupted refresh resumes where it stopped).
+        Members whose article is no longer stored keep their vectors."""
+        self.lead_recipe = recipe
+        sql = (
+            "SELECT m.article_id FROM story_members m JOIN articles a ON a.id = m.article_id"
+            " WHERE m.lead_vectors != ? LIMIT ?"
+        )
+        done = 0
+        while ids := [str(r[0]) for r in self.store.conn.execute(sql, (recipe, REFRESH_BATCH))]:
+            articles = self.store.articles(ids)
+            vectors = encode(articles)
+            rows = [(_blob(v), recipe, a.id) for a, v in zip(articles, vectors, strict=True)]
+            if not rows:
+                break
+            with self.store.transaction() as conn:
+                conn.executemany("UPDATE story_members SET fine=?, lead_vectors=? WHERE article_id=?", rows)
+            done += len(rows)
+            _log.info("refreshed %d stored story members' title + lead vectors for %s", done, recipe)
+        return done
+
     def flush(self) -> None:
         """Write buffered members, stories and buckets in one transaction each."""
         rows = []
@@ -183,10 +219,11 @@ class SqliteStoryMemory:
                     keys,
                     _blob(sig.coarse),
                     _blob(sig.fine),
+                    self.lead_recipe,
                 )
             )
         with self.store.transaction() as conn:
-            conn.executemany("INSERT OR REPLACE INTO story_members VALUES (?,?,?,?,?,?,?,?,?)", rows)
+            conn.executemany(f"INSERT OR REPLACE INTO story_members ({_WRITTEN}) VALUES ({_MARKS})", rows)
             for story, ids in self._new_by_story.items():
                 first = self._new[ids[0]][0]
                 days = [d for d in (self._new[i][0].day for i in ids) if d is not None]

@@ -16,14 +16,14 @@ from typing import ClassVar
 
 import numpy as np
 
-from ..embed import e5_embedder
-from ..models import Document, Story
+from ..embed import Embedder, Matrix, e5_embedder
+from ..models import Article, Document, Story
 from ..params import Params, param
 from ..pipeline import Context, CorpusState, corpus_stage
 from ..registry import Registry
 from .cluster import Calibration, Clusterer, ScaleParams, Settling, SingletonClusterer, StreamingClusterer
-from .features import SignalParams, Signals, build_signals, stored_leads
-from .memory import STORY_MEMORY, MemoryStoryMemory
+from .features import SignalParams, Signals, build_signals, stored_leads, title_and_lead
+from .memory import STORY_MEMORY, MemoryStoryMemory, RefreshingLeads
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,25 @@ def _singleton(ctx: Context) -> Clusterer:
 CLUSTERERS: Registry[Callable[[Context], Clusterer]] = Registry(
     "clusterer", lambda: {"streaming": streaming_clusterer, "singleton": _singleton}
 )
+
+
+def lead_recipe(embedder: Embedder, chars: int) -> str:
+    """Names the title + lead vectors: the encoder's stored-vectors name and the lead's characters."""
+    return f"{getattr(embedder, 'vectors', embedder.name)}:{chars}"
+
+
+def refresh_stored_leads(ctx: Context) -> None:
+    """Bring the stored story members' title + lead vectors to this run's encoder and lead length
+    (`memory.RefreshingLeads`), once after either changes, so new articles meet comparable vectors."""
+    memory = ctx.provided(STORY_MEMORY)
+    if not isinstance(memory, RefreshingLeads):
+        return
+    chars, embedder = ctx.params(SignalParams).lead_chars, e5_embedder(ctx)
+
+    def encode(articles: Sequence[Article]) -> Matrix:
+        return embedder.encode([title_and_lead(Document(article=a), chars) for a in articles])
+
+    memory.refresh_leads(lead_recipe(embedder, chars), encode)
 
 
 def default_clusterer(ctx: Context) -> Clusterer:
@@ -91,6 +110,7 @@ def stories_stage(state: CorpusState, ctx: Context) -> CorpusState:
     # documents are decoded one at a time (the rest of a document stays encoded in a large run,
     # `Documents`); of the articles the clusterer has placed already, they read no more.
     documents = state.documents
+    refresh_stored_leads(ctx)
     clusterer = default_clusterer(ctx)
     settled = clusterer.settled(documents.ids) if isinstance(clusterer, Settling) else frozenset[str]()
     leads = stored_leads(documents, len(documents), e5_embedder(ctx).dim)

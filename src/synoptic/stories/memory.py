@@ -9,9 +9,11 @@ articles to existing stories without re-clustering the old ones.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
-from typing import Protocol
+from collections.abc import Callable, Sequence
+from typing import Protocol, runtime_checkable
 
+from ..embed import Matrix
+from ..models import Article
 from ..pipeline import Slot
 from .features import Signals
 from .index import BucketStore, MemoryBuckets
@@ -44,6 +46,18 @@ class StoryMemory(Protocol):
 
     def flush(self) -> None:
         """Make additions durable (a no-op in memory)."""
+        ...
+
+
+@runtime_checkable
+class RefreshingLeads(Protocol):
+    """A persistent memory that knows which title + lead vectors (`recipe`: encoder and lead length)
+    its members' `fine` vectors are, and replaces those of another recipe, so that stories stored
+    before a change of encoder are compared with new articles in one vector space."""
+
+    def refresh_leads(self, recipe: str, encode: Callable[[Sequence[Article]], Matrix]) -> int:
+        """Re-encode (`encode`: one vector per article) the stored members of another recipe, and
+        record this one for members added from now on; how many were refreshed."""
         ...
 
 

@@ -95,7 +95,7 @@ NOT_TUNED: dict[str, str] = {
     "stories/index.py:TERM_TABLE": "bucket-table id in the store: a format constant",
     "stories/lexical.py:MAX_TERMS": "terms stored per article in the story memory: part of the store's format",
     "store/stories.py:FREQUENCY_WINDOW": "rows read at store start-up: an I/O bound",
-    "store/stories.py:REFRESH_BATCH": "stored story members re-encoded per E5 call and transaction: an I/O and memory bound",
+    "store/stories.py:REFRESH_BATCH": "story members re-encoded per E5 call and transaction: a memory bound",
     "store/sqlite.py:BUSY_TIMEOUT_MS": "SQLite lock wait: an operational limit",
     "store/sqlite.py:WAL_RETRY_S": "pause between retries of a locked WAL switch: an operational limit",
     "sources/crawl.py:RETRY_AFTER_CAP_S": "politeness/operational limit of the crawler",

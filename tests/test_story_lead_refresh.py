@@ -156,3 +156,25 @@ def test_a_memory_of_one_run_has_nothing_to_refresh() -> None:
     ctx.provide(STORY_MEMORY, MemoryStoryMemory)
     refresh_stored_leads(ctx)  # nothing stored, nothing encoded: the embedder is never built
     assert "embedder:e5" not in ctx._resources
+
+
+def test_a_store_analysed_again_with_another_lead_length_refreshes_its_story_memory(
+    tmp_path: Path, examples_dir: Path
+) -> None:
+    from synoptic.api import analyze
+    from synoptic.settings import Settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in ("getreide_gespraeche_genf.txt", "exposition_lyon.txt", "alster_regatta_hamburg.txt"):
+        (corpus / name).write_bytes((examples_dir / name).read_bytes())
+    db = tmp_path / "store.db"
+
+    def recipes() -> list[tuple[str, int]]:
+        with Store(db) as store:
+            return store.conn.execute("SELECT lead_vectors, count(*) FROM story_members GROUP BY 1").fetchall()
+
+    analyze(corpus, db=db)
+    assert recipes() == [(f"{E5Embedder.vectors}:300", 3)]
+    analyze(corpus, db=db, settings=Settings(params=(("signals.lead_chars", 150),)))
+    assert recipes() == [(f"{E5Embedder.vectors}:150", 3)]

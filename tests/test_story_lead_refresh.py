@@ -16,7 +16,7 @@ from synoptic.models import Article, Published
 from synoptic.pipeline import Context
 from synoptic.store.migrations import MIGRATIONS
 from synoptic.store.sqlite import Store
-from synoptic.store.stories import LEGACY_RECIPE, REFRESH_BATCH, SqliteStoryMemory
+from synoptic.store.stories import LEGACY_RECIPE, REFRESH_BATCH, STALE_MEMBERS, SqliteStoryMemory
 from synoptic.stories.clustering_stage import lead_recipe, refresh_stored_leads
 from synoptic.stories.features import Signals
 from synoptic.stories.memory import STORY_MEMORY, MemoryStoryMemory, RefreshingLeads
@@ -178,3 +178,9 @@ def test_a_store_analysed_again_with_another_lead_length_refreshes_its_story_mem
     assert recipes() == [(f"{E5Embedder.vectors}:300", 3)]
     analyze(corpus, db=db, settings=Settings(params=(("signals.lead_chars", 150),)))
     assert recipes() == [(f"{E5Embedder.vectors}:150", 3)]
+
+
+def test_finding_nothing_to_refresh_reads_the_index_alone(tmp_path: Path) -> None:
+    store = stored(tmp_path / "s.db", 3)
+    plan = " ".join(str(row[-1]) for row in store.conn.execute(f"EXPLAIN QUERY PLAN {STALE_MEMBERS}", ("x", 1)))
+    assert "story_members_lead" in plan and "SCAN m" not in plan, plan

@@ -88,6 +88,12 @@ def _terms(text: str) -> dict[str, int]:
 LEGACY_RECIPE = "e5-onnx-int8:300"
 #: Stored members re-encoded in one batch when the recipe changes (one E5 call and one transaction each).
 REFRESH_BATCH = 1_000
+#: Stored members (with their article) of another recipe than ?1, at most ?2: two ranges of the index of
+#: migration 6, so that when every member is current nothing is read.
+STALE_MEMBERS = (
+    "SELECT m.article_id FROM story_members m JOIN articles a ON a.id = m.article_id"
+    " WHERE m.lead_vectors < ?1 OR m.lead_vectors > ?1 LIMIT ?2"
+)
 _WRITTEN = "article_id, story_id, seq, day, language, title, keys, coarse, fine, lead_vectors"
 _MARKS = ", ".join("?" * len(_WRITTEN.split(", ")))
 
@@ -185,12 +191,8 @@ class SqliteStoryMemory:
         (each batch in its own transaction, so an interrupted refresh resumes where it stopped).
         Members whose article is no longer stored keep their vectors."""
         self.lead_recipe = recipe
-        sql = (
-            "SELECT m.article_id FROM story_members m JOIN articles a ON a.id = m.article_id"
-            " WHERE m.lead_vectors != ? LIMIT ?"
-        )
         done = 0
-        while ids := [str(r[0]) for r in self.store.conn.execute(sql, (recipe, REFRESH_BATCH))]:
+        while ids := [str(r[0]) for r in self.store.conn.execute(STALE_MEMBERS, (recipe, REFRESH_BATCH))]:
             articles = self.store.articles(ids)
             vectors = encode(articles)
             rows = [(_blob(v), recipe, a.id) for a, v in zip(articles, vectors, strict=True)]

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import Sequence
 from functools import partial
@@ -184,3 +185,19 @@ def test_finding_nothing_to_refresh_reads_the_index_alone(tmp_path: Path) -> Non
     store = stored(tmp_path / "s.db", 3)
     plan = " ".join(str(row[-1]) for row in store.conn.execute(f"EXPLAIN QUERY PLAN {STALE_MEMBERS}", ("x", 1)))
     assert "story_members_lead" in plan and "SCAN m" not in plan, plan
+
+
+def test_a_refresh_says_how_many_members_it_re_encodes_and_a_current_store_says_nothing(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    store = stored(tmp_path / "s.db", 4, orphans=1)
+    with caplog.at_level(logging.WARNING, logger="synoptic.store.stories"):
+        SqliteStoryMemory(store).refresh_leads("e5-new:300", Counting())
+    assert [r.getMessage() for r in caplog.records if "re-encoding" in r.getMessage()] == [
+        "re-encoding the title + lead vectors of 4 stored story members for e5-new:300 (once, after a change"
+        " of encoder or signals.lead_chars; about 80 a second on two cores)"
+    ]
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="synoptic.store.stories"):
+        SqliteStoryMemory(store).refresh_leads("e5-new:300", Counting())
+    assert caplog.records == []

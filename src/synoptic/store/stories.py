@@ -94,6 +94,10 @@ STALE_MEMBERS = (
     "SELECT m.article_id FROM story_members m JOIN articles a ON a.id = m.article_id"
     " WHERE m.lead_vectors < ?1 OR m.lead_vectors > ?1 LIMIT ?2"
 )
+STALE_COUNT = (
+    "SELECT count(*) FROM story_members m JOIN articles a ON a.id = m.article_id"
+    " WHERE m.lead_vectors < ?1 OR m.lead_vectors > ?1"
+)
 _WRITTEN = "article_id, story_id, seq, day, language, title, keys, coarse, fine, lead_vectors"
 _MARKS = ", ".join("?" * len(_WRITTEN.split(", ")))
 
@@ -192,6 +196,14 @@ class SqliteStoryMemory:
         Members whose article is no longer stored keep their vectors."""
         self.lead_recipe = recipe
         done = 0
+        if self.store.conn.execute(STALE_MEMBERS, (recipe, 1)).fetchone():
+            (stale,) = self.store.conn.execute(STALE_COUNT, (recipe,)).fetchone()
+            _log.warning(
+                "re-encoding the title + lead vectors of %d stored story members for %s (once, after a change"
+                " of encoder or signals.lead_chars; about 80 a second on two cores)",
+                stale,
+                recipe,
+            )
         while ids := [str(r[0]) for r in self.store.conn.execute(STALE_MEMBERS, (recipe, REFRESH_BATCH))]:
             articles = self.store.articles(ids)
             vectors = encode(articles)
@@ -201,7 +213,7 @@ class SqliteStoryMemory:
             with self.store.transaction() as conn:
                 conn.executemany("UPDATE story_members SET fine=?, lead_vectors=? WHERE article_id=?", rows)
             done += len(rows)
-            _log.info("refreshed %d stored story members' title + lead vectors for %s", done, recipe)
+            _log.info("re-encoded %d of them", done)
         return done
 
     def flush(self) -> None:

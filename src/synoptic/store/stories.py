@@ -94,6 +94,7 @@ STALE_MEMBERS = (
     "SELECT m.article_id FROM story_members m JOIN articles a ON a.id = m.article_id"
     " WHERE m.lead_vectors < ?1 OR m.lead_vectors > ?1 LIMIT ?2"
 )
+#: How many they are (the same two ranges of the index).
 STALE_COUNT = (
     "SELECT count(*) FROM story_members m JOIN articles a ON a.id = m.article_id"
     " WHERE m.lead_vectors < ?1 OR m.lead_vectors > ?1"
@@ -196,8 +197,8 @@ class SqliteStoryMemory:
         Members whose article is no longer stored keep their vectors."""
         self.lead_recipe = recipe
         done = 0
-        if self.store.conn.execute(STALE_MEMBERS, (recipe, 1)).fetchone():
-            (stale,) = self.store.conn.execute(STALE_COUNT, (recipe,)).fetchone()
+        (stale,) = self.store.conn.execute(STALE_COUNT, (recipe,)).fetchone()
+        if stale:
             _log.warning(
                 "re-encoding the title + lead vectors of %d stored story members for %s (once, after a change"
                 " of encoder or signals.lead_chars; about 80 a second on two cores)",

@@ -22,7 +22,7 @@ from ..params import Params, param
 from ..pipeline import Context, CorpusState, corpus_stage
 from ..registry import Registry
 from .cluster import Calibration, Clusterer, ScaleParams, Settling, SingletonClusterer, StreamingClusterer
-from .features import SignalParams, Signals, build_signals, stored_leads, title_and_lead
+from .features import SignalParams, Signals, build_signals, lead_vectors, stored_leads
 from .memory import STORY_MEMORY, MemoryStoryMemory, RefreshingLeads
 
 
@@ -59,16 +59,16 @@ def lead_recipe(embedder: Embedder, chars: int) -> str:
 
 def refresh_stored_leads(ctx: Context) -> None:
     """Bring the stored story members' title + lead vectors to this run's encoder and lead length
-    (`memory.RefreshingLeads`), once after either changes, so new articles meet comparable vectors."""
+    (`memory.RefreshingLeads`), once after either changes, so new articles meet comparable vectors;
+    each is computed as a new article's is (`features.lead_vectors`, in its stored rounding)."""
     memory = ctx.provided(STORY_MEMORY)
     if not isinstance(memory, RefreshingLeads):
         return
-    chars, embedder = ctx.params(SignalParams).lead_chars, e5_embedder(ctx)
 
     def encode(articles: Sequence[Article]) -> Matrix:
-        return embedder.encode([title_and_lead(Document(article=a), chars) for a in articles])
+        return lead_vectors([Document(article=a) for a in articles], ctx)
 
-    memory.refresh_leads(lead_recipe(embedder, chars), encode)
+    memory.refresh_leads(lead_recipe(e5_embedder(ctx), ctx.params(SignalParams).lead_chars), encode)
 
 
 def default_clusterer(ctx: Context) -> Clusterer:

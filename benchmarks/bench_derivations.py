@@ -36,6 +36,7 @@ from pathlib import Path
 from synoptic.embed import E5Embedder
 from synoptic.models import Derivation, Document, Story
 from synoptic.pipeline import Context
+from synoptic.settings import Settings
 from synoptic.stories.derive import DerivationParams, prepare, story_derivations
 from synoptic.stories.direction import DirectionParams, text_cues
 
@@ -202,8 +203,9 @@ def score_partials(groups: Sequence[Group], ctx: Context, t: Tally) -> None:
         t.partial_false += sum(1 for key in found if cut.id in key and full.id not in key)
 
 
-def run_half(groups: Sequence[Group], e5: DiskCache) -> Tally:
-    ctx = Context()
+def run_half(groups: Sequence[Group], e5: DiskCache, settings: Settings | None = None) -> Tally:
+    """Every story of the half through `story_derivations`, with `e5` as the sentence encoder."""
+    ctx = Context(settings or Settings())
     ctx.resource("embedder:e5", lambda: e5)
     t = Tally()
     start = time.perf_counter()

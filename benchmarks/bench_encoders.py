@@ -173,9 +173,10 @@ class UseEmbedder:
 
 def use_candidate() -> Candidate | None:
     """Universal Sentence Encoder, multilingual v3, on one thread (None when not installed)."""
-    if use_model() is None:
+    try:
+        use = UseEmbedder()
+    except ImportError:
         return None
-    use = UseEmbedder()
     return Candidate(use.encode, lambda _texts: 0)
 
 

@@ -181,9 +181,9 @@ def main() -> None:
         "## Three stages with a faster encoder in E5's place (issue 12)",
         "",
         "WMT22 documents of the language pairs the Universal Sentence Encoder knows (de-fr, fr-de, ru-en),"
-        " halves as everywhere (`benchmarks/wmt22.py`); each stage's settings fitted to the encoder on the"
-        " calibration half as they were to E5, the evaluation half held out"
-        " (`benchmarks/bench_encoder_stages.py` says how).",
+        " halves as everywhere (`benchmarks/wmt22.py`), and for stories ECB+; each stage's settings fitted"
+        " to the encoder on the calibration half (ECB+ train for stories) as they were to E5, the"
+        " evaluation half (ECB+ dev) held out (`benchmarks/bench_encoder_stages.py` says how).",
         "",
         *derivations,
         "",

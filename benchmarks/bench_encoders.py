@@ -293,7 +293,12 @@ def conclusion(results: dict[str, dict[str, Quality]], by_pair: dict[tuple[str, 
     if USE_NAME not in results:
         return lines
     halves = list(results[BASE])
-    speed = " and ".join(f"{results[BASE][h].seconds / results[USE_NAME][h].seconds:.1f}x" for h in halves)
+    speeds = [f"{results[BASE][h].seconds / results[USE_NAME][h].seconds:.1f}x" for h in halves]
+    speed = (
+        f"{speeds[0]} faster than E5 on both halves"
+        if len(set(speeds)) == 1
+        else f"{' and '.join(speeds)} faster than E5 on the halves"
+    )
     known = {key: q for key, q in by_pair.items() if "hr" not in key[0].split("-")}
     gap = max(abs(q[USE_NAME].retrieval - q[BASE].retrieval) for q in known.values())
     recalls = "; ".join(
@@ -309,7 +314,7 @@ def conclusion(results: dict[str, dict[str, Quality]], by_pair: dict[tuple[str, 
     within = f"{min(ratios):.1f}x to {max(ratios):.1f}x"
     lines += [
         "",
-        f"The Universal Sentence Encoder runs {speed} faster than E5 over the halves ({within} within each"
+        f"The Universal Sentence Encoder runs {speed} ({within} within each"
         f" pair, where the two alternate). Within the language pairs it knows ({names})"
         f" its retrieval is within {gap:.3f} of E5's in every pair and half, and its recall at 1% is"
         f" sometimes lower, sometimes higher ({recalls}). It does not know Croatian (en-hr retrieval"
@@ -317,7 +322,7 @@ def conclusion(results: dict[str, dict[str, Quality]], by_pair: dict[tuple[str, 
         f" {', '.join(m for m in USE_MISSING if m != 'hr')}. It is not adopted here: every weight and threshold"
         " the stages fitted on E5's cosines would have to be fitted again on its own, and a pair of texts in"
         " a language it knows and one it does not would still need E5 on both sides. What it would buy end to"
-        " end is measured by `bench_encoder_ceiling` (docs/bench/encoder_ceiling.md), what two stages find"
+        " end is measured by `bench_encoder_ceiling` (docs/bench/encoder_ceiling.md), what three stages find"
         " with it by `bench_encoder_stages` (docs/bench/encoder_stages.md).",
     ]
     return lines

@@ -38,6 +38,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from synoptic.api import analyze_articles
 from synoptic.compare.claim_groups import Aligned, borrow_dates, cluster, embed_units, similarities
 from synoptic.compare.claim_parse import parse_slots
@@ -80,6 +82,21 @@ class DocUnits:
     vectors: Matrix
     segments: tuple[frozenset[str], ...]
     versions: int
+    #: a monotone map of the vectors' cosines onto E5's scale, for another encoder's vectors
+    #: (benchmarks.bench_encoder_stages); None for E5's own
+    scale: Callable[[Matrix], Matrix] | None = None
+
+    def similarities(self, offset: float) -> Matrix:
+        """The calibrated similarities of the units, as the claims stage computes them (after `scale`)."""
+        langs = [u.lang for u in self.units]
+        if self.scale is None:
+            return similarities(self.vectors, langs, offset)
+        sims = self.scale(self.vectors @ self.vectors.T).astype(np.float32)
+        same = np.array(langs)[:, None] == np.array(langs)[None, :]
+        np.fill_diagonal(same, False)
+        out: Matrix = np.where(same, sims - offset, sims).astype(np.float32)
+        np.fill_diagonal(out, 1.0)
+        return out
 
     @property
     def version_pairs(self) -> int:
@@ -137,7 +154,7 @@ def alignment_scores(docs: Iterable[DocUnits], p: ClaimParams) -> PairScores:
     """Pairwise counts of the claim groups over sentence pairs of different versions."""
     tp = fp = fn = 0
     for d in docs:
-        sims = similarities(d.vectors, [u.lang for u in d.units], p.same_language_offset)
+        sims = d.similarities(p.same_language_offset)
         group = {u: g for g, members in enumerate(cluster(d.units, sims, p.align)) for u in members}
         for i, j in itertools.combinations(range(len(d.units)), 2):
             if d.units[i].article == d.units[j].article:
@@ -233,16 +250,18 @@ def perturbations(docs: Sequence[DocUnits], e5: Embedder) -> list[Perturbed]:
     return out
 
 
-_ALIGNED: dict[tuple[int, ClaimParams], Aligned] = {}
+#: by the document's id(): each entry keeps its document, so an id reused by a later object misses
+_ALIGNED: dict[tuple[int, ClaimParams], tuple[DocUnits, Aligned]] = {}
 
 
 def aligned_of(d: DocUnits, claims: ClaimParams) -> Aligned:
     """The document's units with calibrated similarities (the conflict finders read no groups), memoised."""
     key = (id(d), claims)
-    if key not in _ALIGNED:
-        sims = similarities(d.vectors, [u.lang for u in d.units], claims.same_language_offset)
-        _ALIGNED[key] = Aligned(tuple(borrow_dates(d.units, sims, claims.borrow)), sims, ())
-    return _ALIGNED[key]
+    known = _ALIGNED.get(key)
+    if known is None or known[0] is not d:
+        sims = d.similarities(claims.same_language_offset)
+        known = _ALIGNED[key] = (d, Aligned(tuple(borrow_dates(d.units, sims, claims.borrow)), sims, ()))
+    return known[1]
 
 
 FINDERS: dict[str, Callable[[Aligned, dict[str, str], ConflictParams], list[Finding]]] = {

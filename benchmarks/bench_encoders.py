@@ -322,7 +322,7 @@ def conclusion(results: dict[str, dict[str, Quality]], by_pair: dict[tuple[str, 
         f" {', '.join(m for m in USE_MISSING if m != 'hr')}. It is not adopted here: every weight and threshold"
         " the stages fitted on E5's cosines would have to be fitted again on its own, and a pair of texts in"
         " a language it knows and one it does not would still need E5 on both sides. What it would buy end to"
-        " end is measured by `bench_encoder_ceiling` (docs/bench/encoder_ceiling.md), what four stages find"
+        " end is measured by `bench_encoder_ceiling` (docs/bench/encoder_ceiling.md), what five stages find"
         " with it by `bench_encoder_stages` (docs/bench/encoder_stages.md).",
     ]
     return lines

@@ -26,7 +26,7 @@ from functools import cache
 from pathlib import Path
 
 from synoptic.annotate.gazetteer import run_gazetteer
-from synoptic.embed import E5Embedder
+from synoptic.embed import E5Embedder, Embedder
 from synoptic.models import Entity
 from synoptic.pipeline import Context, CorpusState
 from synoptic.store.sqlite import Store
@@ -113,8 +113,15 @@ def self_e5() -> DiskCache:
     return DiskCache(E5Embedder, VECTORS)
 
 
-def score(docs: Sequence[RenderedDoc], state: CorpusState, p: LinkParams | None, ctx: Context) -> Result:
-    """Aligned pairs linked, and joins supported, with the stage at `p` (None: without the stage)."""
+def score(
+    docs: Sequence[RenderedDoc],
+    state: CorpusState,
+    p: LinkParams | None,
+    ctx: Context,
+    embedder: Embedder | None = None,
+) -> Result:
+    """Aligned pairs linked, and joins supported, with the stage at `p` (None: without the stage) and
+    `embedder` for the names (E5 by default)."""
     started = time.perf_counter()
     pairs = aligned_pairs(docs, segments_of(docs, state.entities))
     edges = {(a, b) for a, b in pairs if a != b}
@@ -123,7 +130,8 @@ def score(docs: Sequence[RenderedDoc], state: CorpusState, p: LinkParams | None,
     if p is not None:
         language_of = {d.id: d.article.language for d in state.documents}
         stories = [frozenset(v.article.id for v in d.versions) for d in docs]
-        entities, renamed = link_entities(state.entities, language_of, stories, self_e5(), p, run_gazetteer(ctx))
+        names = embedder or self_e5()
+        entities, renamed = link_entities(state.entities, language_of, stories, names, p, run_gazetteer(ctx))
     result = Result(seconds=time.perf_counter() - started)
     names = {e.id: e.name for e in state.entities}
     groups: dict[str, list[str]] = defaultdict(list)

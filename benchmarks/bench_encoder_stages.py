@@ -118,11 +118,11 @@ def derivation_lines(e5: DiskCache, other: DiskCache) -> list[str]:
     header = ["half", "encoder", "translation P", "R", "F1", "direction decided", "direction right"]
     header += ["rewritten documents linked", "rewrite pairs linked", "partial derivations found"]
     settings = ", ".join(f"`{k.split('.', 1)[1]}` {v}" for k, v in carried)
+    own = ", ".join(f"`{k.split('.', 1)[1]}` {getattr(DerivationParams(), k.split('.', 1)[1])}" for k, _v in carried)
     return [
         "### Derivations",
         "",
-        f"Settings carried to the Universal Sentence Encoder on the calibration half: {settings}"
-        " (E5's: `e5_floor` 0.8, `e5_sentence_same` 0.6, `e5_sentence_cross` 0.45, `e5_sentence_script` 0.45).",
+        f"Settings carried to the Universal Sentence Encoder on the calibration half: {settings} (E5's: {own}).",
         "",
         *table(header, rows),
     ]

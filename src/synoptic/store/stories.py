@@ -88,17 +88,12 @@ def _terms(text: str) -> dict[str, int]:
 LEGACY_RECIPE = "e5-onnx-int8:300"
 #: Stored members re-encoded in one batch when the recipe changes (one E5 call and one transaction each).
 REFRESH_BATCH = 1_000
-#: Stored members (with their article) of another recipe than ?1, at most ?2: two ranges of the index of
-#: migration 6, so that when every member is current nothing is read.
-STALE_MEMBERS = (
-    "SELECT m.article_id FROM story_members m JOIN articles a ON a.id = m.article_id"
-    " WHERE m.lead_vectors < ?1 OR m.lead_vectors > ?1 LIMIT ?2"
-)
-#: How many they are (the same two ranges of the index).
-STALE_COUNT = (
-    "SELECT count(*) FROM story_members m JOIN articles a ON a.id = m.article_id"
-    " WHERE m.lead_vectors < ?1 OR m.lead_vectors > ?1"
-)
+#: Stored members (with their article) of another recipe than ?1: two ranges of the index of migration 6,
+#: so that when every member is current nothing is read.
+_STALE = "story_members m JOIN articles a ON a.id = m.article_id WHERE m.lead_vectors < ?1 OR m.lead_vectors > ?1"
+#: The first ?2 of them, and how many they are.
+STALE_MEMBERS = f"SELECT m.article_id FROM {_STALE} LIMIT ?2"
+STALE_COUNT = f"SELECT count(*) FROM {_STALE}"
 _WRITTEN = "article_id, story_id, seq, day, language, title, keys, coarse, fine, lead_vectors"
 _MARKS = ", ".join("?" * len(_WRITTEN.split(", ")))
 

@@ -148,8 +148,9 @@ def quote_group_lines(e5: DiskCache, other: DiskCache) -> list[str]:
         for label, weights in systems:
             for half in HALVES:
                 d = data[half]
-                grouped = bq.measure(lambda s, e, w=weights: bq.run_synoptic(s, e, w), d.state, d.gold, encoder)
-                pairs = bq.per_pair(lambda s, e, w=weights: bq.run_synoptic(s, e, w), d.state, d.gold, encoder)
+                grouped, pairs = bq.measure_by_pair(
+                    lambda s, e, w=weights: bq.run_synoptic(s, e, w), d.state, d.gold, encoder
+                )
                 per = [f"{pairs[p].f1:.3f}" if p in pairs else "-" for p in USE_PAIRS]
                 rows.append([half, f"{name}, {label}", f"{grouped.precision:.3f}", f"{grouped.recall:.3f}"])
                 rows[-1] += [f"{grouped.f1:.3f}", *per]

@@ -221,19 +221,19 @@ def fit(x: np.ndarray, y: np.ndarray) -> qg.Weights:
 
 
 def measure(grouper: Grouper, state: CorpusState, gold: dict[str, Any], e5: Embedder) -> Scores:
-    counting = CountingEmbedder(e5)
-    quotes = grouper(state, counting)
-    return score(quotes, gold, counting.texts)
+    return measure_by_pair(grouper, state, gold, e5)[0]
 
 
-def per_pair(grouper: Grouper, state: CorpusState, gold: dict[str, Any], e5: Embedder) -> dict[str, Scores]:
-    """Scores within each language pair (the same grouping, pairs of quotes of that pair only)."""
+def measure_by_pair(
+    grouper: Grouper, state: CorpusState, gold: dict[str, Any], e5: Embedder
+) -> tuple[Scores, dict[str, Scores]]:
+    """Scores of one grouping, in all and within each language pair (pairs of quotes of that pair only)."""
     counting = CountingEmbedder(e5)
     quotes = grouper(state, counting)
     by_pair: dict[str, list[Quote]] = defaultdict(list)
     for q in quotes:
         by_pair[q.span.article.split(":", 1)[0]].append(q)
-    return {pair: score(qs, gold, 0) for pair, qs in sorted(by_pair.items())}
+    return score(quotes, gold, counting.texts), {pair: score(qs, gold, 0) for pair, qs in sorted(by_pair.items())}
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -256,8 +256,9 @@ def main(argv: Sequence[str] | None = None) -> None:
             versions = sum(len(d.versions) for d in docs)
             counts[half] = (len(docs), versions, len(state.documents), found)
             results[(half, "baseline")] = measure(lambda s, e: run_baseline(baseline, s, e), state, gold, e5)
-            results[(half, "synoptic")] = measure(lambda s, e: run_synoptic(s, e, qg.Weights()), state, gold, e5)
-            pairs[half] = per_pair(lambda s, e: run_synoptic(s, e, qg.Weights()), state, gold, e5)
+            results[(half, "synoptic")], pairs[half] = measure_by_pair(
+                lambda s, e: run_synoptic(s, e, qg.Weights()), state, gold, e5
+            )
             for gate in GATES:
                 gates[(half, gate)] = measure(lambda s, e, g=gate: run_gated(s, e, g), state, gold, e5)  # type: ignore[misc]
             if sweep and half == "calibration":

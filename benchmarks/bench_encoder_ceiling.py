@@ -80,10 +80,11 @@ class HybridInE5Place(UseInE5Place):
 
     corpus_started = False  # set in the analysing process as the corpus stages begin (forked stages inherit it)
     e5_text = ""  # the folded texts of the documents that keep E5, one string
+    e5_class: Any = None  # Synoptic's own `OnnxE5`, which this class replaces
 
     def __init__(self, calls: int = 1, **kwargs: Any) -> None:
         super().__init__(calls)
-        self._e5 = _REAL_E5(calls, **kwargs)
+        self._e5 = HybridInE5Place.e5_class(calls, **kwargs)
 
     def token_count(self, text: str) -> int:
         return int(self._e5.token_count(text))
@@ -102,17 +103,13 @@ class HybridInE5Place(UseInE5Place):
         return out
 
 
-_REAL_E5: Any = None
-
-
 def run_with_hybrid(folder: str, db: str, e5_docs: str) -> Run:
     """`bench_realnews.run_synoptic` with `HybridInE5Place` wherever Synoptic loads E5; `e5_docs`: a file
     holding the texts of the documents that keep E5."""
-    global _REAL_E5
     import synoptic.api
     import synoptic.embed_e5
 
-    _REAL_E5 = synoptic.embed_e5.OnnxE5
+    HybridInE5Place.e5_class = synoptic.embed_e5.OnnxE5
     HybridInE5Place.e5_text = _folded(Path(e5_docs).read_text(encoding="utf-8"))
     warm = synoptic.api.warm_corpus_stages
 

@@ -93,10 +93,10 @@ def carried_thresholds(cal: Sequence[Group], e5: Embedder, other: Embedder) -> t
     p = DerivationParams()
     thresholds, floors = {}, []
     for cls in CLASSES:
-        e5_sims, other_sims = noncorresponding(cal, e5, cls), noncorresponding(cal, other, cls)
+        carry = quantile_map(noncorresponding(cal, e5, cls), noncorresponding(cal, other, cls))
         cosine = p.e5_floor + getattr(p, f"e5_sentence_{cls}") * (1 - p.e5_floor)
-        thresholds[cls] = float(np.quantile(other_sims, np.mean(e5_sims < cosine)))
-        floors.append(float(np.quantile(other_sims, np.mean(e5_sims < p.e5_floor))))
+        thresholds[cls], floor = (float(v) for v in carry(np.array([cosine, p.e5_floor])))
+        floors.append(floor)
     floor = float(np.median(floors))
     carried = {f"derivations.e5_sentence_{c}": (t - floor) / (1 - floor) for c, t in thresholds.items()}
     return (("derivations.e5_floor", round(floor, 3)), *((k, round(v, 3)) for k, v in carried.items()))
@@ -175,9 +175,10 @@ def story_lines(e5: DiskCache, other: DiskCache) -> list[str]:
         fitted, neutral = bs.fit_calibration(signals["train"], gold["train"])
         refit = replace(bs.tune_threshold(signals["train"], gold["train"], fitted), lexical_unknown=neutral)
         systems = [("refitted", refit)] + ([("committed calibration", Calibration())] if name == "E5" else [])
+        wmt_signals = [(docs, bs.wmt_signals(docs, ctx)) for docs in wmt.values()]
         for label, cal in systems:
             ecb = [f"{bs.bcubed(bs.cluster(signals[k], cal), gold[k])[2]:.3f}" for k in ("train", "dev")]
-            wmt_f1 = [f"{bs.wmt_stories(docs, bs.wmt_signals(docs, ctx), cal).bcubed[2]:.3f}" for docs in wmt.values()]
+            wmt_f1 = [f"{bs.wmt_stories(docs, sig, cal).bcubed[2]:.3f}" for docs, sig in wmt_signals]
             rows.append([f"{name}, {label}", *ecb, *wmt_f1])
             print(rows[-1], flush=True)
     header = ["encoder", "ECB+ train (calibration)", "ECB+ dev (evaluation)", *(f"WMT22 {h}" for h in wmt)]

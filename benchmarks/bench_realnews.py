@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from synoptic.pipeline import Pipeline
+from synoptic.settings import Settings
 
 from . import wmt22
 from .common import (
@@ -75,7 +76,7 @@ def _annotated(store: Any) -> int:
     return int(store.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
 
 
-def run_synoptic(folder: str, db: str) -> Run:
+def run_synoptic(folder: str, db: str, settings: Settings | None = None) -> Run:
     """`synoptic.analyze` over the folder (runs in a child process): per-stage seconds and E5 counts."""
     from synoptic.api import analyze
     from synoptic.default_pipeline import default_pipeline
@@ -87,7 +88,7 @@ def run_synoptic(folder: str, db: str) -> Run:
     with Store(db) as store:
         annotated_before = _annotated(store)
         start = time.perf_counter()
-        analysis = analyze(folder, db=store, pipeline=Pipeline(stages))
+        analysis = analyze(folder, db=store, pipeline=Pipeline(stages), settings=settings)
         total = time.perf_counter() - start
         lead = _annotated(store) - annotated_before
     seconds = {PER_ARTICLE: total - figures.sequential_seconds(), **figures.seconds}

@@ -38,8 +38,6 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from synoptic.api import analyze_articles
 from synoptic.compare.claim_groups import Aligned, borrow_dates, cluster, embed_units, similarities
 from synoptic.compare.claim_parse import parse_slots
@@ -53,7 +51,7 @@ from synoptic.compare.conflicts import (
     number_conflicts,
 )
 from synoptic.default_pipeline import default_pipeline
-from synoptic.embed import E5Embedder, Embedder, Matrix
+from synoptic.embed import IDENTITY, CosineScale, E5Embedder, Embedder, Matrix
 from synoptic.pipeline import Context
 from synoptic.store.sqlite import Store
 
@@ -82,21 +80,12 @@ class DocUnits:
     vectors: Matrix
     segments: tuple[frozenset[str], ...]
     versions: int
-    #: a monotone map of the vectors' cosines onto E5's scale, for another encoder's vectors
-    #: (benchmarks.bench_encoder_stages); None for E5's own
-    scale: Callable[[Matrix], Matrix] | None = None
+    #: the vectors' encoder's map onto E5's cosines (`embed.CosineScale`; E5's own: the identity)
+    scale: CosineScale = IDENTITY
 
     def similarities(self, offset: float) -> Matrix:
-        """The calibrated similarities of the units, as the claims stage computes them (after `scale`)."""
-        langs = [u.lang for u in self.units]
-        if self.scale is None:
-            return similarities(self.vectors, langs, offset)
-        sims = self.scale(self.vectors @ self.vectors.T).astype(np.float32)
-        same = np.array(langs)[:, None] == np.array(langs)[None, :]
-        np.fill_diagonal(same, False)
-        out: Matrix = np.where(same, sims - offset, sims).astype(np.float32)
-        np.fill_diagonal(out, 1.0)
-        return out
+        """The calibrated similarities of the units, as the claims stage computes them."""
+        return similarities(self.vectors, [u.lang for u in self.units], offset, self.scale)
 
     @property
     def version_pairs(self) -> int:

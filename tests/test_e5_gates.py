@@ -13,9 +13,16 @@ import pytest
 from synoptic.compare.anchors import name_keys, sharing
 from synoptic.compare.claim_groups import align, derived_sentences, units_to_embed
 from synoptic.compare.claims import ClaimParams, ClaimUnit, units_of
-from synoptic.compare.quote_groups import _Item, _Similarity, build_quotes, candidate_pairs, derived_quotes
+from synoptic.compare.quote_groups import (
+    _Item,
+    _Similarity,
+    build_quotes,
+    candidate_pairs,
+    derived_quotes,
+    one_encoder,
+)
 from synoptic.compare.voices import story_families, voice_of
-from synoptic.embed import e5_embedder, static_embedder
+from synoptic.embed import SentenceVectors, e5_embedder, static_embedder
 from synoptic.models import (
     Analysis,
     Derivation,
@@ -124,11 +131,11 @@ def _quote(article: str, text: str) -> _Item:
 def test_renderings_of_one_source_quote_score_one_without_e5() -> None:
     items = [_quote("a1", "We will not retreat."), _quote("a2", "Wir weichen nicht."), _quote("a3", "Nous tiendrons.")]
     embedder = CountingEmbedder()
-    sim = _Similarity(items, [(0, 1), (1, 2), (0, 2)], embedder, {1: 0})
+    sim = _Similarity(items, [(0, 1), (1, 2), (0, 2)], one_encoder(SentenceVectors(embedder)), {1: 0})
     assert sim(0, 1) == 1.0
     assert sorted(embedder.encoded) == ["Nous tiendrons.", "We will not retreat."]  # the rendering borrows
     embedder = CountingEmbedder()
-    _Similarity(items, [(0, 1)], embedder, {1: 0})
+    _Similarity(items, [(0, 1)], one_encoder(SentenceVectors(embedder)), {1: 0})
     assert embedder.encoded == []  # only renderings of one quote compared: nothing to embed
 
 
@@ -169,11 +176,11 @@ def test_quote_similarities_are_those_of_embedding_every_rendering(examples_anal
     e5, static = e5_embedder(ctx), static_embedder(ctx)
     pairs = candidate_pairs(items, static)
     same_as = derived_quotes(items, state.derivations, {d.id: d for d in state.documents})
-    fast = _Similarity(items, pairs, e5, same_as)
+    fast = _Similarity(items, pairs, one_encoder(SentenceVectors(e5)), same_as)
     roots = [items[same_as.get(k, k)].quote.span.text for k in range(len(items))]
     renderings = 0
     for a, b in pairs:
-        if a in fast.segments or b in fast.segments:
+        if fast.is_split(a) or fast.is_split(b):
             continue  # a partial rendering: the best sentence, checked by the grouping tests
         slow = float(e5.encode([roots[a]])[0] @ e5.encode([roots[b]])[0])
         assert fast(a, b) == pytest.approx(slow, abs=1e-4)

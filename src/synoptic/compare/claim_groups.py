@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import numpy.typing as npt
 
-from ..embed import Embedder, model_text
+from ..embed import IDENTITY, CosineScale, Embedder, model_text, scaled_cosines
 from ..models import Derivation, Document
 from ..stories.passage_alignment import unit_spans
 from .anchors import name_keys, sharing
@@ -228,18 +228,22 @@ def derived_sentences(
 
 
 def similarities(
-    vectors: Matrix, langs: Sequence[str] = (), offset: float = ClaimParams.same_language_offset
+    vectors: Matrix,
+    langs: Sequence[str] = (),
+    offset: float = ClaimParams.same_language_offset,
+    scale: CosineScale = IDENTITY,
 ) -> Matrix:
-    """Calibrated cosine similarities: pairs in one language are lowered by `offset`."""
+    """Calibrated cosine similarities on E5's scale (`scale`: the encoder's map onto it): pairs in one
+    language are lowered by `offset`."""
     if len(vectors) == 0:
         return np.zeros((0, 0), dtype=np.float32)
-    sims: Matrix = (vectors @ vectors.T).astype(np.float32)
-    if langs:
-        codes = np.array(list(langs))
-        same = codes[:, None] == codes[None, :]
-        np.fill_diagonal(same, False)
-        sims = np.where(same, sims - offset, sims).astype(np.float32)
-    return sims
+    if not langs:
+        return scaled_cosines(vectors, vectors, scale)
+    codes = np.array(list(langs))
+    same = codes[:, None] == codes[None, :]
+    sims = scaled_cosines(vectors, vectors, scale, same)
+    np.fill_diagonal(same, False)
+    return np.where(same, sims - offset, sims).astype(np.float32)
 
 
 def cluster(
@@ -310,6 +314,7 @@ def align(
     voices: Mapping[str, str] | None = None,
     static: Embedder | None = None,
     plan: EmbedPlan | None = None,
+    scale: CosineScale = IDENTITY,
 ) -> Aligned:
     """Embed, compare and group the claim units of one story. The units of a one-article story are
     never embedded: sentences of one article are never joined into one claim nor compared for
@@ -319,14 +324,14 @@ def align(
     -> voice), only units with a plausible partner in another voice are embedded
     (`units_to_embed`, with `static` for close pairs); the others get similarity 0.
     `params`: the run's `ClaimParams` (None: the declared defaults). `plan`: `embed_plan` of the same
-    arguments, when the caller has worked it out already."""
+    arguments, when the caller has worked it out already. `scale`: `embedder`'s map onto E5's cosines."""
     p = params or ClaimParams()
     plan = plan or embed_plan(units, derivations, documents, p, voices, static)
     if plan is None:
         sims = same_text_similarities(units)
         return Aligned(tuple(units), sims, cluster(units, sims, p.align))
     vectors = embed_units(units, embedder, plan.same_as, plan.wanted)
-    sims = similarities(vectors, [u.lang for u in units], p.same_language_offset)
+    sims = similarities(vectors, [u.lang for u in units], p.same_language_offset, scale)
     if plan.wanted is not None:
         sims = with_renderings(units, plan.same_as, sims)
     units = borrow_dates(units, sims, p.borrow)

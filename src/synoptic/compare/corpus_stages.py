@@ -13,10 +13,10 @@ from typing import ClassVar
 
 from ..annotate.gazetteer import Gazetteer, GazetteerParams, run_gazetteer
 from ..corpus import sized_batches
-from ..embed import e5_embedder, static_embedder
+from ..embed import EncoderParams, SentenceVectors, sentence_vectors, static_embedder
 from ..models import Article, Claim, Conflict, ConflictValue, Document, Span, Story
 from ..pipeline import Context, CorpusLayer, CorpusState, corpus_stage
-from .claim_groups import Aligned, align, embed_plan
+from .claim_groups import Aligned, EmbedPlan, align, embed_plan
 from .claim_parse import parse_slots, stored_parses
 from .claims import ClaimParams, ClaimUnit, units_of
 from .conflicts import ConflictParams, Finding, find_conflicts
@@ -101,14 +101,14 @@ def _documents(state: CorpusState, story: Story) -> list[Document]:
         "events",
     ],
     provides=["claims", "alignments"],
-    params=[ClaimParams, GazetteerParams],
+    params=[ClaimParams, GazetteerParams, EncoderParams],
 )
 def claims_stage(state: CorpusState, ctx: Context) -> CorpusState:
     """Claims of every story: sentence claims with slots, aligned across articles and languages
     (over the story's family, see `voices.story_families`), each story keeping its own claims."""
     names = {e.id: e.name for e in state.entities}
     voices = voice_of(state)
-    embedder, static = e5_embedder(ctx), static_embedder(ctx)
+    static = static_embedder(ctx)
     by_id = state.documents.by_id
     params, gazetteer = ctx.params(ClaimParams), run_gazetteer(ctx)
     work: dict[str, Aligned] = {}
@@ -118,17 +118,30 @@ def claims_stage(state: CorpusState, ctx: Context) -> CorpusState:
     for batch in sized_batches(families, lambda f: sum(len(s.articles) for s in f), CLAIM_BATCH_ARTICLES):
         units = [family_units(state, family, names, params.min_words, gazetteer, ctx) for family in batch]
         plans = [embed_plan(us, state.derivations, by_id, params, voices, static) for us in units]
-        texts = [t for us, plan in zip(units, plans, strict=True) if plan for t in plan.texts(us)]
-        if texts:  # one E5 call for the batch; `align` then finds every vector memoised
-            embedder.encode(texts)
-        for family, us, plan in zip(batch, units, plans, strict=True):
-            aligned = align(us, embedder, state.derivations, by_id, params, voices, static, plan)
+        encoders = [sentence_vectors(ctx, {u.lang for u in us}) for us in units]
+        prefetch(encoders, units, plans)
+        for family, us, plan, encoder in zip(batch, units, plans, encoders, strict=True):
+            aligned = align(us, encoder.embedder, state.derivations, by_id, params, voices, static, plan, encoder.scale)
             for story in family:
                 view = story_view(aligned, set(story.articles))
                 work[story.id] = view
                 done[story.id] = replace(story, claims=build_claims(story, view, voices))
     out = tuple(done.get(s.id, s) for s in stories)
     return replace(state, stories=out).with_layer(Alignments(work))
+
+
+def prefetch(
+    encoders: Sequence[SentenceVectors], units: Sequence[Sequence[ClaimUnit]], plans: Sequence[EmbedPlan | None]
+) -> None:
+    """Encode the texts a batch of families will compare in one call per encoder (E5 keeps every core
+    busy only in a call of several texts); `align` then finds every vector memoised."""
+    by_encoder: dict[SentenceVectors, list[str]] = {}
+    for encoder, us, plan in zip(encoders, units, plans, strict=True):
+        if plan:
+            by_encoder.setdefault(encoder, []).extend(plan.texts(us))
+    for encoder, texts in by_encoder.items():
+        if texts:
+            encoder.encode(texts)
 
 
 def family_units(

@@ -27,7 +27,7 @@ import itertools
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import ClassVar
@@ -36,7 +36,7 @@ import numpy as np
 from anyascii import anyascii
 from rapidfuzz import fuzz
 
-from ..embed import Embedder, e5_embedder, static_embedder
+from ..embed import Embedder, EncoderParams, SentenceVectors, e5_embedder, sentence_vectors, static_embedder
 from ..models import Derivation, Document, Entity, Quote, QuoteGroup, QuoteMention, QuoteVariant, Span
 from ..params import Params, param
 from ..pipeline import Context, CorpusState, corpus_stage
@@ -190,35 +190,26 @@ def _set_cosine(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / math.sqrt(len(a) * len(b)) if a and b else 0.0
 
 
-class _Similarity:
-    """E5 similarity of compared quotes: the whole-text cosine, or for a short rendering of a
-    longer quote the best cosine over its sentences. Only quotes in a candidate pair are embedded,
-    and sentences only where the lengths differ (E5 is the slowest step of a run). A quote that
-    derivations carried over (`same_as`: quote -> the source quote it renders) takes its source
-    quote's vector, so two renderings of one source quote score 1 without E5, and a source quote
-    is embedded only when a quote of another source is compared with it."""
+#: Chooses the encoder of texts in some languages (`embed.sentence_vectors` of the run).
+EncoderChoice = Callable[[Collection[str]], SentenceVectors]
+
+
+def one_encoder(encoder: SentenceVectors) -> EncoderChoice:
+    """The choice of `encoder` for every pair."""
+    return lambda _languages: encoder
+
+
+class _Vectors:
+    """One encoder's vectors of the quotes it compares: whole texts by root quote, and the sentences
+    of quotes that are split, all encoded in one call."""
 
     def __init__(
-        self,
-        items: Sequence[_Item],
-        pairs: Sequence[tuple[int, int]],
-        embedder: Embedder,
-        same_as: Mapping[int, int] | None = None,
-        partial_length: float = Weights.partial_length,
+        self, encoder: SentenceVectors, texts: Sequence[str], own: Sequence[int], split: Mapping[int, list[str]]
     ) -> None:
-        texts = [i.quote.span.text for i in items]
-        self.same_as = same_as or {}
-        compared = [(a, b) for a, b in pairs if self.root(a) != self.root(b)]
-        involved = {k for pair in compared for k in pair}
-        own = sorted({self.root(k) for k in involved})
-        split_needed = sorted(
-            {k for a, b in pairs for k in self._partial(texts, a, b, partial_length) if k not in self.same_as}
-            & involved  # a quote only ever scored 1 (against renderings of itself) needs no sentences
-        )
-        split = {k: _segments(texts[k]) for k in split_needed}
-        split = {k: parts for k, parts in split.items() if len(parts) > 1}
         wanted = [texts[k] for k in own] + [seg for parts in split.values() for seg in parts]
-        vectors = embedder.encode(wanted) if wanted else np.zeros((0, 1), dtype=np.float32)
+        vectors = encoder.encode(wanted) if wanted else np.zeros((0, 1), dtype=np.float32)
+        self.encoder = encoder
+        self._texts = texts
         self.full = {k: vectors[n] for n, k in enumerate(own)}  # by root quote
         self.segments: dict[int, np.ndarray] = {}
         used = len(own)
@@ -227,9 +218,67 @@ class _Similarity:
             used += len(parts)
         self.embedded = len(wanted)
 
+    def whole(self, k: int) -> np.ndarray:
+        """Quote `k`'s vector (encoded now for a pair no candidate held: a group's member against its
+        reference, when the two were joined through others)."""
+        if k not in self.full:
+            self.full[k] = self.encoder.encode([self._texts[k]])[0]
+        row: np.ndarray = self.full[k]
+        return row
+
+
+class _Similarity:
+    """Similarity of compared quotes on E5's scale: the whole-text cosine, or for a short rendering of
+    a longer quote the best cosine over its sentences. Only quotes in a candidate pair are embedded,
+    and sentences only where the lengths differ (E5 is the slowest step of a run). A quote that
+    derivations carried over (`same_as`: quote -> the source quote it renders) takes its source
+    quote's vector, so two renderings of one source quote score 1 without E5, and a source quote
+    is embedded only when a quote of another source is compared with it. `encoders` chooses each
+    pair's encoder by the languages of the two texts it reads (`embed.sentence_vectors`)."""
+
+    def __init__(
+        self,
+        items: Sequence[_Item],
+        pairs: Sequence[tuple[int, int]],
+        encoders: EncoderChoice,
+        same_as: Mapping[int, int] | None = None,
+        partial_length: float = Weights.partial_length,
+    ) -> None:
+        self._texts = [i.quote.span.text for i in items]
+        self._languages = [i.language for i in items]
+        self._encoders = encoders
+        self._chosen: dict[tuple[str, str], SentenceVectors] = {}
+        self.same_as = same_as or {}
+        involved: dict[SentenceVectors, set[int]] = {}
+        for a, b in pairs:
+            if self.root(a) != self.root(b):
+                involved.setdefault(self.encoder(a, b), set()).update((a, b))
+        partial = {
+            k for a, b in pairs for k in self._partial(self._texts, a, b, partial_length) if k not in self.same_as
+        }
+        self._vectors: dict[SentenceVectors, _Vectors] = {}
+        for encoder, quotes in involved.items():
+            own = sorted({self.root(k) for k in quotes})
+            # a quote only ever scored 1 (against renderings of itself) needs no sentences
+            split = {k: _segments(self._texts[k]) for k in sorted(partial & quotes)}
+            split = {k: parts for k, parts in split.items() if len(parts) > 1}
+            self._vectors[encoder] = _Vectors(encoder, self._texts, own, split)
+        self.embedded = sum(v.embedded for v in self._vectors.values())
+
     def root(self, k: int) -> int:
         """The source quote that quote `k` renders (itself when derivations carried nothing)."""
         return self.same_as.get(k, k)
+
+    def is_split(self, k: int) -> bool:
+        """Whether quote `k` is compared by its sentences too (a longer quote against a short rendering)."""
+        return any(k in v.segments for v in self._vectors.values())
+
+    def encoder(self, a: int, b: int) -> SentenceVectors:
+        """The encoder of a pair: by the languages of the texts whose vectors it compares."""
+        key = (self._languages[self.root(a)], self._languages[self.root(b)])
+        if key not in self._chosen:
+            self._chosen[key] = self._encoders(set(key))
+        return self._chosen[key]
 
     @staticmethod
     def _partial(texts: Sequence[str], a: int, b: int, ratio: float) -> tuple[int, ...]:
@@ -242,11 +291,16 @@ class _Similarity:
     def __call__(self, a: int, b: int) -> float:
         if self.root(a) == self.root(b):
             return 1.0  # one vector: renderings of one source quote
-        whole = float(self.full[self.root(a)] @ self.full[self.root(b)])
+        encoder, same = self.encoder(a, b), self._languages[self.root(a)] == self._languages[self.root(b)]
+        if encoder not in self._vectors:
+            self._vectors[encoder] = _Vectors(encoder, self._texts, (), {})
+        v = self._vectors[encoder]
+        whole = float(v.whole(self.root(a)) @ v.whole(self.root(b)))
         for long, short in ((a, b), (b, a)):
-            if long in self.segments:
-                whole = max(whole, float((self.segments[long] @ self.full[self.root(short)]).max()))
-        return whole
+            if long in v.segments:
+                whole = max(whole, float((v.segments[long] @ v.whole(self.root(short))).max()))
+        # the map onto E5's scale is monotone, so the best cosine maps to the best mapped one
+        return float(encoder.scale(np.array([whole], dtype=np.float32), same)[0])
 
 
 def _blocks(items: Sequence[_Item]) -> list[list[int]]:
@@ -543,16 +597,18 @@ def group_quotes(
     weights: Weights | None = None,
     derivations: Iterable[Derivation] = (),
     documents: Mapping[str, Document] | None = None,
+    encoders: EncoderChoice | None = None,
 ) -> tuple[list[Quote], list[QuoteGroup]]:
     """Quotes with their group ids, and the records of groups with two or more versions. `static`
     (a fast embedder) prefilters very large blocks; without it they are compared in full. Quotes
-    that `derivations` carried from a source article share its quote's vector (`derived_quotes`)."""
+    that `derivations` carried from a source article share its quote's vector (`derived_quotes`).
+    `encoders`: each pair's encoder by its languages (None: `embedder` for every pair)."""
     if not items:
         return [], []
     weights = weights or Weights()
     same_as = derived_quotes(items, derivations, documents or {})
     pairs = candidate_pairs(items, static, weights)
-    sim = _Similarity(items, pairs, embedder, same_as, weights.partial_length)
+    sim = _Similarity(items, pairs, encoders or one_encoder(SentenceVectors(embedder)), same_as, weights.partial_length)
     index = {i.quote.id: k for k, i in enumerate(items)}
     quotes: dict[str, Quote] = {}
     groups: list[QuoteGroup] = []
@@ -572,7 +628,7 @@ def group_quotes(
     requires=["quotes", "entities", "derivations"],
     provides=["quote_groups"],
     version="3",
-    params=[Weights],
+    params=[Weights, EncoderParams],
     beside=True,  # it changes `quotes` and `quote_groups` alone, which no stage before `coverage` reads
 )
 def quote_groups_stage(state: CorpusState, ctx: Context) -> CorpusState:
@@ -581,6 +637,10 @@ def quote_groups_stage(state: CorpusState, ctx: Context) -> CorpusState:
     embedders = (e5_embedder(ctx), static_embedder(ctx))
     documents = state.documents.by_id
     weights = ctx.params(Weights)
-    found = group_quotes(items, *embedders, weights, state.derivations, documents) if items else None
+
+    def encoders(languages: Collection[str]) -> SentenceVectors:
+        return sentence_vectors(ctx, languages)
+
+    found = group_quotes(items, *embedders, weights, state.derivations, documents, encoders) if items else None
     quotes, groups = found or ([], [])
     return replace(state, quotes=tuple(quotes), quote_groups=tuple(groups))

@@ -27,14 +27,14 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import ClassVar, Literal
 
 import numpy as np
 
 from ..corpus import sized_batches
-from ..embed import static_embedder
+from ..embed import EncoderParams, SentenceVectors, sentence_vectors, static_embedder
 from ..models import Coverage, Derivation, DerivationKind, Document, Story
 from ..params import Params, param
 from ..pipeline import Context, CorpusState, corpus_stage
@@ -266,7 +266,7 @@ class StandIns:
     as they count as one voice."""
 
     def __init__(self, prepared: Sequence[Prepared], ctx: Context) -> None:
-        self._ctx = ctx
+        self.encoder = sentence_vectors(ctx, {p.doc.article.language for p in prepared})
         self._stand_in = ctx.params(DerivationParams).stand_in
         self._units = {p.doc.id: p.units for p in prepared}
         self._same: dict[tuple[str, int], tuple[str, int]] = {}
@@ -296,7 +296,7 @@ class StandIns:
         return [self._units[doc][i] for doc, i in keys]
 
     def __call__(self, p: Prepared, rows: Sequence[int]) -> Matrix:
-        return unit_vectors(self.units_of(p, rows), self._ctx)
+        return unit_vectors(self.units_of(p, rows), self.encoder)
 
 
 @dataclass(frozen=True)
@@ -351,7 +351,8 @@ def finish_alignment(
     margin = plan.margin.copy()
     block = margin[np.ix_(plan.rows, plan.cols)]
     margin[np.ix_(plan.rows, plan.cols)] = np.maximum(
-        block, semantic_matrix(va, vb, p.e5_floor) - p.e5_sentence(plan.cls)
+        block,
+        semantic_matrix(vectors.encoder.cosines(va, vb, plan.cls == "same"), p.e5_floor) - p.e5_sentence(plan.cls),
     )
     return monotone_alignment(margin, 0.0)
 
@@ -532,7 +533,7 @@ def stories_pairs(stories: Sequence[Story], by_id: Mapping[str, Document], ctx: 
         judging[story.id] = _Judging(StandIns(prepared, ctx), combos, classes, waiting, {})
     while rounds := [(j, j.waiting.pop(0)) for j in judging.values() if j.waiting]:
         plans = [(j, k, plan_same(*j.combos[k], ctx)) for j, k in rounds]
-        prefetch([u for j, _k, plan in plans if plan for u in plan.needed_units(j.vectors)], ctx)
+        prefetch((j.vectors, plan.needed_units(j.vectors)) for j, _k, plan in plans if plan)
         for j, k, plan in plans:
             pair = finish_same(plan, ctx, j.vectors)
             if pair is not None:
@@ -575,15 +576,19 @@ def oriented(work: StoryPairs, ctx: Context) -> list[Derivation]:
 def story_derivations(story: Story, by_id: Mapping[str, Document], ctx: Context) -> list[Derivation]:
     """Every derivation between two articles of one story, oriented."""
     work = story_pairs(story, by_id, ctx)
-    prefetch(work.needed_units(), ctx)
+    prefetch([(work.vectors, work.needed_units())])
     return oriented(work, ctx)
 
 
-def prefetch(units: Sequence[Unit], ctx: Context) -> None:
-    """Encode the sentences several translation pairs compare in one call (E5 keeps every core busy
+def prefetch(wanted: Iterable[tuple[StandIns, Sequence[Unit]]]) -> None:
+    """Encode the sentences several pairs compare in one call per encoder (E5 keeps every core busy
     only in a call of several texts); the pairs then find their vectors memoised."""
-    if units:
-        unit_vectors(units, ctx)
+    by_encoder: dict[SentenceVectors, list[Unit]] = {}
+    for vectors, needed in wanted:
+        by_encoder.setdefault(vectors.encoder, []).extend(needed)
+    for encoder, needed in by_encoder.items():
+        if needed:
+            unit_vectors(needed, encoder)
 
 
 #: Articles whose stories' translation pairs are encoded in one E5 call: enough texts to keep every
@@ -600,7 +605,7 @@ def story_batches(stories: Sequence[Story], limit: int = PREFETCH_ARTICLES) -> l
     "derivations",
     requires=["stories", "sentences"],
     provides=["derivations"],
-    params=[DerivationParams, DirectionParams],
+    params=[DerivationParams, DirectionParams, EncoderParams],
     warm=warm_language_odds,
 )
 def derivations_stage(state: CorpusState, ctx: Context) -> CorpusState:
@@ -609,7 +614,7 @@ def derivations_stage(state: CorpusState, ctx: Context) -> CorpusState:
     derived: dict[str, list[Derivation]] = {}
     for batch in story_batches(state.stories, PREFETCH_ARTICLES):
         work = stories_pairs(batch, by_id, ctx)
-        prefetch([u for w in work.values() for u in w.needed_units()], ctx)
+        prefetch((w.vectors, w.needed_units()) for w in work.values())
         derived.update({sid: oriented(w, ctx) for sid, w in work.items()})
     stories = [replace(s, voices=independent_voices(s.articles, derived.get(s.id, []))) for s in state.stories]
     found = sorted((d for ds in derived.values() for d in ds), key=lambda d: (d.source, d.derived))

@@ -16,9 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from ..embed import e5_embedder
+from ..embed import SentenceVectors
 from ..models import Document, Passage, Span
-from ..pipeline import Context
 from .features import light_keys
 
 Matrix = npt.NDArray[np.float32]
@@ -70,9 +69,10 @@ def unit_spans(doc: Document) -> list[tuple[int, int]]:
     return [(start, end) for start, end, _, _ in _kept_sentences(doc)]
 
 
-def unit_vectors(us: Sequence[Unit], ctx: Context) -> Matrix:
-    """E5 vectors of some units (the run's E5 embedder memoises them for events and derivations)."""
-    return e5_embedder(ctx).encode([u.text for u in us])
+def unit_vectors(us: Sequence[Unit], encoder: SentenceVectors) -> Matrix:
+    """Vectors of some units by their story's encoder (`embed.sentence_vectors`; the run's embedders
+    memoise them for derivations and claims)."""
+    return encoder.encode([u.text for u in us])
 
 
 def lexical_matrix(a: Sequence[Unit], b: Sequence[Unit]) -> Matrix:
@@ -107,12 +107,12 @@ def dice_matrix(a: Sequence[Collection[str]], b: Sequence[Collection[str]]) -> M
     return out
 
 
-def semantic_matrix(va: Matrix, vb: Matrix, floor: float) -> Matrix:
-    """E5 cosine of every sentence pair, rescaled so unrelated pairs sit near 0 and equal ones at 1:
-    [floor, 1] maps onto [0, 1] (`derivations.e5_floor`)."""
-    if va.size == 0 or vb.size == 0:
-        return np.zeros((va.shape[0], vb.shape[0]), dtype=np.float32)
-    sim = (va @ vb.T - floor) / (1.0 - floor)
+def semantic_matrix(cosines: Matrix, floor: float) -> Matrix:
+    """Every sentence pair's cosine on E5's scale (`SentenceVectors.cosines`), rescaled so unrelated
+    pairs sit near 0 and equal ones at 1: [floor, 1] maps onto [0, 1] (`derivations.e5_floor`)."""
+    if cosines.size == 0:
+        return np.zeros(cosines.shape, dtype=np.float32)
+    sim = (cosines - floor) / (1.0 - floor)
     out: Matrix = np.clip(sim, 0.0, 1.0).astype(np.float32)
     return out
 

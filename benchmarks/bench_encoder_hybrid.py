@@ -37,7 +37,7 @@ from typing import Any
 from synoptic.compare import quote_groups as qg
 from synoptic.compare.claims import ClaimParams
 from synoptic.compare.conflicts import ConflictParams
-from synoptic.embed import E5Embedder, Embedder, StaticEmbedder, UseEmbedder, encoder_scale, sentence_vectors
+from synoptic.embed import E5Embedder, Embedder, StaticEmbedder, encoder_scale, sentence_vectors
 from synoptic.models import Quote
 from synoptic.pipeline import Context
 from synoptic.settings import Settings
@@ -49,18 +49,13 @@ from . import conflicts_wmt22 as cw
 from . import wmt22
 from .bench_realnews import Run, run_peer, run_synoptic
 from .common import ROOT, DiskCache, isolated, table, write_section
+from .fit_encoder_scale import use_cache
 from .wmt22 import halves, load, load_groups
 
 HALVES = ("calibration", "evaluation")
 SETTINGS = {"E5 alone": Settings(), "hybrid (auto)": Settings(params=(("encoders.sentences", "auto"),))}
-USE_VECTORS = Path(tempfile.gettempdir()) / "synoptic_bench_encoder_hybrid.use.pkl"
 ROUNDS = 3
 SEEDS = ROOT.parent / "shared" / "seeds"
-
-
-def use_cache() -> DiskCache:
-    """Synoptic's own Universal Sentence Encoder embedder (its stored form), vectors kept on disk."""
-    return DiskCache(lambda: UseEmbedder(calls=2), USE_VECTORS, name="use", dim=UseEmbedder.dim)
 
 
 def derivation_lines() -> list[str]:

@@ -17,22 +17,28 @@ Run: `.venv/bin/python -m benchmarks.fit_encoder_scale` (writes src/synoptic/enc
 from __future__ import annotations
 
 import json
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
-from synoptic.embed import E5Embedder
+from synoptic.embed import E5Embedder, UseEmbedder
 from synoptic.store.sqlite import Store
 
 from . import conflicts_wmt22 as cw
-from .bench_encoder_stages import use_cache
 from .common import DiskCache
 from .wmt22 import halves, load
 
 #: Knots of the map: its quantiles at this many evenly spaced levels (with the ends).
 KNOTS = 201
 OUT = Path(__file__).resolve().parents[1] / "src" / "synoptic" / "encoder_scales.json"
+USE_VECTORS = Path(tempfile.gettempdir()) / "synoptic_use_m3.pkl"
+
+
+def use_cache() -> DiskCache:
+    """Synoptic's own Universal Sentence Encoder embedder (vectors in their stored form), kept on disk."""
+    return DiskCache(lambda: UseEmbedder(calls=2), USE_VECTORS, name="use", dim=UseEmbedder.dim)
 
 
 def fitted_knots(other: np.ndarray, e5: np.ndarray, knots: int = KNOTS) -> tuple[list[float], list[float]]:

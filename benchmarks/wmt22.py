@@ -114,11 +114,11 @@ def interleaved(groups: Sequence[Group]) -> list[Group]:
     return out
 
 
-def corpus(max_articles: int, half: str | None = None) -> list[Group]:
-    """Whole documents (every version) from every pair in turn, up to `max_articles` versions in all."""
+def corpus(max_articles: int, half: str | None = None, pairs: Sequence[str] | None = None) -> list[Group]:
+    """Whole documents (every version) from every pair (or `pairs`) in turn, up to `max_articles` versions in all."""
     out: list[Group] = []
     total = 0
-    for group in interleaved(load_groups()):
+    for group in interleaved(load_groups(tuple(pairs) if pairs else PAIRS)):
         if half is not None and group.half != half:
             continue
         if total + len(group.versions) > max_articles:

@@ -30,9 +30,8 @@ import itertools
 import json
 import statistics
 import tempfile
-from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -48,11 +47,11 @@ from synoptic.store.sqlite import Store
 
 from . import bench_derivations as bd
 from . import bench_quote_groups as bq
-from . import bench_stories as bs
 from . import conflicts_wmt22 as cw
 from . import wmt22
 from .bench_realnews import Run, run_peer, run_synoptic
 from .common import ROOT, DiskCache, isolated, table, write_section
+from .ecb_claims import ECB_VECTORS, ecb_gold, ecb_sentences
 from .fit_encoder_scale import use_cache
 from .wmt22 import halves, load, load_groups
 
@@ -262,44 +261,6 @@ def main(argv: Sequence[str] | None = None) -> None:
 # --- claims on independent reports: ECB+ ---------------------------------------------------------
 
 ECB_SPLITS = (("Train", "calibration"), ("Dev", "evaluation"))
-ECB_VECTORS = Path(tempfile.gettempdir()) / "synoptic_bench_encoder_hybrid_ecb.pkl"
-
-
-@dataclass(frozen=True)
-class EcbSentence:
-    """One ECB+ sentence as a claim unit: its document (`article`), text and the coreference chains of
-    the events (`ACT`) and participants it mentions."""
-
-    article: str
-    text: str
-    events: frozenset[str]
-    others: frozenset[str]
-
-
-def ecb_sentences(split: str) -> dict[str, list[EcbSentence]]:
-    """The split's sentences of `claims.min_words` words or more, by sub-topic (one real-world event,
-    reported by several independent documents): a story."""
-    tokens: dict[tuple[str, int], list[tuple[str, str]]] = defaultdict(list)
-    for line in (bs.ECB / f"ECB_{split}_corpus.txt").read_text(encoding="utf-8").splitlines():
-        parts = line.split("\t")
-        if len(parts) >= 5:
-            tokens[parts[0], int(parts[1])].append((parts[3], parts[4]))
-    out: dict[str, list[EcbSentence]] = defaultdict(list)
-    for (doc, _sent), words in tokens.items():
-        chains = {c for _w, c in words if c != "-" and not c.startswith("Singleton")}
-        text = bs.detokenize([w for w, _c in words])
-        if len(text.split()) < ClaimParams().min_words:
-            continue
-        story = f"{doc.split('_')[0]}_{'ecbplus' if doc.endswith('ecbplus') else 'ecb'}"
-        events = frozenset(c for c in chains if c.startswith("ACT"))
-        out[story].append(EcbSentence(doc, text, events, frozenset(chains - events)))
-    return out
-
-
-def ecb_gold(a: EcbSentence, b: EcbSentence, strict: bool) -> bool:
-    """Two sentences report one claim: they mention one event (by cross-document coreference), and with
-    `strict` one participant of it too."""
-    return bool(a.events & b.events) and (not strict or bool(a.others & b.others))
 
 
 def ecb_claim_lines() -> list[str]:

@@ -241,8 +241,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         '`encoders.sentences = "auto"`: the Universal Sentence Encoder for a story\'s sentences and a pair of'
         " quotes when it knows every language involved, E5 otherwise, its cosines carried onto E5's scale"
         " by maps fitted on the WMT22 calibration half and ECB+ train (`benchmarks/fit_encoder_scale.py`);"
-        " every threshold and weight as committed. Both settings run in one process on the same data. docs/bench/realnews.md"
-        " weighs the figures (why the setting stays off by default).",
+        " every threshold and weight as committed. Both settings run in one process on the same data."
+        " docs/bench/realnews.md weighs the figures (why the setting stays off by default).",
         "",
         *derivation_lines(),
         "",

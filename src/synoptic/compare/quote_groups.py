@@ -299,6 +299,8 @@ class _Similarity:
         for long, short in ((a, b), (b, a)):
             if long in v.segments:
                 whole = max(whole, float((v.segments[long] @ v.whole(self.root(short))).max()))
+        if encoder.scale.same is None:
+            return whole  # E5's own scale
         # the map onto E5's scale is monotone, so the best cosine maps to the best mapped one
         return float(encoder.scale(np.array([whole], dtype=np.float32), same)[0])
 

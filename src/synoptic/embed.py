@@ -436,6 +436,17 @@ class SentenceVectors:
         return scaled_cosines(a, b, self.scale, same_language)
 
 
+def encode_by_encoder(wanted: Iterable[tuple[SentenceVectors, Iterable[str]]]) -> None:
+    """Encode texts that several groups will compare in one call per encoder (E5 keeps every core
+    busy only in a call of several texts); the groups then find their vectors memoised."""
+    by_encoder: dict[SentenceVectors, list[str]] = {}
+    for encoder, texts in wanted:
+        by_encoder.setdefault(encoder, []).extend(texts)
+    for encoder, texts in by_encoder.items():
+        if texts:
+            encoder.encode(texts)
+
+
 def scaled_cosines(
     a: Matrix, b: Matrix, scale: CosineScale, same_language: bool | npt.NDArray[np.bool_] = False
 ) -> Matrix:

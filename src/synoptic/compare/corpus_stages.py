@@ -13,10 +13,10 @@ from typing import ClassVar
 
 from ..annotate.gazetteer import Gazetteer, GazetteerParams, run_gazetteer
 from ..corpus import sized_batches
-from ..embed import EncoderParams, SentenceVectors, sentence_vectors, static_embedder
+from ..embed import EncoderParams, encode_by_encoder, sentence_vectors, static_embedder
 from ..models import Article, Claim, Conflict, ConflictValue, Document, Span, Story
 from ..pipeline import Context, CorpusLayer, CorpusState, corpus_stage
-from .claim_groups import Aligned, EmbedPlan, align, embed_plan
+from .claim_groups import Aligned, align, embed_plan
 from .claim_parse import parse_slots, stored_parses
 from .claims import ClaimParams, ClaimUnit, units_of
 from .conflicts import ConflictParams, Finding, find_conflicts
@@ -119,7 +119,8 @@ def claims_stage(state: CorpusState, ctx: Context) -> CorpusState:
         units = [family_units(state, family, names, params.min_words, gazetteer, ctx) for family in batch]
         plans = [embed_plan(us, state.derivations, by_id, params, voices, static) for us in units]
         encoders = [sentence_vectors(ctx, {u.lang for u in us}) for us in units]
-        prefetch(encoders, units, plans)
+        # one call per encoder for the batch; `align` then finds every vector memoised
+        encode_by_encoder((e, plan.texts(us)) for e, us, plan in zip(encoders, units, plans, strict=True) if plan)
         for family, us, plan, encoder in zip(batch, units, plans, encoders, strict=True):
             aligned = align(us, encoder.embedder, state.derivations, by_id, params, voices, static, plan, encoder.scale)
             for story in family:
@@ -128,20 +129,6 @@ def claims_stage(state: CorpusState, ctx: Context) -> CorpusState:
                 done[story.id] = replace(story, claims=build_claims(story, view, voices))
     out = tuple(done.get(s.id, s) for s in stories)
     return replace(state, stories=out).with_layer(Alignments(work))
-
-
-def prefetch(
-    encoders: Sequence[SentenceVectors], units: Sequence[Sequence[ClaimUnit]], plans: Sequence[EmbedPlan | None]
-) -> None:
-    """Encode the texts a batch of families will compare in one call per encoder (E5 keeps every core
-    busy only in a call of several texts); `align` then finds every vector memoised."""
-    by_encoder: dict[SentenceVectors, list[str]] = {}
-    for encoder, us, plan in zip(encoders, units, plans, strict=True):
-        if plan:
-            by_encoder.setdefault(encoder, []).extend(plan.texts(us))
-    for encoder, texts in by_encoder.items():
-        if texts:
-            encoder.encode(texts)
 
 
 def family_units(

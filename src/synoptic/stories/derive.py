@@ -34,7 +34,7 @@ from typing import ClassVar, Literal
 import numpy as np
 
 from ..corpus import sized_batches
-from ..embed import EncoderParams, SentenceVectors, sentence_vectors, static_embedder
+from ..embed import EncoderParams, encode_by_encoder, sentence_vectors, static_embedder
 from ..models import Coverage, Derivation, DerivationKind, Document, Story
 from ..params import Params, param
 from ..pipeline import Context, CorpusState, corpus_stage
@@ -581,14 +581,8 @@ def story_derivations(story: Story, by_id: Mapping[str, Document], ctx: Context)
 
 
 def prefetch(wanted: Iterable[tuple[StandIns, Sequence[Unit]]]) -> None:
-    """Encode the sentences several pairs compare in one call per encoder (E5 keeps every core busy
-    only in a call of several texts); the pairs then find their vectors memoised."""
-    by_encoder: dict[SentenceVectors, list[Unit]] = {}
-    for vectors, needed in wanted:
-        by_encoder.setdefault(vectors.encoder, []).extend(needed)
-    for encoder, needed in by_encoder.items():
-        if needed:
-            unit_vectors(needed, encoder)
+    """Encode the sentences several pairs compare, in one call per encoder (`embed.encode_by_encoder`)."""
+    encode_by_encoder((vectors.encoder, [u.text for u in needed]) for vectors, needed in wanted)
 
 
 #: Articles whose stories' translation pairs are encoded in one E5 call: enough texts to keep every

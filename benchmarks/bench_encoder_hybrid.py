@@ -39,7 +39,6 @@ from typing import Any
 from synoptic.compare import quote_groups as qg
 from synoptic.compare.claim_groups import cluster, similarities
 from synoptic.compare.claims import ClaimParams
-from synoptic.compare.conflicts import ConflictParams
 from synoptic.embed import IDENTITY, E5Embedder, Embedder, StaticEmbedder, encoder_scale, sentence_vectors
 from synoptic.models import Quote
 from synoptic.pipeline import Context
@@ -121,18 +120,11 @@ def claim_lines() -> list[str]:
                 prepared = cw.prepare(chosen, store, encoder)
                 if encoder is use:
                     prepared = [replace(d, scale=scale) for d in prepared]
-                perturbed = cw.perturbations(prepared, encoder)
-                aligned = cw.alignment_scores(prepared, ClaimParams())
-                found = cw.conflict_scores(prepared, perturbed, ClaimParams(), ConflictParams())
-                numbers, days = (found.found.get(k, (0, 0)) for k in ("number", "date"))
-                rows.append([half, name, f"{aligned.precision:.3f}", f"{aligned.recall:.3f}", f"{aligned.f1:.3f}"])
-                rows[-1] += [f"{found.false_per_100():.2f} ({sum(found.false.values())})"]
-                rows[-1] += [f"{numbers[0]}/{numbers[1]}", f"{days[0]}/{days[1]}"]
+                rows.append([half, name, *cw.committed_row(prepared, encoder)])
                 print(rows[-1], flush=True)
     e5.save()
     use.save()
-    header = ["half", "sentence encoder", "claim alignment P", "R", "F1", "false conflicts per 100 version pairs"]
-    header += ["numbers found", "days found"]
+    header = ["half", "sentence encoder", *cw.COMMITTED_COLUMNS]
     return ["### Claims and conflicts (de-fr, fr-de, ru-en; committed thresholds)", "", *table(header, rows)]
 
 

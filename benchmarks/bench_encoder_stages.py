@@ -42,7 +42,6 @@ import numpy as np
 
 from synoptic.annotate.gazetteer import run_gazetteer
 from synoptic.compare import quote_groups as qg
-from synoptic.compare.claims import ClaimParams
 from synoptic.compare.conflicts import ConflictParams
 from synoptic.embed import CosineScale, E5Embedder, Embedder, Knots
 from synoptic.pipeline import Context
@@ -216,20 +215,9 @@ def claim_lines(e5: DiskCache, other: DiskCache) -> list[str]:
     for half in HALVES:
         for name, key, encoder in (("E5", "E5", e5), ("Universal Sentence Encoder, mapped", "other", other)):
             docs = [replace(d, scale=CosineScale(scale, scale)) if key == "other" else d for d in prepared[half, key]]
-            perturbed = cw.perturbations(docs, encoder)
-            aligned = cw.alignment_scores(docs, ClaimParams())
-            found = cw.conflict_scores(docs, perturbed, ClaimParams(), ConflictParams())
-            false = found.false_per_100()
-            numbers, days = (found.found.get(k, (0, 0)) for k in ("number", "date"))
-            rows.append([half, name, f"{aligned.precision:.3f}", f"{aligned.recall:.3f}", f"{aligned.f1:.3f}"])
-            rows[-1] += [
-                f"{false:.2f} ({sum(found.false.values())})",
-                f"{numbers[0]}/{numbers[1]}",
-                f"{days[0]}/{days[1]}",
-            ]
+            rows.append([half, name, *cw.committed_row(docs, encoder)])
             print(rows[-1], flush=True)
-    header = ["half", "encoder", "claim alignment P", "R", "F1", "false conflicts per 100 version pairs"]
-    header += ["numbers found", "days found"]
+    header = ["half", "encoder", *cw.COMMITTED_COLUMNS]
     return [
         "### Claims and conflicts (committed thresholds, cosines mapped onto E5's scale)",
         "",

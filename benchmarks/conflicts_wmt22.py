@@ -348,6 +348,34 @@ def fit_conflicts(docs: Sequence[DocUnits], perturbed: Sequence[Perturbed], clai
     )
 
 
+#: Columns of `committed_row`, after the caller's own.
+COMMITTED_COLUMNS = [
+    "claim alignment P",
+    "R",
+    "F1",
+    "false conflicts per 100 version pairs",
+    "numbers found",
+    "days found",
+]
+
+
+def committed_row(docs: Sequence[DocUnits], encoder: Embedder) -> list[str]:
+    """Claim alignment, false conflicts and perturbed numbers and days found with the committed
+    `claims` and `conflicts` settings (`encoder` embeds the perturbed sentences)."""
+    perturbed = perturbations(docs, encoder)
+    aligned = alignment_scores(docs, ClaimParams())
+    found = conflict_scores(docs, perturbed, ClaimParams(), ConflictParams())
+    numbers, days = (found.found.get(k, (0, 0)) for k in ("number", "date"))
+    return [
+        f"{aligned.precision:.3f}",
+        f"{aligned.recall:.3f}",
+        f"{aligned.f1:.3f}",
+        f"{found.false_per_100():.2f} ({sum(found.false.values())})",
+        f"{numbers[0]}/{numbers[1]}",
+        f"{days[0]}/{days[1]}",
+    ]
+
+
 # ---------------------------------------------------------------------------------------------
 # The section
 
